@@ -1,0 +1,236 @@
+package lab.harness.aeron;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import lab.harness.api.Endpoint;
+import lab.harness.metrics.TrafficCounters;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+/**
+ * An in-process cluster over Aeron: one embedded media driver (directory under /dev/shm, deleted on close), one
+ * subscription per node, one shared publication per destination, one {@link NodeAgent} per node, all composed
+ * into one {@link CompositeAgent} on one thread.
+ *
+ * <p>Threads follow the 2-core rule measured in FACTS.md (at most one busy-spinning thread): over IPC the node
+ * thread spins and the driver (SHARED) backs off; over UDP the node thread yields, the driver's shared network
+ * thread spins and its conductor backs off.
+ */
+public final class AeronCluster implements AutoCloseable
+{
+    public static final int STREAM_ID = 1001;
+
+    /**
+     * How the in-process cluster is wired.
+     */
+    public static final class Settings
+    {
+        public String medium = "ipc";
+        /** "auto" picks by medium, see the class comment. */
+        public String idle = "auto";
+        public long tickIntervalNs = TimeUnit.MICROSECONDS.toNanos(100);
+        public int termLength = 4 * 1024 * 1024;
+        /** Pre-fault term buffers so the first messages do not pay for page faults (benchmarks). */
+        public boolean preTouch = false;
+        public long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+    }
+
+    private final Settings settings;
+    private final Endpoint[] endpoints;
+    private final TrafficCounters[] traffic;
+    private final AtomicReference<Throwable> firstError = new AtomicReference<>();
+    private final List<NodeAgent> agents = new ArrayList<>();
+    private final String aeronDir;
+    private MediaDriver driver;
+    private Aeron aeron;
+    private AgentRunner runner;
+    private String idleUsed;
+
+    public AeronCluster(final Settings settings, final Endpoint[] endpoints, final TrafficCounters[] traffic)
+    {
+        if (!"ipc".equals(settings.medium) && !"udp".equals(settings.medium))
+        {
+            throw new IllegalArgumentException("transport must be ipc or udp, got " + settings.medium);
+        }
+        this.settings = settings;
+        this.endpoints = endpoints;
+        this.traffic = traffic;
+        final String shm = new File("/dev/shm").isDirectory() ? "/dev/shm" : System.getProperty("java.io.tmpdir");
+        this.aeronDir = shm + "/lab-aeron-" + UUID.randomUUID();
+    }
+
+    public void start()
+    {
+        final boolean ipc = "ipc".equals(settings.medium);
+        final MediaDriver.Context driverContext = new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .termBufferSparseFile(!settings.preTouch)
+            .performStorageChecks(false)
+            .ipcTermBufferLength(settings.termLength)
+            .publicationTermBufferLength(settings.termLength)
+            .errorHandler(this::onError);
+        if (ipc)
+        {
+            driverContext.threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new BackoffIdleStrategy());
+        }
+        else
+        {
+            driverContext.threadingMode(ThreadingMode.SHARED_NETWORK)
+                .sharedNetworkIdleStrategy(new BusySpinIdleStrategy())
+                .conductorIdleStrategy(new BackoffIdleStrategy());
+        }
+        try
+        {
+            driver = MediaDriver.launchEmbedded(driverContext);
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(this::onError));
+
+            final int nodes = endpoints.length;
+            final String[] channels = channels(ipc, nodes, settings.termLength);
+            final Subscription[] subscriptions = new Subscription[nodes];
+            final Publication[] publications = new Publication[nodes];
+            for (int i = 0; i < nodes; i++)
+            {
+                subscriptions[i] = aeron.addSubscription(channels[i], STREAM_ID);
+                publications[i] = aeron.addPublication(channels[i], STREAM_ID);
+            }
+            awaitConnected(publications);
+
+            final SystemNanoClock clock = SystemNanoClock.INSTANCE;
+            for (int i = 0; i < nodes; i++)
+            {
+                final AeronOutbox outbox = new AeronOutbox(i, publications, traffic[i]);
+                agents.add(new NodeAgent(i, endpoints[i], subscriptions[i], outbox, clock, settings.tickIntervalNs));
+            }
+            idleUsed = "auto".equals(settings.idle) ? (ipc ? "busy-spin" : "yield") : settings.idle;
+            final IdleStrategy idle = IdleStrategies.of(idleUsed);
+            runner = new AgentRunner(idle, this::onError, null,
+                new CompositeAgent(agents.toArray(new NodeAgent[0])));
+            AgentRunner.startOnThread(runner);
+        }
+        catch (final RuntimeException ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    private static String[] channels(final boolean ipc, final int nodes, final int termLength)
+    {
+        final String[] channels = new String[nodes];
+        final int[] ports = ipc ? null : freeUdpPorts(nodes);
+        for (int i = 0; i < nodes; i++)
+        {
+            channels[i] = ipc ?
+                "aeron:ipc?term-length=" + termLength :
+                "aeron:udp?endpoint=127.0.0.1:" + ports[i] + "|term-length=" + termLength;
+        }
+        return channels;
+    }
+
+    private static int[] freeUdpPorts(final int count)
+    {
+        final int[] ports = new int[count];
+        final DatagramSocket[] sockets = new DatagramSocket[count];
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                sockets[i] = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot find free UDP ports on loopback", ex);
+        }
+        finally
+        {
+            for (final DatagramSocket s : sockets)
+            {
+                if (s != null)
+                {
+                    s.close();
+                }
+            }
+        }
+        return ports;
+    }
+
+    private void awaitConnected(final Publication[] publications)
+    {
+        final long deadlineNs = System.nanoTime() + settings.connectTimeoutNs;
+        for (int i = 0; i < publications.length; i++)
+        {
+            while (!publications[i].isConnected())
+            {
+                if (System.nanoTime() > deadlineNs)
+                {
+                    throw new IllegalStateException("node " + i + " did not become reachable over " +
+                        settings.medium + " within " + TimeUnit.NANOSECONDS.toMillis(settings.connectTimeoutNs) + " ms");
+                }
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+    }
+
+    private void onError(final Throwable t)
+    {
+        firstError.compareAndSet(null, t);
+    }
+
+    /**
+     * @return the first error a node or the driver hit, or null.
+     */
+    public Throwable error()
+    {
+        return firstError.get();
+    }
+
+    public List<NodeAgent> agents()
+    {
+        return agents;
+    }
+
+    public String idleUsed()
+    {
+        return idleUsed;
+    }
+
+    public String aeronDirectory()
+    {
+        return aeronDir;
+    }
+
+    public void close()
+    {
+        CloseHelper.quietCloseAll(runner, aeron, driver);
+        final File dir = new File(aeronDir);
+        if (dir.exists())
+        {
+            IoUtil.delete(dir, true);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package lab.harness.aeron;
+
+import io.aeron.Publication;
+import io.aeron.logbuffer.BufferClaim;
+import lab.harness.api.Outbox;
+import lab.harness.metrics.TrafficCounters;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A node's {@link Outbox} over Aeron publications, one per destination node. Each frame is the sender's node id
+ * (4 bytes) followed by the message.
+ *
+ * <p>Back-pressure is retried a bounded number of times, then the message waits in a per-destination queue that
+ * {@link #flush()} drains before the node reads new input: nothing is dropped, and a node never spins forever
+ * inside {@code send} (on a shared thread that would starve the very receiver it waits for). Every retry and
+ * every queued message is counted. A destination that is not connected (its node has crashed) loses the message,
+ * as a network would, and that is counted too.
+ */
+public final class AeronOutbox implements Outbox
+{
+    static final int FRAME_HEADER_LENGTH = 4;
+    private static final int SEND_ATTEMPTS = 3;
+
+    private final int nodeId;
+    private final Publication[] publications;
+    private final TrafficCounters traffic;
+    private final BufferClaim bufferClaim = new BufferClaim();
+    private final UnsafeBuffer header = new UnsafeBuffer(new byte[FRAME_HEADER_LENGTH]);
+    private final ExpandableArrayBuffer[] pending;
+    private final int[] pendingHead;
+    private final int[] pendingTail;
+    private long nowNs;
+
+    private long backPressureRetries;
+    private long queuedMessages;
+    private long notConnectedDrops;
+
+    public AeronOutbox(final int nodeId, final Publication[] publications, final TrafficCounters traffic)
+    {
+        this.nodeId = nodeId;
+        this.publications = publications;
+        this.traffic = traffic;
+        this.pending = new ExpandableArrayBuffer[publications.length];
+        this.pendingHead = new int[publications.length];
+        this.pendingTail = new int[publications.length];
+        header.putInt(0, nodeId);
+    }
+
+    void nowNs(final long nowNs)
+    {
+        this.nowNs = nowNs;
+    }
+
+    public void send(final int toNode, final DirectBuffer buffer, final int offset, final int length)
+    {
+        traffic.onSend(nodeId, toNode, length, nowNs);
+        if (pendingHead[toNode] != pendingTail[toNode] || !offer(toNode, buffer, offset, length))
+        {
+            enqueue(toNode, buffer, offset, length);
+        }
+    }
+
+    /**
+     * @return how many queued messages went out.
+     */
+    int flush()
+    {
+        int sent = 0;
+        for (int to = 0; to < pending.length; to++)
+        {
+            final ExpandableArrayBuffer queue = pending[to];
+            while (pendingHead[to] != pendingTail[to])
+            {
+                final int length = queue.getInt(pendingHead[to]);
+                if (!offer(to, queue, pendingHead[to] + 4, length))
+                {
+                    break;
+                }
+                pendingHead[to] += 4 + length;
+                sent++;
+            }
+            if (queue != null && pendingHead[to] == pendingTail[to])
+            {
+                pendingHead[to] = 0;
+                pendingTail[to] = 0;
+            }
+        }
+        return sent;
+    }
+
+    private void enqueue(final int toNode, final DirectBuffer buffer, final int offset, final int length)
+    {
+        ExpandableArrayBuffer queue = pending[toNode];
+        if (queue == null)
+        {
+            queue = new ExpandableArrayBuffer(64 * 1024);
+            pending[toNode] = queue;
+        }
+        final int tail = pendingTail[toNode];
+        queue.putInt(tail, length);
+        queue.putBytes(tail + 4, buffer, offset, length);
+        pendingTail[toNode] = tail + 4 + length;
+        queuedMessages++;
+    }
+
+    private boolean offer(final int toNode, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Publication publication = publications[toNode];
+        final int frameLength = FRAME_HEADER_LENGTH + length;
+        for (int attempt = 0; attempt < SEND_ATTEMPTS; attempt++)
+        {
+            final long result;
+            if (frameLength <= publication.maxPayloadLength())
+            {
+                result = publication.tryClaim(frameLength, bufferClaim);
+                if (result > 0)
+                {
+                    final int claimOffset = bufferClaim.offset();
+                    bufferClaim.buffer().putInt(claimOffset, nodeId);
+                    bufferClaim.buffer().putBytes(claimOffset + FRAME_HEADER_LENGTH, buffer, offset, length);
+                    bufferClaim.commit();
+                    return true;
+                }
+            }
+            else
+            {
+                result = publication.offer(header, 0, FRAME_HEADER_LENGTH, buffer, offset, length);
+                if (result > 0)
+                {
+                    return true;
+                }
+            }
+
+            if (result == Publication.NOT_CONNECTED)
+            {
+                notConnectedDrops++;
+                return true;
+            }
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+            {
+                throw new IllegalStateException("publication to node " + toNode + " failed: " +
+                    Publication.errorString(result));
+            }
+            backPressureRetries++;
+        }
+        return false;
+    }
+
+    public long backPressureRetries()
+    {
+        return backPressureRetries;
+    }
+
+    public long queuedMessages()
+    {
+        return queuedMessages;
+    }
+
+    public long notConnectedDrops()
+    {
+        return notConnectedDrops;
+    }
+}

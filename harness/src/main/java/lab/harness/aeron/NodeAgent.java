@@ -1,0 +1,90 @@
+package lab.harness.aeron;
+
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import lab.harness.api.Endpoint;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * Runs one endpoint (replica or client) over Aeron: each duty cycle reads the clock once, drains the outbox's
+ * back-pressure queue, polls the node's subscription and, when due, ticks the endpoint.
+ */
+public final class NodeAgent implements Agent, FragmentHandler
+{
+    private static final int FRAGMENT_LIMIT = 16;
+
+    private final int nodeId;
+    private final Endpoint endpoint;
+    private final Subscription subscription;
+    private final AeronOutbox outbox;
+    private final NanoClock clock;
+    private final long tickIntervalNs;
+    private final FragmentAssembler assembler = new FragmentAssembler(this);
+    private long nowNs;
+    private long nextTickNs;
+    private volatile boolean stopped;
+
+    public NodeAgent(final int nodeId, final Endpoint endpoint, final Subscription subscription,
+        final AeronOutbox outbox, final NanoClock clock, final long tickIntervalNs)
+    {
+        this.nodeId = nodeId;
+        this.endpoint = endpoint;
+        this.subscription = subscription;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.tickIntervalNs = tickIntervalNs;
+    }
+
+    public int doWork()
+    {
+        if (stopped)
+        {
+            return 0;
+        }
+        nowNs = clock.nanoTime();
+        outbox.nowNs(nowNs);
+        int work = outbox.flush();
+        work += subscription.poll(assembler, FRAGMENT_LIMIT);
+        if (nowNs >= nextTickNs)
+        {
+            nextTickNs = nowNs + tickIntervalNs;
+            endpoint.onTick(nowNs, outbox);
+            work++;
+        }
+        return work;
+    }
+
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final int from = buffer.getInt(offset);
+        endpoint.onMessage(from, buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH,
+            length - AeronOutbox.FRAME_HEADER_LENGTH, nowNs, outbox);
+    }
+
+    /**
+     * Crash in one process: the node stops reading, ticking and sending.
+     */
+    public void stop()
+    {
+        stopped = true;
+    }
+
+    public Endpoint endpoint()
+    {
+        return endpoint;
+    }
+
+    public AeronOutbox outbox()
+    {
+        return outbox;
+    }
+
+    public String roleName()
+    {
+        return "node-" + nodeId;
+    }
+}

@@ -1,0 +1,31 @@
+package lab.harness.api;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Anything that lives at a node address of the network: a replica or a client. It is a pure, single-threaded
+ * state machine: no thread, socket or clock of its own. Time arrives as {@code nowNs}; everything it wants to say
+ * goes to the {@link Outbox}. The same object therefore runs under the deterministic simulator and over Aeron.
+ */
+public interface Endpoint
+{
+    /**
+     * A message arrived.
+     *
+     * @param fromNode node id of the sender.
+     * @param buffer   holding the message; only valid for the duration of the call.
+     * @param offset   of the message (its SBE header) in the buffer.
+     * @param length   of the message.
+     * @param nowNs    current time of the driver (simulated or {@link System#nanoTime()}).
+     * @param out      where to send the messages this one causes.
+     */
+    void onMessage(int fromNode, DirectBuffer buffer, int offset, int length, long nowNs, Outbox out);
+
+    /**
+     * Time passed: timeouts, heartbeats, elections, retries. Called at least every tick interval of the driver.
+     *
+     * @param nowNs current time of the driver.
+     * @param out   where to send.
+     */
+    void onTick(long nowNs, Outbox out);
+}

@@ -1,0 +1,40 @@
+package lab.harness.api;
+
+import java.util.Random;
+
+/**
+ * How the harness finds and builds a protocol. Implementations are registered with {@link java.util.ServiceLoader}
+ * ({@code META-INF/services/lab.harness.api.ProtocolFactory}) so the harness never depends on a protocol module.
+ */
+public interface ProtocolFactory
+{
+    /**
+     * @return the name used on the command line, e.g. "primary-backup".
+     */
+    String name();
+
+    /**
+     * Reject impossible configurations with an {@link IllegalArgumentException} whose message is the one-line
+     * error shown to the user. Read every option here (with its default) so that they are printed with results.
+     */
+    void validate(ProtocolSettings settings);
+
+    /**
+     * @param nodeId    0 .. replicas-1.
+     * @param random    seeded source of randomness (election timeouts etc.); the only one the replica may use.
+     * @param restarted true when the node comes back after a crash and has lost its volatile state.
+     */
+    Replica newReplica(int nodeId, ProtocolSettings settings, Random random, boolean restarted);
+
+    ClientProtocol newClient(int clientNode, ProtocolSettings settings, Random random);
+
+    HopTheory theory(ProtocolSettings settings);
+
+    /**
+     * @return warnings to print with the run output (e.g. "R + W <= N: stale reads are possible"); empty if none.
+     */
+    default String warnings(final ProtocolSettings settings)
+    {
+        return "";
+    }
+}

@@ -1,0 +1,114 @@
+package lab.harness.api;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a protocol is told about the cluster it runs in: replica count, clients and protocol options
+ * (e.g. {@code chain-ack=head}, {@code r=2}). Options a protocol reads are recorded with their defaults so that the
+ * run output prints every setting that shaped it.
+ */
+public final class ProtocolSettings
+{
+    private final int replicas;
+    private final int clients;
+    private final int slotsPerClient;
+    private final Map<String, String> options;
+    private final Map<String, String> used = new TreeMap<>();
+
+    public ProtocolSettings(final int replicas, final int clients, final int slotsPerClient,
+        final Map<String, String> options)
+    {
+        if (replicas < 1)
+        {
+            throw new IllegalArgumentException("replicas must be >= 1, got " + replicas);
+        }
+        this.replicas = replicas;
+        this.clients = clients;
+        this.slotsPerClient = slotsPerClient;
+        this.options = new TreeMap<>(options);
+    }
+
+    public int replicas()
+    {
+        return replicas;
+    }
+
+    public int clients()
+    {
+        return clients;
+    }
+
+    public int slotsPerClient()
+    {
+        return slotsPerClient;
+    }
+
+    /**
+     * @return node id of client number {@code clientIndex}: clients follow the replicas.
+     */
+    public int clientNode(final int clientIndex)
+    {
+        return replicas + clientIndex;
+    }
+
+    public boolean isReplica(final int nodeId)
+    {
+        return nodeId >= 0 && nodeId < replicas;
+    }
+
+    public String option(final String name, final String defaultValue)
+    {
+        final String value = options.getOrDefault(name, defaultValue);
+        used.put(name, value);
+        return value;
+    }
+
+    public String choice(final String name, final String defaultValue, final String... allowed)
+    {
+        final String value = option(name, defaultValue);
+        for (final String a : allowed)
+        {
+            if (a.equals(value))
+            {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException(
+            "--" + name + " must be one of " + String.join("|", allowed) + ", got '" + value + "'");
+    }
+
+    public int intOption(final String name, final int defaultValue)
+    {
+        final String value = option(name, Integer.toString(defaultValue));
+        try
+        {
+            return Integer.parseInt(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("option " + name + " must be an integer, got '" + value + "'");
+        }
+    }
+
+    public long durationNsOption(final String name, final String defaultValue)
+    {
+        return Durations.parseNs(option(name, defaultValue));
+    }
+
+    public boolean hasOption(final String name)
+    {
+        return options.containsKey(name);
+    }
+
+    /**
+     * @return the options given, merged with every default a protocol asked for, sorted by name.
+     */
+    public Map<String, String> effectiveOptions()
+    {
+        final TreeMap<String, String> all = new TreeMap<>(options);
+        all.putAll(used);
+        return Collections.unmodifiableMap(all);
+    }
+}

@@ -1,0 +1,184 @@
+package lab.harness.api;
+
+import lab.harness.codec.ClientMessages;
+import lab.harness.codec.ClientResponseDecoder;
+import lab.harness.codec.OpType;
+import lab.harness.codec.Status;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * Client side shared by protocols that send each operation to one replica and complete it on that replica's
+ * {@code ClientResponse}: primary-backup (the primary), chain (head for writes, tail for reads), Raft (the leader),
+ * the unreplicated and echo baselines. It follows {@code REDIRECT} hints, backs off on {@code UNAVAILABLE} and
+ * resends the same (session, seq) on timeout to the next replica, so the replica's duplicate detection keeps a
+ * retried write applied once.
+ */
+public class TargetedClient implements ClientProtocol
+{
+    protected final int clientNode;
+    protected final int replicas;
+    private final long retryTimeoutNs;
+    private final long backoffNs;
+    private final ClientMessages messages = new ClientMessages();
+    protected int knownLeader;
+
+    private final boolean[] active;
+    private final long[] seq;
+    private final OpType[] opType;
+    private final long[] key;
+    private final ExpandableArrayBuffer[] value;
+    private final int[] valueLength;
+    private final int[] target;
+    private final long[] resendAtNs;
+    private final long[] sessionId;
+    private final boolean[] backingOff;
+
+    public TargetedClient(final int clientNode, final ProtocolSettings settings, final long retryTimeoutNs,
+        final long backoffNs)
+    {
+        this.clientNode = clientNode;
+        this.replicas = settings.replicas();
+        this.retryTimeoutNs = retryTimeoutNs;
+        this.backoffNs = backoffNs;
+        final int slots = settings.slotsPerClient();
+        active = new boolean[slots];
+        seq = new long[slots];
+        opType = new OpType[slots];
+        key = new long[slots];
+        value = new ExpandableArrayBuffer[slots];
+        valueLength = new int[slots];
+        target = new int[slots];
+        resendAtNs = new long[slots];
+        sessionId = new long[slots];
+        backingOff = new boolean[slots];
+        for (int i = 0; i < slots; i++)
+        {
+            value[i] = new ExpandableArrayBuffer(64);
+            sessionId[i] = ClientSessions.sessionId(clientNode, i);
+        }
+    }
+
+    /**
+     * @return the replica an operation of this type goes to now.
+     */
+    protected int targetFor(final OpType type)
+    {
+        return knownLeader;
+    }
+
+    /**
+     * The replica did not answer in time: guess another one.
+     */
+    protected void onTargetTimeout(final int failedTarget)
+    {
+        if (failedTarget == knownLeader)
+        {
+            knownLeader = (knownLeader + 1) % replicas;
+        }
+    }
+
+    protected void onRedirect(final int hint)
+    {
+        knownLeader = hint;
+    }
+
+    public void submit(
+        final int slot, final long seq, final OpType opType, final long key, final DirectBuffer value,
+        final int valueOffset, final int valueLength, final long nowNs, final Outbox out)
+    {
+        active[slot] = true;
+        this.seq[slot] = seq;
+        this.opType[slot] = opType;
+        this.key[slot] = key;
+        this.value[slot].putBytes(0, value, valueOffset, valueLength);
+        this.valueLength[slot] = valueLength;
+        send(slot, nowNs, out);
+    }
+
+    private void send(final int slot, final long nowNs, final Outbox out)
+    {
+        final int to = targetFor(opType[slot]);
+        target[slot] = to;
+        backingOff[slot] = false;
+        resendAtNs[slot] = nowNs + retryTimeoutNs;
+        final int length = messages.encodeRequest(
+            1, sessionId[slot], seq[slot], opType[slot], key[slot], value[slot], 0, valueLength[slot]);
+        out.send(to, messages.buffer(), 0, length);
+    }
+
+    public void onMessage(
+        final int fromNode, final DirectBuffer buffer, final int offset, final int length, final long nowNs,
+        final Outbox out, final ClientListener listener)
+    {
+        if (messages.templateId(buffer, offset) != ClientResponseDecoder.TEMPLATE_ID)
+        {
+            return;
+        }
+        final ClientResponseDecoder response = messages.wrapResponse(buffer, offset);
+        final int slot = ClientSessions.slot(response.clientId());
+        if (ClientSessions.clientNode(response.clientId()) != clientNode || slot >= active.length ||
+            !active[slot] || response.seq() != seq[slot])
+        {
+            return; // a late answer to an operation already completed or abandoned
+        }
+        final Status status = response.status();
+        switch (status)
+        {
+            case OK:
+            case NOT_FOUND:
+            {
+                active[slot] = false;
+                final int hops = response.depth();
+                final long version = response.version();
+                final int valueOffset = response.limit() + ClientResponseDecoder.valueHeaderLength();
+                final int valueLength = response.valueLength();
+                listener.onComplete(slot, seq[slot], status, hops, version, buffer, valueOffset, valueLength);
+                break;
+            }
+            case REDIRECT:
+            {
+                final int hint = response.leaderHint();
+                if (hint >= 0 && hint < replicas && hint != fromNode)
+                {
+                    onRedirect(hint);
+                    send(slot, nowNs, out);
+                }
+                else
+                {
+                    backOff(slot, nowNs);
+                }
+                break;
+            }
+            default:
+                backOff(slot, nowNs);
+                break;
+        }
+    }
+
+    public void onTick(final long nowNs, final Outbox out, final ClientListener listener)
+    {
+        for (int slot = 0; slot < active.length; slot++)
+        {
+            if (active[slot] && nowNs >= resendAtNs[slot])
+            {
+                if (!backingOff[slot])
+                {
+                    onTargetTimeout(target[slot]);
+                }
+                send(slot, nowNs, out);
+            }
+        }
+    }
+
+    private void backOff(final int slot, final long nowNs)
+    {
+        backingOff[slot] = true;
+        resendAtNs[slot] = nowNs + backoffNs;
+    }
+
+    public void abandon(final int slot)
+    {
+        active[slot] = false;
+    }
+}

@@ -1,0 +1,98 @@
+package lab.harness.codec;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Encodes the shared client messages into a reusable buffer and reads their common fields. One instance per
+ * state machine: it owns its encoders and its buffer, so encoding allocates nothing.
+ */
+public final class ClientMessages
+{
+    public static final int SCHEMA_ID = MessageHeaderDecoder.SCHEMA_ID;
+
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ClientRequestEncoder requestEncoder = new ClientRequestEncoder();
+    private final ClientResponseEncoder responseEncoder = new ClientResponseEncoder();
+    private final ClientRequestDecoder requestDecoder = new ClientRequestDecoder();
+    private final ClientResponseDecoder responseDecoder = new ClientResponseDecoder();
+
+    public MutableDirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * @return the encoded length, in {@link #buffer()} from offset 0.
+     */
+    public int encodeRequest(
+        final int depth, final long clientId, final long seq, final OpType opType, final long key,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        requestEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .depth(depth)
+            .clientId(clientId)
+            .seq(seq)
+            .opType(opType)
+            .key(key)
+            .putValue(value, valueOffset, valueLength);
+        return MessageHeaderEncoder.ENCODED_LENGTH + requestEncoder.encodedLength();
+    }
+
+    /**
+     * @return the encoded length, in {@link #buffer()} from offset 0.
+     */
+    public int encodeResponse(
+        final int depth, final long clientId, final long seq, final Status status, final int leaderHint,
+        final long version, final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        responseEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .depth(depth)
+            .clientId(clientId)
+            .seq(seq)
+            .status(status)
+            .leaderHint(leaderHint)
+            .version(version)
+            .putValue(value, valueOffset, valueLength);
+        return MessageHeaderEncoder.ENCODED_LENGTH + responseEncoder.encodedLength();
+    }
+
+    public int encodeEmptyResponse(
+        final int depth, final long clientId, final long seq, final Status status, final int leaderHint)
+    {
+        return encodeResponse(depth, clientId, seq, status, leaderHint, 0, buffer, 0, 0);
+    }
+
+    /**
+     * @return the template id when the message is of this schema, or -1.
+     */
+    public int templateId(final DirectBuffer src, final int offset)
+    {
+        headerDecoder.wrap(src, offset);
+        return headerDecoder.schemaId() == SCHEMA_ID ? headerDecoder.templateId() : -1;
+    }
+
+    public ClientRequestDecoder wrapRequest(final DirectBuffer src, final int offset)
+    {
+        headerDecoder.wrap(src, offset);
+        return requestDecoder.wrapAndApplyHeader(src, offset, headerDecoder);
+    }
+
+    public ClientResponseDecoder wrapResponse(final DirectBuffer src, final int offset)
+    {
+        headerDecoder.wrap(src, offset);
+        return responseDecoder.wrapAndApplyHeader(src, offset, headerDecoder);
+    }
+
+    /**
+     * Reads the schema id of any lab message: each module's schema shares the 8-byte SBE header layout.
+     */
+    public static int schemaIdOf(final DirectBuffer src, final int offset)
+    {
+        return src.getShort(offset + MessageHeaderDecoder.schemaIdEncodingOffset(), java.nio.ByteOrder.LITTLE_ENDIAN)
+            & 0xFFFF;
+    }
+}

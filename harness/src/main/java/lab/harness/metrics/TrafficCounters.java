@@ -1,0 +1,85 @@
+package lab.harness.metrics;
+
+/**
+ * Messages and bytes one node sent inside the measurement window, split into client <-> replica and
+ * replica <-> replica traffic. Each node's outbox owns one, written only by the node's own thread; the run
+ * sums them after the nodes have stopped.
+ */
+public final class TrafficCounters
+{
+    private final int replicas;
+    private long windowStartNs = Long.MIN_VALUE;
+    private long windowEndNs = Long.MAX_VALUE;
+
+    private long clientReplicaMessages;
+    private long replicaReplicaMessages;
+    private long clientReplicaBytes;
+    private long replicaReplicaBytes;
+
+    public TrafficCounters(final int replicas)
+    {
+        this.replicas = replicas;
+    }
+
+    public void window(final long startNs, final long endNs)
+    {
+        windowStartNs = startNs;
+        windowEndNs = endNs;
+    }
+
+    public void onSend(final int from, final int to, final int length, final long nowNs)
+    {
+        if (nowNs < windowStartNs || nowNs >= windowEndNs)
+        {
+            return;
+        }
+        if (from < replicas && to < replicas)
+        {
+            replicaReplicaMessages++;
+            replicaReplicaBytes += length;
+        }
+        else
+        {
+            clientReplicaMessages++;
+            clientReplicaBytes += length;
+        }
+    }
+
+    public void add(final TrafficCounters other)
+    {
+        clientReplicaMessages += other.clientReplicaMessages;
+        replicaReplicaMessages += other.replicaReplicaMessages;
+        clientReplicaBytes += other.clientReplicaBytes;
+        replicaReplicaBytes += other.replicaReplicaBytes;
+    }
+
+    public long clientReplicaMessages()
+    {
+        return clientReplicaMessages;
+    }
+
+    public long replicaReplicaMessages()
+    {
+        return replicaReplicaMessages;
+    }
+
+    public long clientReplicaBytes()
+    {
+        return clientReplicaBytes;
+    }
+
+    public long replicaReplicaBytes()
+    {
+        return replicaReplicaBytes;
+    }
+
+    public long totalMessages()
+    {
+        return clientReplicaMessages + replicaReplicaMessages;
+    }
+
+    public long totalBytes()
+    {
+        return clientReplicaBytes + replicaReplicaBytes;
+    }
+}

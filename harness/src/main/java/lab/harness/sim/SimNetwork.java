@@ -1,0 +1,318 @@
+package lab.harness.sim;
+
+import java.util.Arrays;
+import java.util.PriorityQueue;
+import java.util.Random;
+
+import lab.harness.api.Endpoint;
+import lab.harness.api.Outbox;
+import lab.harness.metrics.TrafficCounters;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A deterministic network and clock for endpoints (replicas and clients). Everything random (latency jitter, loss,
+ * duplication, reordering) draws from one {@link Random} made from the seed, and events at the same instant are
+ * ordered by the order they were scheduled in, so one seed always gives one history.
+ *
+ * <p>Faults: per-link latency, loss, duplication, reordering, partitions, crash and restart of a node. A crashed
+ * node receives nothing, is not ticked and loses the messages in flight to it.
+ */
+public final class SimNetwork
+{
+    private static final class InFlight
+    {
+        final long deliverAtNs;
+        final long order;
+        final int from;
+        final int to;
+        final byte[] bytes;
+        final int incarnation;
+
+        InFlight(final long deliverAtNs, final long order, final int from, final int to, final byte[] bytes,
+            final int incarnation)
+        {
+            this.deliverAtNs = deliverAtNs;
+            this.order = order;
+            this.from = from;
+            this.to = to;
+            this.bytes = bytes;
+            this.incarnation = incarnation;
+        }
+    }
+
+    private final class NodeOutbox implements Outbox
+    {
+        private final int nodeId;
+
+        NodeOutbox(final int nodeId)
+        {
+            this.nodeId = nodeId;
+        }
+
+        public void send(final int toNode, final DirectBuffer buffer, final int offset, final int length)
+        {
+            SimNetwork.this.send(nodeId, toNode, buffer, offset, length);
+        }
+    }
+
+    private final long seed;
+    private final SimConfig config;
+    private final Random random;
+    private final int nodeCount;
+    private final Endpoint[] endpoints;
+    private final NodeOutbox[] outboxes;
+    private final TrafficCounters[] traffic;
+    private final boolean[] up;
+    private final int[] incarnation;
+    private final int[] partitionGroup;
+    private final long[][] linkLatencyNs;
+    private final PriorityQueue<InFlight> queue = new PriorityQueue<>(
+        (a, b) -> a.deliverAtNs != b.deliverAtNs ? Long.compare(a.deliverAtNs, b.deliverAtNs) :
+            Long.compare(a.order, b.order));
+    private final UnsafeBuffer deliveryBuffer = new UnsafeBuffer(new byte[0]);
+
+    private long nowNs;
+    private long nextTickNs;
+    private long order;
+    private long sent;
+    private long delivered;
+    private long dropped;
+    private long duplicated;
+    private long traceHash = 1125899906842597L;
+
+    /**
+     * @param seed      the one seed of everything random in the network.
+     * @param config    faults and timing.
+     * @param nodeCount endpoints, ids 0 .. nodeCount-1 (replicas first, then clients).
+     * @param replicas  how many of them are replicas, for traffic accounting.
+     */
+    public SimNetwork(final long seed, final SimConfig config, final int nodeCount, final int replicas)
+    {
+        this.seed = seed;
+        this.config = config;
+        this.random = new Random(seed);
+        this.nodeCount = nodeCount;
+        endpoints = new Endpoint[nodeCount];
+        outboxes = new NodeOutbox[nodeCount];
+        traffic = new TrafficCounters[nodeCount];
+        up = new boolean[nodeCount];
+        incarnation = new int[nodeCount];
+        partitionGroup = new int[nodeCount];
+        linkLatencyNs = new long[nodeCount][nodeCount];
+        for (int i = 0; i < nodeCount; i++)
+        {
+            outboxes[i] = new NodeOutbox(i);
+            traffic[i] = new TrafficCounters(replicas);
+            Arrays.fill(linkLatencyNs[i], -1);
+        }
+    }
+
+    /**
+     * A seed for a subsystem (a replica's election timer, a client's key choice) derived from the master seed, so
+     * that one number replays a whole run.
+     */
+    public static long deriveSeed(final long masterSeed, final long stream)
+    {
+        long z = masterSeed + 0x9E3779B97F4A7C15L * (stream + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    public long seed()
+    {
+        return seed;
+    }
+
+    public SimConfig config()
+    {
+        return config;
+    }
+
+    public void register(final int nodeId, final Endpoint endpoint)
+    {
+        endpoints[nodeId] = endpoint;
+        up[nodeId] = true;
+    }
+
+    public Endpoint endpoint(final int nodeId)
+    {
+        return endpoints[nodeId];
+    }
+
+    public long nowNs()
+    {
+        return nowNs;
+    }
+
+    public TrafficCounters traffic(final int nodeId)
+    {
+        return traffic[nodeId];
+    }
+
+    public void linkLatency(final int from, final int to, final long latencyNs)
+    {
+        linkLatencyNs[from][to] = latencyNs;
+    }
+
+    public void crash(final int nodeId)
+    {
+        up[nodeId] = false;
+        incarnation[nodeId]++;
+    }
+
+    /**
+     * Brings a crashed node back as a fresh endpoint (what survives a crash is the protocol's business).
+     */
+    public void restart(final int nodeId, final Endpoint fresh)
+    {
+        endpoints[nodeId] = fresh;
+        up[nodeId] = true;
+    }
+
+    public boolean isUp(final int nodeId)
+    {
+        return up[nodeId];
+    }
+
+    /**
+     * Cuts the nodes given off from all others (both directions) until {@link #heal()}.
+     */
+    public void partition(final int... isolated)
+    {
+        for (final int n : isolated)
+        {
+            partitionGroup[n] = 1;
+        }
+    }
+
+    public void heal()
+    {
+        Arrays.fill(partitionGroup, 0);
+    }
+
+    public boolean connected(final int a, final int b)
+    {
+        return partitionGroup[a] == partitionGroup[b];
+    }
+
+    public long sentCount()
+    {
+        return sent;
+    }
+
+    public long deliveredCount()
+    {
+        return delivered;
+    }
+
+    public long droppedCount()
+    {
+        return dropped;
+    }
+
+    public long duplicatedCount()
+    {
+        return duplicated;
+    }
+
+    /**
+     * @return a hash over every delivery so far (time, endpoints, bytes): equal for equal histories.
+     */
+    public long traceHash()
+    {
+        return traceHash;
+    }
+
+    void send(final int from, final int to, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (to < 0 || to >= nodeCount)
+        {
+            throw new IllegalArgumentException("node " + from + " sent to unknown node " + to);
+        }
+        sent++;
+        traffic[from].onSend(from, to, length, nowNs);
+        if (!connected(from, to) || random.nextDouble() < config.lossRate)
+        {
+            dropped++;
+            return;
+        }
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        schedule(from, to, bytes);
+        if (config.duplicateRate > 0 && random.nextDouble() < config.duplicateRate)
+        {
+            duplicated++;
+            schedule(from, to, bytes);
+        }
+    }
+
+    private void schedule(final int from, final int to, final byte[] bytes)
+    {
+        long delay = linkLatencyNs[from][to] >= 0 ? linkLatencyNs[from][to] : config.latencyNs;
+        if (config.jitterNs > 0)
+        {
+            delay += (long)(random.nextDouble() * config.jitterNs);
+        }
+        if (config.reorderRate > 0 && random.nextDouble() < config.reorderRate)
+        {
+            delay += (long)(random.nextDouble() * config.reorderDelayNs);
+        }
+        queue.add(new InFlight(nowNs + delay, order++, from, to, bytes, incarnation[to]));
+    }
+
+    /**
+     * Runs the network until simulated time {@code untilNs}: delivers every message due and ticks every live
+     * endpoint each tick interval.
+     */
+    public void runUntil(final long untilNs)
+    {
+        while (true)
+        {
+            final InFlight next = queue.peek();
+            final long nextMessageNs = next == null ? Long.MAX_VALUE : next.deliverAtNs;
+            if (Math.min(nextMessageNs, nextTickNs) > untilNs)
+            {
+                nowNs = untilNs;
+                return;
+            }
+            if (nextMessageNs <= nextTickNs)
+            {
+                queue.poll();
+                nowNs = next.deliverAtNs;
+                deliver(next);
+            }
+            else
+            {
+                nowNs = nextTickNs;
+                nextTickNs += config.tickIntervalNs;
+                for (int i = 0; i < nodeCount; i++)
+                {
+                    if (up[i] && endpoints[i] != null)
+                    {
+                        endpoints[i].onTick(nowNs, outboxes[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    public void runFor(final long durationNs)
+    {
+        runUntil(nowNs + durationNs);
+    }
+
+    private void deliver(final InFlight m)
+    {
+        if (!up[m.to] || m.incarnation != incarnation[m.to] || !connected(m.from, m.to) || endpoints[m.to] == null)
+        {
+            dropped++;
+            return;
+        }
+        delivered++;
+        traceHash = 31 * (31 * (31 * traceHash + m.deliverAtNs) + m.from * 64L + m.to) + Arrays.hashCode(m.bytes);
+        deliveryBuffer.wrap(m.bytes);
+        endpoints[m.to].onMessage(m.from, deliveryBuffer, 0, m.bytes.length, nowNs, outboxes[m.to]);
+    }
+}

@@ -1,0 +1,39 @@
+package lab.harness.workload;
+
+import lab.harness.codec.OpType;
+
+/**
+ * Sees every operation a load generator runs: for histories (linearizability, stale reads) and tests.
+ * {@code value} is the write id carried in the first 8 bytes of a value ({@link ValueCodec}); 0 is "no value".
+ */
+public interface OperationObserver
+{
+    OperationObserver NONE = new OperationObserver()
+    {
+        public void onInvoke(final long sessionId, final long seq, final OpType type, final long key, final long value,
+            final long nowNs)
+        {
+        }
+
+        public void onOk(final long sessionId, final long seq, final OpType type, final long key, final long value,
+            final long version, final int hops, final long nowNs)
+        {
+        }
+
+        public void onTimeout(final long sessionId, final long seq, final OpType type, final long key, final long nowNs)
+        {
+        }
+    };
+
+    void onInvoke(long sessionId, long seq, OpType type, long key, long value, long nowNs);
+
+    /**
+     * @param value for a GET the write id read (0 when the key was never written); for a PUT the id written.
+     */
+    void onOk(long sessionId, long seq, OpType type, long key, long value, long version, int hops, long nowNs);
+
+    /**
+     * The operation was abandoned after the operation timeout: it may or may not have taken effect.
+     */
+    void onTimeout(long sessionId, long seq, OpType type, long key, long nowNs);
+}
