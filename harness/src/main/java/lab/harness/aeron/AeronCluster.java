@@ -25,7 +25,6 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
  * An in-process cluster over Aeron: one embedded media driver (directory under /dev/shm, deleted on close), one
@@ -38,6 +37,7 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  */
 public final class AeronCluster implements AutoCloseable
 {
+    /** Stream id of node 0; node i listens on STREAM_ID + i. */
     public static final int STREAM_ID = 1001;
 
     /**
@@ -81,6 +81,15 @@ public final class AeronCluster implements AutoCloseable
 
     public void start()
     {
+        startWith(() -> {});
+    }
+
+    /**
+     * Starts the cluster; {@code beforeAgentsStart} runs once every node is reachable, just before the node thread
+     * starts (its writes are visible to the nodes).
+     */
+    public void startWith(final Runnable beforeAgentsStart)
+    {
         final boolean ipc = "ipc".equals(settings.medium);
         final MediaDriver.Context driverContext = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
@@ -112,8 +121,9 @@ public final class AeronCluster implements AutoCloseable
             final Publication[] publications = new Publication[nodes];
             for (int i = 0; i < nodes; i++)
             {
-                subscriptions[i] = aeron.addSubscription(channels[i], STREAM_ID);
-                publications[i] = aeron.addPublication(channels[i], STREAM_ID);
+                // One stream per node: IPC channels differ only by stream id.
+                subscriptions[i] = aeron.addSubscription(channels[i], STREAM_ID + i);
+                publications[i] = aeron.addPublication(channels[i], STREAM_ID + i);
             }
             awaitConnected(publications);
 
@@ -127,6 +137,7 @@ public final class AeronCluster implements AutoCloseable
             final IdleStrategy idle = IdleStrategies.of(idleUsed);
             runner = new AgentRunner(idle, this::onError, null,
                 new CompositeAgent(agents.toArray(new NodeAgent[0])));
+            beforeAgentsStart.run();
             AgentRunner.startOnThread(runner);
         }
         catch (final RuntimeException ex)

@@ -31,6 +31,15 @@ public interface ProtocolFactory
     HopTheory theory(ProtocolSettings settings);
 
     /**
+     * @return the replica count this protocol always runs with (1 for the single-node baselines), or 0 when it
+     * takes the one asked for.
+     */
+    default int fixedReplicas()
+    {
+        return 0;
+    }
+
+    /**
      * @return warnings to print with the run output (e.g. "R + W <= N: stale reads are possible"); empty if none.
      */
     default String warnings(final ProtocolSettings settings)

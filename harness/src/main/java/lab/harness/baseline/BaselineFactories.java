@@ -1,0 +1,78 @@
+package lab.harness.baseline;
+
+import java.util.Random;
+
+import lab.harness.api.ClientProtocol;
+import lab.harness.api.HopTheory;
+import lab.harness.api.ProtocolFactory;
+import lab.harness.api.ProtocolSettings;
+import lab.harness.api.Replica;
+import lab.harness.api.TargetedClient;
+
+/**
+ * The two baselines that separate transport cost from protocol cost.
+ */
+public final class BaselineFactories
+{
+    private BaselineFactories()
+    {
+    }
+
+    private abstract static class SingleNode implements ProtocolFactory
+    {
+        public void validate(final ProtocolSettings settings)
+        {
+            settings.durationNsOption("client-retry", "1s");
+        }
+
+        public int fixedReplicas()
+        {
+            return 1;
+        }
+
+        public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)
+        {
+            return new TargetedClient(clientNode, settings, settings.durationNsOption("client-retry", "1s"),
+                settings.durationNsOption("client-retry", "1s"));
+        }
+
+        public HopTheory theory(final ProtocolSettings settings)
+        {
+            return new HopTheory(2, 2, "one request, one reply");
+        }
+    }
+
+    /**
+     * {@code --protocol none}: one unreplicated node with a store.
+     */
+    public static final class None extends SingleNode
+    {
+        public String name()
+        {
+            return "none";
+        }
+
+        public Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,
+            final boolean restarted)
+        {
+            return new UnreplicatedReplica();
+        }
+    }
+
+    /**
+     * {@code --protocol echo}: raw request/response, no store.
+     */
+    public static final class Echo extends SingleNode
+    {
+        public String name()
+        {
+            return "echo";
+        }
+
+        public Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,
+            final boolean restarted)
+        {
+            return new EchoReplica();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package lab.harness.baseline;
+
+import lab.harness.api.Outbox;
+import lab.harness.api.Replica;
+import lab.harness.codec.ClientMessages;
+import lab.harness.codec.ClientRequestDecoder;
+import lab.harness.codec.Status;
+import org.agrona.DirectBuffer;
+
+/**
+ * Baseline "echo": answers every request at once with an empty OK, touching no store. Its latency is the raw
+ * request/response round trip of the transport, the floor under every protocol.
+ */
+public final class EchoReplica implements Replica
+{
+    private final ClientMessages messages = new ClientMessages();
+
+    public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs, final Outbox out)
+    {
+        if (messages.templateId(buffer, offset) != ClientRequestDecoder.TEMPLATE_ID)
+        {
+            return;
+        }
+        final ClientRequestDecoder request = messages.wrapRequest(buffer, offset);
+        final int replyLength = messages.encodeEmptyResponse(
+            request.depth() + 1, request.clientId(), request.seq(), Status.OK, 0);
+        out.send(fromNode, messages.buffer(), 0, replyLength);
+    }
+
+    public void onTick(final long nowNs, final Outbox out)
+    {
+    }
+
+    public String role()
+    {
+        return "echo";
+    }
+}

@@ -1,0 +1,68 @@
+package lab.harness.baseline;
+
+import lab.harness.api.KvStore;
+import lab.harness.api.Outbox;
+import lab.harness.api.Replica;
+import lab.harness.codec.ClientMessages;
+import lab.harness.codec.ClientRequestDecoder;
+import lab.harness.codec.OpType;
+import lab.harness.codec.Status;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * Baseline "none": one node applies every operation to its store and answers at once. No replication, so its
+ * cost is transport + store; the difference to a protocol is the protocol's cost.
+ */
+public final class UnreplicatedReplica implements Replica
+{
+    private final ClientMessages messages = new ClientMessages();
+    private final KvStore store = new KvStore();
+    private final ExpandableArrayBuffer valueScratch = new ExpandableArrayBuffer(256);
+    private long version;
+
+    public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs, final Outbox out)
+    {
+        if (messages.templateId(buffer, offset) != ClientRequestDecoder.TEMPLATE_ID)
+        {
+            return;
+        }
+        final ClientRequestDecoder request = messages.wrapRequest(buffer, offset);
+        final int depth = request.depth() + 1;
+        final long clientId = request.clientId();
+        final long seq = request.seq();
+        final long key = request.key();
+        final int replyLength;
+        if (request.opType() == OpType.PUT)
+        {
+            final int valueLength = request.valueLength();
+            final int valueOffset = request.limit() + ClientRequestDecoder.valueHeaderLength();
+            store.put(key, buffer, valueOffset, valueLength, ++version);
+            replyLength = messages.encodeResponse(depth, clientId, seq, Status.OK, 0, version, valueScratch, 0, 0);
+        }
+        else
+        {
+            final KvStore.Entry entry = store.get(key);
+            if (entry == null)
+            {
+                replyLength = messages.encodeEmptyResponse(depth, clientId, seq, Status.NOT_FOUND, 0);
+            }
+            else
+            {
+                replyLength = messages.encodeResponse(
+                    depth, clientId, seq, Status.OK, 0, entry.version(), entry.value(), 0, entry.length());
+            }
+        }
+        out.send(fromNode, messages.buffer(), 0, replyLength);
+    }
+
+    public void onTick(final long nowNs, final Outbox out)
+    {
+    }
+
+    public String role()
+    {
+        return "single";
+    }
+}

@@ -1,0 +1,58 @@
+package lab.harness.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code lab}: the replication lab's command line.
+ */
+@Command(
+    name = "lab",
+    mixinStandardHelpOptions = true,
+    version = "replication-lab 0.1",
+    description = "Replication protocols over Aeron, measured side by side.",
+    subcommands = {RunCommand.class, ListCommand.class, CommandLine.HelpCommand.class})
+public final class LabCommand implements Runnable
+{
+    public static final int EXIT_BAD_INPUT = 2;
+
+    public void run()
+    {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs the command line; bad input of any kind (unknown flag, unparsable value, impossible configuration) is
+     * one line on stderr and exit code 2.
+     */
+    public static int execute(final String... args)
+    {
+        final CommandLine cli = new CommandLine(new LabCommand());
+        cli.setParameterExceptionHandler((ex, a) ->
+        {
+            final PrintWriter err = ex.getCommandLine().getErr();
+            err.println("lab: " + ex.getMessage().replace('\n', ' ') + " (try: lab " +
+                ex.getCommandLine().getCommandName().replace("lab", "").trim() + " --help)");
+            return EXIT_BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+        {
+            if (ex instanceof IllegalArgumentException)
+            {
+                commandLine.getErr().println("lab: " + ex.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            commandLine.getErr().println("lab: run failed: " + ex);
+            ex.printStackTrace(commandLine.getErr());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,176 @@
+package lab.harness.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import lab.harness.api.Durations;
+import lab.harness.cluster.LabRunner;
+import lab.harness.cluster.ProgressListener;
+import lab.harness.cluster.RunConfig;
+import lab.harness.cluster.RunResult;
+import lab.harness.report.Environment;
+import lab.harness.report.RunReport;
+import lab.harness.workload.Workload;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lab run}: one protocol, one configuration, on the embedded in-process cluster or the simulator.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run one protocol under a closed-loop workload and print latency, throughput, hops and msgs/op.")
+public final class RunCommand implements Callable<Integer>
+{
+    @Option(names = "--protocol", description = "primary-backup|none|echo|... (lab list)", defaultValue = "primary-backup")
+    String protocol;
+
+    @Option(names = "--replicas", description = "replica count (default ${DEFAULT-VALUE})", defaultValue = "3")
+    int replicas;
+
+    @Option(names = "--transport", description = "ipc|udp|sim (default ${DEFAULT-VALUE})", defaultValue = "ipc")
+    String transport;
+
+    @Option(names = "--read-ratio", description = "fraction of GETs in [0,1] (default ${DEFAULT-VALUE})",
+        defaultValue = "0.5")
+    double readRatio;
+
+    @Option(names = "--keys", description = "key count (default ${DEFAULT-VALUE})", defaultValue = "10000")
+    long keys;
+
+    @Option(names = "--key-distribution", description = "uniform|zipfian (default ${DEFAULT-VALUE})",
+        defaultValue = "uniform")
+    String keyDistribution;
+
+    @Option(names = "--zipfian-constant", description = "Zipf theta (default ${DEFAULT-VALUE})", defaultValue = "0.99")
+    double zipfianConstant;
+
+    @Option(names = "--value-size", description = "bytes per value (default ${DEFAULT-VALUE})", defaultValue = "64")
+    int valueSize;
+
+    @Option(names = "--clients", description = "client nodes (default ${DEFAULT-VALUE})", defaultValue = "1")
+    int clients;
+
+    @Option(names = "--outstanding", description = "operations in flight per client (default ${DEFAULT-VALUE})",
+        defaultValue = "1")
+    int outstanding;
+
+    @Option(names = "--duration", description = "measured time, e.g. 10s (default ${DEFAULT-VALUE})",
+        defaultValue = "10s")
+    String duration;
+
+    @Option(names = "--warmup", description = "excluded warm-up, e.g. 2s (default: min(2s, duration/5))")
+    String warmup;
+
+    @Option(names = "--op-timeout", description = "an operation not done by then is abandoned (default ${DEFAULT-VALUE})",
+        defaultValue = "1s")
+    String opTimeout;
+
+    @Option(names = "--seed", description = "seed of every random choice (default ${DEFAULT-VALUE})", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--idle", description = "node thread idle strategy: auto|busy-spin|yield|backoff|sleep " +
+        "(default ${DEFAULT-VALUE}: busy-spin over ipc, yield over udp)", defaultValue = "auto")
+    String idle;
+
+    @Option(names = "--json", description = "write the results contract (JSON) to this file")
+    File json;
+
+    @Option(names = "--opt", description = "protocol option key=value (repeatable)")
+    Map<String, String> opts = new LinkedHashMap<>();
+
+    @Option(names = "--chain-ack", description = "chain: tail|head") String chainAck;
+    @Option(names = "--reads", description = "chain: tail|craq") String chainReads;
+    @Option(names = "--raft-reads", description = "raft: lease|read-index") String raftReads;
+    @Option(names = "--batch", description = "raft: max client writes per append") String batch;
+    @Option(names = "--fsync", description = "raft: none|batch|always") String fsync;
+    @Option(names = "--quorum-mode", description = "quorum: dynamo|abd") String quorumMode;
+    @Option(names = "--r", description = "quorum: read quorum R") String r;
+    @Option(names = "--w", description = "quorum: write quorum W") String w;
+    @Option(names = "--coordinator", description = "quorum: client|replica") String coordinator;
+
+    public Integer call() throws IOException
+    {
+        final RunConfig config = toConfig();
+        final RunResult result = LabRunner.run(config, new ProgressListener()
+        {
+            public void onProgress(final long elapsedNs)
+            {
+                if (System.console() != null)
+                {
+                    System.err.printf("\r%5.1fs elapsed", elapsedNs / 1e9);
+                }
+            }
+        });
+        if (System.console() != null)
+        {
+            System.err.print("\r               \r");
+        }
+        final Map<String, Object> environment = Environment.capture();
+        System.out.println(headline(result, environment));
+        System.out.print(RunReport.toTable(result));
+        if (json != null)
+        {
+            final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            mapper.writeValue(json, RunReport.toContract(result, environment));
+            System.out.println("results: " + json.getPath());
+        }
+        return 0;
+    }
+
+    RunConfig toConfig()
+    {
+        final RunConfig config = new RunConfig();
+        config.protocol = protocol;
+        config.replicas = replicas;
+        config.transport = transport;
+        config.workload = new Workload(readRatio, keys, keyDistribution, zipfianConstant, valueSize);
+        config.clients = clients;
+        config.outstanding = outstanding;
+        config.durationNs = Durations.parseNs(duration);
+        config.warmupNs = warmup == null ? -1 : Durations.parseNs(warmup);
+        config.opTimeoutNs = Durations.parseNs(opTimeout);
+        config.seed = seed;
+        config.idle = idle;
+        config.options.putAll(opts);
+        put(config, "chain-ack", chainAck);
+        put(config, "reads", chainReads);
+        put(config, "raft-reads", raftReads);
+        put(config, "batch", batch);
+        put(config, "fsync", fsync);
+        put(config, "quorum-mode", quorumMode);
+        put(config, "r", r);
+        put(config, "w", w);
+        put(config, "coordinator", coordinator);
+        if (!"auto".equals(idle))
+        {
+            lab.harness.aeron.IdleStrategies.of(idle);
+        }
+        return config;
+    }
+
+    private static void put(final RunConfig config, final String name, final String value)
+    {
+        if (value != null)
+        {
+            config.options.put(name, value);
+        }
+    }
+
+    private static String headline(final RunResult result, final Map<String, Object> environment)
+    {
+        final Map<String, Object> c = result.config();
+        return String.format("%s  replicas=%s transport=%s clients=%s outstanding=%s workload=%s duration=%ss%n" +
+                "options=%s  transport_stats=%s%nenv: %s, %s cores, %s, aeron %s, commit %s",
+            c.get("protocol"), c.get("replicas"), c.get("transport"), c.get("clients"),
+            c.get("outstanding_per_client"), c.get("workload"),
+            TimeUnit.MILLISECONDS.toSeconds((Long)c.get("duration_ms")), result.protocolOptions(),
+            result.transportStats(), environment.get("cpu"), environment.get("cores"), environment.get("jvm"),
+            environment.get("aeron"), environment.get("commit"));
+    }
+}

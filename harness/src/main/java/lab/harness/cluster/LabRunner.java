@@ -1,0 +1,233 @@
+package lab.harness.cluster;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import lab.harness.aeron.AeronCluster;
+import lab.harness.aeron.NodeAgent;
+import lab.harness.api.Endpoint;
+import lab.harness.api.ProtocolFactory;
+import lab.harness.api.ProtocolSettings;
+import lab.harness.api.Protocols;
+import lab.harness.metrics.OpStats;
+import lab.harness.metrics.TrafficCounters;
+import lab.harness.sim.SimNetwork;
+import lab.harness.workload.ClosedLoopLoadGenerator;
+
+/**
+ * Runs one configuration on the embedded in-process cluster (Aeron IPC or UDP) or on the simulated network, and
+ * collects what it measured.
+ */
+public final class LabRunner
+{
+    private LabRunner()
+    {
+    }
+
+    /**
+     * A cluster ready to run: the protocol's replicas and the load generators, with node ids.
+     */
+    public static final class Nodes
+    {
+        public final ProtocolFactory factory;
+        public final ProtocolSettings settings;
+        public final Endpoint[] endpoints;
+        public final ClosedLoopLoadGenerator[] clients;
+
+        Nodes(final ProtocolFactory factory, final ProtocolSettings settings, final Endpoint[] endpoints,
+            final ClosedLoopLoadGenerator[] clients)
+        {
+            this.factory = factory;
+            this.settings = settings;
+            this.endpoints = endpoints;
+            this.clients = clients;
+        }
+    }
+
+    public static Nodes build(final RunConfig config)
+    {
+        config.validate();
+        final ProtocolFactory factory = Protocols.byName(config.protocol);
+        if (factory.fixedReplicas() > 0)
+        {
+            config.replicas = factory.fixedReplicas();
+        }
+        final ProtocolSettings settings =
+            new ProtocolSettings(config.replicas, config.clients, config.outstanding, config.options);
+        factory.validate(settings);
+        final int nodes = config.replicas + config.clients;
+        final Endpoint[] endpoints = new Endpoint[nodes];
+        final ClosedLoopLoadGenerator[] clients = new ClosedLoopLoadGenerator[config.clients];
+        for (int i = 0; i < config.replicas; i++)
+        {
+            endpoints[i] = factory.newReplica(i, settings, new Random(SimNetwork.deriveSeed(config.seed, i)), false);
+        }
+        for (int c = 0; c < config.clients; c++)
+        {
+            final int node = settings.clientNode(c);
+            clients[c] = new ClosedLoopLoadGenerator(
+                node,
+                factory.newClient(node, settings, new Random(SimNetwork.deriveSeed(config.seed, 1000 + node))),
+                config.workload,
+                config.outstanding,
+                new Random(SimNetwork.deriveSeed(config.seed, 2000 + node)),
+                config.opTimeoutNs,
+                config.observers.apply(c));
+            endpoints[node] = clients[c];
+        }
+        return new Nodes(factory, settings, endpoints, clients);
+    }
+
+    public static RunResult run(final RunConfig config)
+    {
+        return run(config, ProgressListener.NONE);
+    }
+
+    public static RunResult run(final RunConfig config, final ProgressListener progress)
+    {
+        final Nodes nodes = build(config);
+        return "sim".equals(config.transport) ? runSimulated(config, nodes) : runAeron(config, nodes, progress);
+    }
+
+    private static RunResult runSimulated(final RunConfig config, final Nodes nodes)
+    {
+        final SimNetwork network = new SimNetwork(config.seed, config.sim, nodes.endpoints.length, config.replicas);
+        final long startNs = config.effectiveWarmupNs();
+        final long endNs = startNs + config.durationNs;
+        for (int i = 0; i < nodes.endpoints.length; i++)
+        {
+            network.register(i, nodes.endpoints[i]);
+            network.traffic(i).window(startNs, endNs);
+        }
+        for (final ClosedLoopLoadGenerator c : nodes.clients)
+        {
+            c.window(startNs, endNs);
+        }
+        network.runUntil(endNs);
+        final TrafficCounters[] traffic = new TrafficCounters[nodes.endpoints.length];
+        for (int i = 0; i < traffic.length; i++)
+        {
+            traffic[i] = network.traffic(i);
+        }
+        final Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("sim_messages_sent", network.sentCount());
+        stats.put("sim_messages_dropped", network.droppedCount());
+        stats.put("sim_messages_duplicated", network.duplicatedCount());
+        return result(config, nodes, traffic, stats);
+    }
+
+    private static RunResult runAeron(final RunConfig config, final Nodes nodes, final ProgressListener progress)
+    {
+        final int count = nodes.endpoints.length;
+        final TrafficCounters[] traffic = new TrafficCounters[count];
+        for (int i = 0; i < count; i++)
+        {
+            traffic[i] = new TrafficCounters(config.replicas);
+        }
+        final AeronCluster.Settings settings = new AeronCluster.Settings();
+        settings.medium = config.transport;
+        settings.idle = config.idle;
+        final Map<String, Object> stats = new LinkedHashMap<>();
+        try (AeronCluster cluster = new AeronCluster(settings, nodes.endpoints, traffic))
+        {
+            // Windows are set before the agent thread starts, which publishes them to it.
+            final long[] window = {0, 0};
+            final Runnable setWindows = () ->
+            {
+                window[0] = System.nanoTime() + config.effectiveWarmupNs();
+                window[1] = window[0] + config.durationNs;
+                for (int i = 0; i < count; i++)
+                {
+                    traffic[i].window(window[0], window[1]);
+                }
+                for (final ClosedLoopLoadGenerator c : nodes.clients)
+                {
+                    c.window(window[0], window[1]);
+                }
+            };
+            cluster.startWith(setWindows);
+            progress.onStart(config);
+            while (System.nanoTime() < window[1])
+            {
+                if (cluster.error() != null)
+                {
+                    break;
+                }
+                sleepMs(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(window[1] - System.nanoTime()))));
+                progress.onProgress(System.nanoTime() - (window[0] - config.effectiveWarmupNs()));
+            }
+            // Let operations in flight at the end of the window finish (they are not counted) before stopping.
+            final long drainDeadlineNs = System.nanoTime() + Math.min(config.opTimeoutNs, TimeUnit.SECONDS.toNanos(2));
+            while (System.nanoTime() < drainDeadlineNs && !allIdle(nodes.clients))
+            {
+                sleepMs(1);
+            }
+            cluster.close();
+            if (cluster.error() != null)
+            {
+                throw new IllegalStateException("run failed: " + cluster.error(), cluster.error());
+            }
+            long backPressure = 0;
+            long queued = 0;
+            long notConnected = 0;
+            for (final NodeAgent agent : cluster.agents())
+            {
+                backPressure += agent.outbox().backPressureRetries();
+                queued += agent.outbox().queuedMessages();
+                notConnected += agent.outbox().notConnectedDrops();
+            }
+            stats.put("idle_strategy", cluster.idleUsed());
+            stats.put("back_pressure_retries", backPressure);
+            stats.put("queued_after_back_pressure", queued);
+            stats.put("dropped_not_connected", notConnected);
+        }
+        return result(config, nodes, traffic, stats);
+    }
+
+    private static boolean allIdle(final ClosedLoopLoadGenerator[] clients)
+    {
+        // Read from another thread without synchronization: only used to shorten the drain, never for results.
+        for (final ClosedLoopLoadGenerator c : clients)
+        {
+            if (!c.idle())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void sleepMs(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+    }
+
+    private static RunResult result(
+        final RunConfig config, final Nodes nodes, final TrafficCounters[] traffic, final Map<String, Object> stats)
+    {
+        final OpStats reads = new OpStats();
+        final OpStats writes = new OpStats();
+        for (final ClosedLoopLoadGenerator c : nodes.clients)
+        {
+            reads.add(c.reads());
+            writes.add(c.writes());
+        }
+        final TrafficCounters total = new TrafficCounters(config.replicas);
+        for (final TrafficCounters t : traffic)
+        {
+            total.add(t);
+        }
+        return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
+            nodes.factory.warnings(nodes.settings), reads, writes, total, config.durationNs, stats);
+    }
+}

@@ -1,0 +1,92 @@
+package lab.harness.cluster;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+import lab.harness.sim.SimConfig;
+import lab.harness.workload.OperationObserver;
+import lab.harness.workload.Workload;
+
+/**
+ * Everything that shapes one run. Printed with every result.
+ */
+public final class RunConfig
+{
+    public String protocol = "primary-backup";
+    public int replicas = 3;
+    /** ipc | udp | sim */
+    public String transport = "ipc";
+    public Workload workload = new Workload(0.5, 10_000, "uniform", 0.99, 64);
+    public int clients = 1;
+    public int outstanding = 1;
+    public long durationNs = TimeUnit.SECONDS.toNanos(10);
+    public long warmupNs = -1;
+    public long opTimeoutNs = TimeUnit.SECONDS.toNanos(1);
+    public long seed = 42;
+    public String idle = "auto";
+    public Map<String, String> options = new TreeMap<>();
+    public SimConfig sim = new SimConfig();
+    /** Per client index, who watches its operations (histories); {@link OperationObserver#NONE} by default. */
+    public IntFunction<OperationObserver> observers = i -> OperationObserver.NONE;
+
+    public long effectiveWarmupNs()
+    {
+        if (warmupNs >= 0)
+        {
+            return warmupNs;
+        }
+        return Math.min(TimeUnit.SECONDS.toNanos(2), durationNs / 5);
+    }
+
+    public void validate()
+    {
+        if (replicas < 1)
+        {
+            throw new IllegalArgumentException("--replicas must be >= 1, got " + replicas);
+        }
+        if (clients < 1)
+        {
+            throw new IllegalArgumentException("--clients must be >= 1, got " + clients);
+        }
+        if (outstanding < 1 || outstanding > 4096)
+        {
+            throw new IllegalArgumentException("--outstanding must be in [1, 4096], got " + outstanding);
+        }
+        if (durationNs <= 0)
+        {
+            throw new IllegalArgumentException("--duration must be > 0");
+        }
+        if (!"ipc".equals(transport) && !"udp".equals(transport) && !"sim".equals(transport))
+        {
+            throw new IllegalArgumentException("--transport must be ipc|udp|sim, got '" + transport + "'");
+        }
+    }
+
+    public Map<String, Object> describe()
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("protocol", protocol);
+        m.put("replicas", replicas);
+        m.put("transport", transport);
+        m.put("workload", workload.describe());
+        m.put("load", "closed-loop");
+        m.put("clients", clients);
+        m.put("outstanding_per_client", outstanding);
+        m.put("duration_ms", TimeUnit.NANOSECONDS.toMillis(durationNs));
+        m.put("warmup_ms", TimeUnit.NANOSECONDS.toMillis(effectiveWarmupNs()));
+        m.put("op_timeout_ms", TimeUnit.NANOSECONDS.toMillis(opTimeoutNs));
+        m.put("seed", seed);
+        if ("sim".equals(transport))
+        {
+            m.put("sim", sim.toString());
+        }
+        else
+        {
+            m.put("idle", idle);
+        }
+        return m;
+    }
+}

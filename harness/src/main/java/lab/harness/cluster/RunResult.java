@@ -1,0 +1,54 @@
+package lab.harness.cluster;
+
+import java.util.Map;
+
+import lab.harness.api.HopTheory;
+import lab.harness.metrics.OpStats;
+import lab.harness.metrics.TrafficCounters;
+
+/**
+ * What one run measured.
+ *
+ * @param config       the run configuration, described.
+ * @param protocolOptions every protocol option, defaults included.
+ * @param theory       hop counts the theory predicts.
+ * @param warnings     protocol warnings (e.g. stale reads possible), "" if none.
+ * @param reads        GET latency, counts, hops.
+ * @param writes       PUT latency, counts, hops.
+ * @param traffic      messages and bytes sent in the window.
+ * @param measuredNs   length of the measurement window.
+ * @param transportStats back-pressure and drop counters of the transport, idle strategy used.
+ */
+public record RunResult(
+    Map<String, Object> config,
+    Map<String, String> protocolOptions,
+    HopTheory theory,
+    String warnings,
+    OpStats reads,
+    OpStats writes,
+    TrafficCounters traffic,
+    long measuredNs,
+    Map<String, Object> transportStats)
+{
+    public long totalOps()
+    {
+        return reads.count() + writes.count();
+    }
+
+    public double throughput(final OpStats stats)
+    {
+        return stats.count() / (measuredNs / 1e9);
+    }
+
+    public double messagesPerOp()
+    {
+        final long ops = totalOps();
+        return ops == 0 ? 0 : (double)traffic.totalMessages() / ops;
+    }
+
+    public double bytesPerOp()
+    {
+        final long ops = totalOps();
+        return ops == 0 ? 0 : (double)traffic.totalBytes() / ops;
+    }
+}

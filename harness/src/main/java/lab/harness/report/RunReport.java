@@ -1,0 +1,128 @@
+package lab.harness.report;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import lab.harness.cluster.RunResult;
+import lab.harness.metrics.OpStats;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Turns a {@link RunResult} into the results contract of DESIGN.md (a JSON-ready map) and a readable table.
+ */
+public final class RunReport
+{
+    private RunReport()
+    {
+    }
+
+    public static Map<String, Object> toContract(final RunResult result, final Map<String, Object> environment)
+    {
+        final Map<String, Object> root = new LinkedHashMap<>();
+        root.put("protocol", result.config().get("protocol"));
+        root.put("replicas", result.config().get("replicas"));
+        root.put("transport", result.config().get("transport"));
+        final Map<String, Object> config = new LinkedHashMap<>(result.config());
+        config.put("protocol_options", result.protocolOptions());
+        root.put("config", config);
+        root.put("environment", environment);
+        if (!result.warnings().isEmpty())
+        {
+            root.put("warnings", result.warnings());
+        }
+        final Map<String, Object> ops = new LinkedHashMap<>();
+        ops.put("write", opBlock(result, result.writes(), result.theory().writeHops()));
+        ops.put("read", opBlock(result, result.reads(), result.theory().readHops()));
+        root.put("ops", ops);
+        root.put("throughput_total", result.throughput(result.reads()) + result.throughput(result.writes()));
+        root.put("hops_note", result.theory().note());
+        final Map<String, Object> messages = new LinkedHashMap<>();
+        messages.put("client_replica", result.traffic().clientReplicaMessages());
+        messages.put("replica_replica", result.traffic().replicaReplicaMessages());
+        messages.put("per_op", result.messagesPerOp());
+        messages.put("client_replica_per_op", perOp(result, result.traffic().clientReplicaMessages()));
+        messages.put("replica_replica_per_op", perOp(result, result.traffic().replicaReplicaMessages()));
+        messages.put("bytes_per_op", result.bytesPerOp());
+        messages.put("scope", "all messages sent in the measurement window / all operations completed in it");
+        root.put("messages", messages);
+        root.put("transport_stats", result.transportStats());
+        root.put("measured_ms", result.measuredNs() / 1_000_000);
+        return root;
+    }
+
+    private static double perOp(final RunResult result, final long messages)
+    {
+        return result.totalOps() == 0 ? 0 : (double)messages / result.totalOps();
+    }
+
+    private static Map<String, Object> opBlock(final RunResult result, final OpStats stats, final int theoryHops)
+    {
+        final Map<String, Object> block = new LinkedHashMap<>();
+        block.put("count", stats.count());
+        block.put("throughput", result.throughput(stats));
+        block.put("timeouts", stats.timeouts());
+        block.put("latency_us", latencyUs(stats.latencyNs()));
+        final Map<String, Object> hops = new LinkedHashMap<>();
+        hops.put("measured", stats.meanHops());
+        hops.put("theory", theoryHops);
+        block.put("hops", hops);
+        block.put("msgs_per_op", result.messagesPerOp());
+        return block;
+    }
+
+    public static Map<String, Object> latencyUs(final Histogram h)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("p50", us(h, 50));
+        m.put("p90", us(h, 90));
+        m.put("p99", us(h, 99));
+        m.put("p999", us(h, 99.9));
+        m.put("p9999", us(h, 99.99));
+        m.put("max", h.getTotalCount() == 0 ? 0.0 : round(h.getMaxValue() / 1000.0));
+        m.put("mean", h.getTotalCount() == 0 ? 0.0 : round(h.getMean() / 1000.0));
+        return m;
+    }
+
+    private static double us(final Histogram h, final double percentile)
+    {
+        return h.getTotalCount() == 0 ? 0.0 : round(h.getValueAtPercentile(percentile) / 1000.0);
+    }
+
+    private static double round(final double v)
+    {
+        return Math.round(v * 10.0) / 10.0;
+    }
+
+    public static String toTable(final RunResult result)
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-6s %10s %12s %9s %9s %9s %9s %9s %9s %7s %12s %8s%n",
+            "op", "count", "ops/s", "p50 us", "p90 us", "p99 us", "p99.9 us", "p99.99us", "max us",
+            "hops", "(theory)", "timeouts"));
+        row(sb, "write", result, result.writes(), result.theory().writeHops());
+        row(sb, "read", result, result.reads(), result.theory().readHops());
+        sb.append(String.format("total %12.0f ops/s   msgs/op %.2f (client<->replica %.2f, replica<->replica %.2f)" +
+            "   bytes/op %.0f%n",
+            result.throughput(result.reads()) + result.throughput(result.writes()), result.messagesPerOp(),
+            perOp(result, result.traffic().clientReplicaMessages()),
+            perOp(result, result.traffic().replicaReplicaMessages()), result.bytesPerOp()));
+        if (!result.theory().note().isEmpty())
+        {
+            sb.append("hops theory: ").append(result.theory().note()).append('\n');
+        }
+        if (!result.warnings().isEmpty())
+        {
+            sb.append("WARNING: ").append(result.warnings()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void row(final StringBuilder sb, final String name, final RunResult result, final OpStats stats,
+        final int theory)
+    {
+        final Map<String, Object> l = latencyUs(stats.latencyNs());
+        sb.append(String.format("%-6s %10d %12.0f %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f %7.2f %12s %8d%n",
+            name, stats.count(), result.throughput(stats), l.get("p50"), l.get("p90"), l.get("p99"), l.get("p999"),
+            l.get("p9999"), l.get("max"), stats.meanHops(), "(" + theory + ")", stats.timeouts()));
+    }
+}

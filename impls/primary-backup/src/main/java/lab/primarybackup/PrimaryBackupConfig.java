@@ -1,0 +1,46 @@
+package lab.primarybackup;
+
+import lab.harness.api.ProtocolSettings;
+
+/**
+ * Timing of primary-backup, read from protocol options (all printed with results). The read lease must end before
+ * any backup may vote a new primary in: {@code leaseNs + leaseDriftMarginNs <= primaryTimeoutNs}.
+ */
+public final class PrimaryBackupConfig
+{
+    final long heartbeatIntervalNs;
+    final long backupTimeoutNs;
+    final long primaryTimeoutNs;
+    final long leaseNs;
+    final long retransmitNs;
+    final long snapshotRetryNs;
+    final int pendingCapacity;
+    final long clientRetryNs;
+    final long clientBackoffNs;
+
+    PrimaryBackupConfig(final ProtocolSettings s)
+    {
+        heartbeatIntervalNs = s.durationNsOption("pb-heartbeat", "5ms");
+        backupTimeoutNs = s.durationNsOption("pb-backup-timeout", "100ms");
+        primaryTimeoutNs = s.durationNsOption("pb-primary-timeout", "150ms");
+        final long driftNs = s.durationNsOption("pb-lease-drift", "20ms");
+        leaseNs = primaryTimeoutNs - driftNs;
+        retransmitNs = s.durationNsOption("pb-retransmit", "20ms");
+        snapshotRetryNs = s.durationNsOption("pb-snapshot-retry", "100ms");
+        pendingCapacity = s.intOption("pb-pending-capacity", 8192);
+        clientRetryNs = s.durationNsOption("client-retry", "200ms");
+        clientBackoffNs = s.durationNsOption("client-backoff", "5ms");
+        if (leaseNs <= 0)
+        {
+            throw new IllegalArgumentException("pb-lease-drift must be smaller than pb-primary-timeout");
+        }
+        if (heartbeatIntervalNs <= 0 || heartbeatIntervalNs * 2 > backupTimeoutNs)
+        {
+            throw new IllegalArgumentException("pb-heartbeat must be > 0 and at most half of pb-backup-timeout");
+        }
+        if (Integer.bitCount(pendingCapacity) != 1)
+        {
+            throw new IllegalArgumentException("pb-pending-capacity must be a power of two, got " + pendingCapacity);
+        }
+    }
+}

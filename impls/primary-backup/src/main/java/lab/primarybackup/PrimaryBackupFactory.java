@@ -1,0 +1,45 @@
+package lab.primarybackup;
+
+import java.util.Random;
+
+import lab.harness.api.ClientProtocol;
+import lab.harness.api.HopTheory;
+import lab.harness.api.ProtocolFactory;
+import lab.harness.api.ProtocolSettings;
+import lab.harness.api.Replica;
+import lab.harness.api.TargetedClient;
+
+/**
+ * {@code --protocol primary-backup}.
+ */
+public final class PrimaryBackupFactory implements ProtocolFactory
+{
+    public String name()
+    {
+        return "primary-backup";
+    }
+
+    public void validate(final ProtocolSettings settings)
+    {
+        new PrimaryBackupConfig(settings);
+    }
+
+    public Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,
+        final boolean restarted)
+    {
+        return new PrimaryBackupReplica(nodeId, settings.replicas(), new PrimaryBackupConfig(settings), random,
+            restarted);
+    }
+
+    public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)
+    {
+        final PrimaryBackupConfig config = new PrimaryBackupConfig(settings);
+        return new TargetedClient(clientNode, settings, config.clientRetryNs, config.clientBackoffNs);
+    }
+
+    public HopTheory theory(final ProtocolSettings settings)
+    {
+        final int writeHops = settings.replicas() == 1 ? 2 : 4;
+        return new HopTheory(writeHops, 2, "write: client->primary->backups->primary->client; read at the primary");
+    }
+}
