@@ -1,0 +1,120 @@
+package lab.harness.cluster;
+
+import java.util.Random;
+
+import lab.harness.api.Replica;
+import lab.harness.sim.SimNetwork;
+import lab.harness.workload.ClosedLoopLoadGenerator;
+
+/**
+ * A protocol's replicas and the load generators on the deterministic simulated network, with the faults a test
+ * schedules: crash and restart of replicas (a restarted replica is a fresh object built with
+ * {@code restarted = true}), partitions, loss, duplication and reordering through {@link #network()}.
+ * One seed ({@link RunConfig#seed}) drives the network and every replica's and client's random source.
+ */
+public final class SimCluster
+{
+    private final RunConfig config;
+    private final LabRunner.Nodes nodes;
+    private final SimNetwork network;
+    private int restarts;
+
+    public SimCluster(final RunConfig config)
+    {
+        this.config = config;
+        this.nodes = LabRunner.build(config);
+        this.network = new SimNetwork(config.seed, config.sim, nodes.endpoints.length, config.replicas);
+        for (int i = 0; i < nodes.endpoints.length; i++)
+        {
+            network.register(i, nodes.endpoints[i]);
+        }
+    }
+
+    public SimNetwork network()
+    {
+        return network;
+    }
+
+    public int replicas()
+    {
+        return config.replicas;
+    }
+
+    public Replica replica(final int nodeId)
+    {
+        return (Replica)network.endpoint(nodeId);
+    }
+
+    public ClosedLoopLoadGenerator[] clients()
+    {
+        return nodes.clients;
+    }
+
+    public long nowNs()
+    {
+        return network.nowNs();
+    }
+
+    public void runFor(final long durationNs)
+    {
+        network.runFor(durationNs);
+    }
+
+    public void runUntil(final long timeNs)
+    {
+        network.runUntil(timeNs);
+    }
+
+    /**
+     * Stops new operations from this time on (those in flight may still complete), e.g. to let the cluster
+     * settle before a final check.
+     */
+    public void stopClientsAt(final long timeNs)
+    {
+        for (final ClosedLoopLoadGenerator c : nodes.clients)
+        {
+            c.window(Long.MIN_VALUE, timeNs);
+        }
+    }
+
+    public void crash(final int nodeId)
+    {
+        network.crash(nodeId);
+    }
+
+    /**
+     * Brings a crashed replica back without its volatile state.
+     */
+    public void restart(final int nodeId)
+    {
+        final Random random = new Random(SimNetwork.deriveSeed(config.seed, 10_000 + nodeId * 100L + ++restarts));
+        network.restart(nodeId, nodes.factory.newReplica(nodeId, nodes.settings, random, true));
+    }
+
+    /**
+     * @return the replica that currently has this role (e.g. "primary", "leader", "head"), or -1.
+     */
+    public int findRole(final String role)
+    {
+        for (int i = 0; i < config.replicas; i++)
+        {
+            if (network.isUp(i) && role.equals(replica(i).role()))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public boolean allClientsIdle()
+    {
+        for (final ClosedLoopLoadGenerator c : nodes.clients)
+        {
+            if (!c.idle())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,116 @@
+package lab.harness.check;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static lab.harness.check.Operation.Outcome.FAIL;
+import static lab.harness.check.Operation.Outcome.INFO;
+import static lab.harness.check.Operation.read;
+import static lab.harness.check.Operation.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JepsenHistoryTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadBackTheJsonLinesItWrote() throws IOException
+    {
+        final List<Operation> history = new RegisterHistories(3, 4, 5, 100).generate(500);
+        final Path file = dir.resolve("history.jsonl");
+
+        JepsenHistory.writeJsonLines(history, file);
+
+        assertEquals(history, JepsenHistory.readJsonLines(file));
+    }
+
+    @Test
+    void shouldWriteOneJsonObjectPerOperationLine() throws IOException
+    {
+        final StringWriter out = new StringWriter();
+
+        JepsenHistory.writeJsonLines(List.of(write(3, 5, 7, 100, 250)), out);
+
+        assertEquals(
+            "{\"process\":3,\"kind\":\"WRITE\",\"key\":5,\"value\":7,\"invokeNs\":100,\"completeNs\":250," +
+            "\"outcome\":\"OK\"}\n",
+            out.toString());
+    }
+
+    @Test
+    void shouldNameTheLineOfAMalformedOperation()
+    {
+        final String text = "{\"process\":3,\"kind\":\"WRITE\",\"key\":5,\"value\":7,\"invokeNs\":100," +
+            "\"completeNs\":250,\"outcome\":\"OK\"}\n\n{\"process\":3,\"kind\":\"WRITE\"}\n";
+
+        final IOException ex = assertThrows(
+            IOException.class, () -> JepsenHistory.readJsonLines(new BufferedReader(new StringReader(text)), "h"));
+
+        assertTrue(ex.getMessage().startsWith("h:3: "), ex.getMessage());
+    }
+
+    @Test
+    void shouldWriteJepsenInvokeAndCompletionEventsInTimeOrder() throws IOException
+    {
+        final StringWriter out = new StringWriter();
+
+        JepsenHistory.writeEdn(List.of(
+            write(1, 5, 7, 1_000, 1_300),
+            read(2, 5, 7, 1_100, 1_200),
+            read(2, 5, 0, 1_400, 1_500).withOutcome(FAIL)), out);
+
+        assertEquals(
+            "{:process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
+            "{:process 2, :type :invoke, :f :read, :value [5 nil], :time 100}\n" +
+            "{:process 2, :type :ok, :f :read, :value [5 7], :time 200}\n" +
+            "{:process 1, :type :ok, :f :write, :value [5 7], :time 300}\n" +
+            "{:process 2, :type :invoke, :f :read, :value [5 nil], :time 400}\n" +
+            "{:process 2, :type :fail, :f :read, :value [5 nil], :time 500}\n",
+            out.toString());
+    }
+
+    @Test
+    void shouldGiveAProcessAFreshNumberAfterAnIndeterminateOperation() throws IOException
+    {
+        final StringWriter out = new StringWriter();
+
+        JepsenHistory.writeEdn(List.of(
+            write(1, 5, 7, 0, 100).withOutcome(INFO),
+            write(1, 5, 8, 200, 300),
+            read(2, 5, 8, 400, 500)), out);
+
+        assertEquals(
+            "{:process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
+            "{:process 1, :type :info, :f :write, :value [5 7], :time 100}\n" +
+            "{:process 3, :type :invoke, :f :write, :value [5 8], :time 200}\n" +
+            "{:process 3, :type :ok, :f :write, :value [5 8], :time 300}\n" +
+            "{:process 2, :type :invoke, :f :read, :value [5 nil], :time 400}\n" +
+            "{:process 2, :type :ok, :f :read, :value [5 8], :time 500}\n",
+            out.toString());
+    }
+
+    @Test
+    void shouldCompleteAProcessesOperationBeforeItsNextInvokeAtTheSameTime() throws IOException
+    {
+        final StringWriter out = new StringWriter();
+
+        JepsenHistory.writeEdn(List.of(write(1, 5, 7, 0, 100), write(1, 5, 8, 100, 200)), out);
+
+        assertEquals(
+            "{:process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
+            "{:process 1, :type :ok, :f :write, :value [5 7], :time 100}\n" +
+            "{:process 1, :type :invoke, :f :write, :value [5 8], :time 100}\n" +
+            "{:process 1, :type :ok, :f :write, :value [5 8], :time 200}\n",
+            out.toString());
+    }
+}
