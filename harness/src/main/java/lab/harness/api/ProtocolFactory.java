@@ -2,6 +2,7 @@ package lab.harness.api;
 
 import java.util.Random;
 
+
 /**
  * How the harness finds and builds a protocol. Implementations are registered with {@link java.util.ServiceLoader}
  * ({@code META-INF/services/lab.harness.api.ProtocolFactory}) so the harness never depends on a protocol module.
@@ -25,6 +26,23 @@ public interface ProtocolFactory
      * @param restarted true when the node comes back after a crash and has lost its volatile state.
      */
     Replica newReplica(int nodeId, ProtocolSettings settings, Random random, boolean restarted);
+
+    /**
+     * @return how many control-plane nodes (e.g. a chain's configuration manager) run beside the replicas; their
+     * node ids follow the replicas' (replicas .. replicas+controlNodes-1) and precede the clients'.
+     */
+    default int controlNodes(final ProtocolSettings settings)
+    {
+        return 0;
+    }
+
+    /**
+     * @param nodeId replicas .. replicas+controlNodes-1.
+     */
+    default Endpoint newControlNode(final int nodeId, final ProtocolSettings settings, final Random random)
+    {
+        throw new UnsupportedOperationException(name() + " has no control nodes");
+    }
 
     ClientProtocol newClient(int clientNode, ProtocolSettings settings, Random random);
 

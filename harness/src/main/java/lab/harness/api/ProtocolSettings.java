@@ -16,6 +16,7 @@ public final class ProtocolSettings
     private final int slotsPerClient;
     private final Map<String, String> options;
     private final Map<String, String> used = new TreeMap<>();
+    private int controlNodes;
 
     public ProtocolSettings(final int replicas, final int clients, final int slotsPerClient,
         final Map<String, String> options)
@@ -46,11 +47,34 @@ public final class ProtocolSettings
     }
 
     /**
-     * @return node id of client number {@code clientIndex}: clients follow the replicas.
+     * @return node id of client number {@code clientIndex}: clients follow the replicas and control nodes.
      */
     public int clientNode(final int clientIndex)
     {
-        return replicas + clientIndex;
+        return replicas + controlNodes + clientIndex;
+    }
+
+    public int controlNodes()
+    {
+        return controlNodes;
+    }
+
+    /**
+     * Set by the harness from {@link ProtocolFactory#controlNodes}.
+     */
+    public void controlNodes(final int controlNodes)
+    {
+        this.controlNodes = controlNodes;
+    }
+
+    public boolean isControlNode(final int nodeId)
+    {
+        return nodeId >= replicas && nodeId < replicas + controlNodes;
+    }
+
+    public int nodeCount()
+    {
+        return replicas + controlNodes + clients;
     }
 
     public boolean isReplica(final int nodeId)

@@ -44,6 +44,14 @@ public final class LabRunner
             this.endpoints = endpoints;
             this.clients = clients;
         }
+
+        /**
+         * @return node id of the first client: replicas and control nodes come before it.
+         */
+        public int firstClient()
+        {
+            return settings.replicas() + settings.controlNodes();
+        }
     }
 
     public static Nodes build(final RunConfig config)
@@ -57,12 +65,18 @@ public final class LabRunner
         final ProtocolSettings settings =
             new ProtocolSettings(config.replicas, config.clients, config.outstanding, config.options);
         factory.validate(settings);
-        final int nodes = config.replicas + config.clients;
+        settings.controlNodes(factory.controlNodes(settings));
+        final int firstClient = config.replicas + settings.controlNodes();
+        final int nodes = firstClient + config.clients;
         final Endpoint[] endpoints = new Endpoint[nodes];
         final ClosedLoopLoadGenerator[] clients = new ClosedLoopLoadGenerator[config.clients];
         for (int i = 0; i < config.replicas; i++)
         {
             endpoints[i] = factory.newReplica(i, settings, new Random(SimNetwork.deriveSeed(config.seed, i)), false);
+        }
+        for (int i = config.replicas; i < firstClient; i++)
+        {
+            endpoints[i] = factory.newControlNode(i, settings, new Random(SimNetwork.deriveSeed(config.seed, i)));
         }
         for (int c = 0; c < config.clients; c++)
         {
@@ -93,7 +107,7 @@ public final class LabRunner
 
     private static RunResult runSimulated(final RunConfig config, final Nodes nodes)
     {
-        final SimNetwork network = new SimNetwork(config.seed, config.sim, nodes.endpoints.length, config.replicas);
+        final SimNetwork network = new SimNetwork(config.seed, config.sim, nodes.endpoints.length, nodes.firstClient());
         final long startNs = config.effectiveWarmupNs();
         final long endNs = startNs + config.durationNs;
         for (int i = 0; i < nodes.endpoints.length; i++)
@@ -124,7 +138,7 @@ public final class LabRunner
         final TrafficCounters[] traffic = new TrafficCounters[count];
         for (int i = 0; i < count; i++)
         {
-            traffic[i] = new TrafficCounters(config.replicas);
+            traffic[i] = new TrafficCounters(nodes.firstClient());
         }
         final AeronCluster.Settings settings = new AeronCluster.Settings();
         settings.medium = config.transport;
@@ -222,7 +236,7 @@ public final class LabRunner
             reads.add(c.reads());
             writes.add(c.writes());
         }
-        final TrafficCounters total = new TrafficCounters(config.replicas);
+        final TrafficCounters total = new TrafficCounters(nodes.firstClient());
         for (final TrafficCounters t : traffic)
         {
             total.add(t);

@@ -23,7 +23,7 @@ public final class SimCluster
     {
         this.config = config;
         this.nodes = LabRunner.build(config);
-        this.network = new SimNetwork(config.seed, config.sim, nodes.endpoints.length, config.replicas);
+        this.network = new SimNetwork(config.seed, config.sim, nodes.endpoints.length, nodes.firstClient());
         for (int i = 0; i < nodes.endpoints.length; i++)
         {
             network.register(i, nodes.endpoints[i]);

@@ -2,11 +2,12 @@ package lab.harness.metrics;
 
 /**
  * Messages and bytes one node sent inside the measurement window, split into client <-> replica and
- * replica <-> replica traffic. Each node's outbox owns one, written only by the node's own thread; the run
- * sums them after the nodes have stopped.
+ * replica <-> replica traffic (control-plane nodes count as replicas: their traffic is the protocol's cost).
+ * Each node's outbox owns one, written only by the node's own thread; the run sums them after the nodes stopped.
  */
 public final class TrafficCounters
 {
+    /** Node ids below this are replicas or control nodes; clients start here. */
     private final int replicas;
     private long windowStartNs = Long.MIN_VALUE;
     private long windowEndNs = Long.MAX_VALUE;
