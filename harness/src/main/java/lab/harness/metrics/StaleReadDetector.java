@@ -29,7 +29,7 @@ public final class StaleReadDetector implements OperationObserver
     /** Per write id: ack time, or NOT_ACKED. */
     private final Long2LongHashMap writeAckNs = new Long2LongHashMap(NOT_ACKED);
     /** Per read (writeId-style op id): the threshold seen at invoke. */
-    private final Long2LongHashMap readThresholdNs = new Long2LongHashMap(Long.MIN_VALUE);
+    private final Long2LongHashMap readThresholdNs = new Long2LongHashMap(Long.MAX_VALUE);
     private final List<String> violations = new ArrayList<>();
     private long reads;
     private long staleReads;
@@ -68,7 +68,8 @@ public final class StaleReadDetector implements OperationObserver
             return;
         }
         reads++;
-        final long threshold = readThresholdNs.remove(opId(sessionId, seq));
+        final long recorded = readThresholdNs.remove(opId(sessionId, seq));
+        final long threshold = recorded == Long.MAX_VALUE ? Long.MIN_VALUE : recorded;
         final String problem = judge(key, value, threshold);
         if (problem != null)
         {

@@ -11,7 +11,7 @@ public final class SimConfig
     public long tickIntervalNs = TimeUnit.MICROSECONDS.toNanos(100);
     /** One-way latency of every link unless a link has its own. */
     public long latencyNs = TimeUnit.MICROSECONDS.toNanos(50);
-    /** Uniform extra delay in [0, jitterNs) per message. */
+    /** Uniform extra delay in [0, jitterNs) per message; links stay FIFO unless reordering is on. */
     public long jitterNs = TimeUnit.MICROSECONDS.toNanos(10);
     /** Probability that a message is lost. */
     public double lossRate;

@@ -67,6 +67,7 @@ public final class SimNetwork
     private final int[] incarnation;
     private final int[] partitionGroup;
     private final long[][] linkLatencyNs;
+    private final long[][] lastDeliveryNs;
     private final PriorityQueue<InFlight> queue = new PriorityQueue<>(
         (a, b) -> a.deliverAtNs != b.deliverAtNs ? Long.compare(a.deliverAtNs, b.deliverAtNs) :
             Long.compare(a.order, b.order));
@@ -100,6 +101,7 @@ public final class SimNetwork
         incarnation = new int[nodeCount];
         partitionGroup = new int[nodeCount];
         linkLatencyNs = new long[nodeCount][nodeCount];
+        lastDeliveryNs = new long[nodeCount][nodeCount];
         for (int i = 0; i < nodeCount; i++)
         {
             outboxes[i] = new NodeOutbox(i);
@@ -255,11 +257,19 @@ public final class SimNetwork
         {
             delay += (long)(random.nextDouble() * config.jitterNs);
         }
+        long deliverAtNs = nowNs + delay;
         if (config.reorderRate > 0 && random.nextDouble() < config.reorderRate)
         {
-            delay += (long)(random.nextDouble() * config.reorderDelayNs);
+            // Held back: later messages on the link overtake this one.
+            deliverAtNs += (long)(random.nextDouble() * config.reorderDelayNs);
         }
-        queue.add(new InFlight(nowNs + delay, order++, from, to, bytes, incarnation[to]));
+        else
+        {
+            // Links are FIFO like an Aeron stream or a TCP connection: jitter alone never reorders.
+            deliverAtNs = Math.max(deliverAtNs, lastDeliveryNs[from][to]);
+            lastDeliveryNs[from][to] = deliverAtNs;
+        }
+        queue.add(new InFlight(deliverAtNs, order++, from, to, bytes, incarnation[to]));
     }
 
     /**

@@ -52,7 +52,7 @@ public final class PrimaryBackupReplica implements Replica
 {
     enum Role
     {
-        BACKUP, CANDIDATE, PRIMARY, RECOVERING
+        BACKUP, PRE_CANDIDATE, CANDIDATE, PRIMARY, RECOVERING
     }
 
     private static final int CHUNK_BYTES = 32 * 1024;
@@ -273,6 +273,7 @@ public final class PrimaryBackupReplica implements Replica
                     startElection(nowNs, out);
                 }
                 break;
+            case PRE_CANDIDATE:
             case CANDIDATE:
                 if (nowNs > electionEndNs)
                 {
@@ -470,7 +471,7 @@ public final class PrimaryBackupReplica implements Replica
     {
         if (ack.view() > view)
         {
-            if (role == Role.PRIMARY || role == Role.CANDIDATE)
+            if (role == Role.PRIMARY)
             {
                 stepDown(ack.view(), -1, nowNs);
             }
@@ -630,6 +631,7 @@ public final class PrimaryBackupReplica implements Replica
         if (role == Role.PRIMARY)
         {
             lastIndex = commitIndex; // uncommitted entries die with this primary's reign; they were never acked
+            forgetUncommittedSessions();
         }
         role = Role.BACKUP;
         view = Math.max(view, newView);
@@ -637,6 +639,23 @@ public final class PrimaryBackupReplica implements Replica
         lastHeardFromPrimaryNs = nowNs;
         electionJitterNs = nextJitter();
         established = false;
+    }
+
+    /**
+     * A session whose latest write was appended but not committed must not later answer a retry of that write as
+     * done. Its previous operation completed (a session runs one at a time), so it stays marked as applied without
+     * a known version, which still stops a late duplicate of it from being applied again.
+     */
+    private void forgetUncommittedSessions()
+    {
+        for (final Session session : sessions.values())
+        {
+            if (session.version > commitIndex)
+            {
+                session.seq--;
+                session.version = 0;
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -741,7 +760,7 @@ public final class PrimaryBackupReplica implements Replica
             ack(out, from, 1, 0, 0, lastIndex, 0, false); // carries our higher view: the old primary steps down
             return false;
         }
-        if (role == Role.PRIMARY || role == Role.CANDIDATE)
+        if (role == Role.PRIMARY || role == Role.CANDIDATE || role == Role.PRE_CANDIDATE)
         {
             stepDown(msgView, from, nowNs);
         }
@@ -809,22 +828,45 @@ public final class PrimaryBackupReplica implements Replica
     // ---------------------------------------------------------------------------------------------------------------
     // View change
 
+    /**
+     * Pre-vote first (as Raft's thesis, 9.6): ask whether a majority would vote without changing any state, so a
+     * replica cut off from the others cannot disrupt a working primary with ever higher views when it returns.
+     */
     private void startElection(final long nowNs, final Outbox out)
     {
-        role = Role.CANDIDATE;
+        role = Role.PRE_CANDIDATE;
         proposedView = Math.max(view, votedView) + 1;
-        votedView = proposedView;
         votes = 1 << nodeId;
         electionJitterNs = nextJitter();
+        electionEndNs = nowNs + config.primaryTimeoutNs + electionJitterNs;
+        if (Integer.bitCount(votes) >= majority)
+        {
+            startCandidacy(nowNs, out);
+            return;
+        }
+        sendVoteRequest(out, true);
+    }
+
+    private void startCandidacy(final long nowNs, final Outbox out)
+    {
+        role = Role.CANDIDATE;
+        votedView = proposedView;
+        votes = 1 << nodeId;
         electionEndNs = nowNs + config.primaryTimeoutNs + electionJitterNs;
         if (Integer.bitCount(votes) >= majority)
         {
             becomePrimary(proposedView, nowNs, out);
             return;
         }
+        sendVoteRequest(out, false);
+    }
+
+    private void sendVoteRequest(final Outbox out, final boolean preVote)
+    {
         voteRequestEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .depth(1).clientId(0).seq(0).view(proposedView).candidate(nodeId)
-            .lastEntryView(lastEntryView).lastIndex(lastIndex);
+            .lastEntryView(lastEntryView).lastIndex(lastIndex)
+            .preVote(preVote ? BooleanType.TRUE : BooleanType.FALSE);
         sendToBackups(out, MessageHeaderEncoder.ENCODED_LENGTH + voteRequestEncoder.encodedLength());
     }
 
@@ -839,11 +881,12 @@ public final class PrimaryBackupReplica implements Replica
             (role == Role.BACKUP && primary >= 0 && nowNs - lastHeardFromPrimaryNs < config.primaryTimeoutNs);
         final boolean upToDate = m.lastEntryView() > lastEntryView ||
             (m.lastEntryView() == lastEntryView && m.lastIndex() >= lastIndex);
+        final boolean preVote = m.preVote() == BooleanType.TRUE;
         final boolean grant = requested > votedView && upToDate && !primaryAlive;
-        if (grant)
+        if (grant && !preVote)
         {
             votedView = requested;
-            if (role == Role.CANDIDATE)
+            if (role == Role.CANDIDATE || role == Role.PRE_CANDIDATE)
             {
                 role = Role.BACKUP;
             }
@@ -852,20 +895,30 @@ public final class PrimaryBackupReplica implements Replica
         }
         voteEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .depth(m.depth() + 1).clientId(0).seq(0).view(requested)
-            .granted(grant ? BooleanType.TRUE : BooleanType.FALSE);
+            .granted(grant ? BooleanType.TRUE : BooleanType.FALSE)
+            .preVote(preVote ? BooleanType.TRUE : BooleanType.FALSE);
         out.send(from, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + voteEncoder.encodedLength());
     }
 
     private void onVote(final int from, final VoteDecoder m, final long nowNs, final Outbox out)
     {
-        if (role != Role.CANDIDATE || m.view() != proposedView || m.granted() != BooleanType.TRUE)
+        final boolean preVote = m.preVote() == BooleanType.TRUE;
+        final Role expected = preVote ? Role.PRE_CANDIDATE : Role.CANDIDATE;
+        if (role != expected || m.view() != proposedView || m.granted() != BooleanType.TRUE)
         {
             return;
         }
         votes |= 1 << from;
         if (Integer.bitCount(votes) >= majority)
         {
-            becomePrimary(proposedView, nowNs, out);
+            if (preVote)
+            {
+                startCandidacy(nowNs, out);
+            }
+            else
+            {
+                becomePrimary(proposedView, nowNs, out);
+            }
         }
     }
 }

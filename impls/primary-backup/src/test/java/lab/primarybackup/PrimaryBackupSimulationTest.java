@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PrimaryBackupSimulationTest
 {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final int SEEDS = Integer.getInteger("lab.sim.seeds", 40);
+    private static final int SEEDS = Integer.getInteger("lab.sim.seeds", 100);
 
     private static RunConfig config(final long seed, final int replicas, final StaleReadDetector detector)
     {
@@ -35,6 +35,8 @@ class PrimaryBackupSimulationTest
         c.workload = new Workload(0.5, 16, "uniform", 0.99, 32);
         c.opTimeoutNs = 500 * MS;
         c.observers = i -> detector;
+        c.options.put("pb-retransmit", "2ms");
+        c.options.put("client-retry", "10ms");
         c.sim.loss(0.02).duplication(0.01).reordering(0.05, 2 * MS);
         return c;
     }
