@@ -1,0 +1,113 @@
+package lab.harness.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LabCommandTest
+{
+    private static String[] errLines(final String... args)
+    {
+        final PrintStream oldErr = System.err;
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try
+        {
+            final int code = LabCommand.execute(args);
+            assertEquals(LabCommand.EXIT_BAD_INPUT, code, "exit code for " + String.join(" ", args));
+        }
+        finally
+        {
+            System.setErr(oldErr);
+        }
+        return err.toString().trim().split("\n");
+    }
+
+    private static void assertOneLineError(final String expectedFragment, final String... args)
+    {
+        final String[] lines = errLines(args);
+        assertEquals(1, lines.length, "one line expected, got: " + String.join(" | ", lines));
+        assertTrue(lines[0].contains(expectedFragment), lines[0]);
+    }
+
+    @Test
+    void shouldRejectAnUnknownProtocolWithOneLineAndExitCode2()
+    {
+        assertOneLineError("unknown protocol 'bogus'", "run", "--protocol", "bogus");
+    }
+
+    @Test
+    void shouldRejectReplicasBelowOne()
+    {
+        assertOneLineError("--replicas must be >= 1", "run", "--replicas", "0");
+    }
+
+    @Test
+    void shouldRejectAReadRatioOutsideZeroToOne()
+    {
+        assertOneLineError("--read-ratio must be in [0, 1]", "run", "--read-ratio", "1.5");
+    }
+
+    @Test
+    void shouldRejectAnUnparsableDuration()
+    {
+        assertOneLineError("unparsable duration", "run", "--duration", "tenseconds");
+    }
+
+    @Test
+    void shouldRejectAnUnknownFlag()
+    {
+        assertOneLineError("--frobnicate", "run", "--frobnicate");
+    }
+
+    @Test
+    void shouldRejectAnUnknownTransport()
+    {
+        assertOneLineError("--transport must be ipc|udp|sim", "run", "--transport", "carrier-pigeon");
+    }
+
+    @Test
+    void shouldWriteTheResultsContractForASimulatedRun(@TempDir final Path dir) throws Exception
+    {
+        final File json = dir.resolve("out.json").toFile();
+        final PrintStream oldOut = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
+        try
+        {
+            assertEquals(0, LabCommand.execute("run", "--protocol", "none", "--transport", "sim", "--duration", "200ms",
+                "--json", json.getPath()));
+        }
+        finally
+        {
+            System.setOut(oldOut);
+        }
+        final JsonNode root = new ObjectMapper().readTree(Files.readString(json.toPath()));
+        assertEquals("none", root.get("protocol").asText());
+        assertEquals(1, root.get("replicas").asInt());
+        for (final String op : new String[]{"read", "write"})
+        {
+            final JsonNode block = root.get("ops").get(op);
+            assertTrue(block.get("count").asLong() > 0, op);
+            assertTrue(block.get("throughput").asDouble() > 0, op);
+            assertEquals(2.0, block.get("hops").get("measured").asDouble(), op);
+            assertEquals(2, block.get("hops").get("theory").asInt(), op);
+            for (final String p : new String[]{"p50", "p90", "p99", "p999", "p9999", "max"})
+            {
+                assertTrue(block.get("latency_us").get(p).asDouble() > 0, op + " " + p);
+            }
+        }
+        assertTrue(root.get("environment").has("cpu") && root.get("environment").has("commit"));
+        assertEquals("1.51.0", root.get("environment").get("aeron").asText());
+        assertTrue(root.get("config").has("workload"));
+    }
+}
