@@ -81,6 +81,12 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--json", description = "write the results contract (JSON) to this file")
     File json;
 
+    @Option(names = "--hlog", description = "write an HdrHistogram interval log (tags read/write) to this file")
+    File hlog;
+
+    @Option(names = "--quiet", description = "no progress lines")
+    boolean quiet;
+
     @Option(names = "--opt", description = "protocol option key=value (repeatable)")
     Map<String, String> opts = new LinkedHashMap<>();
 
@@ -97,20 +103,14 @@ public final class RunCommand implements Callable<Integer>
     public Integer call() throws IOException
     {
         final RunConfig config = toConfig();
-        final RunResult result = LabRunner.run(config, new ProgressListener()
+        final RunResult result = LabRunner.run(config, quiet ? ProgressListener.NONE : new ProgressListener()
         {
-            public void onProgress(final long elapsedNs)
+            public void onProgress(final long elapsedNs, final Map<String, Object> p)
             {
-                if (System.console() != null)
-                {
-                    System.err.printf("\r%5.1fs elapsed", elapsedNs / 1e9);
-                }
+                System.err.printf("[%6.1fs] %,d ops/s  write p99 %s us  read p99 %s us%n", elapsedNs / 1e9,
+                    p.get("ops_per_s"), p.get("write_p99_us"), p.get("read_p99_us"));
             }
         });
-        if (System.console() != null)
-        {
-            System.err.print("\r               \r");
-        }
         final Map<String, Object> environment = Environment.capture();
         System.out.println(headline(result, environment));
         System.out.print(RunReport.toTable(result));
@@ -137,6 +137,7 @@ public final class RunCommand implements Callable<Integer>
         config.opTimeoutNs = Durations.parseNs(opTimeout);
         config.seed = seed;
         config.idle = idle;
+        config.hlog = hlog == null ? null : hlog.toPath();
         config.options.putAll(opts);
         put(config, "chain-ack", chainAck);
         put(config, "reads", chainReads);

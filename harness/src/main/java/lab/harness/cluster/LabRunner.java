@@ -11,6 +11,7 @@ import lab.harness.api.Endpoint;
 import lab.harness.api.ProtocolFactory;
 import lab.harness.api.ProtocolSettings;
 import lab.harness.api.Protocols;
+import lab.harness.metrics.LatencyTimeline;
 import lab.harness.metrics.OpStats;
 import lab.harness.metrics.TrafficCounters;
 import lab.harness.sim.SimNetwork;
@@ -115,11 +116,23 @@ public final class LabRunner
             network.register(i, nodes.endpoints[i]);
             network.traffic(i).window(startNs, endNs);
         }
+        final LatencyTimeline timeline = new LatencyTimeline(0, config.hlog);
         for (final ClosedLoopLoadGenerator c : nodes.clients)
         {
             c.window(startNs, endNs);
+            c.reads().intervals(timeline.reads());
+            c.writes().intervals(timeline.writes());
         }
-        network.runUntil(endNs);
+        for (long t = Math.min(config.intervalNs, endNs); ; t = Math.min(t + config.intervalNs, endNs))
+        {
+            network.runUntil(t);
+            timeline.sample(t);
+            if (t == endNs)
+            {
+                break;
+            }
+        }
+        timeline.close();
         final TrafficCounters[] traffic = new TrafficCounters[nodes.endpoints.length];
         for (int i = 0; i < traffic.length; i++)
         {
@@ -129,7 +142,7 @@ public final class LabRunner
         stats.put("sim_messages_sent", network.sentCount());
         stats.put("sim_messages_dropped", network.droppedCount());
         stats.put("sim_messages_duplicated", network.duplicatedCount());
-        return result(config, nodes, traffic, stats);
+        return result(config, nodes, traffic, stats, timeline);
     }
 
     private static RunResult runAeron(final RunConfig config, final Nodes nodes, final ProgressListener progress)
@@ -144,13 +157,17 @@ public final class LabRunner
         settings.medium = config.transport;
         settings.idle = config.idle;
         final Map<String, Object> stats = new LinkedHashMap<>();
+        final LatencyTimeline timeline;
         try (AeronCluster cluster = new AeronCluster(settings, nodes.endpoints, traffic))
         {
             // Windows are set before the agent thread starts, which publishes them to it.
             final long[] window = {0, 0};
+            final LatencyTimeline[] timelineHolder = new LatencyTimeline[1];
             final Runnable setWindows = () ->
             {
-                window[0] = System.nanoTime() + config.effectiveWarmupNs();
+                final long now = System.nanoTime();
+                timelineHolder[0] = new LatencyTimeline(now, config.hlog);
+                window[0] = now + config.effectiveWarmupNs();
                 window[1] = window[0] + config.durationNs;
                 for (int i = 0; i < count; i++)
                 {
@@ -159,19 +176,31 @@ public final class LabRunner
                 for (final ClosedLoopLoadGenerator c : nodes.clients)
                 {
                     c.window(window[0], window[1]);
+                    c.reads().intervals(timelineHolder[0].reads());
+                    c.writes().intervals(timelineHolder[0].writes());
                 }
             };
             cluster.startWith(setWindows);
+            timeline = timelineHolder[0];
             progress.onStart(config);
-            while (System.nanoTime() < window[1])
+            final long startNs = window[0] - config.effectiveWarmupNs();
+            long nextSampleNs = startNs + config.intervalNs;
+            while (true)
             {
-                if (cluster.error() != null)
+                final long now = System.nanoTime();
+                if (cluster.error() != null || now >= window[1])
                 {
                     break;
                 }
-                sleepMs(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(window[1] - System.nanoTime()))));
-                progress.onProgress(System.nanoTime() - (window[0] - config.effectiveWarmupNs()));
+                if (now >= nextSampleNs)
+                {
+                    progress.onProgress(now - startNs, timeline.sample(now));
+                    nextSampleNs += config.intervalNs;
+                }
+                sleepMs(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(nextSampleNs, window[1]) - now)));
             }
+            timeline.sample(System.nanoTime());
+            timeline.close();
             // Let operations in flight at the end of the window finish (they are not counted) before stopping.
             final long drainDeadlineNs = System.nanoTime() + Math.min(config.opTimeoutNs, TimeUnit.SECONDS.toNanos(2));
             while (System.nanoTime() < drainDeadlineNs && !allIdle(nodes.clients))
@@ -197,7 +226,7 @@ public final class LabRunner
             stats.put("queued_after_back_pressure", queued);
             stats.put("dropped_not_connected", notConnected);
         }
-        return result(config, nodes, traffic, stats);
+        return result(config, nodes, traffic, stats, timeline);
     }
 
     private static boolean allIdle(final ClosedLoopLoadGenerator[] clients)
@@ -227,7 +256,8 @@ public final class LabRunner
     }
 
     private static RunResult result(
-        final RunConfig config, final Nodes nodes, final TrafficCounters[] traffic, final Map<String, Object> stats)
+        final RunConfig config, final Nodes nodes, final TrafficCounters[] traffic, final Map<String, Object> stats,
+        final LatencyTimeline timeline)
     {
         final OpStats reads = new OpStats();
         final OpStats writes = new OpStats();
@@ -242,6 +272,6 @@ public final class LabRunner
             total.add(t);
         }
         return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
-            nodes.factory.warnings(nodes.settings), reads, writes, total, config.durationNs, stats);
+            nodes.factory.warnings(nodes.settings), reads, writes, total, config.durationNs, stats, timeline.points());
     }
 }

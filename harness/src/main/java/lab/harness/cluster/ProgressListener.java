@@ -13,7 +13,11 @@ public interface ProgressListener
     {
     }
 
-    default void onProgress(final long elapsedNs)
+    /**
+     * @param elapsedNs since the run started (warm-up included).
+     * @param point     the last interval: ops_per_s, read/write counts, p50/p99/max (see LatencyTimeline).
+     */
+    default void onProgress(final long elapsedNs, final java.util.Map<String, Object> point)
     {
     }
 }

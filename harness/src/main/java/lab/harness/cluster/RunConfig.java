@@ -29,6 +29,10 @@ public final class RunConfig
     public String idle = "auto";
     public Map<String, String> options = new TreeMap<>();
     public SimConfig sim = new SimConfig();
+    /** Where to write the HdrHistogram interval log (.hlog), or null. */
+    public java.nio.file.Path hlog;
+    /** Timeline sampling interval (latency over time, progress line). */
+    public long intervalNs = TimeUnit.SECONDS.toNanos(1);
     /** Per client index, who watches its operations (histories); {@link OperationObserver#NONE} by default. */
     public IntFunction<OperationObserver> observers = i -> OperationObserver.NONE;
 

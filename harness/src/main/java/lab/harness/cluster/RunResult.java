@@ -1,5 +1,6 @@
 package lab.harness.cluster;
 
+import java.util.List;
 import java.util.Map;
 
 import lab.harness.api.HopTheory;
@@ -18,6 +19,7 @@ import lab.harness.metrics.TrafficCounters;
  * @param traffic      messages and bytes sent in the window.
  * @param measuredNs   length of the measurement window.
  * @param transportStats back-pressure and drop counters of the transport, idle strategy used.
+ * @param timeline     per interval from the start (warm-up included): t_s, ops/s, read/write counts and percentiles.
  */
 public record RunResult(
     Map<String, Object> config,
@@ -28,7 +30,8 @@ public record RunResult(
     OpStats writes,
     TrafficCounters traffic,
     long measuredNs,
-    Map<String, Object> transportStats)
+    Map<String, Object> transportStats,
+    List<Map<String, Object>> timeline)
 {
     public long totalOps()
     {

@@ -3,6 +3,7 @@ package lab.harness.metrics;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Latency, count and hop accounting of one operation type (GET or PUT) at one client.
@@ -15,12 +16,32 @@ public final class OpStats
     private long count;
     private long hopsSum;
     private long timeouts;
+    private Recorder intervals;
+
+    /**
+     * Also record into this (thread-safe, wait-free) recorder, which another thread samples per interval for the
+     * latency-over-time log.
+     */
+    public void intervals(final Recorder recorder)
+    {
+        this.intervals = recorder;
+    }
 
     public void record(final long latencyNs, final int hops)
     {
-        this.latencyNs.recordValue(Math.min(Math.max(latencyNs, 0), HIGHEST_TRACKABLE_NS));
+        final long value = Math.min(Math.max(latencyNs, 0), HIGHEST_TRACKABLE_NS);
+        this.latencyNs.recordValue(value);
+        if (intervals != null)
+        {
+            intervals.recordValue(value);
+        }
         count++;
         hopsSum += hops;
+    }
+
+    public static Recorder newRecorder()
+    {
+        return new Recorder(HIGHEST_TRACKABLE_NS, 3);
     }
 
     public void recordTimeout()

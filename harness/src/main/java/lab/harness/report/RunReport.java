@@ -47,6 +47,7 @@ public final class RunReport
         root.put("messages", messages);
         root.put("transport_stats", result.transportStats());
         root.put("measured_ms", result.measuredNs() / 1_000_000);
+        root.put("timeline", result.timeline());
         return root;
     }
 
@@ -67,7 +68,30 @@ public final class RunReport
         hops.put("theory", theoryHops);
         block.put("hops", hops);
         block.put("msgs_per_op", result.messagesPerOp());
+        block.put("percentile_distribution", distribution(stats.latencyNs()));
         return block;
+    }
+
+    /**
+     * @return [percentile, latency us] pairs as HdrHistogram's percentile distribution output gives them (5 ticks per
+     * half distance), for plots on a log percentile axis.
+     */
+    public static java.util.List<double[]> distribution(final Histogram h)
+    {
+        final java.util.List<double[]> points = new java.util.ArrayList<>();
+        if (h.getTotalCount() == 0)
+        {
+            return points;
+        }
+        for (final org.HdrHistogram.HistogramIterationValue v : h.percentiles(5))
+        {
+            points.add(new double[]{v.getPercentileLevelIteratedTo(), round(v.getValueIteratedTo() / 1000.0)});
+            if (v.getPercentileLevelIteratedTo() >= 100.0)
+            {
+                break;
+            }
+        }
+        return points;
     }
 
     public static Map<String, Object> latencyUs(final Histogram h)

@@ -1,0 +1,121 @@
+package lab.harness.metrics;
+
+import java.io.FileNotFoundException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Latency over time: samples the read and write {@link Recorder}s once per interval (from the run's main thread,
+ * while the node thread keeps recording wait-free), keeps a timeline of counts and percentiles, and optionally
+ * writes an HdrHistogram interval log (.hlog, tagged "read"/"write") that HistogramLogAnalyzer reads.
+ */
+public final class LatencyTimeline implements AutoCloseable
+{
+    private final Recorder reads = OpStats.newRecorder();
+    private final Recorder writes = OpStats.newRecorder();
+    private final List<Map<String, Object>> points = new ArrayList<>();
+    private final long startNs;
+    private final PrintStream logStream;
+    private final HistogramLogWriter logWriter;
+    private Histogram readInterval;
+    private Histogram writeInterval;
+    private long lastSampleNs;
+
+    /**
+     * @param startNs time zero of the timeline ({@link System#nanoTime()} clock).
+     * @param hlog    interval log file to write, or null.
+     */
+    public LatencyTimeline(final long startNs, final Path hlog)
+    {
+        this.startNs = startNs;
+        this.lastSampleNs = startNs;
+        if (hlog != null)
+        {
+            try
+            {
+                logStream = new PrintStream(hlog.toFile());
+            }
+            catch (final FileNotFoundException ex)
+            {
+                throw new IllegalArgumentException("cannot write " + hlog, ex);
+            }
+            logWriter = new HistogramLogWriter(logStream);
+            logWriter.outputLogFormatVersion();
+            logWriter.outputComment("replication-lab latency in ns, tags: read, write");
+            logWriter.outputStartTime(System.currentTimeMillis());
+            logWriter.setBaseTime(System.currentTimeMillis());
+            logWriter.outputLegend();
+        }
+        else
+        {
+            logStream = null;
+            logWriter = null;
+        }
+    }
+
+    public Recorder reads()
+    {
+        return reads;
+    }
+
+    public Recorder writes()
+    {
+        return writes;
+    }
+
+    /**
+     * Takes the interval since the last sample: adds a timeline point and logs the interval histograms.
+     *
+     * @return the point: t_s, read/write counts, ops/s and p50/p99/max in microseconds.
+     */
+    public Map<String, Object> sample(final long nowNs)
+    {
+        readInterval = reads.getIntervalHistogram(readInterval);
+        writeInterval = writes.getIntervalHistogram(writeInterval);
+        final double seconds = Math.max(1e-9, (nowNs - lastSampleNs) / 1e9);
+        lastSampleNs = nowNs;
+        final Map<String, Object> point = new LinkedHashMap<>();
+        point.put("t_s", Math.round((nowNs - startNs) / 1e6) / 1e3);
+        point.put("ops_per_s", Math.round((readInterval.getTotalCount() + writeInterval.getTotalCount()) / seconds));
+        describe(point, "read", readInterval);
+        describe(point, "write", writeInterval);
+        points.add(point);
+        if (logWriter != null)
+        {
+            readInterval.setTag("read");
+            writeInterval.setTag("write");
+            logWriter.outputIntervalHistogram(readInterval);
+            logWriter.outputIntervalHistogram(writeInterval);
+        }
+        return point;
+    }
+
+    private static void describe(final Map<String, Object> point, final String name, final Histogram h)
+    {
+        point.put(name + "_count", h.getTotalCount());
+        point.put(name + "_p50_us", h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50) / 1000.0);
+        point.put(name + "_p99_us", h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0);
+        point.put(name + "_max_us", h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0);
+    }
+
+    public List<Map<String, Object>> points()
+    {
+        return points;
+    }
+
+    public void close()
+    {
+        if (logStream != null)
+        {
+            logStream.close();
+        }
+    }
+}
