@@ -48,7 +48,7 @@ public final class AeronCluster implements AutoCloseable
         public String medium = "ipc";
         /** "auto" picks by medium, see the class comment. */
         public String idle = "auto";
-        public long tickIntervalNs = TimeUnit.MICROSECONDS.toNanos(100);
+        public long tickIntervalNs = TimeUnit.MICROSECONDS.toNanos(20);
         public int termLength = 4 * 1024 * 1024;
         /** Pre-fault term buffers so the first messages do not pay for page faults (benchmarks). */
         public boolean preTouch = false;

@@ -43,7 +43,7 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--keys", description = "key count (default ${DEFAULT-VALUE})", defaultValue = "10000")
     long keys;
 
-    @Option(names = "--key-distribution", description = "uniform|zipfian (default ${DEFAULT-VALUE})",
+    @Option(names = "--key-distribution", description = "uniform|zipfian|latest (default ${DEFAULT-VALUE})",
         defaultValue = "uniform")
     String keyDistribution;
 
@@ -56,9 +56,19 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--clients", description = "client nodes (default ${DEFAULT-VALUE})", defaultValue = "1")
     int clients;
 
-    @Option(names = "--outstanding", description = "operations in flight per client (default ${DEFAULT-VALUE})",
-        defaultValue = "1")
-    int outstanding;
+    @Option(names = "--outstanding",
+        description = "operations in flight per client (default 1 closed loop, 256 open loop)")
+    Integer outstanding;
+
+    @Option(names = "--rate", description = "open loop: total operations per second over all clients " +
+        "(latency from each operation's intended start: no coordinated omission); without it, closed loop")
+    Double rate;
+
+    @Option(names = "--poisson", description = "open loop: Poisson arrivals instead of constant spacing")
+    boolean poisson;
+
+    @Option(names = "--workload", description = "YCSB core workload a|b|c|d (sets read ratio and key distribution)")
+    String ycsb;
 
     @Option(names = "--duration", description = "measured time, e.g. 10s (default ${DEFAULT-VALUE})",
         defaultValue = "10s")
@@ -129,9 +139,17 @@ public final class RunCommand implements Callable<Integer>
         config.protocol = protocol;
         config.replicas = replicas;
         config.transport = transport;
-        config.workload = new Workload(readRatio, keys, keyDistribution, zipfianConstant, valueSize);
+        config.workload = ycsb != null ? Workload.ycsb(ycsb, keys, valueSize) :
+            new Workload(readRatio, keys, keyDistribution, zipfianConstant, valueSize);
+        config.workloadPreset = ycsb;
         config.clients = clients;
-        config.outstanding = outstanding;
+        config.rate = rate == null ? 0 : rate;
+        if (rate != null && !(rate > 0))
+        {
+            throw new IllegalArgumentException("--rate must be > 0, got " + rate);
+        }
+        config.poisson = poisson;
+        config.outstanding = outstanding != null ? outstanding : (config.rate > 0 ? 256 : 1);
         config.durationNs = Durations.parseNs(duration);
         config.warmupNs = warmup == null ? -1 : Durations.parseNs(warmup);
         config.opTimeoutNs = Durations.parseNs(opTimeout);

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import lab.harness.aeron.AeronCluster;
 import lab.harness.aeron.NodeAgent;
+import lab.harness.api.ClientProtocol;
 import lab.harness.api.Endpoint;
 import lab.harness.api.ProtocolFactory;
 import lab.harness.api.ProtocolSettings;
@@ -16,6 +17,8 @@ import lab.harness.metrics.OpStats;
 import lab.harness.metrics.TrafficCounters;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.ClosedLoopLoadGenerator;
+import lab.harness.workload.LoadGenerator;
+import lab.harness.workload.OpenLoopLoadGenerator;
 
 /**
  * Runs one configuration on the embedded in-process cluster (Aeron IPC or UDP) or on the simulated network, and
@@ -35,10 +38,10 @@ public final class LabRunner
         public final ProtocolFactory factory;
         public final ProtocolSettings settings;
         public final Endpoint[] endpoints;
-        public final ClosedLoopLoadGenerator[] clients;
+        public final LoadGenerator[] clients;
 
         Nodes(final ProtocolFactory factory, final ProtocolSettings settings, final Endpoint[] endpoints,
-            final ClosedLoopLoadGenerator[] clients)
+            final LoadGenerator[] clients)
         {
             this.factory = factory;
             this.settings = settings;
@@ -70,7 +73,8 @@ public final class LabRunner
         final int firstClient = config.replicas + settings.controlNodes();
         final int nodes = firstClient + config.clients;
         final Endpoint[] endpoints = new Endpoint[nodes];
-        final ClosedLoopLoadGenerator[] clients = new ClosedLoopLoadGenerator[config.clients];
+        final LoadGenerator[] clients = config.rate > 0 ?
+            new OpenLoopLoadGenerator[config.clients] : new ClosedLoopLoadGenerator[config.clients];
         for (int i = 0; i < config.replicas; i++)
         {
             endpoints[i] = factory.newReplica(i, settings, new Random(SimNetwork.deriveSeed(config.seed, i)), false);
@@ -82,14 +86,15 @@ public final class LabRunner
         for (int c = 0; c < config.clients; c++)
         {
             final int node = settings.clientNode(c);
-            clients[c] = new ClosedLoopLoadGenerator(
-                node,
-                factory.newClient(node, settings, new Random(SimNetwork.deriveSeed(config.seed, 1000 + node))),
-                config.workload,
-                config.outstanding,
-                new Random(SimNetwork.deriveSeed(config.seed, 2000 + node)),
-                config.opTimeoutNs,
-                config.observers.apply(c));
+            final ClientProtocol protocol =
+                factory.newClient(node, settings, new Random(SimNetwork.deriveSeed(config.seed, 1000 + node)));
+            final Random random = new Random(SimNetwork.deriveSeed(config.seed, 2000 + node));
+            clients[c] = config.rate > 0 ?
+                new OpenLoopLoadGenerator(node, protocol, config.workload, config.outstanding, random,
+                    config.opTimeoutNs, config.observers.apply(c), config.rate / config.clients, config.poisson,
+                    new Random(SimNetwork.deriveSeed(config.seed, 3000 + node))) :
+                new ClosedLoopLoadGenerator(node, protocol, config.workload, config.outstanding, random,
+                    config.opTimeoutNs, config.observers.apply(c));
             endpoints[node] = clients[c];
         }
         return new Nodes(factory, settings, endpoints, clients);
@@ -117,7 +122,7 @@ public final class LabRunner
             network.traffic(i).window(startNs, endNs);
         }
         final LatencyTimeline timeline = new LatencyTimeline(0, config.hlog);
-        for (final ClosedLoopLoadGenerator c : nodes.clients)
+        for (final LoadGenerator c : nodes.clients)
         {
             c.window(startNs, endNs);
             c.reads().intervals(timeline.reads());
@@ -173,7 +178,7 @@ public final class LabRunner
                 {
                     traffic[i].window(window[0], window[1]);
                 }
-                for (final ClosedLoopLoadGenerator c : nodes.clients)
+                for (final LoadGenerator c : nodes.clients)
                 {
                     c.window(window[0], window[1]);
                     c.reads().intervals(timelineHolder[0].reads());
@@ -229,10 +234,10 @@ public final class LabRunner
         return result(config, nodes, traffic, stats, timeline);
     }
 
-    private static boolean allIdle(final ClosedLoopLoadGenerator[] clients)
+    private static boolean allIdle(final LoadGenerator[] clients)
     {
         // Read from another thread without synchronization: only used to shorten the drain, never for results.
-        for (final ClosedLoopLoadGenerator c : clients)
+        for (final LoadGenerator c : clients)
         {
             if (!c.idle())
             {
@@ -261,10 +266,26 @@ public final class LabRunner
     {
         final OpStats reads = new OpStats();
         final OpStats writes = new OpStats();
-        for (final ClosedLoopLoadGenerator c : nodes.clients)
+        final OpStats readService = new OpStats();
+        final OpStats writeService = new OpStats();
+        long missed = 0;
+        long backlog = 0;
+        for (final LoadGenerator c : nodes.clients)
         {
             reads.add(c.reads());
             writes.add(c.writes());
+            readService.add(c.readService());
+            writeService.add(c.writeService());
+            if (c instanceof OpenLoopLoadGenerator)
+            {
+                missed += ((OpenLoopLoadGenerator)c).missed();
+                backlog += ((OpenLoopLoadGenerator)c).backlog();
+            }
+        }
+        if (config.rate > 0)
+        {
+            stats.put("open_loop_missed", missed);
+            stats.put("open_loop_backlog_at_end", backlog);
         }
         final TrafficCounters total = new TrafficCounters(nodes.firstClient());
         for (final TrafficCounters t : traffic)
@@ -272,6 +293,7 @@ public final class LabRunner
             total.add(t);
         }
         return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
-            nodes.factory.warnings(nodes.settings), reads, writes, total, config.durationNs, stats, timeline.points());
+            nodes.factory.warnings(nodes.settings), reads, writes, readService, writeService, total, config.durationNs,
+            config.rate, stats, timeline.points());
     }
 }

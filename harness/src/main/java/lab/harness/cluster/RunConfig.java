@@ -22,6 +22,12 @@ public final class RunConfig
     public Workload workload = new Workload(0.5, 10_000, "uniform", 0.99, 64);
     public int clients = 1;
     public int outstanding = 1;
+    /** Total operations per second over all clients for an open loop; 0 means closed loop. */
+    public double rate;
+    /** Open loop: Poisson arrivals instead of constant spacing. */
+    public boolean poisson;
+    /** A YCSB preset name (a|b|c|d) the workload came from, or null. */
+    public String workloadPreset;
     public long durationNs = TimeUnit.SECONDS.toNanos(10);
     public long warmupNs = -1;
     public long opTimeoutNs = TimeUnit.SECONDS.toNanos(1);
@@ -59,6 +65,10 @@ public final class RunConfig
         {
             throw new IllegalArgumentException("--outstanding must be in [1, 4096], got " + outstanding);
         }
+        if (rate < 0 || Double.isNaN(rate))
+        {
+            throw new IllegalArgumentException("--rate must be > 0, got " + rate);
+        }
         if (durationNs <= 0)
         {
             throw new IllegalArgumentException("--duration must be > 0");
@@ -75,8 +85,19 @@ public final class RunConfig
         m.put("protocol", protocol);
         m.put("replicas", replicas);
         m.put("transport", transport);
-        m.put("workload", workload.describe());
-        m.put("load", "closed-loop");
+        final Map<String, Object> w = new LinkedHashMap<>();
+        if (workloadPreset != null)
+        {
+            w.put("ycsb", workloadPreset);
+        }
+        w.putAll(workload.describe());
+        m.put("workload", w);
+        m.put("load", rate > 0 ? "open-loop" : "closed-loop");
+        if (rate > 0)
+        {
+            m.put("rate_per_s", rate);
+            m.put("arrivals", poisson ? "poisson" : "constant");
+        }
         m.put("clients", clients);
         m.put("outstanding_per_client", outstanding);
         m.put("duration_ms", TimeUnit.NANOSECONDS.toMillis(durationNs));

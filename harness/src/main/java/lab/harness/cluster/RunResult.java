@@ -16,8 +16,11 @@ import lab.harness.metrics.TrafficCounters;
  * @param warnings     protocol warnings (e.g. stale reads possible), "" if none.
  * @param reads        GET latency, counts, hops.
  * @param writes       PUT latency, counts, hops.
+ * @param readService  GET service time (from the actual send; equals reads for a closed loop).
+ * @param writeService PUT service time.
  * @param traffic      messages and bytes sent in the window.
  * @param measuredNs   length of the measurement window.
+ * @param requestedRate operations per second asked for (open loop), 0 for a closed loop.
  * @param transportStats back-pressure and drop counters of the transport, idle strategy used.
  * @param timeline     per interval from the start (warm-up included): t_s, ops/s, read/write counts and percentiles.
  */
@@ -28,8 +31,11 @@ public record RunResult(
     String warnings,
     OpStats reads,
     OpStats writes,
+    OpStats readService,
+    OpStats writeService,
     TrafficCounters traffic,
     long measuredNs,
+    double requestedRate,
     Map<String, Object> transportStats,
     List<Map<String, Object>> timeline)
 {
@@ -41,6 +47,25 @@ public record RunResult(
     public double throughput(final OpStats stats)
     {
         return stats.count() / (measuredNs / 1e9);
+    }
+
+    public double achievedRate()
+    {
+        return throughput(reads) + throughput(writes);
+    }
+
+    /**
+     * @return a warning when an open loop fell short of its rate (the saturation signal), else "".
+     */
+    public String rateWarning()
+    {
+        if (requestedRate > 0 && achievedRate() < 0.95 * requestedRate)
+        {
+            return String.format("achieved %.0f ops/s of the %.0f requested (%.0f%%): the system is saturated; " +
+                "latencies include the queue this causes", achievedRate(), requestedRate,
+                100 * achievedRate() / requestedRate);
+        }
+        return "";
     }
 
     public double messagesPerOp()

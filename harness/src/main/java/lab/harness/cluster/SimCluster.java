@@ -21,6 +21,10 @@ public final class SimCluster
 
     public SimCluster(final RunConfig config)
     {
+        if (config.rate > 0)
+        {
+            throw new IllegalArgumentException("SimCluster drives a closed loop; use LabRunner for open-loop runs");
+        }
         this.config = config;
         this.nodes = LabRunner.build(config);
         this.network = new SimNetwork(config.seed, config.sim, nodes.endpoints.length, nodes.firstClient());
@@ -47,7 +51,7 @@ public final class SimCluster
 
     public ClosedLoopLoadGenerator[] clients()
     {
-        return nodes.clients;
+        return (ClosedLoopLoadGenerator[])nodes.clients;
     }
 
     public long nowNs()
@@ -71,7 +75,7 @@ public final class SimCluster
      */
     public void stopClientsAt(final long timeNs)
     {
-        for (final ClosedLoopLoadGenerator c : nodes.clients)
+        for (final ClosedLoopLoadGenerator c : clients())
         {
             c.window(Long.MIN_VALUE, timeNs);
         }
@@ -108,7 +112,7 @@ public final class SimCluster
 
     public boolean allClientsIdle()
     {
-        for (final ClosedLoopLoadGenerator c : nodes.clients)
+        for (final ClosedLoopLoadGenerator c : clients())
         {
             if (!c.idle())
             {

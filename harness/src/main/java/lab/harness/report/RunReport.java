@@ -31,10 +31,18 @@ public final class RunReport
             root.put("warnings", result.warnings());
         }
         final Map<String, Object> ops = new LinkedHashMap<>();
-        ops.put("write", opBlock(result, result.writes(), result.theory().writeHops()));
-        ops.put("read", opBlock(result, result.reads(), result.theory().readHops()));
+        ops.put("write", opBlock(result, result.writes(), result.writeService(), result.theory().writeHops()));
+        ops.put("read", opBlock(result, result.reads(), result.readService(), result.theory().readHops()));
         root.put("ops", ops);
-        root.put("throughput_total", result.throughput(result.reads()) + result.throughput(result.writes()));
+        root.put("throughput_total", result.achievedRate());
+        if (result.requestedRate() > 0)
+        {
+            root.put("requested_rate", result.requestedRate());
+            if (!result.rateWarning().isEmpty())
+            {
+                root.put("rate_warning", result.rateWarning());
+            }
+        }
         root.put("hops_note", result.theory().note());
         final Map<String, Object> messages = new LinkedHashMap<>();
         messages.put("client_replica", result.traffic().clientReplicaMessages());
@@ -56,13 +64,19 @@ public final class RunReport
         return result.totalOps() == 0 ? 0 : (double)messages / result.totalOps();
     }
 
-    private static Map<String, Object> opBlock(final RunResult result, final OpStats stats, final int theoryHops)
+    private static Map<String, Object> opBlock(
+        final RunResult result, final OpStats stats, final OpStats service, final int theoryHops)
     {
         final Map<String, Object> block = new LinkedHashMap<>();
         block.put("count", stats.count());
         block.put("throughput", result.throughput(stats));
         block.put("timeouts", stats.timeouts());
         block.put("latency_us", latencyUs(stats.latencyNs()));
+        if (result.requestedRate() > 0)
+        {
+            // Open loop: latency_us is from the intended start; this is from the actual send (uncorrected).
+            block.put("service_time_us", latencyUs(service.latencyNs()));
+        }
         final Map<String, Object> hops = new LinkedHashMap<>();
         hops.put("measured", stats.meanHops());
         hops.put("theory", theoryHops);
@@ -133,6 +147,19 @@ public final class RunReport
         if (!result.theory().note().isEmpty())
         {
             sb.append("hops theory: ").append(result.theory().note()).append('\n');
+        }
+        if (result.requestedRate() > 0)
+        {
+            final Map<String, Object> ws = latencyUs(result.writeService().latencyNs());
+            final Map<String, Object> rs = latencyUs(result.readService().latencyNs());
+            sb.append(String.format("open loop at %.0f ops/s requested; above: latency from the intended start. " +
+                "Service time (uncorrected) p50/p99/p99.9 us: write %s/%s/%s, read %s/%s/%s%n",
+                result.requestedRate(), ws.get("p50"), ws.get("p99"), ws.get("p999"), rs.get("p50"), rs.get("p99"),
+                rs.get("p999")));
+        }
+        if (!result.rateWarning().isEmpty())
+        {
+            sb.append("WARNING: ").append(result.rateWarning()).append('\n');
         }
         if (!result.warnings().isEmpty())
         {

@@ -2,216 +2,34 @@ package lab.harness.workload;
 
 import java.util.Random;
 
-import lab.harness.api.ClientListener;
 import lab.harness.api.ClientProtocol;
-import lab.harness.api.ClientSessions;
-import lab.harness.api.Endpoint;
-import lab.harness.api.Outbox;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
-import lab.harness.metrics.OpStats;
-import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 
 /**
- * A client node with a fixed number of operations outstanding (closed loop): each slot submits its next operation
- * as soon as the previous one completes or times out. Latency is service time from submission to completion and is
- * recorded only for operations that complete inside the measurement window; warm-up is excluded. Operations that
- * exceed the operation timeout are abandoned and counted as timeouts (their outcome is unknown).
+ * Closed loop: every slot starts its next operation as soon as the previous one completes or times out, so the
+ * client always has {@code slots} operations outstanding.
  */
-public final class ClosedLoopLoadGenerator implements Endpoint, ClientListener
+public final class ClosedLoopLoadGenerator extends LoadGenerator
 {
-    private final int clientNode;
-    private final ClientProtocol protocol;
-    private final Workload workload;
-    private final KeyGenerator keys;
-    private final Random random;
-    private final long opTimeoutNs;
-    private final OperationObserver observer;
-    private final int slots;
-
-    private final long[] seq;
-    private final long[] startNs;
-    private final OpType[] opType;
-    private final long[] key;
-    private final long[] writeId;
-    private final boolean[] busy;
-    private final long[] sessionId;
-    private final ExpandableArrayBuffer valueBuffer;
-
-    private final OpStats reads = new OpStats();
-    private final OpStats writes = new OpStats();
-    private long measureStartNs = Long.MIN_VALUE;
-    private long measureEndNs = Long.MAX_VALUE;
-    private long stopSubmittingNs = Long.MAX_VALUE;
-    private boolean started;
-    private long nowNs;
-    private Outbox out;
-    private long completed;
-
     public ClosedLoopLoadGenerator(
         final int clientNode, final ClientProtocol protocol, final Workload workload, final int slots,
         final Random random, final long opTimeoutNs, final OperationObserver observer)
     {
-        this.clientNode = clientNode;
-        this.protocol = protocol;
-        this.workload = workload;
-        this.keys = workload.keyGenerator();
-        this.random = random;
-        this.opTimeoutNs = opTimeoutNs;
-        this.observer = observer;
-        this.slots = slots;
-        seq = new long[slots];
-        startNs = new long[slots];
-        opType = new OpType[slots];
-        key = new long[slots];
-        writeId = new long[slots];
-        busy = new boolean[slots];
-        sessionId = new long[slots];
-        for (int i = 0; i < slots; i++)
+        super(clientNode, protocol, workload, slots, random, opTimeoutNs, observer);
+    }
+
+    protected void onStart()
+    {
+        for (int slot = 0; slot < slots(); slot++)
         {
-            sessionId[i] = ClientSessions.sessionId(clientNode, i);
-        }
-        valueBuffer = new ExpandableArrayBuffer(Math.max(64, workload.valueSize()));
-        for (int i = Workload.MIN_VALUE_SIZE; i < workload.valueSize(); i++)
-        {
-            valueBuffer.putByte(i, (byte)('a' + (i % 26)));
+            submit(slot, nowNs);
         }
     }
 
-    /**
-     * @param measureStartNs operations completing from here on are recorded (warm-up ends).
-     * @param measureEndNs   recording stops here, and so do new submissions.
-     */
-    public void window(final long measureStartNs, final long measureEndNs)
+    protected void onSlotFree(final int slot)
     {
-        this.measureStartNs = measureStartNs;
-        this.measureEndNs = measureEndNs;
-        this.stopSubmittingNs = measureEndNs;
-    }
-
-    public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
-        final long nowNs, final Outbox out)
-    {
-        this.nowNs = nowNs;
-        this.out = out;
-        protocol.onMessage(fromNode, buffer, offset, length, nowNs, out, this);
-    }
-
-    public void onTick(final long nowNs, final Outbox out)
-    {
-        this.nowNs = nowNs;
-        this.out = out;
-        if (!started)
+        if (submitting())
         {
-            started = true;
-            for (int slot = 0; slot < slots; slot++)
-            {
-                submitNext(slot);
-            }
+            submit(slot, nowNs);
         }
-        for (int slot = 0; slot < slots; slot++)
-        {
-            if (busy[slot] && nowNs - startNs[slot] > opTimeoutNs)
-            {
-                protocol.abandon(slot);
-                busy[slot] = false;
-                if (inWindow(nowNs))
-                {
-                    (opType[slot] == OpType.GET ? reads : writes).recordTimeout();
-                }
-                observer.onTimeout(sessionId[slot], seq[slot], opType[slot], key[slot], nowNs);
-                submitNext(slot);
-            }
-        }
-        protocol.onTick(nowNs, out, this);
-    }
-
-    public void onComplete(final int slot, final long seq, final Status status, final int hops, final long version,
-        final DirectBuffer value, final int valueOffset, final int valueLength)
-    {
-        if (!busy[slot] || seq != this.seq[slot])
-        {
-            return;
-        }
-        busy[slot] = false;
-        completed++;
-        if (inWindow(nowNs))
-        {
-            (opType[slot] == OpType.GET ? reads : writes).record(nowNs - startNs[slot], hops);
-        }
-        final long observed = opType[slot] == OpType.GET ?
-            (status == Status.OK ? ValueCodec.decodeWriteId(value, valueOffset, valueLength) : 0) : writeId[slot];
-        observer.onOk(sessionId[slot], seq, opType[slot], key[slot], observed, version, hops, nowNs);
-        submitNext(slot);
-    }
-
-    private boolean inWindow(final long timeNs)
-    {
-        return timeNs >= measureStartNs && timeNs < measureEndNs;
-    }
-
-    private void submitNext(final int slot)
-    {
-        if (nowNs >= stopSubmittingNs)
-        {
-            return;
-        }
-        final long s = ++seq[slot];
-        final OpType type = random.nextDouble() < workload.readRatio() ? OpType.GET : OpType.PUT;
-        final long k = keys.nextKey(random);
-        opType[slot] = type;
-        key[slot] = k;
-        startNs[slot] = nowNs;
-        busy[slot] = true;
-        if (type == OpType.PUT)
-        {
-            final long id = ValueCodec.writeId(sessionId[slot], s);
-            writeId[slot] = id;
-            ValueCodec.encode(valueBuffer, id, k, workload.valueSize());
-            observer.onInvoke(sessionId[slot], s, type, k, id, nowNs);
-            protocol.submit(slot, s, type, k, valueBuffer, 0, workload.valueSize(), nowNs, out);
-        }
-        else
-        {
-            writeId[slot] = 0;
-            observer.onInvoke(sessionId[slot], s, type, k, 0, nowNs);
-            protocol.submit(slot, s, type, k, valueBuffer, 0, 0, nowNs, out);
-        }
-    }
-
-    /**
-     * @return true when no operation is outstanding (after the window closed, the run can stop).
-     */
-    public boolean idle()
-    {
-        for (int slot = 0; slot < slots; slot++)
-        {
-            if (busy[slot])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    public int clientNode()
-    {
-        return clientNode;
-    }
-
-    public OpStats reads()
-    {
-        return reads;
-    }
-
-    public OpStats writes()
-    {
-        return writes;
-    }
-
-    public long completed()
-    {
-        return completed;
     }
 }

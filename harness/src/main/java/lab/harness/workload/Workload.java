@@ -29,6 +29,23 @@ public record Workload(double readRatio, long keys, String keyDistribution, doub
         KeyGenerator.of(keyDistribution, 1, zipfianConstant);
     }
 
+    /**
+     * YCSB core workload presets: A update heavy (50/50, Zipfian), B read mostly (95/5), C read only, D read latest
+     * (95% reads of recently written keys, 5% writes of new keys). Zipfian constant 0.99 as in YCSB.
+     */
+    public static Workload ycsb(final String preset, final long keys, final int valueSize)
+    {
+        switch (preset.toLowerCase())
+        {
+            case "a": return new Workload(0.5, keys, "zipfian", 0.99, valueSize);
+            case "b": return new Workload(0.95, keys, "zipfian", 0.99, valueSize);
+            case "c": return new Workload(1.0, keys, "zipfian", 0.99, valueSize);
+            case "d": return new Workload(0.95, keys, "latest", 0.99, valueSize);
+            default:
+                throw new IllegalArgumentException("--workload must be a|b|c|d (YCSB core workloads), got '" + preset + "'");
+        }
+    }
+
     public KeyGenerator keyGenerator()
     {
         return KeyGenerator.of(keyDistribution, keys, zipfianConstant);
@@ -40,7 +57,7 @@ public record Workload(double readRatio, long keys, String keyDistribution, doub
         m.put("read_ratio", readRatio);
         m.put("keys", keys);
         m.put("key_distribution", keyDistribution);
-        if ("zipfian".equals(keyDistribution))
+        if (!"uniform".equals(keyDistribution))
         {
             m.put("zipfian_constant", zipfianConstant);
         }
