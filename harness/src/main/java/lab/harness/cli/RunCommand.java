@@ -2,7 +2,9 @@ package lab.harness.cli;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import lab.harness.cluster.ProgressListener;
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;
 import lab.harness.report.Environment;
+import lab.harness.report.RepeatSummary;
 import lab.harness.report.RunReport;
 import lab.harness.workload.Workload;
 import picocli.CommandLine.Command;
@@ -97,6 +100,9 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
 
+    @Option(names = "--repeat", defaultValue = "1", description = "run N times; report min / median / max (default ${DEFAULT-VALUE})")
+    int repeat;
+
     @Option(names = "--opt", description = "protocol option key=value (repeatable)")
     Map<String, String> opts = new LinkedHashMap<>();
 
@@ -112,22 +118,46 @@ public final class RunCommand implements Callable<Integer>
 
     public Integer call() throws IOException
     {
-        final RunConfig config = toConfig();
-        final RunResult result = LabRunner.run(config, quiet ? ProgressListener.NONE : new ProgressListener()
+        if (repeat < 1)
         {
-            public void onProgress(final long elapsedNs, final Map<String, Object> p)
-            {
-                System.err.printf("[%6.1fs] %,d ops/s  write p99 %s us  read p99 %s us%n", elapsedNs / 1e9,
-                    p.get("ops_per_s"), p.get("write_p99_us"), p.get("read_p99_us"));
-            }
-        });
+            throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
+        }
+        final List<RunResult> results = new ArrayList<>();
         final Map<String, Object> environment = Environment.capture();
-        System.out.println(headline(result, environment));
-        System.out.print(RunReport.toTable(result));
+        for (int i = 0; i < repeat; i++)
+        {
+            final RunConfig config = toConfig();
+            config.seed += i;
+            final RunResult result = LabRunner.run(config, quiet ? ProgressListener.NONE : new ProgressListener()
+            {
+                public void onProgress(final long elapsedNs, final Map<String, Object> p)
+                {
+                    System.err.printf("[%6.1fs] %,d ops/s  write p99 %s us  read p99 %s us%n", elapsedNs / 1e9,
+                        p.get("ops_per_s"), p.get("write_p99_us"), p.get("read_p99_us"));
+                }
+            });
+            results.add(result);
+            if (i == 0)
+            {
+                System.out.println(headline(result, environment));
+            }
+            if (repeat > 1)
+            {
+                System.out.printf("run %d of %d (seed %d):%n", i + 1, repeat, config.seed);
+            }
+            System.out.print(RunReport.toTable(result));
+        }
+        final Map<String, Object> contract = RunReport.toContract(results.get(results.size() - 1), environment);
+        if (repeat > 1)
+        {
+            final Map<String, Object> summary = RepeatSummary.of(results);
+            contract.put("repeats", summary);
+            System.out.println("over " + repeat + " runs (min / median / max): " + summary);
+        }
         if (json != null)
         {
             final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            mapper.writeValue(json, RunReport.toContract(result, environment));
+            mapper.writeValue(json, contract);
             System.out.println("results: " + json.getPath());
         }
         return 0;
