@@ -65,6 +65,7 @@ public final class AeronCluster implements AutoCloseable
     private Aeron aeron;
     private AgentRunner runner;
     private String idleUsed;
+    private String[] channels;
 
     public AeronCluster(final Settings settings, final Endpoint[] endpoints, final TrafficCounters[] traffic)
     {
@@ -116,7 +117,7 @@ public final class AeronCluster implements AutoCloseable
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(this::onError));
 
             final int nodes = endpoints.length;
-            final String[] channels = channels(ipc, nodes, settings.termLength);
+            channels = channels(ipc, nodes, settings.termLength);
             final Subscription[] subscriptions = new Subscription[nodes];
             final Publication[] publications = new Publication[nodes];
             for (int i = 0; i < nodes; i++)
@@ -218,6 +219,28 @@ public final class AeronCluster implements AutoCloseable
     public Throwable error()
     {
         return firstError.get();
+    }
+
+    /**
+     * Crashes a node in this process: it stops and its subscription closes, so what peers send it is lost.
+     */
+    public void crash(final int nodeId)
+    {
+        agents.get(nodeId).crash();
+    }
+
+    /**
+     * Restarts a crashed node as a fresh endpoint on a new subscription of its channel.
+     */
+    public void restart(final int nodeId, final Endpoint fresh)
+    {
+        final Subscription subscription = aeron.addSubscription(channels[nodeId], STREAM_ID + nodeId);
+        agents.get(nodeId).restart(fresh, subscription);
+    }
+
+    public boolean crashed(final int nodeId)
+    {
+        return agents.get(nodeId).crashed();
     }
 
     public List<NodeAgent> agents()

@@ -90,6 +90,18 @@ public final class AeronOutbox implements Outbox
         return sent;
     }
 
+    /**
+     * A crashed node loses what it had not yet sent.
+     */
+    void discardPending()
+    {
+        for (int to = 0; to < pending.length; to++)
+        {
+            pendingHead[to] = 0;
+            pendingTail[to] = 0;
+        }
+    }
+
     private void enqueue(final int toNode, final DirectBuffer buffer, final int offset, final int length)
     {
         ExpandableArrayBuffer queue = pending[toNode];

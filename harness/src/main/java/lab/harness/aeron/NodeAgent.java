@@ -18,15 +18,18 @@ public final class NodeAgent implements Agent, FragmentHandler
     private static final int FRAGMENT_LIMIT = 16;
 
     private final int nodeId;
-    private final Endpoint endpoint;
-    private final Subscription subscription;
+    private Endpoint endpoint;
+    private Subscription subscription;
     private final AeronOutbox outbox;
     private final NanoClock clock;
     private final long tickIntervalNs;
     private final FragmentAssembler assembler = new FragmentAssembler(this);
     private long nowNs;
     private long nextTickNs;
-    private volatile boolean stopped;
+    private volatile boolean crashRequested;
+    private volatile boolean crashed;
+    private volatile Endpoint restartEndpoint;
+    private volatile Subscription restartSubscription;
 
     public NodeAgent(final int nodeId, final Endpoint endpoint, final Subscription subscription,
         final AeronOutbox outbox, final NanoClock clock, final long tickIntervalNs)
@@ -41,9 +44,28 @@ public final class NodeAgent implements Agent, FragmentHandler
 
     public int doWork()
     {
-        if (stopped)
+        if (crashRequested)
         {
-            return 0;
+            crashRequested = false;
+            // Closing the subscription disconnects the peers' publications: what they send now is lost (and
+            // counted as dropped_not_connected), as to a dead host, instead of filling a log nobody reads.
+            subscription.close();
+            outbox.discardPending();
+            crashed = true;
+        }
+        if (crashed)
+        {
+            final Subscription fresh = restartSubscription;
+            if (fresh == null || !fresh.isConnected())
+            {
+                return 0;
+            }
+            subscription = fresh;
+            endpoint = restartEndpoint;
+            restartSubscription = null;
+            restartEndpoint = null;
+            nextTickNs = 0;
+            crashed = false;
         }
         nowNs = clock.nanoTime();
         outbox.nowNs(nowNs);
@@ -66,11 +88,27 @@ public final class NodeAgent implements Agent, FragmentHandler
     }
 
     /**
-     * Crash in one process: the node stops reading, ticking and sending.
+     * Crash in one process: from its next duty cycle the node stops reading, ticking and sending, and its
+     * subscription closes. Safe to call from another thread.
      */
-    public void stop()
+    public void crash()
     {
-        stopped = true;
+        crashRequested = true;
+    }
+
+    /**
+     * Bring a crashed node back as {@code fresh} (its state is what the protocol keeps across a crash) listening on
+     * {@code subscription}, once that subscription is connected. Safe to call from another thread.
+     */
+    public void restart(final Endpoint fresh, final Subscription subscription)
+    {
+        restartEndpoint = fresh;
+        restartSubscription = subscription;
+    }
+
+    public boolean crashed()
+    {
+        return crashed || crashRequested;
     }
 
     public Endpoint endpoint()

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import lab.harness.api.Durations;
+import lab.harness.cluster.FaultSchedule;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.ProgressListener;
 import lab.harness.cluster.RunConfig;
@@ -100,6 +101,14 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
 
+    @Option(names = "--fault", description = "faults over Aeron, e.g. crash:leader@5s,restart@10s (roles: leader, " +
+        "primary, head, tail, middle, ...; or node<i>)")
+    String fault;
+
+    @Option(names = "--interval", defaultValue = "1s",
+        description = "timeline interval (latency over time, progress); default ${DEFAULT-VALUE}, 100ms with --fault")
+    String interval;
+
     @Option(names = "--repeat", defaultValue = "1", description = "run N times; report min / median / max (default ${DEFAULT-VALUE})")
     int repeat;
 
@@ -186,6 +195,12 @@ public final class RunCommand implements Callable<Integer>
         config.seed = seed;
         config.idle = idle;
         config.hlog = hlog == null ? null : hlog.toPath();
+        config.faults = FaultSchedule.parse(fault);
+        if (!config.faults.isEmpty() && "sim".equals(transport))
+        {
+            throw new IllegalArgumentException("--fault runs over Aeron (ipc|udp); simulated faults: lab torture");
+        }
+        config.intervalNs = fault != null && "1s".equals(interval) ? 100_000_000L : Durations.parseNs(interval);
         config.options.putAll(opts);
         put(config, "chain-ack", chainAck);
         put(config, "reads", chainReads);

@@ -147,7 +147,7 @@ public final class LabRunner
         stats.put("sim_messages_sent", network.sentCount());
         stats.put("sim_messages_dropped", network.droppedCount());
         stats.put("sim_messages_duplicated", network.duplicatedCount());
-        return result(config, nodes, traffic, stats, timeline);
+        return result(config, nodes, traffic, stats, timeline, Map.of());
     }
 
     private static RunResult runAeron(final RunConfig config, final Nodes nodes, final ProgressListener progress)
@@ -163,6 +163,7 @@ public final class LabRunner
         settings.idle = config.idle;
         final Map<String, Object> stats = new LinkedHashMap<>();
         final LatencyTimeline timeline;
+        final Map<String, Object> faultReport = new LinkedHashMap<>();
         try (AeronCluster cluster = new AeronCluster(settings, nodes.endpoints, traffic))
         {
             // Windows are set before the agent thread starts, which publishes them to it.
@@ -189,6 +190,7 @@ public final class LabRunner
             timeline = timelineHolder[0];
             progress.onStart(config);
             final long startNs = window[0] - config.effectiveWarmupNs();
+            final FaultInjector faults = new FaultInjector(config.faults, cluster, nodes, startNs, config.seed);
             long nextSampleNs = startNs + config.intervalNs;
             while (true)
             {
@@ -197,12 +199,14 @@ public final class LabRunner
                 {
                     break;
                 }
+                faults.poll(now);
                 if (now >= nextSampleNs)
                 {
                     progress.onProgress(now - startNs, timeline.sample(now));
                     nextSampleNs += config.intervalNs;
                 }
-                sleepMs(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(nextSampleNs, window[1]) - now)));
+                final long waitMs = TimeUnit.NANOSECONDS.toMillis(Math.min(nextSampleNs, window[1]) - now);
+                sleepMs(faults.active() ? 1 : Math.max(1, waitMs));
             }
             timeline.sample(System.nanoTime());
             timeline.close();
@@ -230,8 +234,12 @@ public final class LabRunner
             stats.put("back_pressure_retries", backPressure);
             stats.put("queued_after_back_pressure", queued);
             stats.put("dropped_not_connected", notConnected);
+            if (!config.faults.isEmpty())
+            {
+                faultReport.putAll(faults.report(nodes.clients, timeline.points()));
+            }
         }
-        return result(config, nodes, traffic, stats, timeline);
+        return result(config, nodes, traffic, stats, timeline, faultReport);
     }
 
     private static boolean allIdle(final LoadGenerator[] clients)
@@ -262,7 +270,7 @@ public final class LabRunner
 
     private static RunResult result(
         final RunConfig config, final Nodes nodes, final TrafficCounters[] traffic, final Map<String, Object> stats,
-        final LatencyTimeline timeline)
+        final LatencyTimeline timeline, final Map<String, Object> faults)
     {
         final OpStats reads = new OpStats();
         final OpStats writes = new OpStats();
@@ -294,6 +302,6 @@ public final class LabRunner
         }
         return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
             nodes.factory.warnings(nodes.settings), reads, writes, readService, writeService, total, config.durationNs,
-            config.rate, stats, timeline.points());
+            config.rate, stats, timeline.points(), faults);
     }
 }

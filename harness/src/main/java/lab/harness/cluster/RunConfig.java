@@ -37,6 +37,8 @@ public final class RunConfig
     public SimConfig sim = new SimConfig();
     /** Where to write the HdrHistogram interval log (.hlog), or null. */
     public java.nio.file.Path hlog;
+    /** Faults for Aeron runs (crash/restart of roles); none by default. */
+    public FaultSchedule faults = FaultSchedule.none();
     /** Timeline sampling interval (latency over time, progress line). */
     public long intervalNs = TimeUnit.SECONDS.toNanos(1);
     /** Per client index, who watches its operations (histories); {@link OperationObserver#NONE} by default. */
@@ -104,6 +106,12 @@ public final class RunConfig
         m.put("warmup_ms", TimeUnit.NANOSECONDS.toMillis(effectiveWarmupNs()));
         m.put("op_timeout_ms", TimeUnit.NANOSECONDS.toMillis(opTimeoutNs));
         m.put("seed", seed);
+        if (!faults.isEmpty())
+        {
+            final java.util.List<String> f = new java.util.ArrayList<>();
+            faults.events().forEach(e -> f.add(e.text()));
+            m.put("faults", f);
+        }
         if ("sim".equals(transport))
         {
             m.put("sim", sim.toString());

@@ -22,6 +22,7 @@ import lab.harness.metrics.TrafficCounters;
  * @param measuredNs   length of the measurement window.
  * @param requestedRate operations per second asked for (open loop), 0 for a closed loop.
  * @param transportStats back-pressure and drop counters of the transport, idle strategy used.
+ * @param faults       faults applied and their cost (unavailability, failover, latency by phase); empty if none.
  * @param timeline     per interval from the start (warm-up included): t_s, ops/s, read/write counts and percentiles.
  */
 public record RunResult(
@@ -37,7 +38,8 @@ public record RunResult(
     long measuredNs,
     double requestedRate,
     Map<String, Object> transportStats,
-    List<Map<String, Object>> timeline)
+    List<Map<String, Object>> timeline,
+    Map<String, Object> faults)
 {
     public long totalOps()
     {

@@ -56,6 +56,10 @@ public final class RunReport
         root.put("transport_stats", result.transportStats());
         root.put("measured_ms", result.measuredNs() / 1_000_000);
         root.put("timeline", result.timeline());
+        if (!result.faults().isEmpty())
+        {
+            root.put("faults", result.faults());
+        }
         return root;
     }
 
@@ -156,6 +160,10 @@ public final class RunReport
                 "Service time (uncorrected) p50/p99/p99.9 us: write %s/%s/%s, read %s/%s/%s%n",
                 result.requestedRate(), ws.get("p50"), ws.get("p99"), ws.get("p999"), rs.get("p50"), rs.get("p99"),
                 rs.get("p999")));
+        }
+        if (!result.faults().isEmpty())
+        {
+            sb.append("faults: ").append(result.faults()).append('\n');
         }
         if (!result.rateWarning().isEmpty())
         {

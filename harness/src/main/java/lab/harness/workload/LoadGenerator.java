@@ -26,6 +26,9 @@ import org.agrona.ExpandableArrayBuffer;
  */
 public abstract class LoadGenerator implements Endpoint, ClientListener
 {
+    /** Periods longer than this without a completed write are kept, to measure unavailability around faults. */
+    public static final long WRITE_GAP_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2);
+
     private final int clientNode;
     private final ClientProtocol protocol;
     private final Workload workload;
@@ -56,6 +59,8 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     protected long nowNs;
     private Outbox out;
     private long completed;
+    private long lastWriteDoneNs = Long.MIN_VALUE;
+    private final java.util.List<long[]> writeGaps = new java.util.ArrayList<>();
 
     protected LoadGenerator(
         final int clientNode, final ClientProtocol protocol, final Workload workload, final int slots,
@@ -171,6 +176,14 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
         }
         busy[slot] = false;
         completed++;
+        if (opType[slot] == OpType.PUT)
+        {
+            if (lastWriteDoneNs != Long.MIN_VALUE && nowNs - lastWriteDoneNs > WRITE_GAP_NS)
+            {
+                writeGaps.add(new long[]{lastWriteDoneNs, nowNs}); // rare: only around faults and stalls
+            }
+            lastWriteDoneNs = nowNs;
+        }
         if (inWindow(nowNs))
         {
             final boolean read = opType[slot] == OpType.GET;
@@ -265,5 +278,14 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     public long completed()
     {
         return completed;
+    }
+
+    /**
+     * @return [from, to] pairs of periods longer than {@link #WRITE_GAP_NS} in which this client completed no write
+     * (read after the run).
+     */
+    public java.util.List<long[]> writeGaps()
+    {
+        return writeGaps;
     }
 }
