@@ -29,6 +29,10 @@ class PrimaryBackupAeronTest
         c.outstanding = 4;
         c.durationNs = TimeUnit.SECONDS.toNanos(2);
         c.warmupNs = TimeUnit.MILLISECONDS.toNanos(500);
+        // About hops on a healthy cluster: a node thread starved on a loaded machine must not start a view change.
+        c.options.put("pb-primary-timeout", "3s");
+        c.options.put("pb-backup-timeout", "2s");
+        c.options.put("pb-lease-drift", "100ms");
         return LabRunner.run(c);
     }
 
