@@ -1,0 +1,77 @@
+package lab.chain;
+
+import lab.harness.api.ProtocolSettings;
+
+/**
+ * Options of chain replication, read from protocol options (all printed with results). A replica serves reads only
+ * under a lease the configuration manager grants with its heartbeat answers; the manager removes a silent replica
+ * only after its lease has run out: {@code leaseNs + leaseDriftMarginNs <= failureTimeoutNs}.
+ */
+public final class ChainConfig
+{
+    /** Who answers a write: the tail (N+1 hops) or the head, once the ack has come back up (2N hops). */
+    public enum Ack
+    {
+        TAIL, HEAD
+    }
+
+    /** Where reads go: the tail only, or any node with CRAQ's clean/dirty versions. */
+    public enum Reads
+    {
+        TAIL, CRAQ
+    }
+
+    final Ack ack;
+    final Reads reads;
+    final long heartbeatIntervalNs;
+    final long failureTimeoutNs;
+    final long leaseNs;
+    final long retransmitNs;
+    final long snapshotRetryNs;
+    final int pendingCapacity;
+    final long clientRetryNs;
+    final long clientBackoffNs;
+
+    ChainConfig(final ProtocolSettings s)
+    {
+        ack = "head".equals(s.choice("chain-ack", "tail", "tail", "head")) ? Ack.HEAD : Ack.TAIL;
+        reads = "craq".equals(s.choice("reads", "tail", "tail", "craq")) ? Reads.CRAQ : Reads.TAIL;
+        heartbeatIntervalNs = s.durationNsOption("chain-heartbeat", "10ms");
+        failureTimeoutNs = s.durationNsOption("chain-failure-timeout", "150ms");
+        final long driftNs = s.durationNsOption("chain-lease-drift", "30ms");
+        leaseNs = failureTimeoutNs - driftNs;
+        retransmitNs = s.durationNsOption("chain-retransmit", "5ms");
+        snapshotRetryNs = s.durationNsOption("chain-snapshot-retry", "100ms");
+        pendingCapacity = s.intOption("chain-pending-capacity", 8192);
+        clientRetryNs = s.durationNsOption("client-retry", "200ms");
+        clientBackoffNs = s.durationNsOption("client-backoff", "5ms");
+        if (leaseNs <= 0)
+        {
+            throw new IllegalArgumentException("chain-lease-drift must be smaller than chain-failure-timeout");
+        }
+        if (heartbeatIntervalNs <= 0 || heartbeatIntervalNs * 3 > leaseNs)
+        {
+            throw new IllegalArgumentException(
+                "chain-heartbeat must be > 0 and at most a third of the lease (failure timeout - lease drift)");
+        }
+        if (Integer.bitCount(pendingCapacity) != 1)
+        {
+            throw new IllegalArgumentException(
+                "chain-pending-capacity must be a power of two, got " + pendingCapacity);
+        }
+        if (s.replicas() > 64)
+        {
+            throw new IllegalArgumentException("chain supports at most 64 replicas, got " + s.replicas());
+        }
+    }
+
+    public Ack ack()
+    {
+        return ack;
+    }
+
+    public Reads reads()
+    {
+        return reads;
+    }
+}

@@ -1,0 +1,79 @@
+package lab.quorum;
+
+import lab.harness.api.ClientListener;
+import lab.harness.api.ClientProtocol;
+import lab.harness.api.ClientSessions;
+import lab.harness.api.Outbox;
+import lab.harness.codec.OpType;
+import lab.harness.codec.Status;
+import lab.quorum.codec.ReadReplyDecoder;
+import lab.quorum.codec.WriteAckDecoder;
+import org.agrona.DirectBuffer;
+
+/**
+ * The client as coordinator: it sends each phase of an operation to the key's home replicas itself and completes
+ * the operation on the r-th reply or w-th acknowledgement, so a Dynamo operation takes 2 hops and an ABD one 4.
+ * Each slot is a session with its own {@link Coordinator.Operation}; all slots share one Lamport clock.
+ */
+final class QuorumClient implements ClientProtocol, Coordinator.Completion
+{
+    private final int clientNode;
+    private final Coordinator coordinator;
+    private final QuorumMessages messages = new QuorumMessages();
+    private final long[] sessionId;
+    private ClientListener listener;
+
+    QuorumClient(final int clientNode, final QuorumConfig config, final int slots)
+    {
+        this.clientNode = clientNode;
+        coordinator = new Coordinator(config, clientNode, null, messages, this, 0);
+        sessionId = new long[slots];
+        for (int i = 0; i < slots; i++)
+        {
+            sessionId[i] = ClientSessions.sessionId(clientNode, i);
+        }
+    }
+
+    public void submit(
+        final int slot, final long seq, final OpType opType, final long key, final DirectBuffer value,
+        final int valueOffset, final int valueLength, final long nowNs, final Outbox out)
+    {
+        coordinator.start(sessionId[slot], seq, clientNode, opType, key, value, valueOffset, valueLength, 0, nowNs,
+            out);
+    }
+
+    public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs, final Outbox out, final ClientListener listener)
+    {
+        this.listener = listener;
+        switch (messages.templateId(buffer, offset))
+        {
+            case ReadReplyDecoder.TEMPLATE_ID:
+                coordinator.onReadReply(fromNode, messages.wrapReadReply(buffer, offset), nowNs, out);
+                break;
+            case WriteAckDecoder.TEMPLATE_ID:
+                coordinator.onWriteAck(fromNode, messages.wrapWriteAck(buffer, offset), nowNs, out);
+                break;
+            default:
+                break;
+        }
+    }
+
+    public void onTick(final long nowNs, final Outbox out, final ClientListener listener)
+    {
+        this.listener = listener;
+        coordinator.onTick(nowNs, out);
+    }
+
+    public void abandon(final int slot)
+    {
+        coordinator.abandon(sessionId[slot]);
+    }
+
+    public void onComplete(final Coordinator.Operation op, final Status status, final int depth, final long ts,
+        final DirectBuffer value, final int offset, final int length, final Outbox out)
+    {
+        // The reply that completed the operation is the last hop of its critical path.
+        listener.onComplete(ClientSessions.slot(op.sessionId), op.seq(), status, depth, ts, value, offset, length);
+    }
+}

@@ -1,0 +1,65 @@
+package lab.quorum;
+
+import java.util.Random;
+
+import lab.harness.api.ClientProtocol;
+import lab.harness.api.HopTheory;
+import lab.harness.api.ProtocolFactory;
+import lab.harness.api.ProtocolSettings;
+import lab.harness.api.Replica;
+
+/**
+ * {@code --protocol quorum}: a leaderless store, Dynamo-style ({@code --quorum-mode dynamo --r R --w W}) or
+ * linearizable ABD ({@code --quorum-mode abd}), coordinated by the client or by a replica
+ * ({@code --coordinator client|replica}).
+ */
+public final class QuorumFactory implements ProtocolFactory
+{
+    public String name()
+    {
+        return "quorum";
+    }
+
+    public void validate(final ProtocolSettings settings)
+    {
+        new QuorumConfig(settings);
+    }
+
+    public Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,
+        final boolean restarted)
+    {
+        return new QuorumReplica(nodeId, new QuorumConfig(settings), random, restarted);
+    }
+
+    public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)
+    {
+        final QuorumConfig config = new QuorumConfig(settings);
+        return config.replicaCoordinator ?
+            new ReplicaCoordinatedClient(clientNode, config, settings.slotsPerClient()) :
+            new QuorumClient(clientNode, config, settings.slotsPerClient());
+    }
+
+    public HopTheory theory(final ProtocolSettings settings)
+    {
+        final QuorumConfig config = new QuorumConfig(settings);
+        final int readPhases = config.abd() ? 2 : 1;
+        final int writePhases = config.abd() ? 2 : 1;
+        if (!config.replicaCoordinator)
+        {
+            return new HopTheory(2 * writePhases, 2 * readPhases, config.abd() ?
+                "client coordinates: read timestamps then write (4); read then write back (4)" :
+                "client coordinates: W acks (2); R replies (2), read repair " +
+                (config.readRepair == QuorumConfig.ReadRepair.SYNC ? "adds 2 when a replica was stale" :
+                "off the critical path"));
+        }
+        // The coordinator is a home replica and answers its own share at once: a quorum of 1 needs no message.
+        final int readHops = 2 + (config.r > 1 ? 2 : 0) + (config.abd() ? (config.w > 1 ? 2 : 0) : 0);
+        final int writeHops = 2 + (config.abd() ? (config.r > 1 ? 2 : 0) : 0) + (config.w > 1 ? 2 : 0);
+        return new HopTheory(writeHops, readHops, "client->coordinator replica, its quorum phases, ->client");
+    }
+
+    public String warnings(final ProtocolSettings settings)
+    {
+        return new QuorumConfig(settings).warnings();
+    }
+}

@@ -1,0 +1,175 @@
+package lab.quorum;
+
+import lab.quorum.codec.BooleanType;
+import lab.quorum.codec.MessageHeaderDecoder;
+import lab.quorum.codec.MessageHeaderEncoder;
+import lab.quorum.codec.ReadDecoder;
+import lab.quorum.codec.ReadEncoder;
+import lab.quorum.codec.ReadReplyDecoder;
+import lab.quorum.codec.ReadReplyEncoder;
+import lab.quorum.codec.SyncChunkDecoder;
+import lab.quorum.codec.SyncChunkEncoder;
+import lab.quorum.codec.SyncRequestDecoder;
+import lab.quorum.codec.SyncRequestEncoder;
+import lab.quorum.codec.WriteAckDecoder;
+import lab.quorum.codec.WriteAckEncoder;
+import lab.quorum.codec.WriteDecoder;
+import lab.quorum.codec.WriteEncoder;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Encoders and decoders of the quorum schema around one reusable send buffer. One instance per state machine, so
+ * encoding allocates nothing; an encoded message stays valid in {@link #buffer()} until the next encode.
+ */
+final class QuorumMessages
+{
+    static final int SCHEMA_ID = MessageHeaderDecoder.SCHEMA_ID;
+    static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ReadEncoder readEncoder = new ReadEncoder();
+    private final ReadReplyEncoder readReplyEncoder = new ReadReplyEncoder();
+    private final WriteEncoder writeEncoder = new WriteEncoder();
+    private final WriteAckEncoder writeAckEncoder = new WriteAckEncoder();
+    private final SyncRequestEncoder syncRequestEncoder = new SyncRequestEncoder();
+    private final SyncChunkEncoder syncChunkEncoder = new SyncChunkEncoder();
+
+    final ReadDecoder read = new ReadDecoder();
+    final ReadReplyDecoder readReply = new ReadReplyDecoder();
+    final WriteDecoder write = new WriteDecoder();
+    final WriteAckDecoder writeAck = new WriteAckDecoder();
+    final SyncRequestDecoder syncRequest = new SyncRequestDecoder();
+    final SyncChunkDecoder syncChunk = new SyncChunkDecoder();
+
+    MutableDirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * @return the template id of a message of this schema, after which the decoder of that template may be wrapped
+     * with {@link #wrap}; -1 for any other schema.
+     */
+    int templateId(final DirectBuffer src, final int offset)
+    {
+        headerDecoder.wrap(src, offset);
+        return headerDecoder.schemaId() == SCHEMA_ID ? headerDecoder.templateId() : -1;
+    }
+
+    ReadDecoder wrapRead(final DirectBuffer src, final int offset)
+    {
+        return read.wrapAndApplyHeader(src, offset, headerDecoder);
+    }
+
+    ReadReplyDecoder wrapReadReply(final DirectBuffer src, final int offset)
+    {
+        return readReply.wrapAndApplyHeader(src, offset, headerDecoder);
+    }
+
+    WriteDecoder wrapWrite(final DirectBuffer src, final int offset)
+    {
+        return write.wrapAndApplyHeader(src, offset, headerDecoder);
+    }
+
+    WriteAckDecoder wrapWriteAck(final DirectBuffer src, final int offset)
+    {
+        return writeAck.wrapAndApplyHeader(src, offset, headerDecoder);
+    }
+
+    SyncRequestDecoder wrapSyncRequest(final DirectBuffer src, final int offset)
+    {
+        return syncRequest.wrapAndApplyHeader(src, offset, headerDecoder);
+    }
+
+    SyncChunkDecoder wrapSyncChunk(final DirectBuffer src, final int offset)
+    {
+        return syncChunk.wrapAndApplyHeader(src, offset, headerDecoder);
+    }
+
+    int encodeRead(final int depth, final long clientId, final long seq, final long key)
+    {
+        readEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).depth(depth).clientId(clientId).seq(seq).key(key);
+        return HEADER_LENGTH + readEncoder.encodedLength();
+    }
+
+    int encodeReadReply(
+        final int depth, final long clientId, final long seq, final long key, final long ts,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        readReplyEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .depth(depth)
+            .clientId(clientId)
+            .seq(seq)
+            .key(key)
+            .ts(ts)
+            .putValue(value, valueOffset, valueLength);
+        return HEADER_LENGTH + readReplyEncoder.encodedLength();
+    }
+
+    int encodeWrite(
+        final int depth, final long clientId, final long seq, final long key, final long ts, final int hintFor,
+        final boolean ackWanted, final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        writeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .depth(depth)
+            .clientId(clientId)
+            .seq(seq)
+            .key(key)
+            .ts(ts)
+            .hintFor(hintFor)
+            .ackWanted(ackWanted ? BooleanType.TRUE : BooleanType.FALSE)
+            .putValue(value, valueOffset, valueLength);
+        return HEADER_LENGTH + writeEncoder.encodedLength();
+    }
+
+    int encodeWriteAck(final int depth, final long clientId, final long seq, final long key, final long ts)
+    {
+        writeAckEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .depth(depth).clientId(clientId).seq(seq).key(key).ts(ts);
+        return HEADER_LENGTH + writeAckEncoder.encodedLength();
+    }
+
+    int encodeSyncRequest(final long syncId, final int offset)
+    {
+        syncRequestEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .depth(1).clientId(0).seq(0).syncId(syncId).position(offset);
+        return HEADER_LENGTH + syncRequestEncoder.encodedLength();
+    }
+
+    int encodeSyncChunk(
+        final long syncId, final int offset, final int totalLength, final DirectBuffer bytes, final int bytesOffset,
+        final int bytesLength)
+    {
+        syncChunkEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .depth(1)
+            .clientId(0)
+            .seq(0)
+            .syncId(syncId)
+            .position(offset)
+            .totalLength(totalLength)
+            .putBytes(bytes, bytesOffset, bytesLength);
+        return HEADER_LENGTH + syncChunkEncoder.encodedLength();
+    }
+
+    /**
+     * @return offset of a decoded message's value bytes in its buffer (after the var data length prefix).
+     */
+    static int valueOffset(final ReadReplyDecoder decoder)
+    {
+        return decoder.limit() + ReadReplyDecoder.valueHeaderLength();
+    }
+
+    static int valueOffset(final WriteDecoder decoder)
+    {
+        return decoder.limit() + WriteDecoder.valueHeaderLength();
+    }
+
+    static int bytesOffset(final SyncChunkDecoder decoder)
+    {
+        return decoder.limit() + SyncChunkDecoder.bytesHeaderLength();
+    }
+}
