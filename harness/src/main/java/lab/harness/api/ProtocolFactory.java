@@ -49,6 +49,15 @@ public interface ProtocolFactory
     HopTheory theory(ProtocolSettings settings);
 
     /**
+     * @return whether runs of this configuration measure stale reads by default (weak modes: their anomaly is a
+     * result, not an error). Any run can ask for it with {@code --stale-reads}.
+     */
+    default boolean measuresStaleReads(final ProtocolSettings settings)
+    {
+        return false;
+    }
+
+    /**
      * @return the replica count this protocol always runs with (1 for the single-node baselines), or 0 when it
      * takes the one asked for.
      */

@@ -10,4 +10,13 @@ public interface Replica extends Endpoint
      * e.g. "primary", "backup", "leader", "head".
      */
     String role();
+
+    /**
+     * @return protocol-specific counters to report with the run (e.g. CRAQ clean and dirty reads), summed over
+     * replicas by the harness after the run; empty by default. Called only when the node is not running.
+     */
+    default java.util.Map<String, Long> counters()
+    {
+        return java.util.Map.of();
+    }
 }

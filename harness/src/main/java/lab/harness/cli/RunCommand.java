@@ -109,6 +109,9 @@ public final class RunCommand implements Callable<Integer>
         description = "timeline interval (latency over time, progress); default ${DEFAULT-VALUE}, 100ms with --fault")
     String interval;
 
+    @Option(names = "--stale-reads", description = "measure stale reads (on by default for quorum)")
+    boolean staleReads;
+
     @Option(names = "--repeat", defaultValue = "1", description = "run N times; report min / median / max (default ${DEFAULT-VALUE})")
     int repeat;
 
@@ -196,6 +199,7 @@ public final class RunCommand implements Callable<Integer>
         config.idle = idle;
         config.hlog = hlog == null ? null : hlog.toPath();
         config.faults = FaultSchedule.parse(fault);
+        config.staleReads = staleReads;
         if (!config.faults.isEmpty() && "sim".equals(transport))
         {
             throw new IllegalArgumentException("--fault runs over Aeron (ipc|udp); simulated faults: lab torture");

@@ -14,11 +14,13 @@ import lab.harness.api.ProtocolSettings;
 import lab.harness.api.Protocols;
 import lab.harness.metrics.LatencyTimeline;
 import lab.harness.metrics.OpStats;
+import lab.harness.metrics.StaleReadDetector;
 import lab.harness.metrics.TrafficCounters;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.ClosedLoopLoadGenerator;
 import lab.harness.workload.LoadGenerator;
 import lab.harness.workload.OpenLoopLoadGenerator;
+import lab.harness.workload.OperationObserver;
 
 /**
  * Runs one configuration on the embedded in-process cluster (Aeron IPC or UDP) or on the simulated network, and
@@ -39,10 +41,13 @@ public final class LabRunner
         public final ProtocolSettings settings;
         public final Endpoint[] endpoints;
         public final LoadGenerator[] clients;
+        /** Measures stale reads over every client's operations, or null when the run does not. */
+        public final StaleReadDetector staleReads;
 
         Nodes(final ProtocolFactory factory, final ProtocolSettings settings, final Endpoint[] endpoints,
-            final LoadGenerator[] clients)
+            final LoadGenerator[] clients, final StaleReadDetector staleReads)
         {
+            this.staleReads = staleReads;
             this.factory = factory;
             this.settings = settings;
             this.endpoints = endpoints;
@@ -73,6 +78,9 @@ public final class LabRunner
         final int firstClient = config.replicas + settings.controlNodes();
         final int nodes = firstClient + config.clients;
         final Endpoint[] endpoints = new Endpoint[nodes];
+        // One detector for all clients: they run on one thread (the simulator's or the composite agent's).
+        final StaleReadDetector detector =
+            config.staleReads || factory.measuresStaleReads(settings) ? new StaleReadDetector() : null;
         final LoadGenerator[] clients = config.rate > 0 ?
             new OpenLoopLoadGenerator[config.clients] : new ClosedLoopLoadGenerator[config.clients];
         for (int i = 0; i < config.replicas; i++)
@@ -89,15 +97,17 @@ public final class LabRunner
             final ClientProtocol protocol =
                 factory.newClient(node, settings, new Random(SimNetwork.deriveSeed(config.seed, 1000 + node)));
             final Random random = new Random(SimNetwork.deriveSeed(config.seed, 2000 + node));
+            final OperationObserver observer = detector == null ? config.observers.apply(c) :
+                OperationObserver.both(detector, config.observers.apply(c));
             clients[c] = config.rate > 0 ?
                 new OpenLoopLoadGenerator(node, protocol, config.workload, config.outstanding, random,
-                    config.opTimeoutNs, config.observers.apply(c), config.rate / config.clients, config.poisson,
+                    config.opTimeoutNs, observer, config.rate / config.clients, config.poisson,
                     new Random(SimNetwork.deriveSeed(config.seed, 3000 + node))) :
                 new ClosedLoopLoadGenerator(node, protocol, config.workload, config.outstanding, random,
-                    config.opTimeoutNs, config.observers.apply(c));
+                    config.opTimeoutNs, observer);
             endpoints[node] = clients[c];
         }
-        return new Nodes(factory, settings, endpoints, clients);
+        return new Nodes(factory, settings, endpoints, clients, detector);
     }
 
     public static RunResult run(final RunConfig config)
@@ -147,7 +157,7 @@ public final class LabRunner
         stats.put("sim_messages_sent", network.sentCount());
         stats.put("sim_messages_dropped", network.droppedCount());
         stats.put("sim_messages_duplicated", network.duplicatedCount());
-        return result(config, nodes, traffic, stats, timeline, Map.of());
+        return result(config, nodes, traffic, stats, timeline, Map.of(), network::endpoint);
     }
 
     private static RunResult runAeron(final RunConfig config, final Nodes nodes, final ProgressListener progress)
@@ -164,6 +174,8 @@ public final class LabRunner
         final Map<String, Object> stats = new LinkedHashMap<>();
         final LatencyTimeline timeline;
         final Map<String, Object> faultReport = new LinkedHashMap<>();
+        final Endpoint[] finalEndpoints = new Endpoint[count];
+        final java.util.function.IntFunction<Endpoint> endpointsAtEnd = i -> finalEndpoints[i];
         try (AeronCluster cluster = new AeronCluster(settings, nodes.endpoints, traffic))
         {
             // Windows are set before the agent thread starts, which publishes them to it.
@@ -221,6 +233,10 @@ public final class LabRunner
             {
                 throw new IllegalStateException("run failed: " + cluster.error(), cluster.error());
             }
+            for (int i = 0; i < count; i++)
+            {
+                finalEndpoints[i] = cluster.agents().get(i).endpoint(); // restarted nodes are new objects
+            }
             long backPressure = 0;
             long queued = 0;
             long notConnected = 0;
@@ -239,7 +255,7 @@ public final class LabRunner
                 faultReport.putAll(faults.report(nodes.clients, timeline.points()));
             }
         }
-        return result(config, nodes, traffic, stats, timeline, faultReport);
+        return result(config, nodes, traffic, stats, timeline, faultReport, endpointsAtEnd);
     }
 
     private static boolean allIdle(final LoadGenerator[] clients)
@@ -270,7 +286,8 @@ public final class LabRunner
 
     private static RunResult result(
         final RunConfig config, final Nodes nodes, final TrafficCounters[] traffic, final Map<String, Object> stats,
-        final LatencyTimeline timeline, final Map<String, Object> faults)
+        final LatencyTimeline timeline, final Map<String, Object> faults,
+        final java.util.function.IntFunction<Endpoint> endpoints)
     {
         final OpStats reads = new OpStats();
         final OpStats writes = new OpStats();
@@ -300,8 +317,26 @@ public final class LabRunner
         {
             total.add(t);
         }
+        final Map<String, Object> protocolStats = new java.util.TreeMap<>();
+        for (int i = 0; i < nodes.settings.replicas(); i++)
+        {
+            for (final Map.Entry<String, Long> e : ((lab.harness.api.Replica)endpoints.apply(i)).counters().entrySet())
+            {
+                protocolStats.merge(e.getKey(), e.getValue(), (a, b) -> (Long)a + (Long)b);
+            }
+        }
+        if (nodes.staleReads != null)
+        {
+            final Map<String, Object> stale = new LinkedHashMap<>();
+            stale.put("reads", nodes.staleReads.reads());
+            stale.put("stale", nodes.staleReads.staleReads());
+            stale.put("rate", nodes.staleReads.staleRate());
+            stale.put("definition", "a read returning a value older than the newest write acknowledged before " +
+                "the read began (whole run, warm-up included)");
+            protocolStats.put("stale_reads", stale);
+        }
         return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
             nodes.factory.warnings(nodes.settings), reads, writes, readService, writeService, total, config.durationNs,
-            config.rate, stats, timeline.points(), faults);
+            config.rate, stats, timeline.points(), faults, protocolStats);
     }
 }

@@ -37,6 +37,8 @@ public final class RunConfig
     public SimConfig sim = new SimConfig();
     /** Where to write the HdrHistogram interval log (.hlog), or null. */
     public java.nio.file.Path hlog;
+    /** Measure stale reads (also on by default where the protocol says so, e.g. quorum). */
+    public boolean staleReads;
     /** Faults for Aeron runs (crash/restart of roles); none by default. */
     public FaultSchedule faults = FaultSchedule.none();
     /** Timeline sampling interval (latency over time, progress line). */

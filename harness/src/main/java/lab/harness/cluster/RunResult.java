@@ -23,6 +23,7 @@ import lab.harness.metrics.TrafficCounters;
  * @param requestedRate operations per second asked for (open loop), 0 for a closed loop.
  * @param transportStats back-pressure and drop counters of the transport, idle strategy used.
  * @param faults       faults applied and their cost (unavailability, failover, latency by phase); empty if none.
+ * @param protocolStats replica counters summed (e.g. CRAQ clean/dirty reads) and stale reads when measured.
  * @param timeline     per interval from the start (warm-up included): t_s, ops/s, read/write counts and percentiles.
  */
 public record RunResult(
@@ -39,7 +40,8 @@ public record RunResult(
     double requestedRate,
     Map<String, Object> transportStats,
     List<Map<String, Object>> timeline,
-    Map<String, Object> faults)
+    Map<String, Object> faults,
+    Map<String, Object> protocolStats)
 {
     public long totalOps()
     {

@@ -60,6 +60,10 @@ public final class RunReport
         {
             root.put("faults", result.faults());
         }
+        if (!result.protocolStats().isEmpty())
+        {
+            root.put("protocol_counters", result.protocolStats());
+        }
         return root;
     }
 
@@ -164,6 +168,20 @@ public final class RunReport
         if (!result.faults().isEmpty())
         {
             sb.append("faults: ").append(result.faults()).append('\n');
+        }
+        final Object stale = result.protocolStats().get("stale_reads");
+        if (stale instanceof Map)
+        {
+            final Map<?, ?> m = (Map<?, ?>)stale;
+            sb.append(String.format("stale reads: %s of %s reads (%.3f%%)%n", m.get("stale"), m.get("reads"),
+                100 * ((Number)m.get("rate")).doubleValue()));
+        }
+        final Object clean = result.protocolStats().get("craq_clean_reads");
+        final Object dirty = result.protocolStats().get("craq_dirty_reads");
+        if (clean instanceof Long && dirty instanceof Long && (Long)clean + (Long)dirty > 0)
+        {
+            sb.append(String.format("craq reads: clean %d, dirty %d (%.2f%% dirty)%n", clean, dirty,
+                100.0 * (Long)dirty / ((Long)clean + (Long)dirty)));
         }
         if (!result.rateWarning().isEmpty())
         {

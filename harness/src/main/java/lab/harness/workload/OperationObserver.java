@@ -25,6 +25,40 @@ public interface OperationObserver
         }
     };
 
+    /**
+     * @return an observer telling both.
+     */
+    static OperationObserver both(final OperationObserver first, final OperationObserver second)
+    {
+        if (second == NONE)
+        {
+            return first;
+        }
+        return new OperationObserver()
+        {
+            public void onInvoke(final long sessionId, final long seq, final OpType type, final long key,
+                final long value, final long nowNs)
+            {
+                first.onInvoke(sessionId, seq, type, key, value, nowNs);
+                second.onInvoke(sessionId, seq, type, key, value, nowNs);
+            }
+
+            public void onOk(final long sessionId, final long seq, final OpType type, final long key,
+                final long value, final long version, final int hops, final long nowNs)
+            {
+                first.onOk(sessionId, seq, type, key, value, version, hops, nowNs);
+                second.onOk(sessionId, seq, type, key, value, version, hops, nowNs);
+            }
+
+            public void onTimeout(final long sessionId, final long seq, final OpType type, final long key,
+                final long nowNs)
+            {
+                first.onTimeout(sessionId, seq, type, key, nowNs);
+                second.onTimeout(sessionId, seq, type, key, nowNs);
+            }
+        };
+    }
+
     void onInvoke(long sessionId, long seq, OpType type, long key, long value, long nowNs);
 
     /**

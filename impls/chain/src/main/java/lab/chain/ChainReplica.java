@@ -183,6 +183,11 @@ public final class ChainReplica implements Replica
     /**
      * @return CRAQ reads served from the node's own committed state (every read at the tail counts as clean).
      */
+    public java.util.Map<String, Long> counters()
+    {
+        return java.util.Map.of("craq_clean_reads", cleanReads, "craq_dirty_reads", dirtyReads);
+    }
+
     public long cleanReads()
     {
         return cleanReads;

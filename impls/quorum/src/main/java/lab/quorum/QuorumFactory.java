@@ -58,6 +58,11 @@ public final class QuorumFactory implements ProtocolFactory
         return new HopTheory(writeHops, readHops, "client->coordinator replica, its quorum phases, ->client");
     }
 
+    public boolean measuresStaleReads(final ProtocolSettings settings)
+    {
+        return true;
+    }
+
     public String warnings(final ProtocolSettings settings)
     {
         return new QuorumConfig(settings).warnings();
