@@ -1,0 +1,129 @@
+package lab.raft;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import lab.harness.api.ClientProtocol;
+import lab.harness.api.HopTheory;
+import lab.harness.api.ProtocolFactory;
+import lab.harness.api.ProtocolSettings;
+import lab.harness.api.Replica;
+import lab.harness.api.TargetedClient;
+
+/**
+ * {@code --protocol raft}. The factory owns each node's storage, so that a replica the simulator restarts
+ * ({@code restarted = true}, same factory instance) recovers what its crashed predecessor persisted: the same
+ * {@link MemoryStorage} object (the simulator's model of a disk), or the node's files with {@code raft-log=file}
+ * (under {@code raft-dir}, by default a temporary folder deleted when the JVM exits).
+ *
+ * <p>There is deliberately no mode in which a restarted node forgets its term, vote and log: it could vote twice
+ * in one term (two leaders) and, having acknowledged entries it no longer holds, leave a committed write on less
+ * than a majority.
+ */
+public final class RaftFactory implements ProtocolFactory
+{
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static Path tempRoot;
+
+    private final Map<Integer, RaftStorage> storages = new HashMap<>();
+    private Path dir;
+
+    public String name()
+    {
+        return "raft";
+    }
+
+    public void validate(final ProtocolSettings settings)
+    {
+        new RaftConfig(settings);
+    }
+
+    public synchronized Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,
+        final boolean restarted)
+    {
+        final RaftConfig config = new RaftConfig(settings);
+        final RaftStorage previous = storages.get(nodeId);
+        final RaftStorage storage;
+        if (config.logKind == RaftConfig.LogKind.MEMORY)
+        {
+            storage = restarted && previous != null ? previous : new MemoryStorage(config.logCapacity);
+        }
+        else
+        {
+            if (previous != null)
+            {
+                previous.close(); // the crashed process's file handle
+            }
+            storage = new FileStorage(dir(config), nodeId, config.logCapacity, config.fsync, !restarted);
+        }
+        storages.put(nodeId, storage);
+        return new RaftReplica(nodeId, settings.replicas(), config, random, storage, restarted);
+    }
+
+    public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)
+    {
+        final RaftConfig config = new RaftConfig(settings);
+        return new TargetedClient(clientNode, settings, config.clientRetryNs, config.clientBackoffNs);
+    }
+
+    public HopTheory theory(final ProtocolSettings settings)
+    {
+        final RaftConfig config = new RaftConfig(settings);
+        if (settings.replicas() == 1)
+        {
+            return new HopTheory(2, 2, "single node: commits and reads at once");
+        }
+        final boolean lease = config.reads == RaftConfig.Reads.LEASE;
+        return new HopTheory(4, lease ? 2 : 4, "write: client->leader->followers->leader->client; read " +
+            (lease ? "under the leader's lease (4 when the lease has lapsed)" : "after a ReadIndex heartbeat round"));
+    }
+
+    private Path dir(final RaftConfig config)
+    {
+        if (dir == null)
+        {
+            dir = config.dir.isEmpty() ? tempRoot().resolve("run-" + INSTANCES.incrementAndGet()) :
+                Paths.get(config.dir);
+        }
+        return dir;
+    }
+
+    private static synchronized Path tempRoot()
+    {
+        if (tempRoot == null)
+        {
+            try
+            {
+                final Path root = Files.createTempDirectory("raft-lab-");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root), "raft-lab-cleanup"));
+                tempRoot = root;
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot create a temporary folder for the raft log", ex);
+            }
+        }
+        return tempRoot;
+    }
+
+    private static void deleteTree(final Path root)
+    {
+        try (Stream<Path> paths = Files.walk(root))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (final IOException ex)
+        {
+            // best effort at exit
+        }
+    }
+}

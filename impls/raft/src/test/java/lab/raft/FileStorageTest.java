@@ -1,0 +1,113 @@
+package lab.raft;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class FileStorageTest
+{
+    private static final UnsafeBuffer VALUE = new UnsafeBuffer(new byte[]{1, 2, 3, 4, 5});
+
+    @TempDir
+    Path dir;
+
+    private static void append(final FileStorage storage, final long term, final long seq)
+    {
+        final long index = storage.log().append(term, 7, seq, seq * 10, VALUE, 0, 5, 1);
+        storage.appended(index);
+    }
+
+    @Test
+    void shouldRecoverTermVoteAndEntriesAfterRestart()
+    {
+        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true);
+        storage.saveHardState(3, 2);
+        append(storage, 3, 1);
+        append(storage, 3, 2);
+        storage.sync();
+        storage.close();
+
+        final FileStorage recovered = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false);
+        assertEquals(3, recovered.term());
+        assertEquals(2, recovered.votedFor());
+        assertEquals(2, recovered.log().lastIndex());
+        assertEquals(20, recovered.log().key(2));
+        assertEquals(5, recovered.log().value(2).getByte(4));
+    }
+
+    @Test
+    void shouldForgetWhatWasNeverSyncedBeforeACrash()
+    {
+        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.BATCH, true);
+        append(storage, 1, 1);
+        storage.sync();
+        append(storage, 1, 2);
+        storage.close();
+
+        assertEquals(1, new FileStorage(dir, 0, 64, FileStorage.Fsync.BATCH, false).log().lastIndex());
+    }
+
+    @Test
+    void shouldReplayATruncationOfAConflictingSuffix()
+    {
+        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.ALWAYS, true);
+        append(storage, 1, 1);
+        append(storage, 1, 2);
+        append(storage, 1, 3);
+        storage.log().truncateFrom(2);
+        storage.truncated(2);
+        append(storage, 2, 4);
+        storage.sync();
+        storage.close();
+
+        final RaftLog log = new FileStorage(dir, 0, 64, FileStorage.Fsync.ALWAYS, false).log();
+        assertEquals(2, log.lastIndex());
+        assertEquals(2, log.termAt(2));
+        assertEquals(4, log.seq(2));
+    }
+
+    @Test
+    void shouldIgnoreATornRecordAtTheEndOfTheLog() throws IOException
+    {
+        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true);
+        append(storage, 1, 1);
+        append(storage, 1, 2);
+        storage.sync();
+        storage.close();
+        final Path file = dir.resolve("raft-0.log");
+        final byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 3));
+
+        assertEquals(1, new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false).log().lastIndex());
+    }
+
+    @Test
+    void shouldRecoverFromTheSnapshotAndTheEntriesAfterIt()
+    {
+        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.BATCH, true);
+        storage.saveHardState(2, 0);
+        for (int i = 1; i <= 10; i++)
+        {
+            append(storage, 2, i);
+        }
+        storage.log().compactTo(8, 2);
+        storage.saveSnapshot(VALUE, 0, 5);
+        append(storage, 2, 11);
+        storage.sync();
+        storage.close();
+
+        final FileStorage recovered = new FileStorage(dir, 0, 64, FileStorage.Fsync.BATCH, false);
+        assertEquals(8, recovered.log().snapshotIndex());
+        assertEquals(2, recovered.log().snapshotTerm());
+        assertEquals(11, recovered.log().lastIndex());
+        assertEquals(11, recovered.log().seq(11));
+        assertEquals(5, recovered.snapshotLength());
+        assertEquals(2, recovered.term());
+    }
+}
