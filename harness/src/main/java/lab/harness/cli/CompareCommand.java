@@ -130,6 +130,8 @@ public final class CompareCommand implements Callable<Integer>
         folder.writeText("compare.txt", table);
         folder.writeText("compare.csv", ComparisonTable.csv(results));
         folder.writeJson("run.json", summary);
+        System.out.println("report: " + lab.harness.report.html.HtmlReport.write(
+            java.util.List.of(folder.dir()), folder.dir().resolve("report.html")));
         System.out.println("results: " + folder.dir());
         return 0;
     }

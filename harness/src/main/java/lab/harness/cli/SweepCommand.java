@@ -172,6 +172,8 @@ public final class SweepCommand implements Callable<Integer>
         summary.put("p99_bound", p99Bound);
         summary.put("runs", runs);
         folder.writeJson("run.json", summary);
+        System.out.println("report: " + lab.harness.report.html.HtmlReport.write(
+            java.util.List.of(folder.dir()), folder.dir().resolve("report.html")));
         System.out.println("results: " + folder.dir());
         return 0;
     }
