@@ -53,6 +53,9 @@ public final class AeronCluster implements AutoCloseable
         /** Pre-fault term buffers so the first messages do not pay for page faults (benchmarks). */
         public boolean preTouch = false;
         public long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+        /** Emulated links into every node (the lab's own, at the receive edge). */
+        public LinkEmulator.Settings link = LinkEmulator.Settings.NONE;
+        public long seed = 42;
     }
 
     private final Settings settings;
@@ -132,7 +135,14 @@ public final class AeronCluster implements AutoCloseable
             for (int i = 0; i < nodes; i++)
             {
                 final AeronOutbox outbox = new AeronOutbox(i, publications, traffic[i]);
-                agents.add(new NodeAgent(i, endpoints[i], subscriptions[i], outbox, clock, settings.tickIntervalNs));
+                final NodeAgent agent = new NodeAgent(i, endpoints[i], subscriptions[i], outbox, clock,
+                    settings.tickIntervalNs);
+                if (settings.link.active())
+                {
+                    agent.linkEmulation(new LinkEmulator(settings.link,
+                        new java.util.Random(lab.harness.sim.SimNetwork.deriveSeed(settings.seed, 5000 + i))));
+                }
+                agents.add(agent);
             }
             idleUsed = "auto".equals(settings.idle) ? (ipc ? "busy-spin" : "yield") : settings.idle;
             final IdleStrategy idle = IdleStrategies.of(idleUsed);

@@ -24,6 +24,7 @@ public final class NodeAgent implements Agent, FragmentHandler
     private final NanoClock clock;
     private final long tickIntervalNs;
     private final FragmentAssembler assembler = new FragmentAssembler(this);
+    private LinkEmulator link;
     private long nowNs;
     private long nextTickNs;
     private volatile boolean crashRequested;
@@ -71,6 +72,10 @@ public final class NodeAgent implements Agent, FragmentHandler
         outbox.nowNs(nowNs);
         int work = outbox.flush();
         work += subscription.poll(assembler, FRAGMENT_LIMIT);
+        if (link != null)
+        {
+            work += link.deliverDue(endpoint, nowNs, outbox);
+        }
         if (nowNs >= nextTickNs)
         {
             nextTickNs = nowNs + tickIntervalNs;
@@ -83,8 +88,27 @@ public final class NodeAgent implements Agent, FragmentHandler
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final int from = buffer.getInt(offset);
+        if (link != null)
+        {
+            link.onReceive(from, buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH,
+                length - AeronOutbox.FRAME_HEADER_LENGTH, nowNs);
+            return;
+        }
         endpoint.onMessage(from, buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH,
             length - AeronOutbox.FRAME_HEADER_LENGTH, nowNs, outbox);
+    }
+
+    /**
+     * Emulate the links into this node (delay, jitter, loss) at its receive edge. Set before the agent starts.
+     */
+    public void linkEmulation(final LinkEmulator link)
+    {
+        this.link = link;
+    }
+
+    public LinkEmulator linkEmulation()
+    {
+        return link;
     }
 
     /**

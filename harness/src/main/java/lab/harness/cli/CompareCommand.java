@@ -56,6 +56,9 @@ public final class CompareCommand implements Callable<Integer>
     @Option(names = "--outstanding", defaultValue = "1", description = "operations in flight per client (default ${DEFAULT-VALUE})")
     int outstanding;
 
+    @picocli.CommandLine.Mixin
+    LinkOptions link = new LinkOptions();
+
     @Option(names = "--protocols", split = ",", description = "subset to run (default: all, baselines first)")
     List<String> protocols;
 
@@ -112,6 +115,7 @@ public final class CompareCommand implements Callable<Integer>
             config.outstanding = outstanding;
             config.durationNs = durationNs;
             config.warmupNs = warmupNs;
+            link.applyTo(config);
             System.out.printf("  running %-16s ...", protocol);
             System.out.flush();
             final RunResult result = LabRunner.run(config);

@@ -109,6 +109,9 @@ public final class RunCommand implements Callable<Integer>
         description = "timeline interval (latency over time, progress); default ${DEFAULT-VALUE}, 100ms with --fault")
     String interval;
 
+    @picocli.CommandLine.Mixin
+    LinkOptions link = new LinkOptions();
+
     @Option(names = "--stale-reads", description = "measure stale reads (on by default for quorum)")
     boolean staleReads;
 
@@ -200,6 +203,7 @@ public final class RunCommand implements Callable<Integer>
         config.hlog = hlog == null ? null : hlog.toPath();
         config.faults = FaultSchedule.parse(fault);
         config.staleReads = staleReads;
+        link.applyTo(config);
         if (!config.faults.isEmpty() && "sim".equals(transport))
         {
             throw new IllegalArgumentException("--fault runs over Aeron (ipc|udp); simulated faults: lab torture");

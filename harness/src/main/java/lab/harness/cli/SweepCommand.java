@@ -69,6 +69,9 @@ public final class SweepCommand implements Callable<Integer>
     @Option(names = "--clients", defaultValue = "1", description = "default ${DEFAULT-VALUE}")
     int clients;
 
+    @picocli.CommandLine.Mixin
+    LinkOptions link = new LinkOptions();
+
     @Option(names = "--opt", description = "protocol option key=value (repeatable)")
     Map<String, String> opts = new LinkedHashMap<>();
 
@@ -129,6 +132,7 @@ public final class SweepCommand implements Callable<Integer>
                     config.durationNs = Durations.parseNs(duration);
                     config.warmupNs = Durations.parseNs(warmup);
                     config.options.putAll(opts);
+                    link.applyTo(config);
                     if (open)
                     {
                         config.rate = rates.get(i);

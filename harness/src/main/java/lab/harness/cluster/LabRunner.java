@@ -171,6 +171,8 @@ public final class LabRunner
         final AeronCluster.Settings settings = new AeronCluster.Settings();
         settings.medium = config.transport;
         settings.idle = config.idle;
+        settings.link = config.link;
+        settings.seed = config.seed;
         final Map<String, Object> stats = new LinkedHashMap<>();
         final LatencyTimeline timeline;
         final Map<String, Object> faultReport = new LinkedHashMap<>();
@@ -236,6 +238,15 @@ public final class LabRunner
             for (int i = 0; i < count; i++)
             {
                 finalEndpoints[i] = cluster.agents().get(i).endpoint(); // restarted nodes are new objects
+            }
+            long linkDropped = 0;
+            for (final NodeAgent agent : cluster.agents())
+            {
+                linkDropped += agent.linkEmulation() == null ? 0 : agent.linkEmulation().dropped();
+            }
+            if (config.link.active())
+            {
+                stats.put("link_emulation_dropped", linkDropped);
             }
             long backPressure = 0;
             long queued = 0;

@@ -37,6 +37,8 @@ public final class RunConfig
     public SimConfig sim = new SimConfig();
     /** Where to write the HdrHistogram interval log (.hlog), or null. */
     public java.nio.file.Path hlog;
+    /** Emulated links (delay, jitter, loss) into every node of an Aeron run: the lab's own, no netem needed. */
+    public lab.harness.aeron.LinkEmulator.Settings link = lab.harness.aeron.LinkEmulator.Settings.NONE;
     /** Measure stale reads (also on by default where the protocol says so, e.g. quorum). */
     public boolean staleReads;
     /** Faults for Aeron runs (crash/restart of roles); none by default. */
@@ -121,6 +123,10 @@ public final class RunConfig
         else
         {
             m.put("idle", idle);
+            if (link.active())
+            {
+                m.put("link_emulation", "lab receive-edge stage (no netem): " + link);
+            }
         }
         return m;
     }
