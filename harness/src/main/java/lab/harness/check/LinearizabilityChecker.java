@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
-import org.agrona.collections.LongHashSet;
+import org.agrona.collections.Long2LongHashMap;
 
 import lab.harness.check.CheckResult.Verdict;
 
@@ -19,10 +19,19 @@ import lab.harness.check.CheckResult.Verdict;
  * explored again. Each key's search is bounded by a budget of configurations after which the verdict is
  * {@link Verdict#UNKNOWN}, as the problem is NP-complete and a pathological key must not hang a run.
  * <p>
- * An {@link Operation.Outcome#INFO} write has a call entry but no return entry: it may be linearized anywhere after
- * its invoke, and the search succeeds once every OK operation is linearized, which covers "never". Failed writes,
- * failed or indeterminate reads, and indeterminate writes whose value no read returned are dropped before the search:
- * none of them can constrain a linearization (an unread write can always be left out).
+ * Failed writes, failed or indeterminate reads, and indeterminate writes whose value no read returned are dropped
+ * before the search: none of them can constrain a linearization (an unread write can always be left out). An
+ * {@link Operation.Outcome#INFO} write whose value was read, and written by no other write, must be linearized before
+ * the last read of it returns, so it gets a return entry there. Any other INFO write is optional: it has a call entry
+ * but no return entry, so it may be linearized anywhere after its invoke, and the search succeeds once every
+ * operation with a return entry is linearized, which covers "never".
+ * <p>
+ * Three sound prunings keep the search near linear on histories of unique write values, as workloads' write ids are:
+ * values no read returned are one register state; an operation that leaves the register as it was (a matching read)
+ * is never backtracked over to try alternatives, as it could have gone first anyway; and a write may not overwrite a
+ * value that reads still need when no write left could restore it. Proving a history <em>not</em> linearizable still
+ * takes an exhaustive search of what precedes the violation, which on one key with tens of concurrent clients can
+ * exceed the budget.
  * <p>
  * Not thread-safe: the search reuses its arrays across keys and calls so that the inner loop does not allocate.
  */
@@ -35,6 +44,7 @@ public final class LinearizabilityChecker
 
     private static final int HEAD = 0;
     private static final int NONE = -1;
+    private static final int DEAD_VALUE = 0;
     private static final int MAX_CONTEXT_OPERATIONS = 8;
     private static final int INITIAL_CAPACITY = 64;
     private static final Comparator<Operation> BY_KEY_THEN_INVOKE =
@@ -42,19 +52,21 @@ public final class LinearizabilityChecker
 
     private final long stateBudget;
     private final StateCache cache = new StateCache();
-    private final LongHashSet readValues = new LongHashSet();
-    private final LongHashSet writtenValues = new LongHashSet();
+    private final Long2LongHashMap lastReadNsByValue = new Long2LongHashMap(Long.MIN_VALUE);
+    private final Long2LongHashMap writeCountByValue = new Long2LongHashMap(0);
 
-    // Operations of the key being checked, indexed by id: OK ones in return order, then indeterminate writes.
+    // Operations of the key being checked, indexed by id: those with a return entry in return order, then the rest.
+    // opValue holds value numbers, not values.
     private Operation[] keyOperations = new Operation[INITIAL_CAPACITY];
-    private long[] opValue = new long[INITIAL_CAPACITY];
+    private int[] opValue = new int[INITIAL_CAPACITY];
     private boolean[] opIsWrite = new boolean[INITIAL_CAPACITY];
     private long[] opInvokeNs = new long[INITIAL_CAPACITY];
-    private long[] opCompleteNs = new long[INITIAL_CAPACITY];
+    private long[] opReturnNs = new long[INITIAL_CAPACITY];
 
     // Scratch for ordering: kept operations in invoke order, and an index sort by completion time.
     private Operation[] byInvoke = new Operation[INITIAL_CAPACITY];
     private int[] idByInvoke = new int[INITIAL_CAPACITY];
+    private boolean[] hasReturn = new boolean[INITIAL_CAPACITY];
     private int[] order = new int[INITIAL_CAPACITY];
     private int[] callEntryOf = new int[INITIAL_CAPACITY];
     private int[] sortScratch = new int[INITIAL_CAPACITY];
@@ -69,7 +81,17 @@ public final class LinearizabilityChecker
 
     // The partial linearization: call entries lifted so far and the register value before each.
     private int[] stackEntry = new int[INITIAL_CAPACITY];
-    private long[] stackState = new long[INITIAL_CAPACITY];
+    private int[] stackState = new int[INITIAL_CAPACITY];
+
+    // Values are numbered densely per key so the register and the counts below are small ints. The counts are of the
+    // reads and writes of each value not yet linearized. Values no read returned share DEAD_VALUE: which of them the
+    // register holds cannot matter to any read, so configurations that differ only in that are one.
+    private final Long2LongHashMap valueNumbers = new Long2LongHashMap(NONE);
+    private int valueCount;
+    private int initialState;
+    private long[] values = new long[INITIAL_CAPACITY + 1]; // by value number
+    private int[] pendingReads = new int[INITIAL_CAPACITY + 1];
+    private int[] pendingWrites = new int[INITIAL_CAPACITY + 1];
 
     // Linearized set. Words below fullWords are all ones and words above maxSetWord all zeros, so the memo stores
     // only the window between: ops that returned before the search front are always linearized.
@@ -82,7 +104,8 @@ public final class LinearizabilityChecker
     private int bestDepth;
     private int bestBlockedOp;
     private int bestLastOp;
-    private long bestState;
+    private int bestState;
+    private boolean bestBlockedStrandsReads;
 
     private long statesExplored;
     private int keyOperationCount;
@@ -175,36 +198,35 @@ public final class LinearizabilityChecker
 
     private Verdict checkKey(final long key, final Operation[] sorted, final int start, final int end)
     {
-        readValues.clear();
+        lastReadNsByValue.clear();
         for (int i = start; i < end; i++)
         {
             final Operation op = sorted[i];
             if (op.isRead() && Operation.Outcome.OK == op.outcome())
             {
-                readValues.add(op.value());
+                final long completeNs = Math.max(op.completeNs(), op.invokeNs());
+                if (completeNs > lastReadNsByValue.get(op.value()))
+                {
+                    lastReadNsByValue.put(op.value(), completeNs);
+                }
             }
         }
 
-        // Keep what can constrain: OK ops, and indeterminate writes some read may have observed.
+        // Keep what can constrain: OK operations, and indeterminate writes that some read may have observed.
         ensureCapacity(end - start);
-        writtenValues.clear();
+        writeCountByValue.clear();
         int count = 0;
-        int okCount = 0;
         for (int i = start; i < end; i++)
         {
             final Operation op = sorted[i];
-            final boolean keep = Operation.Outcome.OK == op.outcome() ||
-                (op.isWrite() && Operation.Outcome.INFO == op.outcome() && readValues.contains(op.value()));
+            final boolean keep = Operation.Outcome.OK == op.outcome() || (op.isWrite() &&
+                Operation.Outcome.INFO == op.outcome() && lastReadNsByValue.containsKey(op.value()));
             if (keep)
             {
                 byInvoke[count++] = op;
-                if (Operation.Outcome.OK == op.outcome())
-                {
-                    okCount++;
-                }
                 if (op.isWrite())
                 {
-                    writtenValues.add(op.value());
+                    writeCountByValue.put(op.value(), writeCountByValue.get(op.value()) + 1);
                 }
             }
         }
@@ -213,95 +235,150 @@ public final class LinearizabilityChecker
         for (int i = 0; i < count; i++)
         {
             final Operation op = byInvoke[i];
-            if (op.isRead() && Operation.NIL != op.value() && !writtenValues.contains(op.value()))
+            if (op.isRead() && Operation.NIL != op.value() && !writeCountByValue.containsKey(op.value()))
             {
                 keyExplanation = explainValueNeverWritten(key, op, sorted, start, end);
                 return Verdict.NOT_LINEARIZABLE;
             }
         }
 
-        if (0 == okCount)
+        final int mandatoryCount = assignIds(count);
+        if (0 == mandatoryCount)
         {
             return Verdict.LINEARIZABLE;
         }
 
-        assignIds(count, okCount);
-        buildEntries(count, okCount);
+        buildEntries(count, mandatoryCount);
         resetBits(count);
         cache.reset();
 
-        final Verdict verdict = search(okCount);
+        final Verdict verdict = search(mandatoryCount);
         if (Verdict.NOT_LINEARIZABLE == verdict)
         {
             keyExplanation = explainSearchFailure(key, count);
         }
         else if (Verdict.UNKNOWN == verdict)
         {
-            keyExplanation = "key " + key + ": unknown, gave up after exploring " + cache.size() +
-                " states (budget " + stateBudget + ") of " + count + " operations; the deepest partial " +
-                "linearization had " + Math.max(bestDepth, 0) + " operations";
+            keyExplanation = "key " + key + ": unknown, gave up after exploring " + cache.size() + " states (budget " +
+                stateBudget + ", " + (cache.isFull() ? "memo full" : "memo not full") + ") of " + count +
+                " operations; the deepest partial linearization had " + Math.max(bestDepth, 0) + " operations";
         }
 
         return verdict;
     }
 
     /**
-     * Ids put OK operations in return order and indeterminate writes after them, so that the linearized set is
+     * Ids put mandatory operations in return order and optional ones after them, so that the linearized set is
      * mostly a prefix of ids and the memo can store it as a short window.
+     * <p>
+     * An indeterminate write is mandatory when it alone wrote a value that reads returned: those reads can only be
+     * linearized after it, so it must be linearized, and before the last of them returns. Giving it that return
+     * keeps it out of the window; were it optional, every configuration would carry it until the search ends.
+     *
+     * @return the number of mandatory operations, which have ids 0 to that number less one.
      */
-    private void assignIds(final int count, final int okCount)
+    private int assignIds(final int count)
     {
-        int ok = 0;
-        int info = okCount;
+        int mandatoryCount = 0;
         for (int i = 0; i < count; i++)
         {
             final Operation op = byInvoke[i];
             if (Operation.Outcome.OK == op.outcome())
             {
-                order[ok] = i;
+                hasReturn[i] = true;
                 sortKey[i] = Math.max(op.completeNs(), op.invokeNs());
-                ok++;
+            }
+            else if (Operation.NIL != op.value() && 1 == writeCountByValue.get(op.value()))
+            {
+                hasReturn[i] = true;
+                sortKey[i] = Math.max(lastReadNsByValue.get(op.value()), op.invokeNs());
             }
             else
             {
-                idByInvoke[i] = info++;
+                hasReturn[i] = false;
+                sortKey[i] = Long.MAX_VALUE;
+            }
+
+            if (hasReturn[i])
+            {
+                order[mandatoryCount++] = i;
             }
         }
 
-        mergeSort(order, sortScratch, sortKey, 0, okCount);
-        for (int id = 0; id < okCount; id++)
+        valueNumbers.clear();
+        valueCount = DEAD_VALUE + 1;
+        pendingReads[DEAD_VALUE] = 0;
+        pendingWrites[DEAD_VALUE] = 0;
+        initialState = numberValue(Operation.NIL);
+
+        mergeSort(order, sortScratch, sortKey, 0, mandatoryCount);
+        for (int id = 0; id < mandatoryCount; id++)
         {
             idByInvoke[order[id]] = id;
         }
 
-        for (int i = 0; i < count; i++)
+        for (int i = 0, optionalId = mandatoryCount; i < count; i++)
         {
+            if (!hasReturn[i])
+            {
+                idByInvoke[i] = optionalId++;
+            }
+
             final Operation op = byInvoke[i];
             final int id = idByInvoke[i];
             keyOperations[id] = op;
-            opValue[id] = op.value();
+            opValue[id] = numberValue(op.value());
             opIsWrite[id] = op.isWrite();
+            if (op.isWrite())
+            {
+                pendingWrites[opValue[id]]++;
+            }
+            else
+            {
+                pendingReads[opValue[id]]++;
+            }
             opInvokeNs[id] = op.invokeNs();
-            opCompleteNs[id] = Operation.Outcome.OK == op.outcome() ?
-                Math.max(op.completeNs(), op.invokeNs()) : Long.MAX_VALUE;
+            opReturnNs[id] = sortKey[i];
         }
+
+        return mandatoryCount;
+    }
+
+    private int numberValue(final long value)
+    {
+        if (!lastReadNsByValue.containsKey(value))
+        {
+            return DEAD_VALUE;
+        }
+
+        int number = (int)valueNumbers.get(value);
+        if (NONE == number)
+        {
+            number = valueCount++;
+            valueNumbers.put(value, number);
+            values[number] = value;
+            pendingReads[number] = 0;
+            pendingWrites[number] = 0;
+        }
+
+        return number;
     }
 
     /**
      * Merge calls (in invoke order) with returns (in id order, which is return order). At equal times calls go
      * first, so that operations that touch are treated as concurrent rather than wrongly ordered.
      */
-    private void buildEntries(final int count, final int okCount)
+    private void buildEntries(final int count, final int mandatoryCount)
     {
         int last = HEAD;
         int call = 0;
         int ret = 0;
         int entry = 1;
 
-        while (call < count || ret < okCount)
+        while (call < count || ret < mandatoryCount)
         {
             final boolean takeCall = call < count &&
-                (ret >= okCount || opInvokeNs[idByInvoke[call]] <= opCompleteNs[ret]);
+                (ret >= mandatoryCount || opInvokeNs[idByInvoke[call]] <= opReturnNs[ret]);
             final int op;
             if (takeCall)
             {
@@ -327,7 +404,7 @@ public final class LinearizabilityChecker
         next[last] = NONE;
     }
 
-    private Verdict search(final int okCount)
+    private Verdict search(final int mandatoryCount)
     {
         final StateCache cache = this.cache;
         final long stateBudget = this.stateBudget;
@@ -335,12 +412,14 @@ public final class LinearizabilityChecker
         final int[] entryOp = this.entryOp;
         final int[] match = this.match;
         final boolean[] entryIsReturn = this.entryIsReturn;
-        final long[] opValue = this.opValue;
+        final int[] opValue = this.opValue;
         final boolean[] opIsWrite = this.opIsWrite;
+        final int[] pendingReads = this.pendingReads;
+        final int[] pendingWrites = this.pendingWrites;
 
-        int returnsRemaining = okCount;
+        int returnsRemaining = mandatoryCount;
         int depth = 0;
-        long state = Operation.NIL;
+        int state = initialState;
         int entry = next[HEAD];
         bestDepth = -1;
 
@@ -351,10 +430,16 @@ public final class LinearizabilityChecker
             final int op = entryOp[entry];
             if (!entryIsReturn[entry])
             {
+                // Overwriting a value that reads still need, when no write left can restore it (a write of that same
+                // value counts itself), strands those reads. Pruning that here, rather than failing far later, keeps a
+                // write linearized too early from costing every configuration between it and those reads.
                 final boolean isWrite = opIsWrite[op];
-                if (isWrite || opValue[op] == state)
+                final int value = opValue[op];
+                final boolean possible = isWrite ?
+                    0 == pendingReads[state] || 0 != pendingWrites[state] : value == state;
+                if (possible)
                 {
-                    final long newState = isWrite ? opValue[op] : state;
+                    final int newState = value;
                     setBit(op);
                     final int added = cache.add(newState, bits, fullWords, windowEnd());
                     if (StateCache.ADDED == added)
@@ -394,22 +479,37 @@ public final class LinearizabilityChecker
                     bestBlockedOp = op;
                     bestState = state;
                     bestLastOp = 0 == depth ? NONE : entryOp[stackEntry[depth - 1]];
+                    bestBlockedStrandsReads = opIsWrite[op] && opValue[op] != state && 0 != pendingReads[state] &&
+                        0 == pendingWrites[state];
                 }
 
-                if (0 == depth)
+                // An operation that left the register as it was, when it was callable, could have gone first in any
+                // linearization of the rest: a read that matched, or a write of a value no read returns over another
+                // such value (the write after it, if any, hides the difference). So if no linearization followed it,
+                // none exists without it either, and backtracking goes on past it rather than trying alternatives.
+                int top;
+                boolean leftRegisterAsItWas;
+                do
                 {
-                    return Verdict.NOT_LINEARIZABLE;
-                }
+                    if (0 == depth)
+                    {
+                        return Verdict.NOT_LINEARIZABLE;
+                    }
 
-                depth--;
-                final int top = stackEntry[depth];
-                state = stackState[depth];
-                clearBit(entryOp[top]);
-                unlift(top);
-                if (NONE != match[top])
-                {
-                    returnsRemaining++;
+                    depth--;
+                    top = stackEntry[depth];
+                    state = stackState[depth];
+                    final int topOp = entryOp[top];
+                    clearBit(topOp);
+                    unlift(top);
+                    if (NONE != match[top])
+                    {
+                        returnsRemaining++;
+                    }
+                    leftRegisterAsItWas = !opIsWrite[topOp] || (DEAD_VALUE == opValue[topOp] && DEAD_VALUE == state);
                 }
+                while (leftRegisterAsItWas);
+
                 entry = next[top];
             }
         }
@@ -425,6 +525,16 @@ public final class LinearizabilityChecker
         {
             unlink(ret);
         }
+
+        final int op = entryOp[entry];
+        if (opIsWrite[op])
+        {
+            pendingWrites[opValue[op]]--;
+        }
+        else
+        {
+            pendingReads[opValue[op]]--;
+        }
     }
 
     private void unlift(final int entry)
@@ -436,6 +546,16 @@ public final class LinearizabilityChecker
             relink(ret);
         }
         relink(entry);
+
+        final int op = entryOp[entry];
+        if (opIsWrite[op])
+        {
+            pendingWrites[opValue[op]]++;
+        }
+        else
+        {
+            pendingReads[opValue[op]]++;
+        }
     }
 
     private void unlink(final int entry)
@@ -539,22 +659,27 @@ public final class LinearizabilityChecker
 
         if (NONE == bestLastOp)
         {
-            sb.append("with the register holding ").append(Operation.valueText(bestState));
+            sb.append("with the register holding ").append(registerText(bestState));
         }
         else
         {
             sb.append("the longest partial linearization has ").append(bestDepth).append(" operations, ends with ")
                 .append(keyOperations[bestLastOp].describe()).append(" and leaves the register holding ")
-                .append(Operation.valueText(bestState));
+                .append(registerText(bestState));
         }
-        sb.append(", then ").append(blocked.describe()).append(" cannot take effect before it returns");
+        sb.append("; then ").append(blocked.describe()).append(" cannot take effect before it returns");
+        if (bestBlockedStrandsReads)
+        {
+            appendStrandedReads(sb, count, blocked);
+        }
 
         final List<Operation> concurrent = new ArrayList<>();
         final long blockedInvokeNs = opInvokeNs[bestBlockedOp];
-        final long blockedCompleteNs = opCompleteNs[bestBlockedOp];
+        final long blockedCompleteNs = latestEffectNs(blocked);
         for (int id = 0; id < count; id++)
         {
-            if (id != bestBlockedOp && opInvokeNs[id] <= blockedCompleteNs && opCompleteNs[id] >= blockedInvokeNs)
+            if (id != bestBlockedOp && opInvokeNs[id] <= blockedCompleteNs &&
+                latestEffectNs(keyOperations[id]) >= blockedInvokeNs)
             {
                 concurrent.add(keyOperations[id]);
             }
@@ -563,11 +688,11 @@ public final class LinearizabilityChecker
 
         if (concurrent.isEmpty())
         {
-            sb.append(". No operation is concurrent with it");
+            sb.append("\nNo operation is concurrent with it");
         }
         else
         {
-            sb.append(". Concurrent with it:");
+            sb.append("\nConcurrent with it:");
             for (int i = 0, n = Math.min(concurrent.size(), MAX_CONTEXT_OPERATIONS); i < n; i++)
             {
                 sb.append("\n  ").append(concurrent.get(i).describe());
@@ -581,6 +706,43 @@ public final class LinearizabilityChecker
         return sb.toString();
     }
 
+    /**
+     * The blocked write would overwrite a value that reads still had to return: name the reads that began after the
+     * write returned, as they show it most plainly, else those that ended after it began.
+     */
+    private void appendStrandedReads(final StringBuilder sb, final int count, final Operation blocked)
+    {
+        final long value = values[bestState];
+        sb.append(": it would overwrite ").append(Operation.valueText(value))
+            .append(", which no write left can restore, while reads of it remain:");
+
+        int named = 0;
+        for (int pass = 0; pass < 2 && 0 == named; pass++)
+        {
+            for (int id = 0; id < count && named < MAX_CONTEXT_OPERATIONS; id++)
+            {
+                final Operation op = keyOperations[id];
+                final boolean after = 0 == pass ?
+                    op.invokeNs() > latestEffectNs(blocked) : latestEffectNs(op) >= blocked.invokeNs();
+                if (op.isRead() && op.value() == value && after)
+                {
+                    sb.append("\n  ").append(op.describe());
+                    named++;
+                }
+            }
+        }
+    }
+
+    private String registerText(final int state)
+    {
+        return DEAD_VALUE == state ? "a value no read returned" : Operation.valueText(values[state]);
+    }
+
+    private static long latestEffectNs(final Operation op)
+    {
+        return Operation.Outcome.OK == op.outcome() ? Math.max(op.completeNs(), op.invokeNs()) : Long.MAX_VALUE;
+    }
+
     private void ensureCapacity(final int count)
     {
         if (count <= keyOperations.length)
@@ -590,12 +752,13 @@ public final class LinearizabilityChecker
 
         final int capacity = Math.max(count, keyOperations.length * 2);
         keyOperations = new Operation[capacity];
-        opValue = new long[capacity];
+        opValue = new int[capacity];
         opIsWrite = new boolean[capacity];
         opInvokeNs = new long[capacity];
-        opCompleteNs = new long[capacity];
+        opReturnNs = new long[capacity];
         byInvoke = new Operation[capacity];
         idByInvoke = new int[capacity];
+        hasReturn = new boolean[capacity];
         order = new int[capacity];
         callEntryOf = new int[capacity];
         sortScratch = new int[capacity];
@@ -606,7 +769,10 @@ public final class LinearizabilityChecker
         match = new int[2 * capacity + 1];
         entryIsReturn = new boolean[2 * capacity + 1];
         stackEntry = new int[capacity];
-        stackState = new long[capacity];
+        stackState = new int[capacity];
+        values = new long[capacity + 1];
+        pendingReads = new int[capacity + 1];
+        pendingWrites = new int[capacity + 1];
     }
 
     /**
@@ -667,7 +833,8 @@ public final class LinearizabilityChecker
         private static final int INITIAL_SLOTS = 1024;
         private static final int SHRINK_ABOVE_SLOTS = 1 << 16;
         private static final int MAX_SLOTS = 1 << 30;
-        private static final int MAX_ARENA = Integer.MAX_VALUE - 16;
+        // 512 MiB: the budget, not the heap, should be what stops a search; a wide window must not exhaust memory.
+        private static final int MAX_ARENA = 1 << 26;
         private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
         // Slot holds arena offset + 1; 0 is empty.
@@ -677,9 +844,11 @@ public final class LinearizabilityChecker
         private int size;
         private long[] arena = new long[4 * INITIAL_SLOTS];
         private int arenaSize;
+        private boolean full;
 
         void reset()
         {
+            full = false;
             if (slots.length > SHRINK_ABOVE_SLOTS)
             {
                 // Let a huge memo from one hard key go rather than pin it, and clearing it, for every later key.
@@ -701,6 +870,11 @@ public final class LinearizabilityChecker
             return size;
         }
 
+        boolean isFull()
+        {
+            return full;
+        }
+
         int add(final long state, final long[] words, final int fullWords, final int windowEnd)
         {
             final int length = windowEnd - fullWords;
@@ -718,12 +892,9 @@ public final class LinearizabilityChecker
             }
 
             final long needed = (long)arenaSize + 2 + length;
-            if (needed > arena.length && !growArena(needed))
+            if ((needed > arena.length && !growArena(needed)) || (size >= resizeThreshold && slots.length >= MAX_SLOTS))
             {
-                return FULL;
-            }
-            if (size >= resizeThreshold && slots.length >= MAX_SLOTS)
-            {
+                full = true;
                 return FULL;
             }
 

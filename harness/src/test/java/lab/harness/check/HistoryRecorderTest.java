@@ -113,6 +113,8 @@ class HistoryRecorderTest
         recorder.onOk(OTHER_SESSION, 1, OpType.GET, KEY, 1, 1, 2, 120);
         recorder.onTimeout(SESSION, 1, OpType.PUT, KEY, 200);
 
-        assertEquals(CheckResult.Verdict.LINEARIZABLE, new LinearizabilityChecker().check(recorder.history()).verdict());
+        final CheckResult result = new LinearizabilityChecker().check(recorder.history());
+
+        assertEquals(CheckResult.Verdict.LINEARIZABLE, result.verdict(), result.explanation());
     }
 }

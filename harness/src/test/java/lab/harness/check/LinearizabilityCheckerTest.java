@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import lab.harness.check.CheckResult.Verdict;
 
@@ -15,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+// Guards against a search that never ends; the budget, not this, is what bounds a slow one.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LinearizabilityCheckerTest
 {
     private static final long KEY = 1;
@@ -227,19 +230,29 @@ class LinearizabilityCheckerTest
     }
 
     @Test
-    void shouldExplainFailureWithTheBlockedReadAndItsConcurrentOperations()
+    void shouldExplainFailureByTheReadThatCannotTakeEffectAndTheOperationsConcurrentWithIt()
     {
-        final Operation concurrentWrite = write(P3, KEY, 3, 35, 60);
-        final CheckResult result = checker.check(List.of(
-            write(P1, KEY, 1, 0, 10),
-            write(P1, KEY, 2, 20, 30),
-            concurrentWrite,
-            read(P2, KEY, 1, 40, 50)));
+        final Operation futureRead = read(P2, KEY, 2, 0, 10);
+        final Operation concurrentWrite = write(P3, KEY, 3, 5, 15);
+        final CheckResult result = checker.check(List.of(futureRead, concurrentWrite, write(P1, KEY, 2, 20, 30)));
 
         assertEquals(Verdict.NOT_LINEARIZABLE, result.verdict());
         final String explanation = result.explanation();
-        assertTrue(explanation.contains("p2 READ k1 -> 1 OK [40, 50]"), explanation);
-        assertTrue(explanation.contains("Concurrent with it:\n  " + concurrentWrite.describe()), explanation);
+        assertTrue(explanation.contains(futureRead.describe() + " cannot take effect"), explanation);
+        assertTrue(explanation.contains("\nConcurrent with it:\n  " + concurrentWrite.describe()), explanation);
+    }
+
+    @Test
+    void shouldExplainFailureByTheWriteThatWouldOverwriteAValueALaterReadReturned()
+    {
+        final Operation overwrite = write(P1, KEY, 2, 20, 30);
+        final Operation staleRead = read(P2, KEY, 1, 40, 50);
+        final CheckResult result = checker.check(List.of(write(P1, KEY, 1, 0, 10), overwrite, staleRead));
+
+        assertEquals(Verdict.NOT_LINEARIZABLE, result.verdict());
+        final String explanation = result.explanation();
+        assertTrue(explanation.contains(overwrite.describe() + " cannot take effect"), explanation);
+        assertTrue(explanation.contains("reads of it remain:\n  " + staleRead.describe()), explanation);
     }
 
     @Test

@@ -49,8 +49,8 @@ final class RegisterHistories
                 roll < 8 ? Operation.Outcome.INFO : Operation.Outcome.OK;
             final boolean write = random.nextBoolean();
             final long value = write ? nextValue++ : Operation.NIL;
-            history.add(new Operation(
-                process, write ? Operation.Kind.WRITE : Operation.Kind.READ, key, value, invokeNs, completeNs, outcome));
+            final Operation.Kind kind = write ? Operation.Kind.WRITE : Operation.Kind.READ;
+            history.add(new Operation(process, kind, key, value, invokeNs, completeNs, outcome));
 
             final boolean takesEffect = Operation.Outcome.OK == outcome ||
                 (Operation.Outcome.INFO == outcome && random.nextBoolean());
