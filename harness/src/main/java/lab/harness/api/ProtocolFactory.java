@@ -49,6 +49,15 @@ public interface ProtocolFactory
     HopTheory theory(ProtocolSettings settings);
 
     /**
+     * @return whether this configuration promises linearizable reads and writes (strong modes are checked for it
+     * under faults; weak modes, e.g. Dynamo quorums, only have their stale reads measured).
+     */
+    default boolean linearizable(final ProtocolSettings settings)
+    {
+        return true;
+    }
+
+    /**
      * @return whether runs of this configuration measure stale reads by default (weak modes: their anomaly is a
      * result, not an error). Any run can ask for it with {@code --stale-reads}.
      */

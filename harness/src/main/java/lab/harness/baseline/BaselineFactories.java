@@ -74,5 +74,10 @@ public final class BaselineFactories
         {
             return new EchoReplica();
         }
+
+        public boolean linearizable(final ProtocolSettings settings)
+        {
+            return false; // no store: reads return nothing
+        }
     }
 }

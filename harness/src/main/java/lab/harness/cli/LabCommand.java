@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "replication-lab 0.1",
     description = "Replication protocols over Aeron, measured side by side.",
-    subcommands = {RunCommand.class, CompareCommand.class, SweepCommand.class, ReportCommand.class, ListCommand.class,
+    subcommands = {RunCommand.class, CompareCommand.class, SweepCommand.class, ReportCommand.class, TortureCommand.class,
+        CheckCommand.class, ListCommand.class,
         CommandLine.HelpCommand.class})
 public final class LabCommand implements Runnable
 {

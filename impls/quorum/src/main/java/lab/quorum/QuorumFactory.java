@@ -58,6 +58,11 @@ public final class QuorumFactory implements ProtocolFactory
         return new HopTheory(writeHops, readHops, "client->coordinator replica, its quorum phases, ->client");
     }
 
+    public boolean linearizable(final ProtocolSettings settings)
+    {
+        return new QuorumConfig(settings).mode == QuorumConfig.Mode.ABD;
+    }
+
     public boolean measuresStaleReads(final ProtocolSettings settings)
     {
         return true;
