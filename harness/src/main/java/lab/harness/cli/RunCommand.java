@@ -11,7 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+
 import lab.harness.api.Durations;
+import lab.harness.check.HistoryRecorder;
+import lab.harness.check.JepsenHistory;
 import lab.harness.cluster.FaultSchedule;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.ProgressListener;
@@ -112,6 +116,10 @@ public final class RunCommand implements Callable<Integer>
     @picocli.CommandLine.Mixin
     LinkOptions link = new LinkOptions();
 
+    @Option(names = "--history", description = "record every operation (invoke/ok/info with times) to this JSON-lines " +
+        "file, plus FILE.edn in Jepsen's format; check it with lab check FILE")
+    File history;
+
     @Option(names = "--stale-reads", description = "measure stale reads (on by default for quorum)")
     boolean staleReads;
 
@@ -143,6 +151,12 @@ public final class RunCommand implements Callable<Integer>
         {
             final RunConfig config = toConfig();
             config.seed += i;
+            // All clients run on one thread (the simulator's or the composite agent's): one recorder serves them.
+            final HistoryRecorder recorder = history != null && i == repeat - 1 ? new HistoryRecorder() : null;
+            if (recorder != null)
+            {
+                config.observers = c -> recorder;
+            }
             final RunResult result = LabRunner.run(config, quiet ? ProgressListener.NONE : new ProgressListener()
             {
                 public void onProgress(final long elapsedNs, final Map<String, Object> p)
@@ -152,6 +166,13 @@ public final class RunCommand implements Callable<Integer>
                 }
             });
             results.add(result);
+            if (recorder != null)
+            {
+                JepsenHistory.writeJsonLines(recorder.history(), history.toPath());
+                JepsenHistory.writeEdn(recorder.history(), Path.of(history.getPath() + ".edn"));
+                System.out.println("history: " + history.getPath() + " (" + recorder.size() + " operations; Jepsen " +
+                    "EDN: " + history.getPath() + ".edn)");
+            }
             if (i == 0)
             {
                 System.out.println(headline(result, environment));
