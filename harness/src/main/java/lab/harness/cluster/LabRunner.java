@@ -258,6 +258,7 @@ public final class LabRunner
                 notConnected += agent.outbox().notConnectedDrops();
             }
             stats.put("idle_strategy", cluster.idleUsed());
+            stats.put("aeron_dir", cluster.aeronDirectory());
             stats.put("back_pressure_retries", backPressure);
             stats.put("queued_after_back_pressure", queued);
             stats.put("dropped_not_connected", notConnected);

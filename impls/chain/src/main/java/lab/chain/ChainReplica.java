@@ -3,7 +3,9 @@ package lab.chain;
 import java.util.Arrays;
 
 import lab.harness.api.ClientSessions;
+import lab.harness.api.ClientSession;
 import lab.harness.api.KvStore;
+import lab.harness.api.StateSnapshot;
 import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
 import lab.harness.codec.ClientMessages;
@@ -84,8 +86,8 @@ public final class ChainReplica implements Replica
     private long commitSeq;
     private KvStore store = new KvStore();
     private KvStore spareStore = new KvStore();
-    private Long2ObjectHashMap<Session> sessions = new Long2ObjectHashMap<>();
-    private Long2ObjectHashMap<Session> spareSessions = new Long2ObjectHashMap<>();
+    private Long2ObjectHashMap<ClientSession> sessions = new Long2ObjectHashMap<>();
+    private Long2ObjectHashMap<ClientSession> spareSessions = new Long2ObjectHashMap<>();
     private final Long2LongHashMap pendingByKey = new Long2LongHashMap(0);
     private final ExpandableArrayBuffer[] ring;
     private final int[] ringLength;
@@ -360,7 +362,7 @@ public final class ChainReplica implements Replica
             redirect(out, from, depth, clientId, seq, head());
             return;
         }
-        final Session session = sessions.get(clientId);
+        final ClientSession session = sessions.get(clientId);
         if (session != null && seq <= session.seq)
         {
             if (seq == session.seq)
@@ -529,10 +531,10 @@ public final class ChainReplica implements Replica
     {
         lastSeq = chainSeq;
         pendingByKey.put(key, pendingByKey.get(key) + 1);
-        final Session session = sessions.get(clientId);
+        final ClientSession session = sessions.get(clientId);
         if (session == null)
         {
-            sessions.put(clientId, new Session(seq, chainSeq));
+            sessions.put(clientId, new ClientSession(seq, chainSeq));
         }
         else if (seq >= session.seq)
         {
@@ -660,7 +662,7 @@ public final class ChainReplica implements Replica
             boolean reply = answers;
             if (isHead())
             {
-                final Session session = sessions.get(clientId);
+                final ClientSession session = sessions.get(clientId);
                 if (session != null && session.seq == seq && session.replyOnCommit)
                 {
                     session.replyOnCommit = false;
@@ -830,7 +832,7 @@ public final class ChainReplica implements Replica
     private void sendSnapshot(final long nowNs, final Outbox out)
     {
         snapshotSentNs = nowNs;
-        final int total = SnapshotFormat.write(store, sessions, snapshotOut);
+        final int total = StateSnapshot.write(store, sessions, Long.MAX_VALUE, snapshotOut);
         int offset = 0;
         do
         {
@@ -881,11 +883,11 @@ public final class ChainReplica implements Replica
         {
             return;
         }
-        SnapshotFormat.read(snapshotIn, total, spareStore, spareSessions);
+        StateSnapshot.read(snapshotIn, total, spareStore, spareSessions);
         final KvStore oldStore = store;
         store = spareStore;
         spareStore = oldStore;
-        final Long2ObjectHashMap<Session> oldSessions = sessions;
+        final Long2ObjectHashMap<ClientSession> oldSessions = sessions;
         sessions = spareSessions;
         spareSessions = oldSessions;
         spareStore.clear();

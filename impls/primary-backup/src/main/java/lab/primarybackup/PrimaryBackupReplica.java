@@ -3,7 +3,9 @@ package lab.primarybackup;
 import java.util.Random;
 
 import lab.harness.api.ClientSessions;
+import lab.harness.api.ClientSession;
 import lab.harness.api.KvStore;
+import lab.harness.api.StateSnapshot;
 import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
 import lab.harness.codec.ClientMessages;
@@ -74,10 +76,11 @@ public final class PrimaryBackupReplica implements Replica
     private long commitIndex;
     private KvStore store = new KvStore();
     private KvStore spareStore = new KvStore();
-    private Long2ObjectHashMap<Session> sessions = new Long2ObjectHashMap<>();
-    private Long2ObjectHashMap<Session> spareSessions = new Long2ObjectHashMap<>();
+    private Long2ObjectHashMap<ClientSession> sessions = new Long2ObjectHashMap<>();
+    private Long2ObjectHashMap<ClientSession> spareSessions = new Long2ObjectHashMap<>();
 
     private long lastHeardFromPrimaryNs;
+    private boolean clockStarted;
     private long electionJitterNs;
     private long proposedView;
     private int votes;
@@ -220,6 +223,7 @@ public final class PrimaryBackupReplica implements Replica
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
+        startClock(nowNs);
         final int schemaId = ClientMessages.schemaIdOf(buffer, offset);
         if (schemaId == ClientMessages.SCHEMA_ID)
         {
@@ -262,6 +266,7 @@ public final class PrimaryBackupReplica implements Replica
 
     public void onTick(final long nowNs, final Outbox out)
     {
+        startClock(nowNs);
         switch (role)
         {
             case PRIMARY:
@@ -282,6 +287,25 @@ public final class PrimaryBackupReplica implements Replica
                 break;
             default:
                 break;
+        }
+    }
+
+    /**
+     * Time only arrives with the first event: every timeout starts counting from it, not from 0 of an arbitrary
+     * clock (System.nanoTime() is not 0 at start, the simulator's clock is).
+     */
+    private void startClock(final long nowNs)
+    {
+        if (!clockStarted)
+        {
+            clockStarted = true;
+            lastHeardFromPrimaryNs = nowNs;
+            quorumCheckFromNs = nowNs;
+            for (int b = 0; b < n; b++)
+            {
+                lastHeardNs[b] = nowNs;
+                progressAtNs[b] = nowNs;
+            }
         }
     }
 
@@ -321,7 +345,7 @@ public final class PrimaryBackupReplica implements Replica
             return;
         }
 
-        final Session session = sessions.get(clientId);
+        final ClientSession session = sessions.get(clientId);
         if (session != null && seq <= session.seq)
         {
             if (seq == session.seq && session.version <= commitIndex)
@@ -341,7 +365,7 @@ public final class PrimaryBackupReplica implements Replica
         final long index = ++lastIndex;
         if (session == null)
         {
-            sessions.put(clientId, new Session(seq, index));
+            sessions.put(clientId, new ClientSession(seq, index));
         }
         else
         {
@@ -648,7 +672,7 @@ public final class PrimaryBackupReplica implements Replica
      */
     private void forgetUncommittedSessions()
     {
-        for (final Session session : sessions.values())
+        for (final ClientSession session : sessions.values())
         {
             if (session.version > commitIndex)
             {
@@ -669,7 +693,7 @@ public final class PrimaryBackupReplica implements Replica
             buffer = new ExpandableArrayBuffer(64 * 1024);
             snapshotOut[b] = buffer;
         }
-        snapshotOutLength[b] = SnapshotFormat.write(store, sessions, commitIndex, buffer);
+        snapshotOutLength[b] = StateSnapshot.write(store, sessions, commitIndex, buffer);
         snapshotOutIndex[b] = commitIndex;
         snapshotting[b] = true;
         inSync[b] = false;
@@ -727,11 +751,11 @@ public final class PrimaryBackupReplica implements Replica
         }
         // Install by swapping in a complete copy: until the last chunk the old state stays whole, so this replica
         // never votes or stands with half a state.
-        SnapshotFormat.read(snapshotIn, snapshotInLength, spareStore, spareSessions);
+        StateSnapshot.read(snapshotIn, snapshotInLength, spareStore, spareSessions);
         final KvStore oldStore = store;
         store = spareStore;
         spareStore = oldStore;
-        final Long2ObjectHashMap<Session> oldSessions = sessions;
+        final Long2ObjectHashMap<ClientSession> oldSessions = sessions;
         sessions = spareSessions;
         spareSessions = oldSessions;
         lastIndex = index;
@@ -792,10 +816,10 @@ public final class PrimaryBackupReplica implements Replica
             final int valueLength = m.valueLength();
             final int valueOffset = m.limit() + ReplicateDecoder.valueHeaderLength();
             store.put(key, m.buffer(), valueOffset, valueLength, index);
-            final Session session = sessions.get(clientId);
+            final ClientSession session = sessions.get(clientId);
             if (session == null)
             {
-                sessions.put(clientId, new Session(seq, index));
+                sessions.put(clientId, new ClientSession(seq, index));
             }
             else
             {
