@@ -23,7 +23,6 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 
 /**
@@ -53,6 +52,8 @@ public final class AeronCluster implements AutoCloseable
         /** Pre-fault term buffers so the first messages do not pay for page faults (benchmarks). */
         public boolean preTouch = false;
         public long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+        /** "shared": every node agent on one thread (CompositeAgent); "per-node": one thread per node. */
+        public String threading = "shared";
         /** Emulated links into every node (the lab's own, at the receive edge). */
         public LinkEmulator.Settings link = LinkEmulator.Settings.NONE;
         public long seed = 42;
@@ -66,7 +67,7 @@ public final class AeronCluster implements AutoCloseable
     private final String aeronDir;
     private MediaDriver driver;
     private Aeron aeron;
-    private AgentRunner runner;
+    private final List<AgentRunner> runners = new ArrayList<>();
     private String idleUsed;
     private String[] channels;
 
@@ -144,12 +145,26 @@ public final class AeronCluster implements AutoCloseable
                 }
                 agents.add(agent);
             }
-            idleUsed = "auto".equals(settings.idle) ? (ipc ? "busy-spin" : "yield") : settings.idle;
-            final IdleStrategy idle = IdleStrategies.of(idleUsed);
-            runner = new AgentRunner(idle, this::onError, null,
-                new CompositeAgent(agents.toArray(new NodeAgent[0])));
+            final boolean perNode = "per-node".equals(settings.threading);
+            // One thread per node: at most one may spin on a small machine, so every node thread yields.
+            idleUsed = "auto".equals(settings.idle) ? (ipc && !perNode ? "busy-spin" : "yield") : settings.idle;
+            if (perNode)
+            {
+                for (final NodeAgent agent : agents)
+                {
+                    runners.add(new AgentRunner(IdleStrategies.of(idleUsed), this::onError, null, agent));
+                }
+            }
+            else
+            {
+                runners.add(new AgentRunner(IdleStrategies.of(idleUsed), this::onError, null,
+                    new CompositeAgent(agents.toArray(new NodeAgent[0]))));
+            }
             beforeAgentsStart.run();
-            AgentRunner.startOnThread(runner);
+            for (final AgentRunner r : runners)
+            {
+                AgentRunner.startOnThread(r);
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -270,7 +285,8 @@ public final class AeronCluster implements AutoCloseable
 
     public void close()
     {
-        CloseHelper.quietCloseAll(runner, aeron, driver);
+        CloseHelper.quietCloseAll(runners);
+        CloseHelper.quietCloseAll(aeron, driver);
         final File dir = new File(aeronDir);
         if (dir.exists())
         {

@@ -59,6 +59,10 @@ public final class CompareCommand implements Callable<Integer>
     @picocli.CommandLine.Mixin
     LinkOptions link = new LinkOptions();
 
+    @Option(names = "--threads", defaultValue = "shared", description = "Aeron: shared (every node agent on one " +
+        "thread) or per-node (a thread per node, all yielding; for many-core machines) (default ${DEFAULT-VALUE})")
+    String threads;
+
     @Option(names = "--protocols", split = ",", description = "subset to run (default: all, baselines first)")
     List<String> protocols;
 
@@ -116,6 +120,7 @@ public final class CompareCommand implements Callable<Integer>
             config.durationNs = durationNs;
             config.warmupNs = warmupNs;
             link.applyTo(config);
+            config.threading = threads;
             System.out.printf("  running %-16s ...", protocol);
             System.out.flush();
             final RunResult result = LabRunner.run(config);

@@ -116,6 +116,10 @@ public final class RunCommand implements Callable<Integer>
     @picocli.CommandLine.Mixin
     LinkOptions link = new LinkOptions();
 
+    @Option(names = "--threads", defaultValue = "shared", description = "Aeron: shared (every node agent on one " +
+        "thread) or per-node (a thread per node, all yielding; for many-core machines) (default ${DEFAULT-VALUE})")
+    String threads;
+
     @Option(names = "--history", description = "record every operation (invoke/ok/info with times) to this JSON-lines " +
         "file, plus FILE.edn in Jepsen's format; check it with lab check FILE")
     File history;
@@ -225,6 +229,7 @@ public final class RunCommand implements Callable<Integer>
         config.faults = FaultSchedule.parse(fault);
         config.staleReads = staleReads;
         link.applyTo(config);
+        config.threading = threads;
         if (!config.faults.isEmpty() && "sim".equals(transport))
         {
             throw new IllegalArgumentException("--fault runs over Aeron (ipc|udp); simulated faults: lab torture");

@@ -78,9 +78,13 @@ public final class LabRunner
         final int firstClient = config.replicas + settings.controlNodes();
         final int nodes = firstClient + config.clients;
         final Endpoint[] endpoints = new Endpoint[nodes];
-        // One detector for all clients: they run on one thread (the simulator's or the composite agent's).
+        // One detector for all clients: on one thread (the simulator's or the composite agent's) as it is, behind a
+        // lock when each client has its own thread (instrumentation that is off unless asked for).
         final StaleReadDetector detector =
             config.staleReads || factory.measuresStaleReads(settings) ? new StaleReadDetector() : null;
+        final OperationObserver shared = detector == null ? null :
+            "per-node".equals(config.threading) && !"sim".equals(config.transport) ?
+            OperationObserver.synchronizedView(detector) : detector;
         final LoadGenerator[] clients = config.rate > 0 ?
             new OpenLoopLoadGenerator[config.clients] : new ClosedLoopLoadGenerator[config.clients];
         for (int i = 0; i < config.replicas; i++)
@@ -97,8 +101,8 @@ public final class LabRunner
             final ClientProtocol protocol =
                 factory.newClient(node, settings, new Random(SimNetwork.deriveSeed(config.seed, 1000 + node)));
             final Random random = new Random(SimNetwork.deriveSeed(config.seed, 2000 + node));
-            final OperationObserver observer = detector == null ? config.observers.apply(c) :
-                OperationObserver.both(detector, config.observers.apply(c));
+            final OperationObserver observer = shared == null ? config.observers.apply(c) :
+                OperationObserver.both(shared, config.observers.apply(c));
             clients[c] = config.rate > 0 ?
                 new OpenLoopLoadGenerator(node, protocol, config.workload, config.outstanding, random,
                     config.opTimeoutNs, observer, config.rate / config.clients, config.poisson,
@@ -172,6 +176,7 @@ public final class LabRunner
         settings.medium = config.transport;
         settings.idle = config.idle;
         settings.link = config.link;
+        settings.threading = config.threading;
         settings.seed = config.seed;
         final Map<String, Object> stats = new LinkedHashMap<>();
         final LatencyTimeline timeline;

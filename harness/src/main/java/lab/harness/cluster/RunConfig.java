@@ -33,6 +33,8 @@ public final class RunConfig
     public long opTimeoutNs = TimeUnit.SECONDS.toNanos(1);
     public long seed = 42;
     public String idle = "auto";
+    /** Aeron runs: "shared" (all node agents on one thread) or "per-node" (a thread each). */
+    public String threading = "shared";
     public Map<String, String> options = new TreeMap<>();
     public SimConfig sim = new SimConfig();
     /** Where to write the HdrHistogram interval log (.hlog), or null. */
@@ -79,6 +81,10 @@ public final class RunConfig
         {
             throw new IllegalArgumentException("--duration must be > 0");
         }
+        if (!"shared".equals(threading) && !"per-node".equals(threading))
+        {
+            throw new IllegalArgumentException("--threads must be shared|per-node, got '" + threading + "'");
+        }
         if (!"ipc".equals(transport) && !"udp".equals(transport) && !"sim".equals(transport))
         {
             throw new IllegalArgumentException("--transport must be ipc|udp|sim, got '" + transport + "'");
@@ -123,6 +129,7 @@ public final class RunConfig
         else
         {
             m.put("idle", idle);
+            m.put("threading", threading);
             if (link.active())
             {
                 m.put("link_emulation", "lab receive-edge stage (no netem): " + link);

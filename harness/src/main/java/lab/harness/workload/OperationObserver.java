@@ -59,6 +59,33 @@ public interface OperationObserver
         };
     }
 
+    /**
+     * @return a view that serializes calls, for an observer shared by clients on different threads.
+     */
+    static OperationObserver synchronizedView(final OperationObserver observer)
+    {
+        return new OperationObserver()
+        {
+            public synchronized void onInvoke(final long sessionId, final long seq, final OpType type, final long key,
+                final long value, final long nowNs)
+            {
+                observer.onInvoke(sessionId, seq, type, key, value, nowNs);
+            }
+
+            public synchronized void onOk(final long sessionId, final long seq, final OpType type, final long key,
+                final long value, final long version, final int hops, final long nowNs)
+            {
+                observer.onOk(sessionId, seq, type, key, value, version, hops, nowNs);
+            }
+
+            public synchronized void onTimeout(final long sessionId, final long seq, final OpType type,
+                final long key, final long nowNs)
+            {
+                observer.onTimeout(sessionId, seq, type, key, nowNs);
+            }
+        };
+    }
+
     void onInvoke(long sessionId, long seq, OpType type, long key, long value, long nowNs);
 
     /**
