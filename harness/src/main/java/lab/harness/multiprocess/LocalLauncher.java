@@ -1,0 +1,341 @@
+package lab.harness.multiprocess;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code --processes}: starts one node JVM per replica on this machine (same java binary and class path, small
+ * heaps, Aeron's export flag), each on a free UDP port of 127.0.0.1, and stops them all on {@link #close()} and from
+ * a JVM shutdown hook (Ctrl-C): SIGTERM (the node closes its driver and removes its Aeron directory), then kill -9
+ * after a grace period, then removes any Aeron directory a killed node left. The nodes also exit by themselves when
+ * this process disappears (they watch its pid), so even kill -9 of the launcher leaves no node behind.
+ */
+public final class LocalLauncher implements AutoCloseable
+{
+    private static final int OUTPUT_LINES_KEPT = 30;
+    private static final long GRACE_MS = 3000;
+
+    /**
+     * How node processes are started.
+     */
+    public static final class Settings
+    {
+        /** Class path of the node JVMs; null: this JVM's. */
+        public String classPath;
+        public String host = "127.0.0.1";
+        public List<String> jvmOptions = new ArrayList<>(List.of(
+            "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+PerfDisableSharedMem", "-XX:-UsePerfData"));
+        /** Folder for per-node flamegraphs (passed as --profile), or null. */
+        public File profileDir;
+        public String profileEvent = "auto";
+        /** Copy node output to this process's stderr, prefixed with [node I]. */
+        public boolean echo;
+    }
+
+    private final Settings settings;
+    private final String tag = "l" + UUID.randomUUID().toString().substring(0, 8);
+    private final List<Process> processes = new ArrayList<>();
+    private final List<ArrayDeque<String>> output = new ArrayList<>();
+    private final Thread shutdownHook;
+    private ClusterFile cluster;
+    private Path clusterFile;
+    private volatile boolean closed;
+
+    private LocalLauncher(final Settings settings)
+    {
+        this.settings = settings;
+        this.shutdownHook = new Thread(this::stopAll, "lab-launcher-shutdown");
+    }
+
+    /**
+     * Starts {@code nodes} node processes (does not wait for readiness: the load driver's handshake does).
+     */
+    public static LocalLauncher start(final int nodes, final Settings settings)
+    {
+        Control.removeOrphanDirs();
+        final LocalLauncher launcher = new LocalLauncher(settings);
+        Runtime.getRuntime().addShutdownHook(launcher.shutdownHook);
+        try
+        {
+            launcher.launch(nodes);
+        }
+        catch (final RuntimeException ex)
+        {
+            launcher.close();
+            throw ex;
+        }
+        return launcher;
+    }
+
+    private void launch(final int nodes)
+    {
+        final int[] ports = freeUdpPorts(nodes + 1, settings.host);
+        final List<ClusterFile.Address> addresses = new ArrayList<>();
+        for (int i = 0; i < nodes; i++)
+        {
+            addresses.add(new ClusterFile.Address(i, settings.host, ports[i]));
+        }
+        cluster = new ClusterFile("launcher", addresses, new ClusterFile.Address(-1, settings.host, ports[nodes]));
+        try
+        {
+            clusterFile = Files.createTempFile("lab-cluster-", ".toml");
+            Files.writeString(clusterFile, cluster.toToml());
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot write a cluster file: " + ex.getMessage(), ex);
+        }
+        cluster = new ClusterFile(clusterFile.toString(), addresses, cluster.client());
+        final String java = ProcessHandle.current().info().command()
+            .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        final String classPath = settings.classPath != null ? settings.classPath : System.getProperty("java.class.path");
+        for (int i = 0; i < nodes; i++)
+        {
+            final List<String> command = new ArrayList<>();
+            command.add(java);
+            command.add("--add-exports");
+            command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+            command.addAll(settings.jvmOptions);
+            command.add("-cp");
+            command.add(classPath);
+            command.add(NodeCommand.class.getName());
+            command.add("--id");
+            command.add(Integer.toString(i));
+            command.add("--cluster");
+            command.add(clusterFile.toString());
+            command.add("--parent-pid");
+            command.add(Long.toString(ProcessHandle.current().pid()));
+            command.add("--dir-tag");
+            command.add(tag);
+            if (settings.profileDir != null)
+            {
+                command.add("--profile");
+                command.add(settings.profileDir.getAbsolutePath());
+                command.add("--profile-event");
+                command.add(settings.profileEvent);
+            }
+            final ArrayDeque<String> lines = new ArrayDeque<>();
+            output.add(lines);
+            final Process process;
+            try
+            {
+                process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            }
+            catch (final IOException ex)
+            {
+                throw new IllegalStateException("cannot start node " + i + ": " + ex.getMessage(), ex);
+            }
+            processes.add(process);
+            final int node = i;
+            final Thread reader = new Thread(() -> pump(node, process, lines), "lab-node-" + i + "-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+    }
+
+    private void pump(final int node, final Process process, final ArrayDeque<String> lines)
+    {
+        try (BufferedReader r = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while ((line = r.readLine()) != null)
+            {
+                synchronized (lines)
+                {
+                    lines.add(line);
+                    if (lines.size() > OUTPUT_LINES_KEPT)
+                    {
+                        lines.poll();
+                    }
+                }
+                if (settings.echo)
+                {
+                    System.err.println("[node " + node + "] " + line);
+                }
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // the process is gone
+        }
+    }
+
+    public ClusterFile cluster()
+    {
+        return cluster;
+    }
+
+    /**
+     * @return the tag in the names of the Aeron directories of this launcher's nodes.
+     */
+    public String dirTag()
+    {
+        return tag;
+    }
+
+    public List<Process> processes()
+    {
+        return processes;
+    }
+
+    /**
+     * Fails, naming the node and showing its last output, when a node process has exited.
+     */
+    public void checkAlive()
+    {
+        for (int i = 0; i < processes.size(); i++)
+        {
+            if (!processes.get(i).isAlive())
+            {
+                throw new IllegalStateException("node " + i + " process exited with code " +
+                    processes.get(i).exitValue() + lastOutput(i));
+            }
+        }
+    }
+
+    /**
+     * @return the node's process state and last output lines, for error messages.
+     */
+    public String describe(final int node)
+    {
+        if (node < 0 || node >= processes.size())
+        {
+            return "";
+        }
+        final Process p = processes.get(node);
+        return " (process " + p.pid() + (p.isAlive() ? " running" : " exited with code " + p.exitValue()) + ")" +
+            lastOutput(node);
+    }
+
+    private String lastOutput(final int node)
+    {
+        final ArrayDeque<String> lines = output.get(node);
+        synchronized (lines)
+        {
+            return lines.isEmpty() ? "; no output" : "; last output: " + String.join(" | ", lines);
+        }
+    }
+
+    public void close()
+    {
+        stopAll();
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        }
+        catch (final IllegalStateException ignore)
+        {
+            // shutting down: the hook is running or ran
+        }
+    }
+
+    private synchronized void stopAll()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (final Process p : processes)
+        {
+            p.destroy();
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MS);
+        for (final Process p : processes)
+        {
+            waitFor(p, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        for (final Process p : processes)
+        {
+            if (p.isAlive())
+            {
+                p.destroyForcibly();
+                waitFor(p, GRACE_MS);
+            }
+        }
+        removeLeftoverDirs(tag);
+        if (clusterFile != null)
+        {
+            try
+            {
+                Files.deleteIfExists(clusterFile);
+            }
+            catch (final IOException ignore)
+            {
+                // a temp file
+            }
+        }
+    }
+
+    /**
+     * Removes Aeron directories whose names carry {@code tag} (what a node killed with -9 leaves).
+     */
+    static void removeLeftoverDirs(final String tag)
+    {
+        for (final String base : new String[] {"/dev/shm", System.getProperty("java.io.tmpdir")})
+        {
+            final File[] dirs = new File(base).listFiles((d, n) -> n.startsWith(Control.DIR_PREFIX + tag + "-"));
+            if (dirs != null)
+            {
+                for (final File d : dirs)
+                {
+                    Control.deleteDir(d.getPath());
+                }
+            }
+        }
+    }
+
+    private static void waitFor(final Process p, final long ms)
+    {
+        try
+        {
+            p.waitFor(ms, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static int[] freeUdpPorts(final int count, final String host)
+    {
+        final int[] ports = new int[count];
+        final DatagramSocket[] sockets = new DatagramSocket[count];
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                sockets[i] = new DatagramSocket(0, InetAddress.getByName(host));
+                ports[i] = sockets[i].getLocalPort();
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot find free UDP ports on " + host, ex);
+        }
+        finally
+        {
+            for (final DatagramSocket s : sockets)
+            {
+                if (s != null)
+                {
+                    s.close();
+                }
+            }
+        }
+        return ports;
+    }
+}

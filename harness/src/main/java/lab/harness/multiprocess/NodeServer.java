@@ -1,0 +1,412 @@
+package lab.harness.multiprocess;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import lab.harness.aeron.AeronOutbox;
+import lab.harness.aeron.NodeAgent;
+import lab.harness.api.Endpoint;
+import lab.harness.api.Replica;
+import lab.harness.cluster.LabRunner;
+import lab.harness.cluster.RunConfig;
+import lab.harness.metrics.TrafficCounters;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+/**
+ * One replica in its own process ({@code lab node --id I --cluster FILE}): its own embedded media driver (directory
+ * under /dev/shm, removed on exit, SIGTERM included), a subscription on its UDP endpoint, and, per run, publications
+ * to every other node and client and one {@link NodeAgent} on a yielding {@link AgentRunner}.
+ *
+ * <p>The node waits for the load driver's CONFIG (see {@link Control}), builds its replica exactly as the
+ * in-process cluster would ({@link LabRunner#build}, same seeds), connects to every peer and answers READY; START
+ * starts the node thread, STOP stops it and answers REPORT with its traffic and replica counters. Then it waits for
+ * the next run, so one set of node processes serves many {@code lab run --cluster} invocations.
+ */
+public final class NodeServer implements AutoCloseable
+{
+    /** Tick interval of the node thread, as in the in-process cluster. */
+    static final long TICK_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(20);
+
+    /**
+     * How a node process runs.
+     */
+    public static final class Settings
+    {
+        /** Tags the Aeron directory name so a launcher can find (and remove) what its nodes left. */
+        public String dirTag = "standalone";
+        /** Exit when this process (the launcher) is gone; -1: never. */
+        public long parentPid = -1;
+        /** Folder for one flamegraph per run, or null: no profiling. */
+        public File profileDir;
+        /** async-profiler event: auto | cpu | itimer | wall. */
+        public String profileEvent = "auto";
+        public PrintStream out = System.out;
+    }
+
+    private final ClusterFile cluster;
+    private final int id;
+    private final Settings settings;
+    private final AtomicReference<Throwable> agentError = new AtomicReference<>();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final NodeProfiler profiler = new NodeProfiler();
+    private volatile boolean stopRequested;
+
+    private String aeronDir;
+    private MediaDriver driver;
+    private Aeron aeron;
+    private Subscription dataSubscription;
+    private ControlInbox control;
+    private Publication controlReply;
+
+    private long runId = -1;
+    private Endpoint replica;
+    private int firstClient;
+    private Publication[] publications;
+    private AgentRunner runner;
+    private NodeAgent agent;
+    private TrafficCounters traffic;
+    private String profileMode;
+    private String profileError;
+
+    public NodeServer(final ClusterFile cluster, final int id, final Settings settings)
+    {
+        this.cluster = cluster;
+        this.id = id;
+        this.settings = settings;
+        cluster.node(id);
+    }
+
+    /**
+     * Starts the driver and the node's subscriptions; fails with a one-line message when its endpoint cannot be
+     * bound.
+     */
+    public void start()
+    {
+        final ClusterFile.Address self = cluster.node(id);
+        Control.checkBindable(self);
+        aeronDir = Control.aeronDir(settings.dirTag, "node" + id);
+        try
+        {
+            driver = Control.launchDriver(aeronDir, this::onDriverError);
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
+            final String channel = Control.channel(self);
+            dataSubscription = aeron.addSubscription(channel, Control.DATA_STREAM + id);
+            control = new ControlInbox(aeron.addSubscription(channel, Control.CONTROL_STREAM));
+            controlReply = aeron.addPublication(Control.channel(cluster.client()), Control.CONTROL_STREAM);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeResources();
+            throw ex;
+        }
+        settings.out.println("STARTED node=" + id + " endpoint=" + self.endpoint() + " pid=" +
+            ProcessHandle.current().pid() + " aeron_dir=" + aeronDir);
+        settings.out.flush();
+    }
+
+    /**
+     * Serves runs until {@link #requestStop()} (SIGTERM) or the parent process is gone; then closes everything.
+     */
+    public void serve()
+    {
+        try
+        {
+            long nextParentCheckNs = 0;
+            while (!stopRequested)
+            {
+                final ControlInbox.Message m = control.poll();
+                if (m != null)
+                {
+                    handle(m);
+                    continue;
+                }
+                if (runner == null)
+                {
+                    // Between runs nobody reads the data stream: drop what arrives (late messages of a past run).
+                    dataSubscription.poll((b, o, l, h) -> { }, 64);
+                }
+                final long now = System.nanoTime();
+                if (settings.parentPid > 0 && now > nextParentCheckNs)
+                {
+                    nextParentCheckNs = now + TimeUnit.MILLISECONDS.toNanos(500);
+                    if (ProcessHandle.of(settings.parentPid).map(p -> !p.isAlive()).orElse(true))
+                    {
+                        settings.out.println("EXIT node=" + id + " reason=parent process " + settings.parentPid +
+                            " is gone");
+                        break;
+                    }
+                }
+                Control.sleepMs(1);
+            }
+        }
+        finally
+        {
+            close();
+        }
+    }
+
+    /**
+     * Asks {@link #serve()} to return and waits (bounded) until everything is closed: the shutdown hook's call.
+     */
+    public void requestStop(final long waitMs)
+    {
+        stopRequested = true;
+        try
+        {
+            if (!finished.await(waitMs, TimeUnit.MILLISECONDS))
+            {
+                Control.deleteDir(aeronDir);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handle(final ControlInbox.Message m)
+    {
+        switch (m.type())
+        {
+            case Control.CONFIG:
+                onConfig(m);
+                break;
+            case Control.START:
+                onStart(m);
+                break;
+            case Control.STOP:
+                onStop(m);
+                break;
+            default:
+                settings.out.println("WARN node=" + id + " ignored control message " + Control.typeName(m.type()));
+        }
+    }
+
+    private void onConfig(final ControlInbox.Message m)
+    {
+        stopRun();
+        runId = m.getLong("run");
+        final Map<String, String> reply = new LinkedHashMap<>();
+        reply.put("run", Long.toString(runId));
+        try
+        {
+            final RunConfig config = Control.configFrom(m);
+            final LabRunner.Nodes nodes = LabRunner.build(config);
+            final int replicas = nodes.settings.replicas();
+            if (replicas != cluster.nodes().size())
+            {
+                throw new IllegalArgumentException("the run has " + replicas + " replicas but " + cluster.source() +
+                    " names " + cluster.nodes().size() + " nodes");
+            }
+            replica = nodes.endpoints[id];
+            firstClient = nodes.firstClient();
+            publications = new Publication[nodes.endpoints.length];
+            for (int j = 0; j < publications.length; j++)
+            {
+                if (j != id)
+                {
+                    publications[j] = aeron.addPublication(Control.channel(address(j)), Control.DATA_STREAM + j);
+                }
+            }
+            final long deadline = System.nanoTime() + m.getLong("connect_ns");
+            for (int j = 0; j < publications.length; j++)
+            {
+                while (publications[j] != null && !publications[j].isConnected())
+                {
+                    if (System.nanoTime() > deadline)
+                    {
+                        throw new IllegalStateException("node " + id + " cannot reach " + name(j) + " at " +
+                            address(j).endpoint());
+                    }
+                    Control.sleepMs(1);
+                }
+            }
+            reply.put("pid", Long.toString(ProcessHandle.current().pid()));
+            reply.put("aeron_dir", aeronDir);
+            Control.send(controlReply, Control.READY, id, reply, TimeUnit.SECONDS.toNanos(2));
+            settings.out.println("READY node=" + id + " run=" + runId + " protocol=" + config.protocol + " role=" +
+                ((Replica)replica).role());
+        }
+        catch (final RuntimeException ex)
+        {
+            closePublications();
+            replica = null;
+            reply.put("error", String.valueOf(ex.getMessage()));
+            Control.send(controlReply, Control.FAILED, id, reply, TimeUnit.SECONDS.toNanos(2));
+            settings.out.println("FAILED node=" + id + " run=" + runId + " error=" + ex.getMessage());
+        }
+        settings.out.flush();
+    }
+
+    private void onStart(final ControlInbox.Message m)
+    {
+        if (m.getLong("run") != runId || replica == null || runner != null)
+        {
+            return;
+        }
+        final long now = System.nanoTime();
+        final long windowStart = now + m.getLong("warmup_ns");
+        traffic = new TrafficCounters(firstClient);
+        traffic.window(windowStart, windowStart + m.getLong("duration_ns"));
+        agentError.set(null);
+        final AeronOutbox outbox = new AeronOutbox(id, publications, traffic);
+        agent = new NodeAgent(id, replica, dataSubscription, outbox, SystemNanoClock.INSTANCE, TICK_INTERVAL_NS);
+        profileMode = null;
+        profileError = null;
+        if (settings.profileDir != null)
+        {
+            try
+            {
+                profileMode = profiler.start(settings.profileEvent);
+            }
+            catch (final RuntimeException ex)
+            {
+                profileError = ex.getMessage();
+            }
+        }
+        // Everything above is published to the node thread by its start.
+        runner = new AgentRunner(new YieldingIdleStrategy(), t -> agentError.compareAndSet(null, t), null, agent);
+        AgentRunner.startOnThread(runner);
+    }
+
+    private void onStop(final ControlInbox.Message m)
+    {
+        if (m.getLong("run") != runId || runner == null)
+        {
+            return;
+        }
+        CloseHelper.quietClose(runner);
+        runner = null;
+        final Map<String, String> reply = new LinkedHashMap<>();
+        reply.put("run", Long.toString(runId));
+        reply.put("client_replica_messages", Long.toString(traffic.clientReplicaMessages()));
+        reply.put("replica_replica_messages", Long.toString(traffic.replicaReplicaMessages()));
+        reply.put("client_replica_bytes", Long.toString(traffic.clientReplicaBytes()));
+        reply.put("replica_replica_bytes", Long.toString(traffic.replicaReplicaBytes()));
+        reply.put("back_pressure_retries", Long.toString(agent.outbox().backPressureRetries()));
+        reply.put("queued_after_back_pressure", Long.toString(agent.outbox().queuedMessages()));
+        reply.put("dropped_not_connected", Long.toString(agent.outbox().notConnectedDrops()));
+        reply.put("role", ((Replica)agent.endpoint()).role());
+        for (final Map.Entry<String, Long> e : ((Replica)agent.endpoint()).counters().entrySet())
+        {
+            reply.put("counter." + e.getKey(), Long.toString(e.getValue()));
+        }
+        if (agentError.get() != null)
+        {
+            reply.put("error", String.valueOf(agentError.get()));
+        }
+        if (profileMode != null)
+        {
+            final String file = m.get("profile_file") != null ? m.get("profile_file") :
+                new File(settings.profileDir, "flame-node" + id + ".html").getPath();
+            try
+            {
+                profiler.stop(new File(file));
+                reply.put("profile_mode", profileMode);
+                reply.put("profile_file", file);
+            }
+            catch (final RuntimeException ex)
+            {
+                reply.put("profile_error", ex.getMessage());
+            }
+        }
+        else if (profileError != null)
+        {
+            reply.put("profile_error", profileError);
+        }
+        Control.send(controlReply, Control.REPORT, id, reply, TimeUnit.SECONDS.toNanos(2));
+        settings.out.println("STOPPED node=" + id + " run=" + runId);
+        settings.out.flush();
+        closePublications();
+        replica = null;
+        agent = null;
+    }
+
+    private ClusterFile.Address address(final int node)
+    {
+        return node < cluster.nodes().size() ? cluster.node(node) : cluster.client();
+    }
+
+    private String name(final int node)
+    {
+        return node < cluster.nodes().size() ? "node " + node : "client-process node " + node;
+    }
+
+    private void stopRun()
+    {
+        if (runner != null)
+        {
+            CloseHelper.quietClose(runner);
+            runner = null;
+        }
+        if (profiler.running())
+        {
+            try
+            {
+                profiler.stop(new File(settings.profileDir, "flame-node" + id + "-abandoned.html"));
+            }
+            catch (final RuntimeException ignore)
+            {
+                // the run was abandoned; its profile does not matter
+            }
+        }
+        closePublications();
+    }
+
+    private void closePublications()
+    {
+        if (publications != null)
+        {
+            for (final Publication p : publications)
+            {
+                CloseHelper.quietClose(p);
+            }
+            publications = null;
+        }
+    }
+
+    private void onDriverError(final Throwable t)
+    {
+        agentError.compareAndSet(null, t);
+    }
+
+    public String aeronDirectory()
+    {
+        return aeronDir;
+    }
+
+    public void close()
+    {
+        if (finished.getCount() == 0)
+        {
+            return;
+        }
+        try
+        {
+            stopRun();
+        }
+        finally
+        {
+            closeResources();
+            finished.countDown();
+        }
+    }
+
+    private void closeResources()
+    {
+        CloseHelper.quietCloseAll(aeron, driver);
+        Control.deleteDir(aeronDir);
+    }
+}

@@ -1,0 +1,576 @@
+package lab.harness.multiprocess;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import lab.harness.aeron.AeronOutbox;
+import lab.harness.aeron.NodeAgent;
+import lab.harness.cluster.LabRunner;
+import lab.harness.cluster.ProgressListener;
+import lab.harness.cluster.RunConfig;
+import lab.harness.cluster.RunResult;
+import lab.harness.metrics.LatencyTimeline;
+import lab.harness.metrics.OpStats;
+import lab.harness.metrics.TrafficCounters;
+import lab.harness.workload.LoadGenerator;
+import lab.harness.workload.OpenLoopLoadGenerator;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+/**
+ * The load driver of a multi-process run: replicas run in node processes ({@link NodeServer}), this process runs the
+ * load generators (and control nodes, e.g. a chain's configuration manager) over Aeron UDP, measures as the
+ * in-process cluster does and returns the same {@link RunResult}.
+ *
+ * <p>{@link #run(RunConfig, Path, Options)} drives nodes already started from a cluster file
+ * ({@code lab node --id I --cluster FILE} on each host); {@link #runLocal(RunConfig, Options)} ({@code --processes})
+ * first starts one node process per replica on this machine and stops them all afterwards.
+ *
+ * <p>Traffic: every process counts what it sends; nodes report theirs at the end, so client&lt;-&gt;replica and
+ * replica&lt;-&gt;replica counts cover the whole cluster. When a node does not report, {@code transport_stats}
+ * says so ({@code traffic_complete=false}) and its messages are missing from the counts.
+ */
+public final class ProcessRun
+{
+    /**
+     * Settings of a multi-process run beyond {@link RunConfig}.
+     */
+    public static final class Options
+    {
+        /** Bound on waiting for every node to be ready (control connection, then its own peer connections). */
+        public long readyTimeoutNs = TimeUnit.SECONDS.toNanos(20);
+        /** Bound on waiting for each node's end-of-run report. */
+        public long reportTimeoutNs = TimeUnit.SECONDS.toNanos(5);
+        /** Folder for one flamegraph per node (flame-node&lt;I&gt;.html), or null. */
+        public File profileDir;
+        public String profileEvent = "auto";
+        /** Local launcher: node JVM class path (null: this JVM's), output echo. */
+        public LocalLauncher.Settings launcher = new LocalLauncher.Settings();
+        public ProgressListener progress = ProgressListener.NONE;
+    }
+
+    private static long nextRunId = System.currentTimeMillis();
+
+    private ProcessRun()
+    {
+    }
+
+    /**
+     * {@code lab run --cluster FILE}: drives nodes already running from the cluster file.
+     */
+    public static RunResult run(final RunConfig config, final Path clusterFile, final Options options)
+    {
+        final ClusterFile cluster = ClusterFile.read(clusterFile);
+        return run(config, cluster, options, null);
+    }
+
+    /**
+     * {@code lab run --processes}: starts one node process per replica on 127.0.0.1, runs, stops them all (also on
+     * failure and on Ctrl-C).
+     */
+    public static RunResult runLocal(final RunConfig config, final Options options)
+    {
+        final LabRunner.Nodes nodes = LabRunner.build(config);
+        checkSupported(config);
+        options.launcher.profileDir = options.profileDir;
+        options.launcher.profileEvent = options.profileEvent;
+        try (LocalLauncher launcher = LocalLauncher.start(nodes.settings.replicas(), options.launcher))
+        {
+            return run(config, launcher.cluster(), options, launcher);
+        }
+    }
+
+    private static void checkSupported(final RunConfig config)
+    {
+        if (!config.faults.isEmpty())
+        {
+            throw new IllegalArgumentException("--fault is not supported with --processes / --cluster yet");
+        }
+        if ("sim".equals(config.transport))
+        {
+            throw new IllegalArgumentException("--processes / --cluster run over Aeron UDP, not --transport sim");
+        }
+    }
+
+    private static synchronized long runId()
+    {
+        return ++nextRunId;
+    }
+
+    static RunResult run(final RunConfig config, final ClusterFile cluster, final Options options,
+        final LocalLauncher launcher)
+    {
+        checkSupported(config);
+        config.transport = "udp";
+        final LabRunner.Nodes nodes = LabRunner.build(config);
+        final int replicas = nodes.settings.replicas();
+        if (replicas != cluster.nodes().size())
+        {
+            throw new IllegalArgumentException("the run has " + replicas + " replicas but " + cluster.source() +
+                " names " + cluster.nodes().size() + " nodes");
+        }
+        if (options.profileDir != null && launcher == null)
+        {
+            options.profileDir.mkdirs();
+        }
+        final long runId = runId();
+        final int count = nodes.endpoints.length;
+        final String tag = launcher != null ? launcher.dirTag() : "driver";
+        final String dir = Control.aeronDir(tag, "client");
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final ClusterFile.Address self = cluster.client();
+        Control.checkBindable(self);
+        MediaDriver driver = null;
+        Aeron aeron = null;
+        AgentRunner runner = null;
+        final List<Publication> controlPubs = new ArrayList<>();
+        final Map<Integer, ControlInbox.Message> reports = new TreeMap<>();
+        boolean started = false;
+        try
+        {
+            driver = Control.launchDriver(dir, t -> error.compareAndSet(null, t));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
+            final String ownChannel = Control.channel(self);
+            final ControlInbox control = new ControlInbox(aeron.addSubscription(ownChannel, Control.CONTROL_STREAM));
+            final Subscription[] subscriptions = new Subscription[count];
+            for (int k = replicas; k < count; k++)
+            {
+                subscriptions[k] = aeron.addSubscription(ownChannel, Control.DATA_STREAM + k);
+            }
+            final Publication[] publications = new Publication[count];
+            for (int j = 0; j < count; j++)
+            {
+                final ClusterFile.Address to = j < replicas ? cluster.node(j) : self;
+                publications[j] = aeron.addPublication(Control.channel(to), Control.DATA_STREAM + j);
+            }
+            for (int i = 0; i < replicas; i++)
+            {
+                controlPubs.add(aeron.addPublication(Control.channel(cluster.node(i)), Control.CONTROL_STREAM));
+            }
+
+            // Readiness: every node's control stream connected, then CONFIG -> READY (its peers connected), bounded.
+            final long deadline = System.nanoTime() + options.readyTimeoutNs;
+            awaitControlConnections(cluster, controlPubs, deadline, options, launcher);
+            final Map<String, String> configFields = Control.configFields(config, runId,
+                Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime()));
+            for (int i = 0; i < replicas; i++)
+            {
+                if (!Control.send(controlPubs.get(i), Control.CONFIG, -1, configFields, TimeUnit.SECONDS.toNanos(2)))
+                {
+                    throw new IllegalStateException("node " + i + " (" + cluster.node(i).endpoint() +
+                        ") did not accept its configuration" + describe(launcher, i));
+                }
+            }
+            awaitReady(cluster, control, runId, deadline, options, launcher);
+            for (int j = 0; j < count; j++)
+            {
+                while (!publications[j].isConnected())
+                {
+                    if (System.nanoTime() > deadline)
+                    {
+                        throw new IllegalStateException("this process cannot reach node " + j + " over UDP at " +
+                            (j < replicas ? cluster.node(j) : self).endpoint());
+                    }
+                    Control.sleepMs(1);
+                }
+            }
+
+            final TrafficCounters[] traffic = new TrafficCounters[count];
+            final List<NodeAgent> agents = new ArrayList<>();
+            for (int k = replicas; k < count; k++)
+            {
+                traffic[k] = new TrafficCounters(nodes.firstClient());
+                agents.add(new NodeAgent(k, nodes.endpoints[k], subscriptions[k],
+                    new AeronOutbox(k, publications, traffic[k]), SystemNanoClock.INSTANCE,
+                    NodeServer.TICK_INTERVAL_NS));
+            }
+
+            final Map<String, String> startFields = new LinkedHashMap<>();
+            startFields.put("run", Long.toString(runId));
+            startFields.put("warmup_ns", Long.toString(config.effectiveWarmupNs()));
+            startFields.put("duration_ns", Long.toString(config.durationNs));
+            for (int i = 0; i < replicas; i++)
+            {
+                Control.send(controlPubs.get(i), Control.START, -1, startFields, TimeUnit.SECONDS.toNanos(2));
+            }
+            started = true;
+            final long startNs = System.nanoTime();
+            final LatencyTimeline timeline = new LatencyTimeline(startNs, config.hlog);
+            final long windowStart = startNs + config.effectiveWarmupNs();
+            final long windowEnd = windowStart + config.durationNs;
+            for (int k = replicas; k < count; k++)
+            {
+                traffic[k].window(windowStart, windowEnd);
+            }
+            for (final LoadGenerator c : nodes.clients)
+            {
+                c.window(windowStart, windowEnd);
+                c.reads().intervals(timeline.reads());
+                c.writes().intervals(timeline.writes());
+            }
+            runner = new AgentRunner(new YieldingIdleStrategy(), t -> error.compareAndSet(null, t), null,
+                new CompositeAgent(agents.toArray(new NodeAgent[0])));
+            AgentRunner.startOnThread(runner);
+            options.progress.onStart(config);
+
+            long nextSampleNs = startNs + config.intervalNs;
+            while (true)
+            {
+                final long now = System.nanoTime();
+                if (error.get() != null || now >= windowEnd)
+                {
+                    break;
+                }
+                if (launcher != null)
+                {
+                    launcher.checkAlive();
+                }
+                if (now >= nextSampleNs)
+                {
+                    options.progress.onProgress(now - startNs, timeline.sample(now));
+                    nextSampleNs += config.intervalNs;
+                }
+                Control.sleepMs(Math.max(1, Math.min(100, Control.ms(Math.min(nextSampleNs, windowEnd) - now))));
+            }
+            timeline.sample(System.nanoTime());
+            timeline.close();
+            final long drainDeadline = System.nanoTime() + Math.min(config.opTimeoutNs, TimeUnit.SECONDS.toNanos(2));
+            while (System.nanoTime() < drainDeadline && !allIdle(nodes.clients))
+            {
+                Control.sleepMs(1);
+            }
+            CloseHelper.quietClose(runner);
+            runner = null;
+            if (error.get() != null)
+            {
+                throw new IllegalStateException("run failed: " + error.get(), error.get());
+            }
+
+            stopNodes(controlPubs, runId, options, cluster);
+            started = false;
+            collectReports(control, runId, replicas, options.reportTimeoutNs, reports);
+
+            final Map<String, Object> stats = new LinkedHashMap<>();
+            final TrafficCounters total = new TrafficCounters(nodes.firstClient());
+            long backPressure = 0;
+            long queued = 0;
+            long notConnected = 0;
+            for (final NodeAgent agent : agents)
+            {
+                backPressure += agent.outbox().backPressureRetries();
+                queued += agent.outbox().queuedMessages();
+                notConnected += agent.outbox().notConnectedDrops();
+            }
+            for (int k = replicas; k < count; k++)
+            {
+                total.add(traffic[k]);
+            }
+            final Map<String, Object> protocolStats = new TreeMap<>();
+            final List<String> missing = new ArrayList<>();
+            final Map<String, Object> profiles = new LinkedHashMap<>();
+            final List<String> nodeErrors = new ArrayList<>();
+            for (int i = 0; i < replicas; i++)
+            {
+                final ControlInbox.Message r = reports.get(i);
+                if (r == null)
+                {
+                    missing.add("node " + i);
+                    continue;
+                }
+                total.add(reportedTraffic(r, nodes.firstClient(), i));
+                backPressure += Long.parseLong(r.get("back_pressure_retries"));
+                queued += Long.parseLong(r.get("queued_after_back_pressure"));
+                notConnected += Long.parseLong(r.get("dropped_not_connected"));
+                for (final Map.Entry<String, String> e : r.fields().entrySet())
+                {
+                    if (e.getKey().startsWith("counter."))
+                    {
+                        protocolStats.merge(e.getKey().substring(8), Long.parseLong(e.getValue()),
+                            (a, b) -> (Long)a + (Long)b);
+                    }
+                }
+                if (r.get("error") != null)
+                {
+                    nodeErrors.add("node " + i + ": " + r.get("error"));
+                }
+                if (r.get("profile_file") != null)
+                {
+                    profiles.put("node" + i, Map.of("mode", r.get("profile_mode"), "file", r.get("profile_file")));
+                }
+                else if (r.get("profile_error") != null)
+                {
+                    profiles.put("node" + i, Map.of("error", r.get("profile_error")));
+                }
+            }
+            if (!nodeErrors.isEmpty())
+            {
+                throw new IllegalStateException("run failed: " + String.join("; ", nodeErrors));
+            }
+            stats.put("idle_strategy", "yield");
+            stats.put("deployment", launcher != null ? "local-processes" : "cluster-file " + cluster.source());
+            stats.put("processes", replicas + 1);
+            stats.put("back_pressure_retries", backPressure);
+            stats.put("queued_after_back_pressure", queued);
+            stats.put("dropped_not_connected", notConnected);
+            stats.put("traffic_complete", missing.isEmpty());
+            if (!missing.isEmpty())
+            {
+                stats.put("traffic_note", "no end-of-run report from " + String.join(", ", missing) +
+                    ": their sends are missing from the message counts");
+            }
+            if (!profiles.isEmpty())
+            {
+                stats.put("profiles", profiles);
+            }
+            return result(config, nodes, total, stats, timeline, protocolStats);
+        }
+        finally
+        {
+            CloseHelper.quietClose(runner);
+            if (started)
+            {
+                try
+                {
+                    stopNodes(controlPubs, runId, options, cluster);
+                }
+                catch (final RuntimeException ignore)
+                {
+                    // best effort: the nodes go back to waiting at the next CONFIG anyway
+                }
+            }
+            CloseHelper.quietCloseAll(aeron, driver);
+            Control.deleteDir(dir);
+        }
+    }
+
+    private static void stopNodes(final List<Publication> controlPubs, final long runId, final Options options,
+        final ClusterFile cluster)
+    {
+        for (int i = 0; i < controlPubs.size(); i++)
+        {
+            final Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("run", Long.toString(runId));
+            if (options.profileDir != null)
+            {
+                fields.put("profile_file", new File(options.profileDir, "flame-node" + i + ".html").getAbsolutePath());
+            }
+            Control.send(controlPubs.get(i), Control.STOP, -1, fields, TimeUnit.SECONDS.toNanos(1));
+        }
+    }
+
+    private static void awaitControlConnections(final ClusterFile cluster, final List<Publication> controlPubs,
+        final long deadline, final Options options, final LocalLauncher launcher)
+    {
+        while (true)
+        {
+            final List<Integer> waiting = new ArrayList<>();
+            for (int i = 0; i < controlPubs.size(); i++)
+            {
+                if (!controlPubs.get(i).isConnected())
+                {
+                    waiting.add(i);
+                }
+            }
+            if (waiting.isEmpty())
+            {
+                return;
+            }
+            if (launcher != null)
+            {
+                launcher.checkAlive();
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw notReady(cluster, waiting, options, launcher, "no answer on its control stream (is `lab node " +
+                    "--id " + waiting.get(0) + " --cluster " + cluster.source() + "` running there?)");
+            }
+            Control.sleepMs(5);
+        }
+    }
+
+    private static void awaitReady(final ClusterFile cluster, final ControlInbox control, final long runId,
+        final long deadline, final Options options, final LocalLauncher launcher)
+    {
+        final boolean[] ready = new boolean[cluster.nodes().size()];
+        int remaining = ready.length;
+        while (remaining > 0)
+        {
+            final ControlInbox.Message m = control.poll();
+            if (m == null)
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    final List<Integer> waiting = new ArrayList<>();
+                    for (int i = 0; i < ready.length; i++)
+                    {
+                        if (!ready[i])
+                        {
+                            waiting.add(i);
+                        }
+                    }
+                    throw notReady(cluster, waiting, options, launcher, "it never answered READY");
+                }
+                if (launcher != null)
+                {
+                    launcher.checkAlive();
+                }
+                Control.sleepMs(1);
+                continue;
+            }
+            if (m.get("run") == null || m.getLong("run") != runId || m.from() < 0 || m.from() >= ready.length)
+            {
+                continue;
+            }
+            if (m.type() == Control.FAILED)
+            {
+                throw new IllegalStateException("node " + m.from() + " (" + cluster.node(m.from()).endpoint() +
+                    ") is not ready: " + m.get("error"));
+            }
+            if (m.type() == Control.READY && !ready[m.from()])
+            {
+                ready[m.from()] = true;
+                remaining--;
+            }
+        }
+    }
+
+    private static IllegalStateException notReady(final ClusterFile cluster, final List<Integer> waiting,
+        final Options options, final LocalLauncher launcher, final String why)
+    {
+        final int first = waiting.get(0);
+        final StringBuilder names = new StringBuilder();
+        for (final int i : waiting)
+        {
+            names.append(names.length() == 0 ? "" : ", ").append("node ").append(i).append(" (")
+                .append(cluster.node(i).endpoint()).append(')');
+        }
+        return new IllegalStateException(names + " did not become ready within " +
+            Control.ms(options.readyTimeoutNs) + " ms: " + why + describe(launcher, first));
+    }
+
+    private static String describe(final LocalLauncher launcher, final int node)
+    {
+        return launcher == null ? "" : launcher.describe(node);
+    }
+
+    private static void collectReports(final ControlInbox control, final long runId, final int replicas,
+        final long timeoutNs, final Map<Integer, ControlInbox.Message> reports)
+    {
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (reports.size() < replicas && System.nanoTime() < deadline)
+        {
+            final ControlInbox.Message m = control.poll();
+            if (m == null)
+            {
+                Control.sleepMs(1);
+                continue;
+            }
+            if (m.type() == Control.REPORT && m.get("run") != null && m.getLong("run") == runId)
+            {
+                reports.put(m.from(), m);
+            }
+        }
+    }
+
+    private static TrafficCounters reportedTraffic(final ControlInbox.Message r, final int firstClient,
+        final int node)
+    {
+        // Rebuild the node's counters from its report: replay its totals as sends inside an open window.
+        final TrafficCounters t = new TrafficCounters(firstClient);
+        final long crMessages = r.getLong("client_replica_messages");
+        final long rrMessages = r.getLong("replica_replica_messages");
+        final long crBytes = r.getLong("client_replica_bytes");
+        final long rrBytes = r.getLong("replica_replica_bytes");
+        addSends(t, node, firstClient, crMessages, crBytes);
+        addSends(t, node, node == 0 ? 1 : 0, rrMessages, rrBytes);
+        return t;
+    }
+
+    private static void addSends(final TrafficCounters t, final int from, final int to, final long messages,
+        final long bytes)
+    {
+        if (messages == 0)
+        {
+            return;
+        }
+        final long each = bytes / messages;
+        final long extra = bytes - each * messages;
+        // TrafficCounters only grows by onSend: messages-1 sends of 'each' bytes, one carrying the remainder.
+        for (long m = 0; m < messages - 1; m++)
+        {
+            t.onSend(from, to, (int)each, 0);
+        }
+        t.onSend(from, to, (int)(each + extra), 0);
+    }
+
+    private static boolean allIdle(final LoadGenerator[] clients)
+    {
+        for (final LoadGenerator c : clients)
+        {
+            if (!c.idle())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The part of LabRunner's (private) result assembly a multi-process run needs; replica counters come from the
+     * nodes' reports.
+     */
+    private static RunResult result(final RunConfig config, final LabRunner.Nodes nodes, final TrafficCounters total,
+        final Map<String, Object> stats, final LatencyTimeline timeline, final Map<String, Object> protocolStats)
+    {
+        final OpStats reads = new OpStats();
+        final OpStats writes = new OpStats();
+        final OpStats readService = new OpStats();
+        final OpStats writeService = new OpStats();
+        long missed = 0;
+        long backlog = 0;
+        for (final LoadGenerator c : nodes.clients)
+        {
+            reads.add(c.reads());
+            writes.add(c.writes());
+            readService.add(c.readService());
+            writeService.add(c.writeService());
+            if (c instanceof OpenLoopLoadGenerator)
+            {
+                missed += ((OpenLoopLoadGenerator)c).missed();
+                backlog += ((OpenLoopLoadGenerator)c).backlog();
+            }
+        }
+        if (config.rate > 0)
+        {
+            stats.put("open_loop_missed", missed);
+            stats.put("open_loop_backlog_at_end", backlog);
+        }
+        if (nodes.staleReads != null)
+        {
+            final Map<String, Object> stale = new LinkedHashMap<>();
+            stale.put("reads", nodes.staleReads.reads());
+            stale.put("stale", nodes.staleReads.staleReads());
+            stale.put("rate", nodes.staleReads.staleRate());
+            stale.put("definition", "a read returning a value older than the newest write acknowledged before " +
+                "the read began (whole run, warm-up included)");
+            protocolStats.put("stale_reads", stale);
+        }
+        return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
+            nodes.factory.warnings(nodes.settings), reads, writes, readService, writeService, total, config.durationNs,
+            config.rate, stats, timeline.points(), Map.of(), protocolStats);
+    }
+}
