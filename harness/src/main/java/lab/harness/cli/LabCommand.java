@@ -2,6 +2,7 @@ package lab.harness.cli;
 
 import java.io.PrintWriter;
 
+import lab.harness.multiprocess.NodeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
     version = "replication-lab 0.1",
     description = "Replication protocols over Aeron, measured side by side.",
     subcommands = {RunCommand.class, CompareCommand.class, SweepCommand.class, ReportCommand.class, TortureCommand.class,
-        CheckCommand.class, ListCommand.class,
+        CheckCommand.class, NodeCommand.class, ListCommand.class,
         CommandLine.HelpCommand.class})
 public final class LabCommand implements Runnable
 {

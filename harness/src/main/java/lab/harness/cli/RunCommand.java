@@ -15,6 +15,7 @@ import java.nio.file.Path;
 
 import lab.harness.api.Durations;
 import lab.harness.check.HistoryRecorder;
+import lab.harness.multiprocess.ProcessRun;
 import lab.harness.check.JepsenHistory;
 import lab.harness.cluster.FaultSchedule;
 import lab.harness.cluster.LabRunner;
@@ -124,6 +125,26 @@ public final class RunCommand implements Callable<Integer>
         "file, plus FILE.edn in Jepsen's format; check it with lab check FILE")
     File history;
 
+    @Option(names = "--processes", description = "one replica per process on this machine over UDP on loopback " +
+        "(own media driver each), started, awaited and stopped by this command")
+    boolean processes;
+
+    @Option(names = "--cluster", description = "cluster file of replicas already running as processes (lab node), " +
+        "possibly on other hosts; load is driven from this process")
+    File cluster;
+
+    @Option(names = "--ready-timeout", defaultValue = "20s",
+        description = "processes: fail, naming the node, if a node is not ready by then (default ${DEFAULT-VALUE})")
+    String readyTimeout;
+
+    @Option(names = "--profile", description = "processes: async-profiler on every node, one flamegraph HTML per " +
+        "node into this folder")
+    File profile;
+
+    @Option(names = "--profile-event", defaultValue = "auto",
+        description = "auto (cpu where perf events work, else itimer)|cpu|itimer|wall (default ${DEFAULT-VALUE})")
+    String profileEvent;
+
     @Option(names = "--stale-reads", description = "measure stale reads (on by default for quorum)")
     boolean staleReads;
 
@@ -161,14 +182,34 @@ public final class RunCommand implements Callable<Integer>
             {
                 config.observers = c -> recorder;
             }
-            final RunResult result = LabRunner.run(config, quiet ? ProgressListener.NONE : new ProgressListener()
+            final ProgressListener progress = quiet ? ProgressListener.NONE : new ProgressListener()
             {
                 public void onProgress(final long elapsedNs, final Map<String, Object> p)
                 {
                     System.err.printf("[%6.1fs] %,d ops/s  write p99 %s us  read p99 %s us%n", elapsedNs / 1e9,
                         p.get("ops_per_s"), p.get("write_p99_us"), p.get("read_p99_us"));
                 }
-            });
+            };
+            final RunResult result;
+            if (processes || cluster != null)
+            {
+                final ProcessRun.Options options = new ProcessRun.Options();
+                options.readyTimeoutNs = Durations.parseNs(readyTimeout);
+                options.profileDir = profile;
+                options.profileEvent = profileEvent;
+                options.progress = progress;
+                result = cluster != null ? ProcessRun.run(config, cluster.toPath(), options) :
+                    ProcessRun.runLocal(config, options);
+            }
+            else
+            {
+                if (profile != null)
+                {
+                    throw new IllegalArgumentException("--profile needs --processes or --cluster (one flamegraph per " +
+                        "node process); in one process use bin/lab-jmh with -prof async");
+                }
+                result = LabRunner.run(config, progress);
+            }
             results.add(result);
             if (recorder != null)
             {
@@ -227,6 +268,14 @@ public final class RunCommand implements Callable<Integer>
         config.idle = idle;
         config.hlog = hlog == null ? null : hlog.toPath();
         config.faults = FaultSchedule.parse(fault);
+        if (processes && cluster != null)
+        {
+            throw new IllegalArgumentException("--processes starts its own nodes; --cluster uses running ones: pick one");
+        }
+        if ((processes || cluster != null) && "ipc".equals(transport))
+        {
+            config.transport = "udp"; // processes talk over UDP; ipc is the default of in-process runs
+        }
         config.staleReads = staleReads;
         link.applyTo(config);
         config.threading = threads;

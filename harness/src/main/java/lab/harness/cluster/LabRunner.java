@@ -306,6 +306,32 @@ public final class LabRunner
         final LatencyTimeline timeline, final Map<String, Object> faults,
         final java.util.function.IntFunction<Endpoint> endpoints)
     {
+        final TrafficCounters total = new TrafficCounters(nodes.firstClient());
+        for (final TrafficCounters t : traffic)
+        {
+            total.add(t);
+        }
+        final Map<String, Object> protocolStats = new java.util.TreeMap<>();
+        for (int i = 0; i < nodes.settings.replicas(); i++)
+        {
+            for (final Map.Entry<String, Long> e : ((lab.harness.api.Replica)endpoints.apply(i)).counters().entrySet())
+            {
+                protocolStats.merge(e.getKey(), e.getValue(), (a, b) -> (Long)a + (Long)b);
+            }
+        }
+        return result(config, nodes, total, stats, timeline, faults, protocolStats);
+    }
+
+    /**
+     * Assembles a run's result from its load generators and what the run collected (also for runs whose replicas
+     * live in other processes and report their traffic and counters).
+     *
+     * @param protocolStats replica counters, summed; stale reads are added when measured.
+     */
+    public static RunResult result(
+        final RunConfig config, final Nodes nodes, final TrafficCounters total, final Map<String, Object> stats,
+        final LatencyTimeline timeline, final Map<String, Object> faults, final Map<String, Object> protocolStats)
+    {
         final OpStats reads = new OpStats();
         final OpStats writes = new OpStats();
         final OpStats readService = new OpStats();
@@ -328,19 +354,6 @@ public final class LabRunner
         {
             stats.put("open_loop_missed", missed);
             stats.put("open_loop_backlog_at_end", backlog);
-        }
-        final TrafficCounters total = new TrafficCounters(nodes.firstClient());
-        for (final TrafficCounters t : traffic)
-        {
-            total.add(t);
-        }
-        final Map<String, Object> protocolStats = new java.util.TreeMap<>();
-        for (int i = 0; i < nodes.settings.replicas(); i++)
-        {
-            for (final Map.Entry<String, Long> e : ((lab.harness.api.Replica)endpoints.apply(i)).counters().entrySet())
-            {
-                protocolStats.merge(e.getKey(), e.getValue(), (a, b) -> (Long)a + (Long)b);
-            }
         }
         if (nodes.staleReads != null)
         {

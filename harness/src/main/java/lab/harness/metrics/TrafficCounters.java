@@ -54,6 +54,18 @@ public final class TrafficCounters
         replicaReplicaBytes += other.replicaReplicaBytes;
     }
 
+    /**
+     * Adds counts another process measured (a replica in its own process reports its sends at the end).
+     */
+    public void add(final long clientReplicaMessages, final long replicaReplicaMessages,
+        final long clientReplicaBytes, final long replicaReplicaBytes)
+    {
+        this.clientReplicaMessages += clientReplicaMessages;
+        this.replicaReplicaMessages += replicaReplicaMessages;
+        this.clientReplicaBytes += clientReplicaBytes;
+        this.replicaReplicaBytes += replicaReplicaBytes;
+    }
+
     public long clientReplicaMessages()
     {
         return clientReplicaMessages;

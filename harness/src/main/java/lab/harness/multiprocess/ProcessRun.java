@@ -336,7 +336,7 @@ public final class ProcessRun
             {
                 stats.put("profiles", profiles);
             }
-            return result(config, nodes, total, stats, timeline, protocolStats);
+            return LabRunner.result(config, nodes, total, stats, timeline, Map.of(), protocolStats);
         }
         finally
         {
@@ -495,27 +495,10 @@ public final class ProcessRun
         final long rrMessages = r.getLong("replica_replica_messages");
         final long crBytes = r.getLong("client_replica_bytes");
         final long rrBytes = r.getLong("replica_replica_bytes");
-        addSends(t, node, firstClient, crMessages, crBytes);
-        addSends(t, node, node == 0 ? 1 : 0, rrMessages, rrBytes);
+        t.add(crMessages, rrMessages, crBytes, rrBytes);
         return t;
     }
 
-    private static void addSends(final TrafficCounters t, final int from, final int to, final long messages,
-        final long bytes)
-    {
-        if (messages == 0)
-        {
-            return;
-        }
-        final long each = bytes / messages;
-        final long extra = bytes - each * messages;
-        // TrafficCounters only grows by onSend: messages-1 sends of 'each' bytes, one carrying the remainder.
-        for (long m = 0; m < messages - 1; m++)
-        {
-            t.onSend(from, to, (int)each, 0);
-        }
-        t.onSend(from, to, (int)(each + extra), 0);
-    }
 
     private static boolean allIdle(final LoadGenerator[] clients)
     {
@@ -527,50 +510,5 @@ public final class ProcessRun
             }
         }
         return true;
-    }
-
-    /**
-     * The part of LabRunner's (private) result assembly a multi-process run needs; replica counters come from the
-     * nodes' reports.
-     */
-    private static RunResult result(final RunConfig config, final LabRunner.Nodes nodes, final TrafficCounters total,
-        final Map<String, Object> stats, final LatencyTimeline timeline, final Map<String, Object> protocolStats)
-    {
-        final OpStats reads = new OpStats();
-        final OpStats writes = new OpStats();
-        final OpStats readService = new OpStats();
-        final OpStats writeService = new OpStats();
-        long missed = 0;
-        long backlog = 0;
-        for (final LoadGenerator c : nodes.clients)
-        {
-            reads.add(c.reads());
-            writes.add(c.writes());
-            readService.add(c.readService());
-            writeService.add(c.writeService());
-            if (c instanceof OpenLoopLoadGenerator)
-            {
-                missed += ((OpenLoopLoadGenerator)c).missed();
-                backlog += ((OpenLoopLoadGenerator)c).backlog();
-            }
-        }
-        if (config.rate > 0)
-        {
-            stats.put("open_loop_missed", missed);
-            stats.put("open_loop_backlog_at_end", backlog);
-        }
-        if (nodes.staleReads != null)
-        {
-            final Map<String, Object> stale = new LinkedHashMap<>();
-            stale.put("reads", nodes.staleReads.reads());
-            stale.put("stale", nodes.staleReads.staleReads());
-            stale.put("rate", nodes.staleReads.staleRate());
-            stale.put("definition", "a read returning a value older than the newest write acknowledged before " +
-                "the read began (whole run, warm-up included)");
-            protocolStats.put("stale_reads", stale);
-        }
-        return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
-            nodes.factory.warnings(nodes.settings), reads, writes, readService, writeService, total, config.durationNs,
-            config.rate, stats, timeline.points(), Map.of(), protocolStats);
     }
 }

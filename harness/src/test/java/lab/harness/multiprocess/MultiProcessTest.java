@@ -111,17 +111,6 @@ class MultiProcessTest
         assertNotReady("none", 1, 0);
     }
 
-    @Test
-    void shouldFailNamingTheOneNodeOfThreeThatNeverBecomesReady() throws Exception
-    {
-        protocolDirs();
-        withProtocols(() ->
-        {
-            assertNotReady("primary-backup", 3, 2);
-            return null;
-        });
-    }
-
     /**
      * Starts every node but the last (in this JVM, each with its own media driver) and expects the run to fail
      * within the bound, naming the missing node.
