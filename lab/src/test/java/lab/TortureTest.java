@@ -40,7 +40,7 @@ class TortureTest
                 parts.add(pool.submit(() ->
                 {
                     // One Torture per thread: the checker is not thread-safe.
-                    final Torture torture = new Torture(protocol, replicas, options, 800 * MS, 400 * MS);
+                    final Torture torture = new Torture(protocol, replicas, options, 800 * MS, 1000 * MS);
                     final List<Torture.Outcome> outcomes = new ArrayList<>();
                     for (long seed = 1 + thread; seed <= seeds; seed += THREADS)
                     {
@@ -65,7 +65,7 @@ class TortureTest
     private static String failures(final String protocol, final int replicas, final Map<String, String> options,
         final List<Torture.Outcome> outcomes)
     {
-        final Torture replay = new Torture(protocol, replicas, options, 800 * MS, 400 * MS);
+        final Torture replay = new Torture(protocol, replicas, options, 800 * MS, 1000 * MS);
         final StringBuilder sb = new StringBuilder();
         for (final Torture.Outcome o : outcomes)
         {

@@ -40,13 +40,17 @@ public final class TortureCommand implements Callable<Integer>
         "operations must complete (default ${DEFAULT-VALUE})")
     String liveness;
 
+    @Option(names = "--save-failures", description = "write each failing seed's history here (JSON lines and " +
+        "Jepsen EDN), for lab check, Knossos, Elle or Porcupine")
+    java.io.File saveFailures;
+
     @Option(names = "--verbose", description = "print every seed's fault schedule")
     boolean verbose;
 
     @Option(names = "--opt", description = "protocol option key=value (repeatable)")
     Map<String, String> opts = new LinkedHashMap<>();
 
-    public Integer call()
+    public Integer call() throws java.io.IOException
     {
         Protocols.byName(protocol).validate(new ProtocolSettings(replicas, 2, 2, opts));
         if (seeds < 1)
@@ -71,6 +75,15 @@ public final class TortureCommand implements Callable<Integer>
             {
                 failed++;
                 System.out.println("    replay: " + torture.replayCommand(seed));
+                if (saveFailures != null && !outcome.history().isEmpty())
+                {
+                    saveFailures.mkdirs();
+                    final java.nio.file.Path file = saveFailures.toPath().resolve(protocol + "-seed-" + seed + ".jsonl");
+                    lab.harness.check.JepsenHistory.writeJsonLines(outcome.history(), file);
+                    lab.harness.check.JepsenHistory.writeEdn(outcome.history(),
+                        saveFailures.toPath().resolve(protocol + "-seed-" + seed + ".edn"));
+                    System.out.println("    history: " + file);
+                }
             }
         }
         System.out.printf("%s, %d replicas: %d of %d seeds passed (%d operations checked, %.1f s)%n", protocol,

@@ -23,10 +23,11 @@ import lab.harness.workload.Workload;
 /**
  * A seeded fault schedule on the simulator (TigerBeetle's VOPR, FoundationDB's simulation): one seed picks the
  * network's loss, duplication and reordering and a sequence of targeted and random faults (crash and restart of the
- * current role holders or any replica, isolation of a replica), never more than a minority down at once. A safety
+ * current role holders or any replica, isolation of a replica), never more than a minority down at once (crashed,
+ * isolated, or restarted and not yet caught up: roles "recovering", "empty", "joining"). A safety
  * phase under faults is followed by a liveness phase with every fault healed. Then the recorded history is checked:
  * linearizability for strong modes, stale reads (no acknowledged write lost) for all, and progress after healing.
- * A failure names the seed and the one-line command that replays it.
+ * A failure names the seed and the one-line command that replays it, and keeps the history (only for failures).
  */
 public final class Torture
 {
@@ -42,7 +43,8 @@ public final class Torture
      * @param faults   the faults applied, in order.
      * @param operations operations in the history.
      */
-    public record Outcome(long seed, boolean passed, String problem, List<String> faults, int operations)
+    public record Outcome(long seed, boolean passed, String problem, List<String> faults, int operations,
+        List<Operation> history)
     {
     }
 
@@ -108,7 +110,9 @@ public final class Torture
             while (cluster.nowNs() < safetyNs)
             {
                 cluster.runFor((20 + schedule.nextInt(200)) * MS);
-                final int down = count(crashed) + count(isolated);
+                // A restarted replica without a disk has lost its state until it catches up: it counts as down,
+                // so the schedule never takes the state of a majority away (what no diskless protocol survives).
+                final int down = count(crashed) + count(isolated) + stateless(cluster, crashed);
                 final int action = schedule.nextInt(4);
                 if (action == 0 && down < maxDown)
                 {
@@ -173,7 +177,7 @@ public final class Torture
             if (strong && detector.staleReads() > 0)
             {
                 return new Outcome(seed, false, "stale reads: " + detector.staleReads() + " of " + detector.reads() +
-                    " " + detector.violations(), faults, history.size());
+                    " " + detector.violations(), faults, history.size(), history);
             }
             if (strong)
             {
@@ -181,19 +185,19 @@ public final class Torture
                 if (result.verdict() == CheckResult.Verdict.NOT_LINEARIZABLE)
                 {
                     return new Outcome(seed, false, "not linearizable: " + result.explanation(), faults,
-                        history.size());
+                        history.size(), history);
                 }
             }
             if (progress == 0)
             {
                 return new Outcome(seed, false, "no operation completed in the liveness phase (all faults healed)",
-                    faults, history.size());
+                    faults, history.size(), history);
             }
-            return new Outcome(seed, true, "", faults, history.size());
+            return new Outcome(seed, true, "", faults, history.size(), List.of());
         }
         catch (final RuntimeException ex)
         {
-            return new Outcome(seed, false, "exception: " + ex, faults, 0);
+            return new Outcome(seed, false, "exception: " + ex, faults, 0, List.of());
         }
     }
 
@@ -220,6 +224,20 @@ public final class Torture
             total += c.completed();
         }
         return total;
+    }
+
+    private static int stateless(final SimCluster cluster, final boolean[] crashed)
+    {
+        int n = 0;
+        for (int i = 0; i < crashed.length; i++)
+        {
+            if (!crashed[i])
+            {
+                final String role = cluster.replica(i).role();
+                n += "recovering".equals(role) || "empty".equals(role) || "joining".equals(role) ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     private static int count(final boolean[] flags)

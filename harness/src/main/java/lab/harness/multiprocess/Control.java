@@ -241,6 +241,9 @@ final class Control
         f.put("outstanding", Integer.toString(config.outstanding));
         f.put("seed", Long.toString(config.seed));
         f.put("connect_ns", Long.toString(connectTimeoutNs));
+        f.put("link_delay_ns", Long.toString(config.link.delayNs()));
+        f.put("link_jitter_ns", Long.toString(config.link.jitterNs()));
+        f.put("link_loss", Double.toString(config.link.lossRate()));
         for (final Map.Entry<String, String> e : config.options.entrySet())
         {
             f.put("opt." + e.getKey(), e.getValue());
@@ -257,6 +260,11 @@ final class Control
         config.outstanding = Integer.parseInt(m.get("outstanding"));
         config.seed = m.getLong("seed");
         config.transport = "udp";
+        if (m.get("link_delay_ns") != null)
+        {
+            config.link = new lab.harness.aeron.LinkEmulator.Settings(m.getLong("link_delay_ns"),
+                m.getLong("link_jitter_ns"), Double.parseDouble(m.get("link_loss")));
+        }
         for (final Map.Entry<String, String> e : m.fields().entrySet())
         {
             if (e.getKey().startsWith("opt."))

@@ -76,6 +76,7 @@ public final class NodeServer implements AutoCloseable
     private Publication[] publications;
     private AgentRunner runner;
     private NodeAgent agent;
+    private lab.harness.aeron.LinkEmulator link;
     private TrafficCounters traffic;
     private String profileMode;
     private String profileError;
@@ -203,6 +204,8 @@ public final class NodeServer implements AutoCloseable
         try
         {
             final RunConfig config = Control.configFrom(m);
+            link = config.link.active() ? new lab.harness.aeron.LinkEmulator(config.link,
+                new java.util.Random(lab.harness.sim.SimNetwork.deriveSeed(config.seed, 5000 + id))) : null;
             final LabRunner.Nodes nodes = LabRunner.build(config);
             final int replicas = nodes.settings.replicas();
             if (replicas != cluster.nodes().size())
@@ -263,6 +266,10 @@ public final class NodeServer implements AutoCloseable
         agentError.set(null);
         final AeronOutbox outbox = new AeronOutbox(id, publications, traffic);
         agent = new NodeAgent(id, replica, dataSubscription, outbox, SystemNanoClock.INSTANCE, TICK_INTERVAL_NS);
+        if (link != null)
+        {
+            agent.linkEmulation(link); // the lab's own link emulation where the kernel has no netem
+        }
         profileMode = null;
         profileError = null;
         if (settings.profileDir != null)

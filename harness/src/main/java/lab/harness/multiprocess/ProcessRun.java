@@ -194,9 +194,15 @@ public final class ProcessRun
             for (int k = replicas; k < count; k++)
             {
                 traffic[k] = new TrafficCounters(nodes.firstClient());
-                agents.add(new NodeAgent(k, nodes.endpoints[k], subscriptions[k],
+                final NodeAgent agent = new NodeAgent(k, nodes.endpoints[k], subscriptions[k],
                     new AeronOutbox(k, publications, traffic[k]), SystemNanoClock.INSTANCE,
-                    NodeServer.TICK_INTERVAL_NS));
+                    NodeServer.TICK_INTERVAL_NS);
+                if (config.link.active())
+                {
+                    agent.linkEmulation(new lab.harness.aeron.LinkEmulator(config.link,
+                        new java.util.Random(lab.harness.sim.SimNetwork.deriveSeed(config.seed, 5000 + k))));
+                }
+                agents.add(agent);
             }
 
             final Map<String, String> startFields = new LinkedHashMap<>();

@@ -48,6 +48,8 @@ public final class QuorumConfig
     final boolean replicaCoordinator;
     final ReadRepair readRepair;
     final boolean sloppy;
+    /** Acknowledged writes survive a restart (as on a disk written before the ack); volatile: a restart is amnesia. */
+    final boolean durable;
     final boolean hybridClock;
     final long retryNs;
     final long hintAfterNs;
@@ -67,6 +69,7 @@ public final class QuorumConfig
         readRepair = mode == Mode.ABD ? ReadRepair.OFF :
             ReadRepair.valueOf(s.choice("read-repair", "async", "async", "sync", "off").toUpperCase());
         sloppy = Boolean.parseBoolean(s.choice("sloppy-quorum", "false", "true", "false"));
+        durable = "durable".equals(s.choice("quorum-storage", "durable", "durable", "volatile"));
         hybridClock = mode == Mode.DYNAMO && "hybrid".equals(s.choice("clock", "hybrid", "hybrid", "lamport"));
         retryNs = s.durationNsOption("quorum-retry", "50ms");
         hintAfterNs = s.durationNsOption("hint-after", "10ms");

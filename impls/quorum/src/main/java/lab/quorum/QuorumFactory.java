@@ -4,6 +4,7 @@ import java.util.Random;
 
 import lab.harness.api.ClientProtocol;
 import lab.harness.api.HopTheory;
+import lab.harness.api.KvStore;
 import lab.harness.api.ProtocolFactory;
 import lab.harness.api.ProtocolSettings;
 import lab.harness.api.Replica;
@@ -15,6 +16,8 @@ import lab.harness.api.Replica;
  */
 public final class QuorumFactory implements ProtocolFactory
 {
+    private final java.util.Map<Integer, KvStore> disks = new java.util.HashMap<>();
+
     public String name()
     {
         return "quorum";
@@ -28,7 +31,13 @@ public final class QuorumFactory implements ProtocolFactory
     public Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,
         final boolean restarted)
     {
-        return new QuorumReplica(nodeId, new QuorumConfig(settings), random, restarted);
+        final QuorumConfig config = new QuorumConfig(settings);
+        if (!config.durable)
+        {
+            return new QuorumReplica(nodeId, config, random, restarted);
+        }
+        // The "disk" of each node: what a replica stored survives its crash and is handed to its restart.
+        return new QuorumReplica(nodeId, config, random, restarted, disks.computeIfAbsent(nodeId, n -> new KvStore()));
     }
 
     public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)

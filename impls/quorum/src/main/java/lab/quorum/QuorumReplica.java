@@ -55,7 +55,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     private final int nodeId;
     private final QuorumConfig config;
     private final Random random;
-    private final KvStore store = new KvStore();
+    private final KvStore store;
     private final QuorumMessages messages = new QuorumMessages();
     private final ClientMessages clientMessages = new ClientMessages();
     private final Coordinator coordinator;
@@ -82,7 +82,19 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     @SuppressWarnings("unchecked")
     public QuorumReplica(final int nodeId, final QuorumConfig config, final Random random, final boolean restarted)
     {
+        this(nodeId, config, random, restarted, new KvStore());
+    }
+
+    /**
+     * @param store the replica's store: with durable storage a restarted replica gets back the store it had (what
+     *              it acknowledged survives, as on a disk written before the ack); otherwise a fresh one, and it
+     *              copies state from its peers before it serves reads.
+     */
+    public QuorumReplica(final int nodeId, final QuorumConfig config, final Random random, final boolean restarted,
+        final KvStore store)
+    {
         this.nodeId = nodeId;
+        this.store = store;
         this.config = config;
         this.random = random;
         final int replicas = config.replicas;
@@ -97,7 +109,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         snapshotOutId = new long[replicas];
         snapshotOutLength = new int[replicas];
         snapshotOut = new ExpandableArrayBuffer[replicas];
-        recovering = restarted && config.recoveryPeers() > 0;
+        recovering = restarted && !config.durable && config.recoveryPeers() > 0;
     }
 
     public String role()

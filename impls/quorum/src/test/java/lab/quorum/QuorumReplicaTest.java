@@ -122,9 +122,10 @@ class QuorumReplicaTest
     }
 
     @Test
+    // With volatile storage a restart is amnesia: the replica must copy its peers before it serves.
     void shouldNotAnswerReadsWhileRecoveringAndCopyPeersStateFirst()
     {
-        final ScriptedQuorum quorum = new ScriptedQuorum(3);
+        final ScriptedQuorum quorum = new ScriptedQuorum(3, "quorum-storage", "volatile");
         final long ts = quorum.put(KEY, 11).ts();
         quorum.crash(0);
         quorum.restart(0);
@@ -138,7 +139,7 @@ class QuorumReplicaTest
     @Test
     void shouldStayRecoveringWhileTooFewPeersCanBeCopied()
     {
-        final ScriptedQuorum quorum = new ScriptedQuorum(3);
+        final ScriptedQuorum quorum = new ScriptedQuorum(3, "quorum-storage", "volatile");
         quorum.put(KEY, 11);
         quorum.crash(1);
         quorum.crash(0);
