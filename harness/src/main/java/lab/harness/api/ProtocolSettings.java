@@ -127,6 +127,24 @@ public final class ProtocolSettings
     }
 
     /**
+     * @return the names of the options the protocol read.
+     */
+    public java.util.Set<String> knownOptions()
+    {
+        return new java.util.TreeSet<>(used.keySet());
+    }
+
+    /**
+     * @return options that were given but that the protocol never read (typos, or flags of another protocol).
+     */
+    public java.util.Set<String> unknownOptions()
+    {
+        final java.util.Set<String> unknown = new java.util.TreeSet<>(options.keySet());
+        unknown.removeAll(used.keySet());
+        return unknown;
+    }
+
+    /**
      * @return the options given, merged with every default a protocol asked for, sorted by name.
      */
     public Map<String, String> effectiveOptions()

@@ -74,6 +74,11 @@ public final class LabRunner
         final ProtocolSettings settings =
             new ProtocolSettings(config.replicas, config.clients, config.outstanding, config.options);
         factory.validate(settings);
+        if (!settings.unknownOptions().isEmpty())
+        {
+            throw new IllegalArgumentException("option(s) " + settings.unknownOptions() + " do not apply to " +
+                factory.name() + " (its options: " + settings.knownOptions() + ")");
+        }
         settings.controlNodes(factory.controlNodes(settings));
         final int firstClient = config.replicas + settings.controlNodes();
         final int nodes = firstClient + config.clients;

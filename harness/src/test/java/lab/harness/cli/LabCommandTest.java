@@ -71,6 +71,13 @@ class LabCommandTest
     }
 
     @Test
+    void shouldRejectAnOptionTheProtocolDoesNotHave()
+    {
+        assertOneLineError("option(s) [chain-ack] do not apply to none", "run", "--protocol", "none",
+            "--transport", "sim", "--chain-ack", "head");
+    }
+
+    @Test
     void shouldRejectAnUnknownTransport()
     {
         assertOneLineError("--transport must be ipc|udp|sim", "run", "--transport", "carrier-pigeon");
