@@ -121,6 +121,7 @@ public final class CompareCommand implements Callable<Integer>
             config.warmupNs = warmupNs;
             link.applyTo(config);
             config.threading = threads;
+            config.hlog = folder.dir().resolve("run-" + protocol + ".hlog");
             System.out.printf("  running %-16s ...", protocol);
             System.out.flush();
             final RunResult result = LabRunner.run(config);

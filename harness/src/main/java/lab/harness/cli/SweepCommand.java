@@ -142,6 +142,7 @@ public final class SweepCommand implements Callable<Integer>
                     {
                         config.outstanding = concurrency.get(i);
                     }
+                    config.hlog = folder.dir().resolve("run-" + p + "-r" + n + "-" + i + ".hlog");
                     final RunResult r = LabRunner.run(config);
                     final String load = open ? String.format(Locale.ROOT, "%.0f/s", config.rate) :
                         "c=" + config.outstanding * clients;

@@ -44,6 +44,10 @@ public final class TortureCommand implements Callable<Integer>
         "Jepsen EDN), for lab check, Knossos, Elle or Porcupine")
     java.io.File saveFailures;
 
+    @Option(names = "--clock-drift-ppm", defaultValue = "20000", description = "each replica's clock runs fast or " +
+        "slow by up to this many ppm (default ${DEFAULT-VALUE} = 2%, within the protocols' lease drift bounds)")
+    long driftPpm;
+
     @Option(names = "--verbose", description = "print every seed's fault schedule")
     boolean verbose;
 
@@ -58,7 +62,7 @@ public final class TortureCommand implements Callable<Integer>
             throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
         }
         final Torture torture = new Torture(protocol, replicas, opts, Durations.parseNs(safety),
-            Durations.parseNs(liveness));
+            Durations.parseNs(liveness)).maxClockDriftPpm(driftPpm);
         int failed = 0;
         long operations = 0;
         final long startMs = System.currentTimeMillis();

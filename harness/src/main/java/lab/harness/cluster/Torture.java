@@ -54,6 +54,17 @@ public final class Torture
     private final long safetyNs;
     private final long livenessNs;
     private final LinearizabilityChecker checker = new LinearizabilityChecker();
+    private long maxDriftPpm = 20_000;
+
+    /**
+     * Every replica's clock runs fast or slow by up to this much (uniform, per seed): 2% by default, inside the
+     * drift bound the protocols' leases are configured for. More than their bound is expected to break lease reads.
+     */
+    public Torture maxClockDriftPpm(final long ppm)
+    {
+        this.maxDriftPpm = ppm;
+        return this;
+    }
 
     /**
      * @param safetyNs   simulated time under faults.
@@ -72,7 +83,7 @@ public final class Torture
     public String replayCommand(final long seed)
     {
         final StringBuilder sb = new StringBuilder("bin/lab torture --protocol " + protocol + " --replicas " + replicas +
-            " --first-seed " + seed + " --seeds 1");
+            " --first-seed " + seed + " --seeds 1" + (maxDriftPpm != 20_000 ? " --clock-drift-ppm " + maxDriftPpm : ""));
         options.forEach((k, v) -> sb.append(" --opt ").append(k).append('=').append(v));
         return sb.toString();
     }
@@ -101,6 +112,14 @@ public final class Torture
         final List<String> faults = new ArrayList<>();
         faults.add(String.format("loss %.3f dup %.3f reorder %.3f", config.sim.lossRate, config.sim.duplicateRate,
             config.sim.reorderRate));
+        final StringBuilder drifts = new StringBuilder("clock drift ppm:");
+        for (int i = 0; i < replicas; i++)
+        {
+            final long ppm = maxDriftPpm == 0 ? 0 : (long)((schedule.nextDouble() * 2 - 1) * maxDriftPpm);
+            cluster.network().clockDrift(i, ppm);
+            drifts.append(' ').append(ppm);
+        }
+        faults.add(drifts.toString());
         final int maxDown = (replicas - 1) / 2;
         final boolean[] crashed = new boolean[replicas];
         final boolean[] isolated = new boolean[replicas];

@@ -15,7 +15,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * duplication, reordering) draws from one {@link Random} made from the seed, and events at the same instant are
  * ordered by the order they were scheduled in, so one seed always gives one history.
  *
- * <p>Faults: per-link latency, loss, duplication, reordering, partitions, crash and restart of a node. A crashed
+ * <p>Faults: per-link latency, loss, duplication, reordering, partitions, clock drift, crash and restart of a node.
+ * A crashed
  * node receives nothing, is not ticked and loses the messages in flight to it.
  */
 public final class SimNetwork
@@ -68,6 +69,7 @@ public final class SimNetwork
     private final int[] partitionGroup;
     private final long[][] linkLatencyNs;
     private final long[][] lastDeliveryNs;
+    private final long[] driftPpm;
     private final PriorityQueue<InFlight> queue = new PriorityQueue<>(
         (a, b) -> a.deliverAtNs != b.deliverAtNs ? Long.compare(a.deliverAtNs, b.deliverAtNs) :
             Long.compare(a.order, b.order));
@@ -102,6 +104,7 @@ public final class SimNetwork
         partitionGroup = new int[nodeCount];
         linkLatencyNs = new long[nodeCount][nodeCount];
         lastDeliveryNs = new long[nodeCount][nodeCount];
+        driftPpm = new long[nodeCount];
         for (int i = 0; i < nodeCount; i++)
         {
             outboxes[i] = new NodeOutbox(i);
@@ -156,6 +159,27 @@ public final class SimNetwork
     public void linkLatency(final int from, final int to, final long latencyNs)
     {
         linkLatencyNs[from][to] = latencyNs;
+    }
+
+    /**
+     * Makes a node's clock run fast (positive) or slow (negative) by {@code ppm} parts per million of real
+     * (simulated) time: what leases must tolerate. A node sees {@code now + now * ppm / 1e6}.
+     */
+    public void clockDrift(final int nodeId, final long ppm)
+    {
+        if (ppm <= -1_000_000)
+        {
+            throw new IllegalArgumentException("a clock cannot stop or run backwards: " + ppm + " ppm");
+        }
+        driftPpm[nodeId] = ppm;
+    }
+
+    /**
+     * @return the time as the node's own clock shows it.
+     */
+    public long localNowNs(final int nodeId)
+    {
+        return nowNs + nowNs / 1_000_000 * driftPpm[nodeId] + (nowNs % 1_000_000) * driftPpm[nodeId] / 1_000_000;
     }
 
     public void crash(final int nodeId)
@@ -301,7 +325,7 @@ public final class SimNetwork
                 {
                     if (up[i] && endpoints[i] != null)
                     {
-                        endpoints[i].onTick(nowNs, outboxes[i]);
+                        endpoints[i].onTick(localNowNs(i), outboxes[i]);
                     }
                 }
             }
@@ -323,6 +347,6 @@ public final class SimNetwork
         delivered++;
         traceHash = 31 * (31 * (31 * traceHash + m.deliverAtNs) + m.from * 64L + m.to) + Arrays.hashCode(m.bytes);
         deliveryBuffer.wrap(m.bytes);
-        endpoints[m.to].onMessage(m.from, deliveryBuffer, 0, m.bytes.length, nowNs, outboxes[m.to]);
+        endpoints[m.to].onMessage(m.from, deliveryBuffer, 0, m.bytes.length, localNowNs(m.to), outboxes[m.to]);
     }
 }

@@ -88,7 +88,16 @@ public final class HtmlReport
      */
     public static String render(final List<Path> inputs)
     {
-        final List<ReportRun> runs = RunLoader.load(inputs);
+        final List<Path> jmh = JmhSection.find(inputs);
+        final List<Path> runInputs = new ArrayList<>();
+        for (final Path p : inputs)
+        {
+            if (!JmhSection.isJmhFile(p))
+            {
+                runInputs.add(p);
+            }
+        }
+        final List<ReportRun> runs = RunLoader.load(runInputs);
         name(runs);
         final StringBuilder sb = new StringBuilder(64 * 1024);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -103,6 +112,7 @@ public final class HtmlReport
         hops(sb, runs);
         environment(sb, runs);
         configuration(sb, runs);
+        JmhSection.append(sb, jmh);
         sb.append("<footer>replication-lab <code>lab report</code>: a self-contained file (inline SVG, no network).")
             .append("</footer>\n");
         sb.append("<script>\n").append(resource("report.js")).append("</script>\n</body>\n</html>\n");

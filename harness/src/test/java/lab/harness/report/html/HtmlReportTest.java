@@ -430,4 +430,20 @@ class HtmlReportTest
         assertTrue(lines(chart(html, "chart-timeline-read")).get(0).size() >= 3, "timeline intervals");
         assertSelfContained(html);
     }
+
+    @Test
+    void shouldShowJmhResultsFoundBesideTheRuns(@TempDir final Path dir) throws IOException
+    {
+        final Path folder = compareFolder(dir);
+        write(folder, "jmh-2026-11-25-quick.json", List.of(Map.of(
+            "benchmark", "lab.benchmarks.micro.ClientCodecBenchmark.encodeRequest",
+            "mode", "avgt",
+            "params", Map.of("valueSize", "64"),
+            "primaryMetric", Map.of("score", 13.8, "scoreError", 0.4, "scoreUnit", "ns/op"),
+            "secondaryMetrics", Map.of("\u00b7gc.alloc.rate.norm", Map.of("score", 0.001, "scoreUnit", "B/op")))));
+        final String html = HtmlReport.render(List.of(folder));
+        assertTrue(html.contains("<table id=\"jmh\">"), "JMH table");
+        assertTrue(html.contains("micro.ClientCodecBenchmark.encodeRequest") && html.contains("valueSize=64") &&
+            html.contains("13.800") && html.contains("ns/op") && html.contains("0.001"), "JMH row");
+    }
 }
