@@ -413,6 +413,15 @@ public final class HtmlReport
             {
                 chart.band(0, warmup, "warm-up");
             }
+            for (final ReportRun r : runs)
+            {
+                // Faults (lab run --fault) are marked where they happened, named after the run when there are several.
+                for (final JsonNode e : r.json.path("faults").path("events"))
+                {
+                    chart.marker(ReportRun.num(e.path("t_s")), (runs.size() > 1 ? r.label + ": " : "") +
+                        e.path("event").asText());
+                }
+            }
             data.forEach((r, pts) -> chart.add(new LineChart.Series(r.label, r.color, dash(r, runs), pts, tips.get(r),
                 true, r.key)));
             sb.append("<figure>").append(chart.render()).append("</figure>\n");

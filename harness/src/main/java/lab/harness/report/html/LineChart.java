@@ -38,6 +38,8 @@ final class LineChart
     private double bandFrom = Double.NaN;
     private double bandTo = Double.NaN;
     private String bandLabel = "";
+    private final java.util.List<double[]> markerAt = new java.util.ArrayList<>();
+    private final java.util.List<String> markerLabel = new java.util.ArrayList<>();
 
     LineChart(final String id, final String title, final Axis x, final Axis y)
     {
@@ -56,6 +58,16 @@ final class LineChart
     /**
      * Shades [from, to] on the x axis (e.g. the warm-up of a timeline).
      */
+    /**
+     * A vertical line at x, labelled (a fault in a latency-over-time chart).
+     */
+    LineChart marker(final double xValue, final String label)
+    {
+        markerAt.add(new double[]{xValue});
+        markerLabel.add(label);
+        return this;
+    }
+
     LineChart band(final double from, final double to, final String label)
     {
         this.bandFrom = from;
@@ -90,6 +102,21 @@ final class LineChart
                 .append("\" width=\"").append(coord(x1 - x0)).append("\" height=\"").append(plotH).append("\"/>");
             sb.append("<text class=\"band-label\" x=\"").append(coord(x0 + 4)).append("\" y=\"").append(TOP + 14)
                 .append("\">").append(esc(bandLabel)).append("</text>\n");
+        }
+
+        for (int m = 0; m < markerAt.size(); m++)
+        {
+            final double at = markerAt.get(m)[0];
+            if (x.accepts(at))
+            {
+                final double xm = LEFT + clamp(x.fraction(at)) * plotW;
+                sb.append("<line class=\"marker\" x1=\"").append(coord(xm)).append("\" y1=\"").append(TOP)
+                    .append("\" x2=\"").append(coord(xm)).append("\" y2=\"").append(TOP + plotH)
+                    .append("\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/>");
+                sb.append("<text class=\"marker-label\" x=\"").append(coord(xm + 3)).append("\" y=\"")
+                    .append(TOP + 28 + 12 * (m % 3)).append("\" fill=\"#c0392b\">").append(esc(markerLabel.get(m)))
+                    .append("</text>\n");
+            }
         }
 
         // grid and tick labels

@@ -446,4 +446,14 @@ class HtmlReportTest
         assertTrue(html.contains("micro.ClientCodecBenchmark.encodeRequest") && html.contains("valueSize=64") &&
             html.contains("13.800") && html.contains("ns/op") && html.contains("0.001"), "JMH row");
     }
+
+    @Test
+    void shouldMarkFaultsOnTheLatencyOverTimeCharts(@TempDir final Path dir) throws IOException
+    {
+        final Map<String, Object> run = new LinkedHashMap<>(contract("raft", 3, 100_000, 4, Map.of()));
+        run.put("faults", Map.of("events", List.of(Map.of("t_s", 0.5, "event", "crash leader", "node", 0))));
+        final Path file = write(dir, "run-raft.json", run);
+        final String html = HtmlReport.render(List.of(file));
+        assertTrue(html.contains("class=\"marker\"") && html.contains("crash leader"), "fault marked");
+    }
 }
