@@ -104,6 +104,17 @@ public final class CompareCommand implements Callable<Integer>
         System.out.printf("env: %s, %s cores, %s, aeron %s, commit %s%n", environment.get("cpu"),
             environment.get("cores"), environment.get("jvm"), environment.get("aeron"), environment.get("commit"));
 
+        // Warm the JIT on the shared code (harness, codecs, Aeron) with a short unrecorded run, so that the first
+        // protocol measured is not charged for compiling what every protocol uses.
+        final RunConfig jitWarmup = new RunConfig();
+        jitWarmup.protocol = "echo";
+        jitWarmup.transport = transport;
+        jitWarmup.workload = workload;
+        jitWarmup.durationNs = Math.min(durationNs, 1_000_000_000L);
+        jitWarmup.warmupNs = 0;
+        link.applyTo(jitWarmup);
+        LabRunner.run(jitWarmup);
+
         final List<RunResult> results = new ArrayList<>();
         final Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("environment", environment);
