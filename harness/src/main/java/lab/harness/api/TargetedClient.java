@@ -33,6 +33,7 @@ public class TargetedClient implements ClientProtocol
     private final long[] resendAtNs;
     private final long[] sessionId;
     private final boolean[] backingOff;
+    private final int[] attempts;
 
     public TargetedClient(final int clientNode, final ProtocolSettings settings, final long retryTimeoutNs,
         final long backoffNs)
@@ -52,6 +53,7 @@ public class TargetedClient implements ClientProtocol
         resendAtNs = new long[slots];
         sessionId = new long[slots];
         backingOff = new boolean[slots];
+        attempts = new int[slots];
         for (int i = 0; i < slots; i++)
         {
             value[i] = new ExpandableArrayBuffer(64);
@@ -65,6 +67,25 @@ public class TargetedClient implements ClientProtocol
     protected int targetFor(final OpType type)
     {
         return knownLeader;
+    }
+
+    /**
+     * The replica this slot's operation goes to now. By default {@link #targetFor(OpType)}; a client that picks by
+     * key (a quorum's preference list) overrides this.
+     *
+     * @param attempt how many times this operation was turned away or timed out so far.
+     */
+    protected int targetFor(final int slot, final OpType type, final long key, final int attempt)
+    {
+        return targetFor(type);
+    }
+
+    /**
+     * @return whether to resend at once after a redirect, or wait for the retry timeout.
+     */
+    protected boolean resendAfterRedirect(final int attempt)
+    {
+        return true;
     }
 
     /**
@@ -93,12 +114,13 @@ public class TargetedClient implements ClientProtocol
         this.key[slot] = key;
         this.value[slot].putBytes(0, value, valueOffset, valueLength);
         this.valueLength[slot] = valueLength;
+        attempts[slot] = 0;
         send(slot, nowNs, out);
     }
 
     private void send(final int slot, final long nowNs, final Outbox out)
     {
-        final int to = targetFor(opType[slot]);
+        final int to = targetFor(slot, opType[slot], key[slot], attempts[slot]);
         target[slot] = to;
         backingOff[slot] = false;
         resendAtNs[slot] = nowNs + retryTimeoutNs;
@@ -142,7 +164,15 @@ public class TargetedClient implements ClientProtocol
                 if (hint >= 0 && hint < replicas && hint != fromNode)
                 {
                     onRedirect(hint);
-                    send(slot, nowNs, out);
+                    attempts[slot]++;
+                    if (resendAfterRedirect(attempts[slot]))
+                    {
+                        send(slot, nowNs, out);
+                    }
+                    else
+                    {
+                        backingOff[slot] = false; // resend when the retry timeout comes round
+                    }
                 }
                 else
                 {
@@ -165,6 +195,7 @@ public class TargetedClient implements ClientProtocol
                 if (!backingOff[slot])
                 {
                     onTargetTimeout(target[slot]);
+                    attempts[slot]++;
                 }
                 send(slot, nowNs, out);
             }

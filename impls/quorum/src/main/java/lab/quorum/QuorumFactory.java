@@ -44,7 +44,7 @@ public final class QuorumFactory implements ProtocolFactory
     {
         final QuorumConfig config = new QuorumConfig(settings);
         return config.replicaCoordinator ?
-            new ReplicaCoordinatedClient(clientNode, config, settings.slotsPerClient()) :
+            new ReplicaCoordinatedClient(clientNode, config, settings) :
             new QuorumClient(clientNode, config, settings.slotsPerClient());
     }
 
