@@ -5,7 +5,7 @@ import java.util.Arrays;
 import lab.harness.api.ClientSessions;
 import lab.harness.api.ClientSession;
 import lab.harness.api.KvStore;
-import lab.harness.api.StateSnapshot;
+import lab.harness.api.ReplicaState;
 import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
 import lab.harness.codec.ClientMessages;
@@ -34,7 +34,6 @@ import lab.chain.codec.VersionReplyEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2LongHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * A chain replication replica as a pure state machine (van Renesse and Schneider, OSDI 2004; CRAQ reads after
@@ -84,10 +83,7 @@ public final class ChainReplica implements Replica
     // Replicated state
     private long lastSeq;
     private long commitSeq;
-    private KvStore store = new KvStore();
-    private KvStore spareStore = new KvStore();
-    private Long2ObjectHashMap<ClientSession> sessions = new Long2ObjectHashMap<>();
-    private Long2ObjectHashMap<ClientSession> spareSessions = new Long2ObjectHashMap<>();
+    private final ReplicaState state = new ReplicaState();
     private final Long2LongHashMap pendingByKey = new Long2LongHashMap(0);
     private final ExpandableArrayBuffer[] ring;
     private final int[] ringLength;
@@ -225,7 +221,7 @@ public final class ChainReplica implements Replica
 
     KvStore store()
     {
-        return store;
+        return state.store();
     }
 
     private boolean isHead()
@@ -362,7 +358,7 @@ public final class ChainReplica implements Replica
             redirect(out, from, depth, clientId, seq, head());
             return;
         }
-        final ClientSession session = sessions.get(clientId);
+        final ClientSession session = state.session(clientId);
         if (session != null && seq <= session.seq)
         {
             if (seq == session.seq)
@@ -435,7 +431,7 @@ public final class ChainReplica implements Replica
         if (isTail() || pendingByKey.get(key) == 0)
         {
             cleanReads++;
-            final KvStore.Entry entry = store.get(key);
+            final KvStore.Entry entry = state.store().get(key);
             replyValue(out, from, depth, clientId, seq, entry);
             return;
         }
@@ -451,7 +447,7 @@ public final class ChainReplica implements Replica
         {
             return; // the asking node is behind or ahead of us: its client retries
         }
-        final KvStore.Entry entry = store.get(query.key());
+        final KvStore.Entry entry = state.store().get(query.key());
         versionEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .depth(query.depth() + 1).clientId(query.clientId()).seq(query.seq()).epoch(epoch).key(query.key())
             .version(entry == null ? 0 : entry.version());
@@ -471,7 +467,7 @@ public final class ChainReplica implements Replica
         }
         final long key = reply.key();
         final long version = reply.version();
-        final KvStore.Entry entry = store.get(key);
+        final KvStore.Entry entry = state.store().get(key);
         if (version == 0 || (entry != null && entry.version() >= version))
         {
             // Committed here already (or a newer write committed since the tail answered: also fine to return).
@@ -531,16 +527,7 @@ public final class ChainReplica implements Replica
     {
         lastSeq = chainSeq;
         pendingByKey.put(key, pendingByKey.get(key) + 1);
-        final ClientSession session = sessions.get(clientId);
-        if (session == null)
-        {
-            sessions.put(clientId, new ClientSession(seq, chainSeq));
-        }
-        else if (seq >= session.seq)
-        {
-            session.seq = seq;
-            session.version = chainSeq;
-        }
+        state.recordWrite(clientId, seq, chainSeq);
     }
 
     private void onForward(final int from, final ForwardDecoder m, final DirectBuffer buffer, final int offset,
@@ -649,7 +636,7 @@ public final class ChainReplica implements Replica
             final int depth = replyDepth < 0 ? w.depth() : replyDepth;
             final int valueLength = w.valueLength();
             final int valueOffset = w.limit() + ForwardDecoder.valueHeaderLength();
-            store.put(key, entry, valueOffset, valueLength, chainSeq);
+            state.store().put(key, entry, valueOffset, valueLength, chainSeq);
             final long pending = pendingByKey.get(key) - 1;
             if (pending <= 0)
             {
@@ -662,7 +649,7 @@ public final class ChainReplica implements Replica
             boolean reply = answers;
             if (isHead())
             {
-                final ClientSession session = sessions.get(clientId);
+                final ClientSession session = state.session(clientId);
                 if (session != null && session.seq == seq && session.replyOnCommit)
                 {
                     session.replyOnCommit = false;
@@ -774,8 +761,7 @@ public final class ChainReplica implements Replica
         if (synced || lastSeq != 0)
         {
             synced = false;
-            store.clear();
-            sessions.clear();
+            state.clear();
             pendingByKey.clear();
             lastSeq = 0;
             commitSeq = 0;
@@ -832,7 +818,7 @@ public final class ChainReplica implements Replica
     private void sendSnapshot(final long nowNs, final Outbox out)
     {
         snapshotSentNs = nowNs;
-        final int total = StateSnapshot.write(store, sessions, Long.MAX_VALUE, snapshotOut);
+        final int total = state.writeSnapshot(Long.MAX_VALUE, snapshotOut);
         int offset = 0;
         do
         {
@@ -883,15 +869,7 @@ public final class ChainReplica implements Replica
         {
             return;
         }
-        StateSnapshot.read(snapshotIn, total, spareStore, spareSessions);
-        final KvStore oldStore = store;
-        store = spareStore;
-        spareStore = oldStore;
-        final Long2ObjectHashMap<ClientSession> oldSessions = sessions;
-        sessions = spareSessions;
-        spareSessions = oldSessions;
-        spareStore.clear();
-        spareSessions.clear();
+        state.installSnapshot(snapshotIn, total);
         pendingByKey.clear();
         lastSeq = snapshotSeq;
         commitSeq = snapshotSeq;

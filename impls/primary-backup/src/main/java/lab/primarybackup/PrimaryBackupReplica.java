@@ -5,7 +5,7 @@ import java.util.Random;
 import lab.harness.api.ClientSessions;
 import lab.harness.api.ClientSession;
 import lab.harness.api.KvStore;
-import lab.harness.api.StateSnapshot;
+import lab.harness.api.ReplicaState;
 import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
 import lab.harness.codec.ClientMessages;
@@ -29,7 +29,6 @@ import lab.primarybackup.codec.VoteRequestDecoder;
 import lab.primarybackup.codec.VoteRequestEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * A primary-backup replica as a pure state machine.
@@ -74,10 +73,7 @@ public final class PrimaryBackupReplica implements Replica
     private long lastEntryView;
     private long lastIndex;
     private long commitIndex;
-    private KvStore store = new KvStore();
-    private KvStore spareStore = new KvStore();
-    private Long2ObjectHashMap<ClientSession> sessions = new Long2ObjectHashMap<>();
-    private Long2ObjectHashMap<ClientSession> spareSessions = new Long2ObjectHashMap<>();
+    private final ReplicaState state = new ReplicaState();
 
     private long lastHeardFromPrimaryNs;
     private boolean clockStarted;
@@ -209,7 +205,7 @@ public final class PrimaryBackupReplica implements Replica
 
     KvStore store()
     {
-        return store;
+        return state.store();
     }
 
     private long nextJitter()
@@ -336,7 +332,7 @@ public final class PrimaryBackupReplica implements Replica
                 reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
                 return;
             }
-            final KvStore.Entry entry = store.get(key);
+            final KvStore.Entry entry = state.store().get(key);
             final int length = entry == null ?
                 clientMessages.encodeEmptyResponse(depth, clientId, seq, Status.NOT_FOUND, nodeId) :
                 clientMessages.encodeResponse(depth, clientId, seq, Status.OK, nodeId, entry.version(),
@@ -345,7 +341,7 @@ public final class PrimaryBackupReplica implements Replica
             return;
         }
 
-        final ClientSession session = sessions.get(clientId);
+        final ClientSession session = state.session(clientId);
         if (session != null && seq <= session.seq)
         {
             if (seq == session.seq && session.version <= commitIndex)
@@ -363,15 +359,7 @@ public final class PrimaryBackupReplica implements Replica
         }
 
         final long index = ++lastIndex;
-        if (session == null)
-        {
-            sessions.put(clientId, new ClientSession(seq, index));
-        }
-        else
-        {
-            session.seq = seq;
-            session.version = index;
-        }
+        state.recordWrite(clientId, seq, index);
         final int slot = (int)(index & ringMask);
         ExpandableArrayBuffer entry = ring[slot];
         if (entry == null)
@@ -614,7 +602,7 @@ public final class PrimaryBackupReplica implements Replica
             final long key = entry.key();
             final int valueLength = entry.valueLength();
             final int valueOffset = entry.limit() + ReplicateDecoder.valueHeaderLength();
-            store.put(key, ring[slot], valueOffset, valueLength, index);
+            state.store().put(key, ring[slot], valueOffset, valueLength, index);
             final int length = clientMessages.encodeResponse(
                 replyDepth, clientId, seq, Status.OK, nodeId, index, empty, 0, 0);
             out.send(ClientSessions.clientNode(clientId), clientMessages.buffer(), 0, length);
@@ -672,7 +660,7 @@ public final class PrimaryBackupReplica implements Replica
      */
     private void forgetUncommittedSessions()
     {
-        for (final ClientSession session : sessions.values())
+        for (final ClientSession session : state.sessions().values())
         {
             if (session.version > commitIndex)
             {
@@ -693,7 +681,7 @@ public final class PrimaryBackupReplica implements Replica
             buffer = new ExpandableArrayBuffer(64 * 1024);
             snapshotOut[b] = buffer;
         }
-        snapshotOutLength[b] = StateSnapshot.write(store, sessions, commitIndex, buffer);
+        snapshotOutLength[b] = state.writeSnapshot(commitIndex, buffer);
         snapshotOutIndex[b] = commitIndex;
         snapshotting[b] = true;
         inSync[b] = false;
@@ -751,13 +739,7 @@ public final class PrimaryBackupReplica implements Replica
         }
         // Install by swapping in a complete copy: until the last chunk the old state stays whole, so this replica
         // never votes or stands with half a state.
-        StateSnapshot.read(snapshotIn, snapshotInLength, spareStore, spareSessions);
-        final KvStore oldStore = store;
-        store = spareStore;
-        spareStore = oldStore;
-        final Long2ObjectHashMap<ClientSession> oldSessions = sessions;
-        sessions = spareSessions;
-        spareSessions = oldSessions;
+        state.installSnapshot(snapshotIn, snapshotInLength);
         lastIndex = index;
         commitIndex = index;
         lastEntryView = chunkView;
@@ -815,17 +797,8 @@ public final class PrimaryBackupReplica implements Replica
             final long key = m.key();
             final int valueLength = m.valueLength();
             final int valueOffset = m.limit() + ReplicateDecoder.valueHeaderLength();
-            store.put(key, m.buffer(), valueOffset, valueLength, index);
-            final ClientSession session = sessions.get(clientId);
-            if (session == null)
-            {
-                sessions.put(clientId, new ClientSession(seq, index));
-            }
-            else
-            {
-                session.seq = seq;
-                session.version = index;
-            }
+            state.store().put(key, m.buffer(), valueOffset, valueLength, index);
+            state.recordWrite(clientId, seq, index);
             lastIndex = index;
         }
         ack(out, from, m.depth() + 1, m.clientId(), m.seq(), lastIndex, m.leaseNs(), false);
