@@ -2,6 +2,7 @@ package lab.raft;
 
 import java.util.Random;
 
+import lab.harness.api.ClientSession;
 import lab.harness.api.ClientSessions;
 import lab.harness.api.KvStore;
 import lab.harness.api.Outbox;
@@ -87,8 +88,8 @@ public final class RaftReplica implements Replica
     private long appliedIndex;
     private KvStore store = new KvStore();
     private KvStore spareStore = new KvStore();
-    private Long2ObjectHashMap<Session> sessions = new Long2ObjectHashMap<>();
-    private Long2ObjectHashMap<Session> spareSessions = new Long2ObjectHashMap<>();
+    private Long2ObjectHashMap<ClientSession> sessions = new Long2ObjectHashMap<>();
+    private Long2ObjectHashMap<ClientSession> spareSessions = new Long2ObjectHashMap<>();
 
     private boolean started;
     private long electionDeadlineNs;
@@ -366,7 +367,7 @@ public final class RaftReplica implements Replica
             return;
         }
 
-        final Session session = sessions.get(clientId);
+        final ClientSession session = sessions.get(clientId);
         if (session != null && seq <= session.seq)
         {
             if (seq == session.seq)
@@ -868,7 +869,7 @@ public final class RaftReplica implements Replica
                 continue; // a leader's no-op
             }
             final long seq = log.seq(index);
-            Session session = sessions.get(clientId);
+            ClientSession session = sessions.get(clientId);
             long version = index;
             if (session != null && seq <= session.seq)
             {
@@ -883,7 +884,7 @@ public final class RaftReplica implements Replica
                 store.put(log.key(index), log.value(index), 0, log.valueLength(index), index);
                 if (session == null)
                 {
-                    session = new Session(seq, index);
+                    session = new ClientSession(seq, index);
                     sessions.put(clientId, session);
                 }
                 else
@@ -1081,7 +1082,7 @@ public final class RaftReplica implements Replica
         final KvStore oldStore = store;
         store = spareStore;
         spareStore = oldStore;
-        final Long2ObjectHashMap<Session> oldSessions = sessions;
+        final Long2ObjectHashMap<ClientSession> oldSessions = sessions;
         sessions = spareSessions;
         spareSessions = oldSessions;
         if (log.termAt(index) == snapshotTerm)

@@ -1,5 +1,6 @@
 package lab.raft;
 
+import lab.harness.api.ClientSession;
 import lab.harness.api.KvStore;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -26,16 +27,16 @@ final class SnapshotCodec
         return out;
     }
 
-    int write(final KvStore store, final Long2ObjectHashMap<Session> sessions)
+    int write(final KvStore store, final Long2ObjectHashMap<ClientSession> sessions)
     {
         position = 8;
         store.forEach(writer);
         int p = position;
-        final Long2ObjectHashMap<Session>.EntryIterator it = sessions.entrySet().iterator();
+        final Long2ObjectHashMap<ClientSession>.EntryIterator it = sessions.entrySet().iterator();
         while (it.hasNext())
         {
             it.next();
-            final Session s = it.getValue();
+            final ClientSession s = it.getValue();
             out.putLong(p, it.getLongKey());
             out.putLong(p + 8, s.seq);
             out.putLong(p + 16, s.version);
@@ -57,7 +58,7 @@ final class SnapshotCodec
     }
 
     static void read(final DirectBuffer in, final int offset, final int length, final KvStore store,
-        final Long2ObjectHashMap<Session> sessions)
+        final Long2ObjectHashMap<ClientSession> sessions)
     {
         store.clear();
         sessions.clear();
@@ -76,7 +77,7 @@ final class SnapshotCodec
         }
         for (int i = 0; i < sessionCount; i++)
         {
-            sessions.put(in.getLong(p), new Session(in.getLong(p + 8), in.getLong(p + 16)));
+            sessions.put(in.getLong(p), new ClientSession(in.getLong(p + 8), in.getLong(p + 16)));
             p += 24;
         }
         if (p != offset + length)
