@@ -85,7 +85,8 @@ class TortureTest
         "chain, chain-ack=head;reads=tail",
         "raft, raft-reads=lease",
         "raft, raft-reads=read-index",
-        "quorum, quorum-mode=abd"})
+        "quorum, quorum-mode=abd",
+        "quorum, quorum-mode=abd;coordinator=replica"})
     void shouldStayLinearizableAndLoseNoAcknowledgedWriteUnderSeededFaults(final String protocol,
         final String optionList) throws Exception
     {

@@ -22,6 +22,7 @@ public class TargetedClient implements ClientProtocol
     private final long backoffNs;
     private final ClientMessages messages = new ClientMessages();
     protected int knownLeader;
+    private long lastNowNs;
 
     private final boolean[] active;
     private final long[] seq;
@@ -89,6 +90,24 @@ public class TargetedClient implements ClientProtocol
     }
 
     /**
+     * Whether an operation that timed out may be resent to another replica. A replica that might be running it still
+     * could otherwise apply it a second time, when the replicas cannot tell the two runs apart (multi-writer ABD gives
+     * each run its own timestamp); such a client keeps resending to the same replica until the harness gives up.
+     */
+    protected boolean moveOnTimeout(final int slot, final OpType type)
+    {
+        return true;
+    }
+
+    /**
+     * @return the time of the latest input (a submit, a message or a tick).
+     */
+    protected final long nowNs()
+    {
+        return lastNowNs;
+    }
+
+    /**
      * The replica did not answer in time: guess another one.
      */
     protected void onTargetTimeout(final int failedTarget)
@@ -108,6 +127,7 @@ public class TargetedClient implements ClientProtocol
         final int slot, final long seq, final OpType opType, final long key, final DirectBuffer value,
         final int valueOffset, final int valueLength, final long nowNs, final Outbox out)
     {
+        lastNowNs = nowNs;
         active[slot] = true;
         this.seq[slot] = seq;
         this.opType[slot] = opType;
@@ -133,6 +153,7 @@ public class TargetedClient implements ClientProtocol
         final int fromNode, final DirectBuffer buffer, final int offset, final int length, final long nowNs,
         final Outbox out, final ClientListener listener)
     {
+        lastNowNs = nowNs;
         if (messages.templateId(buffer, offset) != ClientResponseDecoder.TEMPLATE_ID)
         {
             return;
@@ -188,6 +209,7 @@ public class TargetedClient implements ClientProtocol
 
     public void onTick(final long nowNs, final Outbox out, final ClientListener listener)
     {
+        lastNowNs = nowNs;
         for (int slot = 0; slot < active.length; slot++)
         {
             if (active[slot] && nowNs >= resendAtNs[slot])
@@ -195,7 +217,10 @@ public class TargetedClient implements ClientProtocol
                 if (!backingOff[slot])
                 {
                     onTargetTimeout(target[slot]);
-                    attempts[slot]++;
+                    if (moveOnTimeout(slot, opType[slot]))
+                    {
+                        attempts[slot]++;
+                    }
                 }
                 send(slot, nowNs, out);
             }

@@ -16,6 +16,8 @@ import lab.harness.api.ProtocolSettings;
  *   <li>{@code read-repair}: {@code async} (push the newest version to stale replicas after answering), {@code sync}
  *   (wait for the repair before answering) or {@code off}.</li>
  *   <li>{@code sloppy-quorum}: when a home replica is slow, a spare holds the write with a hint and hands it off.</li>
+ *   <li>{@code client-retry}: a replica-coordinator client resends an unanswered operation after this long;
+ *   {@code client-suspect}: and starts new operations at another home replica for this long.</li>
  *   <li>{@code clock}: how a Dynamo coordinator stamps a write. {@code lamport}: one past the highest Lamport clock
  *   it has seen; two coordinators that have not heard of each other's writes order them arbitrarily, so a write can
  *   lose to one acknowledged before it began (the lab shows this with several clients). {@code hybrid} (default): the
@@ -56,6 +58,7 @@ public final class QuorumConfig
     final long handoffIntervalNs;
     final long syncRetryNs;
     final long clientRetryNs;
+    final long clientSuspectNs;
 
     public QuorumConfig(final ProtocolSettings s)
     {
@@ -76,6 +79,7 @@ public final class QuorumConfig
         handoffIntervalNs = s.durationNsOption("handoff-interval", "20ms");
         syncRetryNs = s.durationNsOption("sync-retry", "100ms");
         clientRetryNs = s.durationNsOption("client-retry", "200ms");
+        clientSuspectNs = s.durationNsOption("client-suspect", "1s");
 
         if (replicas > MAX_REPLICAS || s.nodeCount() > MAX_NODES)
         {
@@ -103,7 +107,15 @@ public final class QuorumConfig
             throw new IllegalArgumentException(
                 "sloppy-quorum needs spare replicas: set --opt n=<N> below --replicas=" + replicas);
         }
-        if (retryNs <= 0 || syncRetryNs <= 0 || clientRetryNs <= 0 || handoffIntervalNs <= 0 || hintAfterNs <= 0)
+        if (mode == Mode.ABD && replicaCoordinator && !durable)
+        {
+            // A coordinator that forgot, in a restart, which writes it had started would run a resent one again with a
+            // second timestamp while the first run may still be landing: one write, two versions.
+            throw new IllegalArgumentException("abd with coordinator=replica needs quorum-storage=durable: a restarted " +
+                "coordinator must remember which writes it started so that it never runs one twice");
+        }
+        if (retryNs <= 0 || syncRetryNs <= 0 || clientRetryNs <= 0 || clientSuspectNs < 0 || handoffIntervalNs <= 0 ||
+            hintAfterNs <= 0)
         {
             throw new IllegalArgumentException("quorum timeouts must be > 0");
         }

@@ -4,7 +4,6 @@ import java.util.Random;
 
 import lab.harness.api.ClientProtocol;
 import lab.harness.api.HopTheory;
-import lab.harness.api.KvStore;
 import lab.harness.api.ProtocolFactory;
 import lab.harness.api.ProtocolSettings;
 import lab.harness.api.Replica;
@@ -16,7 +15,7 @@ import lab.harness.api.Replica;
  */
 public final class QuorumFactory implements ProtocolFactory
 {
-    private final java.util.Map<Integer, KvStore> disks = new java.util.HashMap<>();
+    private final java.util.Map<Integer, QuorumDisk> disks = new java.util.HashMap<>();
 
     public String name()
     {
@@ -37,7 +36,7 @@ public final class QuorumFactory implements ProtocolFactory
             return new QuorumReplica(nodeId, config, random, restarted);
         }
         // The "disk" of each node: what a replica stored survives its crash and is handed to its restart.
-        return new QuorumReplica(nodeId, config, random, restarted, disks.computeIfAbsent(nodeId, n -> new KvStore()));
+        return new QuorumReplica(nodeId, config, random, restarted, disks.computeIfAbsent(nodeId, n -> new QuorumDisk()));
     }
 
     public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)

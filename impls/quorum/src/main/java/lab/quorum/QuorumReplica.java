@@ -7,6 +7,7 @@ import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
 import lab.harness.codec.ClientMessages;
 import lab.harness.codec.ClientRequestDecoder;
+import lab.harness.codec.OpType;
 import lab.harness.codec.Status;
 import lab.quorum.codec.BooleanType;
 import lab.quorum.codec.ReadDecoder;
@@ -24,9 +25,10 @@ import org.agrona.collections.Long2ObjectHashMap;
  * timestamp it has been sent (last writer wins), answers reads with it and acknowledges writes. In
  * replica-coordinator mode it also coordinates the operations clients send it ({@link Coordinator}).
  *
- * <p>Faults. State is volatile: a restarted replica has lost every write it acknowledged, which could break quorum
- * intersection (a write acknowledged by w replicas, one of them this one, could be missed by a later read quorum).
- * So a restarted replica first copies the state of {@code replicas - w + 1} peers (at least one of which holds each
+ * <p>Faults. With durable storage (the default) a restarted replica gets back its {@link QuorumDisk}: the versions
+ * it acknowledged and, as a coordinator, which ABD writes it started, so that it never runs one twice. With volatile
+ * storage a restarted replica has lost every write it acknowledged, which could break quorum intersection (a write
+ * acknowledged by w replicas, one of them this one, could be missed by a later read quorum). So it first copies the state of {@code replicas - w + 1} peers (at least one of which holds each
  * acknowledged write) and merges it, newest version per key; until then it stores and acknowledges writes but answers
  * no read and coordinates nothing. A spare replica of a sloppy quorum keeps writes it holds for a home replica apart,
  * as hints, and hands them to that replica every {@code handoff-interval} until acknowledged.
@@ -55,6 +57,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     private final int nodeId;
     private final QuorumConfig config;
     private final Random random;
+    private final QuorumDisk disk;
     private final KvStore store;
     private final QuorumMessages messages = new QuorumMessages();
     private final ClientMessages clientMessages = new ClientMessages();
@@ -82,19 +85,20 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     @SuppressWarnings("unchecked")
     public QuorumReplica(final int nodeId, final QuorumConfig config, final Random random, final boolean restarted)
     {
-        this(nodeId, config, random, restarted, new KvStore());
+        this(nodeId, config, random, restarted, new QuorumDisk());
     }
 
     /**
-     * @param store the replica's store: with durable storage a restarted replica gets back the store it had (what
-     *              it acknowledged survives, as on a disk written before the ack); otherwise a fresh one, and it
-     *              copies state from its peers before it serves reads.
+     * @param disk the replica's disk: with durable storage a restarted replica gets back the one it had (what it
+     *             acknowledged survives, as on a disk written before the ack); otherwise a fresh one, and it copies
+     *             state from its peers before it serves reads.
      */
-    public QuorumReplica(final int nodeId, final QuorumConfig config, final Random random, final boolean restarted,
-        final KvStore store)
+    QuorumReplica(final int nodeId, final QuorumConfig config, final Random random, final boolean restarted,
+        final QuorumDisk disk)
     {
         this.nodeId = nodeId;
-        this.store = store;
+        this.disk = disk;
+        this.store = disk.store();
         this.config = config;
         this.random = random;
         final int replicas = config.replicas;
@@ -233,16 +237,28 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
             out.send(from, clientMessages.buffer(), 0, length);
             return;
         }
-        final Coordinator.Operation op = coordinator.operation(request.clientId());
-        if (op != null && (request.seq() < op.seq() || (request.seq() == op.seq() && op.active())))
+        final long sessionId = request.clientId();
+        final long seq = request.seq();
+        final Coordinator.Operation op = coordinator.operation(sessionId);
+        if (op != null && (seq < op.seq() || (seq == op.seq() && op.active())))
         {
             return; // older than the session's latest, or a retry of the operation under way: it will answer
         }
-        if (op != null && request.seq() == op.seq() && op.completed())
+        if (op != null && seq == op.seq() && op.completed())
         {
             // Running it again could write its value over a newer write acknowledged since: answer from the record.
             coordinator.report(op, depth, out);
             return;
+        }
+        if (config.abd() && request.opType() == OpType.PUT)
+        {
+            if (seq <= disk.startedWrite(sessionId))
+            {
+                // Started before and not known to have completed (it expired, or we restarted since): a second run
+                // would take a second timestamp while the first may still be landing. The client times out instead.
+                return;
+            }
+            disk.recordStartedWrite(sessionId, seq);
         }
         final int valueOffset = request.limit() + ClientRequestDecoder.valueHeaderLength();
         coordinator.start(request.clientId(), request.seq(), from, request.opType(), request.key(),

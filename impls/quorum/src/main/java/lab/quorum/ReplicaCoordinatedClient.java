@@ -1,28 +1,80 @@
 package lab.quorum;
 
+import lab.harness.api.Outbox;
 import lab.harness.api.ProtocolSettings;
 import lab.harness.api.TargetedClient;
 import lab.harness.codec.OpType;
+import org.agrona.DirectBuffer;
 
 /**
- * The client of replica-coordinator mode: it sends each operation to the key's first home replica (Dynamo's
- * preference list), so that all writes of a key take their timestamps from one Lamport clock, and when turned away
- * (the replica is recovering) or on a timeout resends the same (session, seq) to the next replica on the ring; once
- * round the ring it waits for the retry timeout.
+ * The client of replica-coordinator mode. It sends each operation to the key's first home replica (Dynamo's
+ * preference list) that it does not suspect, so that writes of a key take their timestamps from one clock while that
+ * replica is up; when turned away (the replica is recovering and has not started the operation) it goes on to the
+ * next home replica at once, and once round the ring it waits for the retry timeout.
+ *
+ * <p>On a timeout it suspects the replica for {@code client-suspect} and new operations start elsewhere. Where the
+ * timed-out operation is resent depends on the mode. Dynamo: to the next replica, which runs it again (last writer
+ * wins: a duplicate write is harmless there). ABD: to the same replica only. A second coordinator would give the write
+ * a second timestamp while the first may still be spreading its own; the value could then be read, overwritten by
+ * a later acknowledged write and read again, which no single write explains. So an ABD write whose coordinator went
+ * silent ends as a timeout (indeterminate: it may or may not have taken effect), never as two writes.
  */
 final class ReplicaCoordinatedClient extends TargetedClient
 {
     private final QuorumConfig config;
+    private final long[] suspectedUntilNs;
+    private final int[] firstChoice;
 
     ReplicaCoordinatedClient(final int clientNode, final QuorumConfig config, final ProtocolSettings settings)
     {
         super(clientNode, settings, config.clientRetryNs, config.clientRetryNs);
         this.config = config;
+        suspectedUntilNs = new long[config.replicas];
+        firstChoice = new int[settings.slotsPerClient()];
+    }
+
+    public void submit(
+        final int slot, final long seq, final OpType opType, final long key, final DirectBuffer value,
+        final int valueOffset, final int valueLength, final long nowNs, final Outbox out)
+    {
+        firstChoice[slot] = -1;
+        super.submit(slot, seq, opType, key, value, valueOffset, valueLength, nowNs, out);
     }
 
     protected int targetFor(final int slot, final OpType type, final long key, final int attempt)
     {
-        return config.home(key, attempt);
+        if (firstChoice[slot] < 0)
+        {
+            // Chosen once per operation: a resend after a timeout must not move an ABD write to another replica.
+            firstChoice[slot] = firstUnsuspected(key);
+        }
+        return config.home(key, firstChoice[slot] + attempt);
+    }
+
+    private int firstUnsuspected(final long key)
+    {
+        final long nowNs = nowNs();
+        for (int i = 0; i < config.n; i++)
+        {
+            if (nowNs >= suspectedUntilNs[config.home(key, i)])
+            {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    protected void onTargetTimeout(final int failedTarget)
+    {
+        if (failedTarget >= 0 && failedTarget < suspectedUntilNs.length)
+        {
+            suspectedUntilNs[failedTarget] = nowNs() + config.clientSuspectNs;
+        }
+    }
+
+    protected boolean moveOnTimeout(final int slot, final OpType type)
+    {
+        return !config.abd() || type != OpType.PUT;
     }
 
     protected boolean resendAfterRedirect(final int attempt)
