@@ -49,6 +49,8 @@ public final class AeronCluster implements AutoCloseable
         public String idle = "auto";
         public long tickIntervalNs = TimeUnit.MICROSECONDS.toNanos(20);
         public int termLength = 4 * 1024 * 1024;
+        /** UDP: Aeron's MTU (largest datagram); 0 for Aeron's default (1408, safe on any Ethernet). */
+        public int mtu = 0;
         /** Pre-fault term buffers so the first messages do not pay for page faults (benchmarks). */
         public boolean preTouch = false;
         public long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
@@ -121,7 +123,7 @@ public final class AeronCluster implements AutoCloseable
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(this::onError));
 
             final int nodes = endpoints.length;
-            channels = channels(ipc, nodes, settings.termLength);
+            channels = channels(ipc, nodes, settings.termLength, settings.mtu);
             final Subscription[] subscriptions = new Subscription[nodes];
             final Publication[] publications = new Publication[nodes];
             for (int i = 0; i < nodes; i++)
@@ -173,7 +175,7 @@ public final class AeronCluster implements AutoCloseable
         }
     }
 
-    private static String[] channels(final boolean ipc, final int nodes, final int termLength)
+    private static String[] channels(final boolean ipc, final int nodes, final int termLength, final int mtu)
     {
         final String[] channels = new String[nodes];
         final int[] ports = ipc ? null : freeUdpPorts(nodes);
@@ -181,7 +183,7 @@ public final class AeronCluster implements AutoCloseable
         {
             channels[i] = ipc ?
                 "aeron:ipc?term-length=" + termLength :
-                "aeron:udp?endpoint=127.0.0.1:" + ports[i] + "|term-length=" + termLength;
+                "aeron:udp?endpoint=127.0.0.1:" + ports[i] + "|term-length=" + termLength + (mtu > 0 ? "|mtu=" + mtu : "");
         }
         return channels;
     }

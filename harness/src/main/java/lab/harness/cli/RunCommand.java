@@ -97,6 +97,10 @@ public final class RunCommand implements Callable<Integer>
         "(default ${DEFAULT-VALUE}: busy-spin over ipc, yield over udp)", defaultValue = "auto")
     String idle;
 
+    @Option(names = "--mtu", description = "Aeron UDP MTU in bytes, a multiple of 32 up to 65504 (default: Aeron's " +
+        "1408, safe on any Ethernet; loopback takes up to 65504)", defaultValue = "0")
+    int mtu;
+
     @Option(names = "--json", description = "write the results contract (JSON) to this file")
     File json;
 
@@ -137,8 +141,9 @@ public final class RunCommand implements Callable<Integer>
         description = "processes: fail, naming the node, if a node is not ready by then (default ${DEFAULT-VALUE})")
     String readyTimeout;
 
-    @Option(names = "--profile", description = "processes: async-profiler on every node, one flamegraph HTML per " +
-        "node into this folder")
+    @Option(names = "--profile", description = "async-profiler over the measured window into this folder: in one " +
+        "process one flamegraph (flame-in-process.html) and folded stacks (in-process.collapsed); with processes one " +
+        "flamegraph per node")
     File profile;
 
     @Option(names = "--profile-event", defaultValue = "auto",
@@ -191,6 +196,11 @@ public final class RunCommand implements Callable<Integer>
                 }
             };
             final RunResult result;
+            if ((processes || cluster != null) && mtu != 0)
+            {
+                throw new IllegalArgumentException("--mtu applies to in-process runs; node processes use Aeron's " +
+                    "default MTU");
+            }
             if (processes || cluster != null)
             {
                 final ProcessRun.Options options = new ProcessRun.Options();
@@ -203,11 +213,13 @@ public final class RunCommand implements Callable<Integer>
             }
             else
             {
-                if (profile != null)
+                if (profile != null && "sim".equals(config.transport))
                 {
-                    throw new IllegalArgumentException("--profile needs --processes or --cluster (one flamegraph per " +
-                        "node process); in one process use bin/lab-jmh with -prof async");
+                    throw new IllegalArgumentException("--profile profiles Aeron runs; --transport sim runs in " +
+                        "simulated time");
                 }
+                config.profileDir = profile;
+                config.profileEvent = profileEvent;
                 result = LabRunner.run(config, progress);
             }
             results.add(result);
@@ -266,6 +278,7 @@ public final class RunCommand implements Callable<Integer>
         config.opTimeoutNs = Durations.parseNs(opTimeout);
         config.seed = seed;
         config.idle = idle;
+        config.mtu = mtu;
         config.hlog = hlog == null ? null : hlog.toPath();
         config.faults = FaultSchedule.parse(fault);
         if (processes && cluster != null)

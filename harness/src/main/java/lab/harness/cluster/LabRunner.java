@@ -16,6 +16,7 @@ import lab.harness.metrics.LatencyTimeline;
 import lab.harness.metrics.OpStats;
 import lab.harness.metrics.StaleReadDetector;
 import lab.harness.metrics.TrafficCounters;
+import lab.harness.multiprocess.NodeProfiler;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.ClosedLoopLoadGenerator;
 import lab.harness.workload.LoadGenerator;
@@ -182,6 +183,7 @@ public final class LabRunner
         settings.idle = config.idle;
         settings.link = config.link;
         settings.threading = config.threading;
+        settings.mtu = config.mtu;
         settings.seed = config.seed;
         final Map<String, Object> stats = new LinkedHashMap<>();
         final LatencyTimeline timeline;
@@ -215,6 +217,8 @@ public final class LabRunner
             progress.onStart(config);
             final long startNs = window[0] - config.effectiveWarmupNs();
             final FaultInjector faults = new FaultInjector(config.faults, cluster, nodes, startNs, config.seed);
+            final NodeProfiler profiler = config.profileDir == null ? null : new NodeProfiler();
+            String profileMode = null;
             long nextSampleNs = startNs + config.intervalNs;
             while (true)
             {
@@ -222,6 +226,10 @@ public final class LabRunner
                 if (cluster.error() != null || now >= window[1])
                 {
                     break;
+                }
+                if (profiler != null && profileMode == null && now >= window[0])
+                {
+                    profileMode = profiler.start(config.profileEvent); // the measured window only, not the warm-up
                 }
                 faults.poll(now);
                 if (now >= nextSampleNs)
@@ -234,6 +242,14 @@ public final class LabRunner
             }
             timeline.sample(System.nanoTime());
             timeline.close();
+            if (profileMode != null)
+            {
+                final java.io.File flame = new java.io.File(config.profileDir, "flame-in-process.html");
+                profiler.stop(flame);
+                profiler.dump(new java.io.File(config.profileDir, "in-process.collapsed"));
+                stats.put("profile", flame.getPath());
+                stats.put("profile_event", profileMode);
+            }
             // Let operations in flight at the end of the window finish (they are not counted) before stopping.
             final long drainDeadlineNs = System.nanoTime() + Math.min(config.opTimeoutNs, TimeUnit.SECONDS.toNanos(2));
             while (System.nanoTime() < drainDeadlineNs && !allIdle(nodes.clients))

@@ -35,6 +35,11 @@ public final class RunConfig
     public String idle = "auto";
     /** Aeron runs: "shared" (all node agents on one thread) or "per-node" (a thread each). */
     public String threading = "shared";
+    /** Aeron UDP MTU; 0 for Aeron's default. */
+    public int mtu;
+    /** In one process: async-profiler over the measured window, a flamegraph and folded stacks into this folder. */
+    public java.io.File profileDir;
+    public String profileEvent = "auto";
     public Map<String, String> options = new TreeMap<>();
     public SimConfig sim = new SimConfig();
     /** Where to write the HdrHistogram interval log (.hlog), or null. */
@@ -80,6 +85,10 @@ public final class RunConfig
         if (durationNs <= 0)
         {
             throw new IllegalArgumentException("--duration must be > 0");
+        }
+        if (mtu != 0 && (mtu < 32 || mtu > 65504 || mtu % 32 != 0))
+        {
+            throw new IllegalArgumentException("--mtu must be a multiple of 32 in [32, 65504], got " + mtu);
         }
         if (!"shared".equals(threading) && !"per-node".equals(threading))
         {
@@ -130,6 +139,10 @@ public final class RunConfig
         {
             m.put("idle", idle);
             m.put("threading", threading);
+            if (mtu > 0)
+            {
+                m.put("mtu", mtu);
+            }
             if (link.active())
             {
                 m.put("link_emulation", "lab receive-edge stage (no netem): " + link);

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * async-profiler inside a node process, driven by reflection so the harness needs no compile-time dependency: the
+ * async-profiler inside a node process (or, for an in-process run, the whole lab JVM), driven by reflection so the harness needs no compile-time dependency: the
  * class {@code one.profiler.AsyncProfiler} comes from the class path when present, else from the
  * tools.profiler:async-profiler jar in the local Maven repository (its native library is inside that jar).
  * Profiles the measured run only (START to STOP); one flamegraph HTML per node.
@@ -16,7 +16,7 @@ import java.nio.file.Paths;
  * <p>Mode: {@code cpu} (perf events) when the kernel allows it, else {@code itimer}, else {@code wall}; the mode
  * used is reported back to the load driver and recorded in the results.
  */
-final class NodeProfiler
+public final class NodeProfiler
 {
     static final String VERSION = "4.6";
     static final String CLASS_NAME = "one.profiler.AsyncProfiler";
@@ -41,7 +41,7 @@ final class NodeProfiler
      * @param event "auto" (cpu, then itimer, then wall) or an async-profiler event name.
      * @return the mode used.
      */
-    String start(final String event)
+    public String start(final String event)
     {
         load();
         final String[] modes = "auto".equals(event) ? new String[] {"cpu", "itimer", "wall"} : new String[] {event};
@@ -67,7 +67,7 @@ final class NodeProfiler
     /**
      * Stops and writes the flamegraph (format from the extension, e.g. .html).
      */
-    void stop(final File file)
+    public void stop(final File file)
     {
         if (mode == null)
         {
@@ -90,6 +90,23 @@ final class NodeProfiler
         finally
         {
             mode = null;
+        }
+    }
+
+    /**
+     * Writes the profile of the last session again in another format (from the extension: .collapsed for folded
+     * stacks a script can read, .html for a flamegraph), after {@link #stop(File)}.
+     */
+    public void dump(final File file)
+    {
+        try
+        {
+            execute.invoke(profiler, "dump,file=" + file.getAbsolutePath());
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+            throw new IllegalStateException("async-profiler dump failed: " + cause.getMessage(), cause);
         }
     }
 
