@@ -52,6 +52,12 @@ class ReplicaCoordinatorRetryTest
         return new ProtocolSettings(3, 1, 1, Map.of("quorum-mode", mode, "coordinator", "replica"));
     }
 
+    private static ClientProtocol client(final String mode)
+    {
+        final ProtocolSettings settings = settings(mode);
+        return new QuorumFactory().newClient(settings.clientNode(0), settings, new Random(1));
+    }
+
     private static void request(final Replica replica, final long seq, final long nowNs, final Outbox out)
     {
         final ClientMessages messages = new ClientMessages();
@@ -62,8 +68,7 @@ class ReplicaCoordinatorRetryTest
     @Test
     void shouldResendATimedOutAbdWriteToTheSameCoordinator()
     {
-        final ProtocolSettings settings = settings("abd");
-        final ClientProtocol client = new QuorumFactory().newClient(settings.clientNode(0), settings, new Random(1));
+        final ClientProtocol client = client("abd");
         final CapturingOutbox out = new CapturingOutbox();
         client.submit(0, 1, OpType.PUT, KEY, value, 0, 8, 0, out);
         client.onTick(250 * MS, out, IGNORE);
@@ -74,8 +79,7 @@ class ReplicaCoordinatorRetryTest
     @Test
     void shouldResendATimedOutDynamoWriteToTheNextHomeReplica()
     {
-        final ProtocolSettings settings = settings("dynamo");
-        final ClientProtocol client = new QuorumFactory().newClient(settings.clientNode(0), settings, new Random(1));
+        final ClientProtocol client = client("dynamo");
         final CapturingOutbox out = new CapturingOutbox();
         client.submit(0, 1, OpType.PUT, KEY, value, 0, 8, 0, out);
         client.onTick(250 * MS, out, IGNORE);
@@ -85,8 +89,7 @@ class ReplicaCoordinatorRetryTest
     @Test
     void shouldStartNewOperationsAwayFromACoordinatorThatTimedOut()
     {
-        final ProtocolSettings settings = settings("abd");
-        final ClientProtocol client = new QuorumFactory().newClient(settings.clientNode(0), settings, new Random(1));
+        final ClientProtocol client = client("abd");
         final CapturingOutbox out = new CapturingOutbox();
         client.submit(0, 1, OpType.PUT, KEY, value, 0, 8, 0, out);
         client.onTick(250 * MS, out, IGNORE);
