@@ -110,7 +110,7 @@ public class TargetedClient implements ClientProtocol
     /**
      * The replica did not answer in time: guess another one.
      */
-    protected void onTargetTimeout(final int failedTarget)
+    protected void onTargetTimeout(final OpType type, final int failedTarget)
     {
         if (failedTarget == knownLeader)
         {
@@ -121,6 +121,30 @@ public class TargetedClient implements ClientProtocol
     protected void onRedirect(final int hint)
     {
         knownLeader = hint;
+    }
+
+    /**
+     * Where an operation goes after a {@code REDIRECT} naming {@code hint}: by default wherever
+     * {@link #targetFor(int, OpType, long, int)} says now.
+     */
+    protected int redirectTarget(final int slot, final OpType type, final long key, final int attempt, final int hint)
+    {
+        return targetFor(slot, type, key, attempt);
+    }
+
+    /**
+     * A replica turned an operation away ({@code REDIRECT}, {@code UNAVAILABLE}, ...); {@code version} is the
+     * response's version field, which a protocol may use to carry what the client should learn (its configuration).
+     */
+    protected void onTurnedAway(final Status status, final long version)
+    {
+    }
+
+    /**
+     * Any message from a replica: it is alive.
+     */
+    protected void onHeard(final int fromNode)
+    {
     }
 
     public void submit(
@@ -135,12 +159,11 @@ public class TargetedClient implements ClientProtocol
         this.value[slot].putBytes(0, value, valueOffset, valueLength);
         this.valueLength[slot] = valueLength;
         attempts[slot] = 0;
-        send(slot, nowNs, out);
+        send(slot, targetFor(slot, opType, key, 0), nowNs, out);
     }
 
-    private void send(final int slot, final long nowNs, final Outbox out)
+    private void send(final int slot, final int to, final long nowNs, final Outbox out)
     {
-        final int to = targetFor(slot, opType[slot], key[slot], attempts[slot]);
         target[slot] = to;
         backingOff[slot] = false;
         resendAtNs[slot] = nowNs + retryTimeoutNs;
@@ -154,6 +177,10 @@ public class TargetedClient implements ClientProtocol
         final Outbox out, final ClientListener listener)
     {
         lastNowNs = nowNs;
+        if (fromNode >= 0 && fromNode < replicas)
+        {
+            onHeard(fromNode);
+        }
         if (messages.templateId(buffer, offset) != ClientResponseDecoder.TEMPLATE_ID)
         {
             return;
@@ -181,6 +208,7 @@ public class TargetedClient implements ClientProtocol
             }
             case REDIRECT:
             {
+                onTurnedAway(status, response.version());
                 final int hint = response.leaderHint();
                 if (hint >= 0 && hint < replicas && hint != fromNode)
                 {
@@ -188,7 +216,7 @@ public class TargetedClient implements ClientProtocol
                     attempts[slot]++;
                     if (resendAfterRedirect(attempts[slot]))
                     {
-                        send(slot, nowNs, out);
+                        send(slot, redirectTarget(slot, opType[slot], key[slot], attempts[slot], hint), nowNs, out);
                     }
                     else
                     {
@@ -202,6 +230,7 @@ public class TargetedClient implements ClientProtocol
                 break;
             }
             default:
+                onTurnedAway(status, response.version());
                 backOff(slot, nowNs);
                 break;
         }
@@ -216,13 +245,13 @@ public class TargetedClient implements ClientProtocol
             {
                 if (!backingOff[slot])
                 {
-                    onTargetTimeout(target[slot]);
+                    onTargetTimeout(opType[slot], target[slot]);
                     if (moveOnTimeout(slot, opType[slot]))
                     {
                         attempts[slot]++;
                     }
                 }
-                send(slot, nowNs, out);
+                send(slot, targetFor(slot, opType[slot], key[slot], attempts[slot]), nowNs, out);
             }
         }
     }

@@ -64,7 +64,7 @@ final class ReplicaCoordinatedClient extends TargetedClient
         return 0;
     }
 
-    protected void onTargetTimeout(final int failedTarget)
+    protected void onTargetTimeout(final OpType type, final int failedTarget)
     {
         if (failedTarget >= 0 && failedTarget < suspectedUntilNs.length)
         {
