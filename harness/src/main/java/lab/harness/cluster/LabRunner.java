@@ -214,7 +214,8 @@ public final class LabRunner
             timeline = timelineHolder[0];
             progress.onStart(config);
             final long startNs = window[0] - config.effectiveWarmupNs();
-            final FaultInjector faults = new FaultInjector(config.faults, cluster, nodes, startNs, config.seed);
+            final FaultInjector faults =
+                new FaultInjector(config.faults, new InProcessFaults(cluster, nodes), startNs, config.seed);
             long nextSampleNs = startNs + config.intervalNs;
             while (true)
             {
