@@ -65,6 +65,17 @@ public final class LabRunner
 
     public static Nodes build(final RunConfig config)
     {
+        return build(config, node -> true);
+    }
+
+    /**
+     * Builds the run's nodes, but only the replicas {@code replicaHere} accepts; the others are null in
+     * {@link Nodes#endpoints}. A process that hosts some replicas builds only those: a replica may own resources
+     * beyond its object (Raft's log files are opened, and emptied for a new node, when its replica is made), which
+     * must not be touched by processes the replica does not run in.
+     */
+    public static Nodes build(final RunConfig config, final java.util.function.IntPredicate replicaHere)
+    {
         config.validate();
         final ProtocolFactory factory = Protocols.byName(config.protocol);
         if (factory.fixedReplicas() > 0)
@@ -94,7 +105,11 @@ public final class LabRunner
             new OpenLoopLoadGenerator[config.clients] : new ClosedLoopLoadGenerator[config.clients];
         for (int i = 0; i < config.replicas; i++)
         {
-            endpoints[i] = factory.newReplica(i, settings, new Random(SimNetwork.deriveSeed(config.seed, i)), false);
+            if (replicaHere.test(i))
+            {
+                endpoints[i] =
+                    factory.newReplica(i, settings, new Random(SimNetwork.deriveSeed(config.seed, i)), false);
+            }
         }
         for (int i = config.replicas; i < firstClient; i++)
         {
