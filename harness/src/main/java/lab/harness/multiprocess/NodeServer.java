@@ -141,12 +141,14 @@ public final class NodeServer implements AutoCloseable
                     handle(m);
                     continue;
                 }
-                if (runner == null)
+                if (runner == null && replica == null)
                 {
                     // Between runs nobody reads the data stream: drop what arrives (late messages of a past run).
+                    // Once configured (READY sent) keep it for the node thread: a peer that got START first may
+                    // already be talking to this node (Raft's node 0 asks for votes at once).
                     dataSubscription.poll((b, o, l, h) -> { }, 64);
                 }
-                else if (reportRoles)
+                else if (runner != null && reportRoles)
                 {
                     reportRole();
                 }
@@ -210,6 +212,11 @@ public final class NodeServer implements AutoCloseable
     private void onConfig(final ControlInbox.Message m)
     {
         stopRun();
+        replica = null;
+        while (dataSubscription.poll((b, o, l, h) -> { }, 256) > 0)
+        {
+            // what a past run left: from here on the data stream is kept for this run's node thread
+        }
         runId = m.getLong("run");
         final Map<String, String> reply = new LinkedHashMap<>();
         reply.put("run", Long.toString(runId));
