@@ -76,6 +76,18 @@ public interface ProtocolFactory
     }
 
     /**
+     * @return why a replica of this configuration cannot come back in a new OS process after kill -9 (one replica
+     * per process, {@code --fault restart} with {@code --processes}), or null when it can. A replica that loses its
+     * state in a crash by design can. One that must keep state across a crash can only if that state is in files
+     * its new process opens again: what the factory keeps for it in memory (in one process, the simulator's model
+     * of a disk) dies with the process.
+     */
+    default String processRestartProblem(final ProtocolSettings settings)
+    {
+        return null;
+    }
+
+    /**
      * @return warnings to print with the run output (e.g. "R + W <= N: stale reads are possible"); empty if none.
      */
     default String warnings(final ProtocolSettings settings)

@@ -111,7 +111,8 @@ public final class RunCommand implements Callable<Integer>
     boolean quiet;
 
     @Option(names = "--fault", description = "faults over Aeron, e.g. crash:leader@5s,restart@10s (roles: leader, " +
-        "primary, head, tail, middle, ...; or node<i>)")
+        "primary, head, tail, middle, ...; or node<i>); with --processes a crash is kill -9 of the node's JVM and a " +
+        "restart a new JVM")
     String fault;
 
     @Option(names = "--interval", defaultValue = "1s",

@@ -4,26 +4,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
-import lab.harness.aeron.AeronCluster;
-import lab.harness.api.Replica;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.LoadGenerator;
 
 /**
- * Carries out a {@link FaultSchedule} on an in-process Aeron cluster from the run's main thread, and measures what
- * the faults cost: the unavailability window (the longest time, after a crash, in which no client completed a
- * write), the time until another replica holds the crashed role, and latency before, during and after.
+ * Carries out a {@link FaultSchedule} on a cluster from the run's main thread, and measures what the faults cost:
+ * the unavailability window (the longest time, after a crash, in which no client completed a write), the time until
+ * another replica holds the crashed role, and latency before, during and after.
  *
- * <p>Roles are read from the replicas' {@link Replica#role()} while the node thread runs: a racy read, used only to
- * pick a target and to notice a new role holder, never for results of the protocol itself.
+ * <p>How a node is crashed and restarted, and how its role is read, is the {@link FaultTarget}'s business: the
+ * in-process cluster stops an agent ({@link InProcessFaults}), a run with one process per replica kills its JVM. The
+ * measuring is the same for both, so the results and the report's fault markers are too.
  */
-final class FaultInjector
+public final class FaultInjector
 {
     private final FaultSchedule schedule;
-    private final AeronCluster cluster;
-    private final LabRunner.Nodes nodes;
+    private final FaultTarget target;
     private final long startNs;
     private final long seed;
     private final List<Map<String, Object>> applied = new ArrayList<>();
@@ -36,22 +33,30 @@ final class FaultInjector
     private double failoverMs = -1;
     private int restarts;
 
-    FaultInjector(final FaultSchedule schedule, final AeronCluster cluster, final LabRunner.Nodes nodes,
-        final long startNs, final long seed)
+    /**
+     * @param startNs start of the run (warm-up included): event times count from it.
+     * @param seed    the run's seed; each restarted replica's random choices derive from it.
+     */
+    public FaultInjector(final FaultSchedule schedule, final FaultTarget target, final long startNs, final long seed)
     {
         this.schedule = schedule;
-        this.cluster = cluster;
-        this.nodes = nodes;
+        this.target = target;
         this.startNs = startNs;
         this.seed = seed;
     }
 
-    boolean active()
+    /**
+     * @return whether events are still to come or a new role holder is still awaited (poll often while it is).
+     */
+    public boolean active()
     {
         return next < schedule.events().size() || watchedRole != null;
     }
 
-    void poll(final long nowNs)
+    /**
+     * Applies the events that are due and looks for a new holder of the crashed role.
+     */
+    public void poll(final long nowNs)
     {
         while (next < schedule.events().size() && nowNs - startNs >= schedule.events().get(next).atNs())
         {
@@ -59,10 +64,9 @@ final class FaultInjector
         }
         if (watchedRole != null)
         {
-            for (int i = 0; i < nodes.settings.replicas(); i++)
+            for (int i = 0; i < target.replicas(); i++)
             {
-                if (i != watchedNode && !cluster.crashed(i) &&
-                    FaultSchedule.roleMatches(watchedRole, role(i)))
+                if (i != watchedNode && !target.crashed(i) && matches(watchedRole, i))
                 {
                     failoverMs = (nowNs - watchSinceNs) / 1e6;
                     note(nowNs, "new " + watchedRole, i);
@@ -73,9 +77,10 @@ final class FaultInjector
         }
     }
 
-    private String role(final int node)
+    private boolean matches(final String role, final int node)
     {
-        return ((Replica)cluster.agents().get(node).endpoint()).role();
+        final String actual = target.role(node);
+        return actual != null && FaultSchedule.roleMatches(role, actual);
     }
 
     private void apply(final FaultSchedule.Event event, final long nowNs)
@@ -85,17 +90,17 @@ final class FaultInjector
             final int node = resolve(event.target());
             if (node < 0)
             {
-                note(nowNs, event.text() + ": no live replica has role " + event.target(), -1);
+                note(nowNs, event.text() + ": no live replica has role " + event.target() + " (" + roles() + ")", -1);
                 return;
             }
-            final String role = role(node);
-            cluster.crash(node);
+            final String role = target.role(node);
+            target.crash(node);
             lastCrashed = node;
             if (firstCrashNs < 0)
             {
                 firstCrashNs = nowNs;
             }
-            note(nowNs, "crash " + role, node);
+            note(nowNs, "crash " + (role == null ? "node" + node : role), node);
             if (FaultSchedule.nodeId(event.target()) < 0)
             {
                 watchedRole = event.target();
@@ -106,37 +111,51 @@ final class FaultInjector
         else
         {
             final int node = event.target().isEmpty() ? lastCrashed : resolve(event.target());
-            if (node < 0 || !cluster.crashed(node))
+            if (node < 0 || !target.crashed(node))
             {
                 note(nowNs, event.text() + ": nothing to restart", -1);
                 return;
             }
-            final Random random = new Random(SimNetwork.deriveSeed(seed, 10_000 + node * 100L + ++restarts));
-            cluster.restart(node, nodes.factory.newReplica(node, nodes.settings, random, true));
+            target.restart(node, SimNetwork.deriveSeed(seed, 10_000 + node * 100L + ++restarts));
             note(nowNs, "restart", node);
         }
     }
 
-    private int resolve(final String target)
+    private int resolve(final String role)
     {
-        final int id = FaultSchedule.nodeId(target);
+        final int id = FaultSchedule.nodeId(role);
         if (id >= 0)
         {
-            if (id >= nodes.settings.replicas())
+            if (id >= target.replicas())
             {
                 throw new IllegalArgumentException("--fault: node " + id + " is not a replica (0.." +
-                    (nodes.settings.replicas() - 1) + ")");
+                    (target.replicas() - 1) + ")");
             }
             return id;
         }
-        for (int i = 0; i < nodes.settings.replicas(); i++)
+        for (int i = 0; i < target.replicas(); i++)
         {
-            if (!cluster.crashed(i) && FaultSchedule.roleMatches(target, role(i)))
+            if (!target.crashed(i) && matches(role, i))
             {
                 return i;
             }
         }
         return -1;
+    }
+
+    /**
+     * @return every replica's role as last known, for a message saying why no replica matched.
+     */
+    private String roles()
+    {
+        final StringBuilder sb = new StringBuilder("roles now:");
+        for (int i = 0; i < target.replicas(); i++)
+        {
+            final String role = target.role(i);
+            sb.append(i == 0 ? " " : ", ").append("node").append(i).append(' ')
+                .append(target.crashed(i) ? "down" : role == null ? "not known yet" : role);
+        }
+        return sb.toString();
     }
 
     private void note(final long nowNs, final String what, final int node)
@@ -155,12 +174,13 @@ final class FaultInjector
     /**
      * @return the faults applied and what they cost, for the results.
      */
-    Map<String, Object> report(final LoadGenerator[] clients, final List<Map<String, Object>> timeline)
+    public Map<String, Object> report(final LoadGenerator[] clients, final List<Map<String, Object>> timeline)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("events", applied);
         if (firstCrashNs < 0)
         {
+            m.putAll(target.report());
             return m;
         }
         final long[] window = unavailability(clients, firstCrashNs);
@@ -176,6 +196,7 @@ final class FaultInjector
         m.put("write_latency_before", phase(timeline, Double.NEGATIVE_INFINITY, crashS));
         m.put("write_latency_during", phase(timeline, crashS, recoveredS + 1.0));
         m.put("write_latency_after", phase(timeline, recoveredS + 1.0, Double.POSITIVE_INFINITY));
+        m.putAll(target.report());
         return m;
     }
 

@@ -66,6 +66,17 @@ public final class LabRunner
 
     public static Nodes build(final RunConfig config)
     {
+        return build(config, node -> true);
+    }
+
+    /**
+     * Builds the run's nodes, but only the replicas {@code replicaHere} accepts; the others are null in
+     * {@link Nodes#endpoints}. A process that hosts some replicas builds only those: a replica may own resources
+     * beyond its object (Raft's log files are opened, and emptied for a new node, when its replica is made), which
+     * must not be touched by processes the replica does not run in.
+     */
+    public static Nodes build(final RunConfig config, final java.util.function.IntPredicate replicaHere)
+    {
         config.validate();
         final ProtocolFactory factory = Protocols.byName(config.protocol);
         if (factory.fixedReplicas() > 0)
@@ -95,7 +106,11 @@ public final class LabRunner
             new OpenLoopLoadGenerator[config.clients] : new ClosedLoopLoadGenerator[config.clients];
         for (int i = 0; i < config.replicas; i++)
         {
-            endpoints[i] = factory.newReplica(i, settings, new Random(SimNetwork.deriveSeed(config.seed, i)), false);
+            if (replicaHere.test(i))
+            {
+                endpoints[i] =
+                    factory.newReplica(i, settings, new Random(SimNetwork.deriveSeed(config.seed, i)), false);
+            }
         }
         for (int i = config.replicas; i < firstClient; i++)
         {
@@ -216,7 +231,8 @@ public final class LabRunner
             timeline = timelineHolder[0];
             progress.onStart(config);
             final long startNs = window[0] - config.effectiveWarmupNs();
-            final FaultInjector faults = new FaultInjector(config.faults, cluster, nodes, startNs, config.seed);
+            final FaultInjector faults =
+                new FaultInjector(config.faults, new InProcessFaults(cluster, nodes), startNs, config.seed);
             final NodeProfiler profiler = config.profileDir == null ? null : new NodeProfiler();
             String profileMode = null;
             long nextSampleNs = startNs + config.intervalNs;

@@ -27,10 +27,12 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * are text, not SBE.
  *
  * <pre>
- * driver -> node   CONFIG  run=, protocol=, replicas=, clients=, outstanding=, seed=, tick_ns=, connect_ns=, opt.K=V
+ * driver -> node   CONFIG  run=, protocol=, replicas=, clients=, outstanding=, seed=, tick_ns=, connect_ns=, opt.K=V,
+ *                          report_roles= (runs with faults), restarted=, restart_seed=, absent= (a restarted node)
  * node -> driver   READY   run=, pid=, aeron_dir=          (its publications to every peer are connected)
  * node -> driver   FAILED  run=, error=                    (cannot build the replica or reach a peer)
  * driver -> node   START   run=, warmup_ns=, duration_ns=  (node thread starts; traffic window opens after warm-up)
+ * node -> driver   ROLE    run=, pid=, role=               (with report_roles: at start and when the role changes)
  * driver -> node   STOP    run=, profile_file=
  * node -> driver   REPORT  run=, traffic/outbox counters, replica counters (counter.K=V), error=, profile_mode=
  * </pre>
@@ -49,6 +51,7 @@ final class Control
     static final int START = 4;
     static final int STOP = 5;
     static final int REPORT = 6;
+    static final int ROLE = 7;
 
     private Control()
     {
@@ -64,6 +67,7 @@ final class Control
             case START: return "START";
             case STOP: return "STOP";
             case REPORT: return "REPORT";
+            case ROLE: return "ROLE";
             default: return "type-" + type;
         }
     }
@@ -244,6 +248,10 @@ final class Control
         f.put("link_delay_ns", Long.toString(config.link.delayNs()));
         f.put("link_jitter_ns", Long.toString(config.link.jitterNs()));
         f.put("link_loss", Double.toString(config.link.lossRate()));
+        if (!config.faults.isEmpty())
+        {
+            f.put("report_roles", "true"); // the driver picks fault targets by role and watches for successors
+        }
         for (final Map.Entry<String, String> e : config.options.entrySet())
         {
             f.put("opt." + e.getKey(), e.getValue());

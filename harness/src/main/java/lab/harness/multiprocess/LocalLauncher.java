@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * a JVM shutdown hook (Ctrl-C): SIGTERM (the node closes its driver and removes its Aeron directory), then kill -9
  * after a grace period, then removes any Aeron directory a killed node left. The nodes also exit by themselves when
  * this process disappears (they watch its pid), so even kill -9 of the launcher leaves no node behind.
+ *
+ * <p>Faults: {@link #kill(int)} is kill -9 of one node (SIGKILL: what {@link Process#destroyForcibly()} sends on
+ * Linux), which then removes the Aeron directory the node could not; {@link #relaunch(int)} starts a new JVM for
+ * the node with the same id and endpoint.
  */
 public final class LocalLauncher implements AutoCloseable
 {
@@ -47,10 +51,13 @@ public final class LocalLauncher implements AutoCloseable
     private final Settings settings;
     private final String tag = "l" + UUID.randomUUID().toString().substring(0, 8);
     private final List<Process> processes = new ArrayList<>();
+    private final List<Boolean> killed = new ArrayList<>();
     private final List<ArrayDeque<String>> output = new ArrayList<>();
     private final Thread shutdownHook;
     private ClusterFile cluster;
     private Path clusterFile;
+    private String java;
+    private String classPath;
     private volatile boolean closed;
 
     private LocalLauncher(final Settings settings)
@@ -98,51 +105,105 @@ public final class LocalLauncher implements AutoCloseable
             throw new IllegalStateException("cannot write a cluster file: " + ex.getMessage(), ex);
         }
         cluster = new ClusterFile(clusterFile.toString(), addresses, cluster.client());
-        final String java = ProcessHandle.current().info().command()
+        java = ProcessHandle.current().info().command()
             .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        final String classPath = settings.classPath != null ? settings.classPath : System.getProperty("java.class.path");
+        classPath = settings.classPath != null ? settings.classPath : System.getProperty("java.class.path");
         for (int i = 0; i < nodes; i++)
         {
-            final List<String> command = new ArrayList<>();
-            command.add(java);
-            command.add("--add-exports");
-            command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-            command.addAll(settings.jvmOptions);
-            command.add("-cp");
-            command.add(classPath);
-            command.add(NodeCommand.class.getName());
-            command.add("--id");
-            command.add(Integer.toString(i));
-            command.add("--cluster");
-            command.add(clusterFile.toString());
-            command.add("--parent-pid");
-            command.add(Long.toString(ProcessHandle.current().pid()));
-            command.add("--dir-tag");
-            command.add(tag);
-            if (settings.profileDir != null)
-            {
-                command.add("--profile");
-                command.add(settings.profileDir.getAbsolutePath());
-                command.add("--profile-event");
-                command.add(settings.profileEvent);
-            }
-            final ArrayDeque<String> lines = new ArrayDeque<>();
-            output.add(lines);
-            final Process process;
-            try
-            {
-                process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            }
-            catch (final IOException ex)
-            {
-                throw new IllegalStateException("cannot start node " + i + ": " + ex.getMessage(), ex);
-            }
-            processes.add(process);
-            final int node = i;
-            final Thread reader = new Thread(() -> pump(node, process, lines), "lab-node-" + i + "-output");
-            reader.setDaemon(true);
-            reader.start();
+            output.add(new ArrayDeque<>());
+            processes.add(null);
+            killed.add(false);
+            startNode(i);
         }
+    }
+
+    private Process startNode(final int node)
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(java);
+        command.add("--add-exports");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.addAll(settings.jvmOptions);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(NodeCommand.class.getName());
+        command.add("--id");
+        command.add(Integer.toString(node));
+        command.add("--cluster");
+        command.add(clusterFile.toString());
+        command.add("--parent-pid");
+        command.add(Long.toString(ProcessHandle.current().pid()));
+        command.add("--dir-tag");
+        command.add(tag);
+        if (settings.profileDir != null)
+        {
+            command.add("--profile");
+            command.add(settings.profileDir.getAbsolutePath());
+            command.add("--profile-event");
+            command.add(settings.profileEvent);
+        }
+        final ArrayDeque<String> lines = output.get(node);
+        final Process process;
+        try
+        {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot start node " + node + ": " + ex.getMessage(), ex);
+        }
+        processes.set(node, process);
+        final Thread reader = new Thread(() -> pump(node, process, lines), "lab-node-" + node + "-output");
+        reader.setDaemon(true);
+        reader.start();
+        return process;
+    }
+
+    /**
+     * kill -9 of the node's process: SIGKILL, then waits (bounded) until it is gone and removes the Aeron directory
+     * it left. {@link #checkAlive()} no longer counts the node until {@link #relaunch(int)}.
+     *
+     * @return the killed process (its pid and exit code, 137 for SIGKILL, are the evidence).
+     */
+    public synchronized Process kill(final int node)
+    {
+        final Process process = processes.get(node);
+        killed.set(node, true);
+        process.destroyForcibly();
+        waitFor(process, GRACE_MS);
+        if (process.isAlive())
+        {
+            throw new IllegalStateException("node " + node + " process " + process.pid() + " is still alive " +
+                GRACE_MS + " ms after kill -9");
+        }
+        removeLeftoverDirs(tag + "-node" + node + "-p" + process.pid());
+        return process;
+    }
+
+    /**
+     * Starts a new JVM for a node killed with {@link #kill(int)}: same id, same endpoint (its port is free once the
+     * old process is gone). Like the first start, it does not wait for readiness.
+     *
+     * @return the new process.
+     */
+    public synchronized Process relaunch(final int node)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("the launcher is closed");
+        }
+        if (!killed.get(node))
+        {
+            throw new IllegalStateException("node " + node + " is running: kill it before starting it again");
+        }
+        final ArrayDeque<String> lines = output.get(node);
+        synchronized (lines)
+        {
+            lines.clear();
+        }
+        final Process process = startNode(node);
+        killed.set(node, false);
+        return process;
     }
 
     private void pump(final int node, final Process process, final ArrayDeque<String> lines)
@@ -198,7 +259,7 @@ public final class LocalLauncher implements AutoCloseable
     {
         for (int i = 0; i < processes.size(); i++)
         {
-            if (!processes.get(i).isAlive())
+            if (!killed.get(i) && !processes.get(i).isAlive())
             {
                 throw new IllegalStateException("node " + i + " process exited with code " +
                     processes.get(i).exitValue() + lastOutput(i));
@@ -251,16 +312,22 @@ public final class LocalLauncher implements AutoCloseable
         closed = true;
         for (final Process p : processes)
         {
-            p.destroy();
+            if (p != null)
+            {
+                p.destroy();
+            }
         }
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MS);
         for (final Process p : processes)
         {
-            waitFor(p, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (p != null)
+            {
+                waitFor(p, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
         }
         for (final Process p : processes)
         {
-            if (p.isAlive())
+            if (p != null && p.isAlive())
             {
                 p.destroyForcibly();
                 waitFor(p, GRACE_MS);
@@ -281,7 +348,8 @@ public final class LocalLauncher implements AutoCloseable
     }
 
     /**
-     * Removes Aeron directories whose names carry {@code tag} (what a node killed with -9 leaves).
+     * Removes Aeron directories whose names carry {@code tag} (what a node killed with -9 leaves); a tag may name
+     * one process: {@code <launcher tag>-node<I>-p<pid>}.
      */
     static void removeLeftoverDirs(final String tag)
     {

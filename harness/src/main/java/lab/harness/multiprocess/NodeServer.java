@@ -30,9 +30,15 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * to every other node and client and one {@link NodeAgent} on a yielding {@link AgentRunner}.
  *
  * <p>The node waits for the load driver's CONFIG (see {@link Control}), builds its replica exactly as the
- * in-process cluster would ({@link LabRunner#build}, same seeds), connects to every peer and answers READY; START
- * starts the node thread, STOP stops it and answers REPORT with its traffic and replica counters. Then it waits for
- * the next run, so one set of node processes serves many {@code lab run --cluster} invocations.
+ * in-process cluster would ({@link LabRunner#build}, same seeds; only its own replica), connects to every peer and
+ * answers READY; START starts the node thread, STOP stops it and answers REPORT with its traffic and replica
+ * counters. Then it waits for the next run, so one set of node processes serves many {@code lab run --cluster}
+ * invocations.
+ *
+ * <p>Faults: a node process started again after kill -9 gets a CONFIG saying {@code restarted=true}; it builds its
+ * replica as a restarted one (seeded with {@code restart_seed}, as the in-process restart is) and does not wait for
+ * peers that are down ({@code absent=}). With {@code report_roles=true} the node tells the driver its replica's role
+ * when the run starts and whenever it changes (read between control polls, at most a millisecond late).
  */
 public final class NodeServer implements AutoCloseable
 {
@@ -80,6 +86,8 @@ public final class NodeServer implements AutoCloseable
     private TrafficCounters traffic;
     private String profileMode;
     private String profileError;
+    private boolean reportRoles;
+    private String reportedRole;
 
     public NodeServer(final ClusterFile cluster, final int id, final Settings settings)
     {
@@ -133,10 +141,16 @@ public final class NodeServer implements AutoCloseable
                     handle(m);
                     continue;
                 }
-                if (runner == null)
+                if (runner == null && replica == null)
                 {
                     // Between runs nobody reads the data stream: drop what arrives (late messages of a past run).
+                    // Once configured (READY sent) keep it for the node thread: a peer that got START first may
+                    // already be talking to this node (Raft's node 0 asks for votes at once).
                     dataSubscription.poll((b, o, l, h) -> { }, 64);
+                }
+                else if (runner != null && reportRoles)
+                {
+                    reportRole();
                 }
                 final long now = System.nanoTime();
                 if (settings.parentPid > 0 && now > nextParentCheckNs)
@@ -198,6 +212,11 @@ public final class NodeServer implements AutoCloseable
     private void onConfig(final ControlInbox.Message m)
     {
         stopRun();
+        replica = null;
+        while (dataSubscription.poll((b, o, l, h) -> { }, 256) > 0)
+        {
+            // what a past run left: from here on the data stream is kept for this run's node thread
+        }
         runId = m.getLong("run");
         final Map<String, String> reply = new LinkedHashMap<>();
         reply.put("run", Long.toString(runId));
@@ -206,14 +225,18 @@ public final class NodeServer implements AutoCloseable
             final RunConfig config = Control.configFrom(m);
             link = config.link.active() ? new lab.harness.aeron.LinkEmulator(config.link,
                 new java.util.Random(lab.harness.sim.SimNetwork.deriveSeed(config.seed, 5000 + id))) : null;
-            final LabRunner.Nodes nodes = LabRunner.build(config);
+            final boolean restarted = Boolean.parseBoolean(m.get("restarted"));
+            final LabRunner.Nodes nodes = LabRunner.build(config, node -> node == id && !restarted);
             final int replicas = nodes.settings.replicas();
             if (replicas != cluster.nodes().size())
             {
                 throw new IllegalArgumentException("the run has " + replicas + " replicas but " + cluster.source() +
                     " names " + cluster.nodes().size() + " nodes");
             }
-            replica = nodes.endpoints[id];
+            replica = !restarted ? nodes.endpoints[id] :
+                nodes.factory.newReplica(id, nodes.settings, new java.util.Random(m.getLong("restart_seed")), true);
+            reportRoles = Boolean.parseBoolean(m.get("report_roles"));
+            final java.util.Set<Integer> absent = nodeSet(m.get("absent"));
             firstClient = nodes.firstClient();
             publications = new Publication[nodes.endpoints.length];
             for (int j = 0; j < publications.length; j++)
@@ -226,7 +249,7 @@ public final class NodeServer implements AutoCloseable
             final long deadline = System.nanoTime() + m.getLong("connect_ns");
             for (int j = 0; j < publications.length; j++)
             {
-                while (publications[j] != null && !publications[j].isConnected())
+                while (publications[j] != null && !absent.contains(j) && !publications[j].isConnected())
                 {
                     if (System.nanoTime() > deadline)
                     {
@@ -272,6 +295,7 @@ public final class NodeServer implements AutoCloseable
         }
         profileMode = null;
         profileError = null;
+        reportedRole = null;
         if (settings.profileDir != null)
         {
             try
@@ -339,6 +363,39 @@ public final class NodeServer implements AutoCloseable
         closePublications();
         replica = null;
         agent = null;
+    }
+
+    /**
+     * Tells the driver the replica's role when it differs from the one last told (a racy read of a field the node
+     * thread writes, as the in-process fault injector's; only used to pick fault targets and see successors).
+     */
+    private void reportRole()
+    {
+        final String role = ((Replica)replica).role();
+        if (!role.equals(reportedRole))
+        {
+            final Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("run", Long.toString(runId));
+            fields.put("pid", Long.toString(ProcessHandle.current().pid()));
+            fields.put("role", role);
+            if (Control.send(controlReply, Control.ROLE, id, fields, TimeUnit.MILLISECONDS.toNanos(100)))
+            {
+                reportedRole = role;
+            }
+        }
+    }
+
+    private static java.util.Set<Integer> nodeSet(final String list)
+    {
+        final java.util.Set<Integer> nodes = new java.util.HashSet<>();
+        if (list != null && !list.isBlank())
+        {
+            for (final String n : list.split(","))
+            {
+                nodes.add(Integer.parseInt(n.trim()));
+            }
+        }
+        return nodes;
     }
 
     private ClusterFile.Address address(final int node)

@@ -16,6 +16,7 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import lab.harness.aeron.AeronOutbox;
 import lab.harness.aeron.NodeAgent;
+import lab.harness.cluster.FaultInjector;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.ProgressListener;
 import lab.harness.cluster.RunConfig;
@@ -43,6 +44,12 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * <p>Traffic: every process counts what it sends; nodes report theirs at the end, so client&lt;-&gt;replica and
  * replica&lt;-&gt;replica counts cover the whole cluster. When a node does not report, {@code transport_stats}
  * says so ({@code traffic_complete=false}) and its messages are missing from the counts.
+ *
+ * <p>Faults ({@code --fault}) need {@code --processes}: the nodes are this process's children, so a crash is kill -9
+ * of one and a restart a new JVM ({@link ProcessFaults}), measured by the same {@link FaultInjector} as in-process
+ * runs. A killed process takes its message counts with it ({@code traffic_complete=false}). Nodes from a cluster
+ * file run on other hosts, which this process cannot kill or restart: {@code --fault} with {@code --cluster} is
+ * refused.
  */
 public final class ProcessRun
 {
@@ -84,8 +91,9 @@ public final class ProcessRun
      */
     public static RunResult runLocal(final RunConfig config, final Options options)
     {
-        final LabRunner.Nodes nodes = LabRunner.build(config);
-        checkSupported(config);
+        checkSupported(config, true);
+        final LabRunner.Nodes nodes = LabRunner.build(config, node -> false); // replicas live in the node processes
+        checkRestartable(config, nodes);
         options.launcher.profileDir = options.profileDir;
         options.launcher.profileEvent = options.profileEvent;
         try (LocalLauncher launcher = LocalLauncher.start(nodes.settings.replicas(), options.launcher))
@@ -94,15 +102,30 @@ public final class ProcessRun
         }
     }
 
-    private static void checkSupported(final RunConfig config)
+    private static void checkSupported(final RunConfig config, final boolean local)
     {
-        if (!config.faults.isEmpty())
+        if (!config.faults.isEmpty() && !local)
         {
-            throw new IllegalArgumentException("--fault is not supported with --processes / --cluster yet");
+            throw new IllegalArgumentException("--fault needs --processes: --cluster nodes run on other hosts (or " +
+                "were started by someone else), and this process can neither kill -9 nor restart them");
         }
         if ("sim".equals(config.transport))
         {
             throw new IllegalArgumentException("--processes / --cluster run over Aeron UDP, not --transport sim");
+        }
+    }
+
+    /**
+     * A restart starts a new JVM, which has only what the replica kept in files: refuse configurations whose
+     * restarted replica would silently lack what it must keep across a crash (e.g. Raft's log in memory).
+     */
+    private static void checkRestartable(final RunConfig config, final LabRunner.Nodes nodes)
+    {
+        final boolean restarts = config.faults.events().stream().anyMatch(e -> !e.crash());
+        final String problem = restarts ? nodes.factory.processRestartProblem(nodes.settings) : null;
+        if (problem != null)
+        {
+            throw new IllegalArgumentException("--fault restart with --processes: " + problem);
         }
     }
 
@@ -114,9 +137,13 @@ public final class ProcessRun
     static RunResult run(final RunConfig config, final ClusterFile cluster, final Options options,
         final LocalLauncher launcher)
     {
-        checkSupported(config);
+        checkSupported(config, launcher != null);
         config.transport = "udp";
-        final LabRunner.Nodes nodes = LabRunner.build(config);
+        final LabRunner.Nodes nodes = LabRunner.build(config, node -> false); // replicas live in the node processes
+        if (launcher != null)
+        {
+            checkRestartable(config, nodes);
+        }
         final int replicas = nodes.settings.replicas();
         if (replicas != cluster.nodes().size())
         {
@@ -139,6 +166,7 @@ public final class ProcessRun
         AgentRunner runner = null;
         final List<Publication> controlPubs = new ArrayList<>();
         final Map<Integer, ControlInbox.Message> reports = new TreeMap<>();
+        ProcessFaults processFaults = null;
         boolean started = false;
         try
         {
@@ -232,6 +260,13 @@ public final class ProcessRun
                 new CompositeAgent(agents.toArray(new NodeAgent[0])));
             AgentRunner.startOnThread(runner);
             options.progress.onStart(config);
+            if (!config.faults.isEmpty())
+            {
+                processFaults = new ProcessFaults(launcher, aeron, cluster, controlPubs, configFields, runId, startNs,
+                    windowStart, config.durationNs, options.readyTimeoutNs);
+            }
+            final FaultInjector faults = processFaults == null ? null :
+                new FaultInjector(config.faults, processFaults, startNs, config.seed);
 
             long nextSampleNs = startNs + config.intervalNs;
             while (true)
@@ -245,12 +280,23 @@ public final class ProcessRun
                 {
                     launcher.checkAlive();
                 }
+                if (processFaults != null)
+                {
+                    for (ControlInbox.Message m = control.poll(); m != null; m = control.poll())
+                    {
+                        processFaults.onControl(m);
+                    }
+                    faults.poll(now);
+                    processFaults.poll(now);
+                }
                 if (now >= nextSampleNs)
                 {
                     options.progress.onProgress(now - startNs, timeline.sample(now));
                     nextSampleNs += config.intervalNs;
                 }
-                Control.sleepMs(Math.max(1, Math.min(100, Control.ms(Math.min(nextSampleNs, windowEnd) - now))));
+                final boolean faultsBusy = faults != null && (faults.active() || processFaults.busy());
+                Control.sleepMs(faultsBusy ? 1 :
+                    Math.max(1, Math.min(100, Control.ms(Math.min(nextSampleNs, windowEnd) - now))));
             }
             timeline.sample(System.nanoTime());
             timeline.close();
@@ -266,9 +312,10 @@ public final class ProcessRun
                 throw new IllegalStateException("run failed: " + error.get(), error.get());
             }
 
-            stopNodes(controlPubs, runId, options, cluster);
+            final boolean[] running = running(replicas, processFaults);
+            stopNodes(controlPubs, runId, options, running);
             started = false;
-            collectReports(control, runId, replicas, options.reportTimeoutNs, reports);
+            collectReports(control, runId, running, options.reportTimeoutNs, reports);
 
             final Map<String, Object> stats = new LinkedHashMap<>();
             final TrafficCounters total = new TrafficCounters(nodes.firstClient());
@@ -294,7 +341,7 @@ public final class ProcessRun
                 final ControlInbox.Message r = reports.get(i);
                 if (r == null)
                 {
-                    missing.add("node " + i);
+                    missing.add("node " + i + (running[i] ? "" : " (down at the end)"));
                     continue;
                 }
                 total.add(reportedTraffic(r, nodes.firstClient(), i));
@@ -332,17 +379,30 @@ public final class ProcessRun
             stats.put("back_pressure_retries", backPressure);
             stats.put("queued_after_back_pressure", queued);
             stats.put("dropped_not_connected", notConnected);
-            stats.put("traffic_complete", missing.isEmpty());
+            final boolean killed = processFaults != null && processFaults.anyKilled();
+            stats.put("traffic_complete", missing.isEmpty() && !killed);
+            final List<String> notes = new ArrayList<>();
             if (!missing.isEmpty())
             {
-                stats.put("traffic_note", "no end-of-run report from " + String.join(", ", missing) +
+                notes.add("no end-of-run report from " + String.join(", ", missing) +
                     ": their sends are missing from the message counts");
+            }
+            if (killed)
+            {
+                notes.add("a process killed with -9 took its counts with it: what a killed node sent (and its " +
+                    "protocol counters) before the kill is missing");
+            }
+            if (!notes.isEmpty())
+            {
+                stats.put("traffic_note", String.join("; ", notes));
             }
             if (!profiles.isEmpty())
             {
                 stats.put("profiles", profiles);
             }
-            return LabRunner.result(config, nodes, total, stats, timeline, Map.of(), protocolStats);
+            final Map<String, Object> faultReport = faults == null ? Map.of() :
+                faults.report(nodes.clients, timeline.points());
+            return LabRunner.result(config, nodes, total, stats, timeline, faultReport, protocolStats);
         }
         finally
         {
@@ -351,7 +411,7 @@ public final class ProcessRun
             {
                 try
                 {
-                    stopNodes(controlPubs, runId, options, cluster);
+                    stopNodes(controlPubs, runId, options, running(controlPubs.size(), processFaults));
                 }
                 catch (final RuntimeException ignore)
                 {
@@ -363,11 +423,28 @@ public final class ProcessRun
         }
     }
 
+    /**
+     * @return per node, whether it runs the run now (every node, unless faults killed one or one is restarting).
+     */
+    private static boolean[] running(final int replicas, final ProcessFaults faults)
+    {
+        final boolean[] running = new boolean[replicas];
+        for (int i = 0; i < replicas; i++)
+        {
+            running[i] = faults == null || faults.running(i);
+        }
+        return running;
+    }
+
     private static void stopNodes(final List<Publication> controlPubs, final long runId, final Options options,
-        final ClusterFile cluster)
+        final boolean[] running)
     {
         for (int i = 0; i < controlPubs.size(); i++)
         {
+            if (!running[i])
+            {
+                continue;
+            }
             final Map<String, String> fields = new LinkedHashMap<>();
             fields.put("run", Long.toString(runId));
             if (options.profileDir != null)
@@ -473,11 +550,16 @@ public final class ProcessRun
         return launcher == null ? "" : launcher.describe(node);
     }
 
-    private static void collectReports(final ControlInbox control, final long runId, final int replicas,
+    private static void collectReports(final ControlInbox control, final long runId, final boolean[] running,
         final long timeoutNs, final Map<Integer, ControlInbox.Message> reports)
     {
+        int expected = 0;
+        for (final boolean r : running)
+        {
+            expected += r ? 1 : 0;
+        }
         final long deadline = System.nanoTime() + timeoutNs;
-        while (reports.size() < replicas && System.nanoTime() < deadline)
+        while (reports.size() < expected && System.nanoTime() < deadline)
         {
             final ControlInbox.Message m = control.poll();
             if (m == null)
@@ -485,7 +567,8 @@ public final class ProcessRun
                 Control.sleepMs(1);
                 continue;
             }
-            if (m.type() == Control.REPORT && m.get("run") != null && m.getLong("run") == runId)
+            if (m.type() == Control.REPORT && m.get("run") != null && m.getLong("run") == runId &&
+                m.from() >= 0 && m.from() < running.length && running[m.from()])
             {
                 reports.put(m.from(), m);
             }

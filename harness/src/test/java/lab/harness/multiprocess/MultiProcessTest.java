@@ -180,6 +180,18 @@ class MultiProcessTest
         assertEquals("the run has 1 replicas but two.toml names 2 nodes", ex.getMessage());
     }
 
+    @Test
+    void shouldRefuseFaultsOnNodesFromAClusterFileSayingWhy()
+    {
+        final ClusterFile cluster = ClusterFile.parse("one.toml", node(0, 20100) + CLIENT);
+        final RunConfig config = config("none");
+        config.faults = lab.harness.cluster.FaultSchedule.parse("crash:node0@1s");
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> ProcessRun.run(config, cluster, new ProcessRun.Options(), null));
+        assertEquals("--fault needs --processes: --cluster nodes run on other hosts (or were started by someone " +
+            "else), and this process can neither kill -9 nor restart them", ex.getMessage());
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private static void assertClean(final Set<String> dirsBefore)

@@ -39,6 +39,14 @@ public final class QuorumFactory implements ProtocolFactory
         return new QuorumReplica(nodeId, config, random, restarted, disks.computeIfAbsent(nodeId, n -> new QuorumDisk()));
     }
 
+    public String processRestartProblem(final ProtocolSettings settings)
+    {
+        return new QuorumConfig(settings).durable ?
+            "quorum-storage=durable keeps each replica's store in memory as the model of its disk, which kill -9 " +
+            "takes with it: use --opt quorum-storage=volatile (a restarted replica copies its peers' state first)" :
+            null;
+    }
+
     public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)
     {
         final QuorumConfig config = new QuorumConfig(settings);

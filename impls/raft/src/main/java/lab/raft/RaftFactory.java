@@ -69,6 +69,23 @@ public final class RaftFactory implements ProtocolFactory
         return new RaftReplica(nodeId, settings.replicas(), config, random, storage, restarted);
     }
 
+    public String processRestartProblem(final ProtocolSettings settings)
+    {
+        final RaftConfig config = new RaftConfig(settings);
+        if (config.logKind == RaftConfig.LogKind.MEMORY)
+        {
+            return "raft keeps term, vote and log in the node's memory (raft-log=memory), which kill -9 takes with " +
+                "it, and a node restarted without them could vote twice in a term: use --opt raft-log=file " +
+                "--opt raft-dir=DIR";
+        }
+        if (config.dir.isEmpty())
+        {
+            return "raft-log=file without raft-dir keeps each node's log in a temporary folder of the node's own " +
+                "process, which its new process does not find: name a folder, --opt raft-dir=DIR";
+        }
+        return null;
+    }
+
     public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)
     {
         final RaftConfig config = new RaftConfig(settings);
