@@ -10,8 +10,8 @@ import lab.harness.workload.LoadGenerator;
 
 /**
  * Carries out a {@link FaultSchedule} on a cluster from the run's main thread, and measures what the faults cost:
- * the unavailability window (the longest time, after a crash, in which no client completed a write), the time until
- * another replica holds the crashed role, and latency before, during and after.
+ * the unavailability window (after a crash, the time in which no client completed a write: {@link Unavailability}),
+ * the time until another replica holds the crashed role, and latency before, during and after.
  *
  * <p>How a node is crashed and restarted, and how its role is read, is the {@link FaultTarget}'s business: the
  * in-process cluster stops an agent ({@link InProcessFaults}), a run with one process per replica kills its JVM. The
@@ -172,9 +172,11 @@ public final class FaultInjector
     }
 
     /**
+     * @param runEndNs end of the measured run: a write gap still open then is part of the window.
      * @return the faults applied and what they cost, for the results.
      */
-    public Map<String, Object> report(final LoadGenerator[] clients, final List<Map<String, Object>> timeline)
+    public Map<String, Object> report(final LoadGenerator[] clients, final List<Map<String, Object>> timeline,
+        final long runEndNs)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("events", applied);
@@ -183,72 +185,36 @@ public final class FaultInjector
             m.putAll(target.report());
             return m;
         }
-        final long[] window = unavailability(clients, firstCrashNs);
-        m.put("unavailability_ms", window == null ? 0.0 : Math.round((window[1] - window[0]) / 1e4) / 100.0);
+        final List<List<long[]>> gaps = new ArrayList<>();
+        final long[] lastWrite = new long[clients.length];
+        for (int c = 0; c < clients.length; c++)
+        {
+            gaps.add(clients[c].writeGaps());
+            lastWrite[c] = clients[c].lastWriteDoneNs();
+        }
+        final Unavailability.Window window =
+            Unavailability.around(gaps, lastWrite, LoadGenerator.WRITE_GAP_NS, firstCrashNs, runEndNs);
+        m.put("unavailability_ms", window == null ? 0.0 : Math.round(window.lengthNs() / 1e4) / 100.0);
         if (window != null)
         {
-            m.put("unavailability_from_s", Math.round((window[0] - startNs) / 1e6) / 1e3);
-            m.put("unavailability_to_s", Math.round((window[1] - startNs) / 1e6) / 1e3);
+            m.put("unavailability_from_s", Math.round((window.fromNs() - startNs) / 1e6) / 1e3);
+            m.put("unavailability_to_s", Math.round((window.toNs() - startNs) / 1e6) / 1e3);
+            m.put("longest_write_gap_ms", Math.round(window.longestGapNs() / 1e4) / 100.0);
+            m.put("writes_resumed", window.resumed());
+            if (!window.resumed())
+            {
+                System.err.println("fault: no write completed after the crash until the end of the run: the " +
+                    "unavailability window is at least the rest of the run");
+            }
         }
         m.put("time_to_new_role_holder_ms", failoverMs < 0 ? "not observed" : Math.round(failoverMs * 100) / 100.0);
         final double crashS = (firstCrashNs - startNs) / 1e9;
-        final double recoveredS = window == null ? crashS : (window[1] - startNs) / 1e9;
+        final double recoveredS = window == null ? crashS : (window.toNs() - startNs) / 1e9;
         m.put("write_latency_before", phase(timeline, Double.NEGATIVE_INFINITY, crashS));
         m.put("write_latency_during", phase(timeline, crashS, recoveredS + 1.0));
         m.put("write_latency_after", phase(timeline, recoveredS + 1.0, Double.POSITIVE_INFINITY));
         m.putAll(target.report());
         return m;
-    }
-
-    /**
-     * The longest period after {@code fromNs} in which no client completed a write: the intersection of every
-     * client's gaps (with one client, its longest gap).
-     */
-    private static long[] unavailability(final LoadGenerator[] clients, final long fromNs)
-    {
-        List<long[]> common = null;
-        for (final LoadGenerator c : clients)
-        {
-            final List<long[]> gaps = new ArrayList<>();
-            for (final long[] g : c.writeGaps())
-            {
-                if (g[1] > fromNs)
-                {
-                    gaps.add(g);
-                }
-            }
-            common = common == null ? gaps : intersect(common, gaps);
-        }
-        long[] longest = null;
-        if (common != null)
-        {
-            for (final long[] g : common)
-            {
-                if (longest == null || g[1] - g[0] > longest[1] - longest[0])
-                {
-                    longest = g;
-                }
-            }
-        }
-        return longest;
-    }
-
-    private static List<long[]> intersect(final List<long[]> a, final List<long[]> b)
-    {
-        final List<long[]> out = new ArrayList<>();
-        for (final long[] x : a)
-        {
-            for (final long[] y : b)
-            {
-                final long from = Math.max(x[0], y[0]);
-                final long to = Math.min(x[1], y[1]);
-                if (to > from)
-                {
-                    out.add(new long[]{from, to});
-                }
-            }
-        }
-        return out;
     }
 
     private static Map<String, Object> phase(final List<Map<String, Object>> timeline, final double fromS,

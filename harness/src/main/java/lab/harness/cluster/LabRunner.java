@@ -306,7 +306,7 @@ public final class LabRunner
             stats.put("dropped_not_connected", notConnected);
             if (!config.faults.isEmpty())
             {
-                faultReport.putAll(faults.report(nodes.clients, timeline.points()));
+                faultReport.putAll(faults.report(nodes.clients, timeline.points(), window[1]));
             }
         }
         return result(config, nodes, traffic, stats, timeline, faultReport, endpointsAtEnd);

@@ -401,7 +401,7 @@ public final class ProcessRun
                 stats.put("profiles", profiles);
             }
             final Map<String, Object> faultReport = faults == null ? Map.of() :
-                faults.report(nodes.clients, timeline.points());
+                faults.report(nodes.clients, timeline.points(), windowEnd);
             return LabRunner.result(config, nodes, total, stats, timeline, faultReport, protocolStats);
         }
         finally

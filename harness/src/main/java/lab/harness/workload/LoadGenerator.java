@@ -288,4 +288,12 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     {
         return writeGaps;
     }
+
+    /**
+     * @return when this client last completed a write, {@code Long.MIN_VALUE} if never (read after the run).
+     */
+    public long lastWriteDoneNs()
+    {
+        return lastWriteDoneNs;
+    }
 }

@@ -81,7 +81,7 @@ class FaultInjectorTest
     {
         @SuppressWarnings("unchecked")
         final List<Map<String, Object>> events =
-            (List<Map<String, Object>>)injector.report(new LoadGenerator[0], List.of()).get("events");
+            (List<Map<String, Object>>)injector.report(new LoadGenerator[0], List.of(), 0).get("events");
         return events;
     }
 
@@ -114,7 +114,7 @@ class FaultInjectorTest
 
         assertTrue(!injector.active(), "new leader seen");
         assertEquals(Map.of("t_s", 1.25, "event", "new leader", "node", 2), events(injector).get(1));
-        assertEquals(250.0, injector.report(new LoadGenerator[0], List.of()).get("time_to_new_role_holder_ms"));
+        assertEquals(250.0, injector.report(new LoadGenerator[0], List.of(), 0).get("time_to_new_role_holder_ms"));
     }
 
     @Test
@@ -152,7 +152,7 @@ class FaultInjectorTest
             new FaultInjector(FaultSchedule.parse("crash:node1@0s"), target, START_NS, SEED);
         injector.poll(at(0));
 
-        final Map<String, Object> report = injector.report(new LoadGenerator[0], List.of());
+        final Map<String, Object> report = injector.report(new LoadGenerator[0], List.of(), 0);
         assertEquals(Arrays.asList("events", "unavailability_ms", "time_to_new_role_holder_ms",
             "write_latency_before", "write_latency_during", "write_latency_after", "killed"),
             new ArrayList<>(report.keySet()));
