@@ -160,8 +160,7 @@ public final class LabRunner
         for (final LoadGenerator c : nodes.clients)
         {
             c.window(startNs, endNs);
-            c.reads().intervals(timeline.reads());
-            c.writes().intervals(timeline.writes());
+            c.timeline(timeline);
         }
         for (long t = Math.min(config.intervalNs, endNs); ; t = Math.min(t + config.intervalNs, endNs))
         {
@@ -223,8 +222,7 @@ public final class LabRunner
                 for (final LoadGenerator c : nodes.clients)
                 {
                     c.window(window[0], window[1]);
-                    c.reads().intervals(timelineHolder[0].reads());
-                    c.writes().intervals(timelineHolder[0].writes());
+                    c.timeline(timelineHolder[0]);
                 }
             };
             cluster.startWith(setWindows);
@@ -375,6 +373,7 @@ public final class LabRunner
         final OpStats writeService = new OpStats();
         long missed = 0;
         long backlog = 0;
+        long warmupDropped = 0;
         for (final LoadGenerator c : nodes.clients)
         {
             reads.add(c.reads());
@@ -385,12 +384,14 @@ public final class LabRunner
             {
                 missed += ((OpenLoopLoadGenerator)c).missed();
                 backlog += ((OpenLoopLoadGenerator)c).backlog();
+                warmupDropped += ((OpenLoopLoadGenerator)c).warmupBacklogDropped();
             }
         }
         if (config.rate > 0)
         {
             stats.put("open_loop_missed", missed);
             stats.put("open_loop_backlog_at_end", backlog);
+            stats.put("open_loop_warmup_backlog_dropped", warmupDropped);
         }
         if (nodes.staleReads != null)
         {

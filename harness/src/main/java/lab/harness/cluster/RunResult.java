@@ -63,13 +63,20 @@ public record RunResult(
      */
     public String rateWarning()
     {
+        String warning = "";
         if (requestedRate > 0 && achievedRate() < 0.95 * requestedRate)
         {
-            return String.format("achieved %.0f ops/s of the %.0f requested (%.0f%%): the system is saturated; " +
+            warning = String.format("achieved %.0f ops/s of the %.0f requested (%.0f%%): the system is saturated; " +
                 "latencies include the queue this causes", achievedRate(), requestedRate,
                 100 * achievedRate() / requestedRate);
         }
-        return "";
+        final Object dropped = transportStats.get("open_loop_warmup_backlog_dropped");
+        if (dropped instanceof Number && ((Number)dropped).longValue() > 0)
+        {
+            warning += (warning.isEmpty() ? "" : "; ") + "the warm-up fell behind its schedule: " + dropped +
+                " arrivals still unsent when the measured window began were dropped (a longer --warmup may help)";
+        }
+        return warning;
     }
 
     public double messagesPerOp()

@@ -28,6 +28,8 @@ public final class LatencyTimeline implements AutoCloseable
     private Histogram readInterval;
     private Histogram writeInterval;
     private long lastSampleNs;
+    private final List<Recorder> alsoFlipped = new ArrayList<>();
+    private final List<Histogram> alsoFlippedScratch = new ArrayList<>();
 
     /**
      * @param startNs time zero of the timeline ({@link System#nanoTime()} clock).
@@ -72,6 +74,17 @@ public final class LatencyTimeline implements AutoCloseable
     }
 
     /**
+     * Also takes the interval of {@code recorder} at every sample, and throws it away: for the recorders of warm-up
+     * operations, so that their writers see the same phase flips as the timeline's (a flip the node thread has never
+     * seen is compiled as a trap that deoptimizes its hot path the first time it happens).
+     */
+    public void alsoFlip(final Recorder recorder)
+    {
+        alsoFlipped.add(recorder);
+        alsoFlippedScratch.add(null);
+    }
+
+    /**
      * Takes the interval since the last sample: adds a timeline point and logs the interval histograms.
      *
      * @return the point: t_s, read/write counts, ops/s and p50/p99/max in microseconds.
@@ -80,6 +93,10 @@ public final class LatencyTimeline implements AutoCloseable
     {
         readInterval = reads.getIntervalHistogram(readInterval);
         writeInterval = writes.getIntervalHistogram(writeInterval);
+        for (int i = 0; i < alsoFlipped.size(); i++)
+        {
+            alsoFlippedScratch.set(i, alsoFlipped.get(i).getIntervalHistogram(alsoFlippedScratch.get(i)));
+        }
         final double seconds = Math.max(1e-9, (nowNs - lastSampleNs) / 1e9);
         lastSampleNs = nowNs;
         final Map<String, Object> point = new LinkedHashMap<>();

@@ -12,11 +12,34 @@ public final class OpStats
 {
     private static final long HIGHEST_TRACKABLE_NS = TimeUnit.SECONDS.toNanos(60);
 
-    private final Histogram latencyNs = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+    private final Histogram latencyNs;
     private long count;
     private long hopsSum;
     private long timeouts;
     private Recorder intervals;
+
+    public OpStats()
+    {
+        latencyNs = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+    }
+
+    private OpStats(final int significantDigits)
+    {
+        latencyNs = new Histogram(HIGHEST_TRACKABLE_NS, significantDigits);
+    }
+
+    /**
+     * Stats that warm-up operations are recorded into and that nobody reads: warm-up runs the very code the
+     * measured window runs (histogram and interval recorder included), so the JIT has compiled it before the window
+     * and does not deoptimize and recompile the node thread's hot path at its start. Coarse (one significant digit),
+     * so small.
+     */
+    public static OpStats warmUp()
+    {
+        final OpStats stats = new OpStats(1);
+        stats.intervals(new Recorder(HIGHEST_TRACKABLE_NS, 1));
+        return stats;
+    }
 
     /**
      * Also record into this (thread-safe, wait-free) recorder, which another thread samples per interval for the
@@ -25,6 +48,11 @@ public final class OpStats
     public void intervals(final Recorder recorder)
     {
         this.intervals = recorder;
+    }
+
+    public Recorder intervals()
+    {
+        return intervals;
     }
 
     public void record(final long latencyNs, final int hops)

@@ -9,9 +9,14 @@ public final class TrafficCounters
 {
     /** Node ids below this are replicas or control nodes; clients start here. */
     private final int replicas;
-    private long windowStartNs = Long.MIN_VALUE;
-    private long windowEndNs = Long.MAX_VALUE;
-
+    private long windowStartNs = MeasurementWindow.OPEN_START_NS;
+    private long windowEndNs = MeasurementWindow.OPEN_END_NS;
+    /** Index 0: inside the window; 1: outside (warm-up, drain), counted by the same code and then ignored. */
+    private final long[] clientReplica = new long[2];
+    private final long[] replicaReplica = new long[2];
+    private final long[] clientReplicaSent = new long[2];
+    private final long[] replicaReplicaSent = new long[2];
+    /** Counts added from elsewhere (other nodes' counters, a node process's report). */
     private long clientReplicaMessages;
     private long replicaReplicaMessages;
     private long clientReplicaBytes;
@@ -30,28 +35,25 @@ public final class TrafficCounters
 
     public void onSend(final int from, final int to, final int length, final long nowNs)
     {
-        if (nowNs < windowStartNs || nowNs >= windowEndNs)
-        {
-            return;
-        }
+        final int outside = MeasurementWindow.outside(nowNs, windowStartNs, windowEndNs);
         if (from < replicas && to < replicas)
         {
-            replicaReplicaMessages++;
-            replicaReplicaBytes += length;
+            replicaReplica[outside]++;
+            replicaReplicaSent[outside] += length;
         }
         else
         {
-            clientReplicaMessages++;
-            clientReplicaBytes += length;
+            clientReplica[outside]++;
+            clientReplicaSent[outside] += length;
         }
     }
 
     public void add(final TrafficCounters other)
     {
-        clientReplicaMessages += other.clientReplicaMessages;
-        replicaReplicaMessages += other.replicaReplicaMessages;
-        clientReplicaBytes += other.clientReplicaBytes;
-        replicaReplicaBytes += other.replicaReplicaBytes;
+        clientReplicaMessages += other.clientReplicaMessages();
+        replicaReplicaMessages += other.replicaReplicaMessages();
+        clientReplicaBytes += other.clientReplicaBytes();
+        replicaReplicaBytes += other.replicaReplicaBytes();
     }
 
     /**
@@ -68,31 +70,31 @@ public final class TrafficCounters
 
     public long clientReplicaMessages()
     {
-        return clientReplicaMessages;
+        return clientReplicaMessages + clientReplica[0];
     }
 
     public long replicaReplicaMessages()
     {
-        return replicaReplicaMessages;
+        return replicaReplicaMessages + replicaReplica[0];
     }
 
     public long clientReplicaBytes()
     {
-        return clientReplicaBytes;
+        return clientReplicaBytes + clientReplicaSent[0];
     }
 
     public long replicaReplicaBytes()
     {
-        return replicaReplicaBytes;
+        return replicaReplicaBytes + replicaReplicaSent[0];
     }
 
     public long totalMessages()
     {
-        return clientReplicaMessages + replicaReplicaMessages;
+        return clientReplicaMessages() + replicaReplicaMessages();
     }
 
     public long totalBytes()
     {
-        return clientReplicaBytes + replicaReplicaBytes;
+        return clientReplicaBytes() + replicaReplicaBytes();
     }
 }

@@ -253,8 +253,7 @@ public final class ProcessRun
             for (final LoadGenerator c : nodes.clients)
             {
                 c.window(windowStart, windowEnd);
-                c.reads().intervals(timeline.reads());
-                c.writes().intervals(timeline.writes());
+                c.timeline(timeline);
             }
             runner = new AgentRunner(new YieldingIdleStrategy(), t -> error.compareAndSet(null, t), null,
                 new CompositeAgent(agents.toArray(new NodeAgent[0])));

@@ -9,6 +9,8 @@ import lab.harness.api.Endpoint;
 import lab.harness.api.Outbox;
 import lab.harness.codec.OpType;
 import lab.harness.codec.Status;
+import lab.harness.metrics.LatencyTimeline;
+import lab.harness.metrics.MeasurementWindow;
 import lab.harness.metrics.OpStats;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -20,9 +22,10 @@ import org.agrona.ExpandableArrayBuffer;
  *
  * <p>Each operation has an intended start time (when the schedule wanted it) and an actual one (when it was sent).
  * Latency is recorded from the intended start, so a system that stalls is charged for the queue it causes (no
- * coordinated omission); service time from the actual start is recorded beside it. Only operations completing
- * inside the measurement window are recorded: warm-up is excluded. Operations that exceed the operation timeout
- * are abandoned and counted as timeouts (their outcome is unknown).
+ * coordinated omission); service time from the actual start is recorded beside it. Only operations whose intended
+ * start lies inside the measurement window are recorded, wherever they complete: warm-up is excluded, and the run
+ * drains the window's last operations. Operations that exceed the operation timeout are abandoned and counted as
+ * timeouts (their outcome is unknown).
  */
 public abstract class LoadGenerator implements Endpoint, ClientListener
 {
@@ -52,8 +55,11 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     private final OpStats writes = new OpStats();
     private final OpStats readService = new OpStats();
     private final OpStats writeService = new OpStats();
-    private long measureStartNs = Long.MIN_VALUE;
-    private long measureEndNs = Long.MAX_VALUE;
+    /** By {@link MeasurementWindow#outside} * 2 + (PUT ? 1 : 0): measured GET, PUT, then unmeasured GET, PUT. */
+    private final OpStats[] latencyBy;
+    private final OpStats[] serviceBy;
+    private long measureStartNs = MeasurementWindow.OPEN_START_NS;
+    private long measureEndNs = MeasurementWindow.OPEN_END_NS;
     private long stopSubmittingNs = Long.MAX_VALUE;
     private boolean started;
     protected long nowNs;
@@ -68,6 +74,10 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     {
         this.clientNode = clientNode;
         this.protocol = protocol;
+        final OpStats warmUpReads = OpStats.warmUp();
+        final OpStats warmUpWrites = OpStats.warmUp();
+        latencyBy = new OpStats[] {reads, writes, warmUpReads, warmUpWrites};
+        serviceBy = new OpStats[] {readService, writeService, warmUpReads, warmUpWrites};
         this.workload = workload;
         this.keys = workload.keyGenerator();
         this.random = random;
@@ -94,14 +104,34 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     }
 
     /**
-     * @param measureStartNs operations completing from here on are recorded (warm-up ends).
-     * @param measureEndNs   recording stops here, and so do new submissions.
+     * @param measureStartNs operations meant to start from here on are recorded (warm-up ends).
+     * @param measureEndNs   until here; new submissions stop here too.
      */
     public void window(final long measureStartNs, final long measureEndNs)
     {
         this.measureStartNs = measureStartNs;
         this.measureEndNs = measureEndNs;
         this.stopSubmittingNs = measureEndNs;
+    }
+
+    /**
+     * Records the window's latencies into the timeline's interval recorders too; the timeline also flips the
+     * warm-up's recorders, so that warm-up runs the same code.
+     */
+    public void timeline(final LatencyTimeline timeline)
+    {
+        reads.intervals(timeline.reads());
+        writes.intervals(timeline.writes());
+        timeline.alsoFlip(latencyBy[2].intervals());
+        timeline.alsoFlip(latencyBy[3].intervals());
+    }
+
+    /**
+     * @return when the measured window starts (Long.MIN_VALUE until {@link #window} is called).
+     */
+    protected final long measureStartNs()
+    {
+        return measureStartNs;
     }
 
     /**
@@ -155,7 +185,7 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
             {
                 protocol.abandon(slot);
                 busy[slot] = false;
-                if (inWindow(nowNs))
+                if (inWindow(intendedNs[slot]))
                 {
                     (opType[slot] == OpType.GET ? reads : writes).recordTimeout();
                 }
@@ -184,12 +214,14 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
             }
             lastWriteDoneNs = nowNs;
         }
-        if (inWindow(nowNs))
-        {
-            final boolean read = opType[slot] == OpType.GET;
-            (read ? reads : writes).record(nowNs - intendedNs[slot], hops);
-            (read ? readService : writeService).record(nowNs - startNs[slot], hops);
-        }
+        // An operation counts when the schedule meant it to start inside the window, wherever it completes: warm-up's
+        // operations still in flight when the window opens are not charged to it, and the window's last operations
+        // are not dropped for finishing after it (the run drains them). The others go through the same code into
+        // stats nobody reads (see MeasurementWindow).
+        final int index = MeasurementWindow.outside(intendedNs[slot], measureStartNs, measureEndNs) * 2 +
+            (opType[slot] == OpType.PUT ? 1 : 0);
+        latencyBy[index].record(nowNs - intendedNs[slot], hops);
+        serviceBy[index].record(nowNs - startNs[slot], hops);
         final long observed = opType[slot] == OpType.GET ?
             (status == Status.OK ? ValueCodec.decodeWriteId(value, valueOffset, valueLength) : 0) : writeId[slot];
         observer.onOk(sessionId[slot], seq, opType[slot], key[slot], observed, version, hops, nowNs);

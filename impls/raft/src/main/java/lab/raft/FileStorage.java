@@ -22,8 +22,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Log records, little-endian: {@code [int length of the rest][byte type]} then HARD {@code [term][vote int]},
  * ENTRY {@code [index][term][clientId][seq][key][valueLength int][value]} or TRUNCATE {@code [fromIndex]}. A torn
  * record at the end (crash mid-write) is ignored on recovery. A snapshot is written to a temporary file and renamed
- * over the old one; then the log file is rewritten to hold only the hard state and the entries after the snapshot.
- * Records are staged in a direct buffer and written with one {@code write} per {@link #sync()}.
+ * over the old one. Recovery skips log records the snapshot covers, so after a local compaction the log file is left
+ * as it is (rewriting it costs a file copy, a rename and freeing the old file's pages, milliseconds on the node
+ * thread at every compaction) until it passes {@link #REWRITE_BYTES}; then it is rewritten to hold only the hard state
+ * and the entries after the snapshot. An installed snapshot always rewrites it: the file may hold entries beyond the
+ * snapshot that the leader's history does not. Records are staged in a direct buffer and written with one
+ * {@code write} per {@link #sync()}.
  */
 public final class FileStorage implements RaftStorage
 {
@@ -36,6 +40,8 @@ public final class FileStorage implements RaftStorage
     private static final byte ENTRY = 2;
     private static final byte TRUNCATE = 3;
     private static final int ENTRY_FIXED = 4 + 1 + 5 * 8 + 4;
+    /** A log file that has grown past this is rewritten at the next snapshot. */
+    static final long REWRITE_BYTES = 64L << 20;
 
     private final RaftLog log;
     private final Path logFile;
@@ -50,6 +56,11 @@ public final class FileStorage implements RaftStorage
     private UnsafeBuffer stagingView = new UnsafeBuffer(staging);
     private int staged;
     private boolean unforced;
+    /** Bytes in the log file, written or staged. */
+    private long fileBytes;
+    /** The last entry index the log file holds (written or staged), after truncations. */
+    private long fileLastIndex;
+    private ByteBuffer snapshotOut = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Opens the node's files in {@code dir}, recovering what they hold, or starts empty when {@code fresh}.
@@ -74,6 +85,8 @@ public final class FileStorage implements RaftStorage
             }
             channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
+            fileBytes = channel.size();
+            fileLastIndex = log.lastIndex();
         }
         catch (final IOException ex)
         {
@@ -119,6 +132,7 @@ public final class FileStorage implements RaftStorage
 
     public void truncated(final long fromIndex)
     {
+        fileLastIndex = Math.min(fileLastIndex, fromIndex - 1);
         final int p = reserve(4 + 1 + 8);
         stagingView.putInt(p, 1 + 8, ByteOrder.LITTLE_ENDIAN);
         stagingView.putByte(p + 4, TRUNCATE);
@@ -135,10 +149,16 @@ public final class FileStorage implements RaftStorage
         try
         {
             final Path tmp = snapshotFile.resolveSibling(snapshotFile.getFileName() + ".tmp");
-            final ByteBuffer out = ByteBuffer.allocate(20 + length).order(ByteOrder.LITTLE_ENDIAN);
+            if (snapshotOut.capacity() < 20 + length)
+            {
+                snapshotOut = ByteBuffer.allocateDirect(Integer.highestOneBit(20 + length) << 1)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            }
+            final ByteBuffer out = snapshotOut;
+            out.clear();
             out.putLong(log.snapshotIndex()).putLong(log.snapshotTerm()).putInt(length);
             snapshot.getBytes(0, out, 20, length);
-            out.position(0);
+            out.limit(20 + length).position(0);
             try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING))
             {
@@ -152,7 +172,11 @@ public final class FileStorage implements RaftStorage
                 }
             }
             Files.move(tmp, snapshotFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            rewriteLog();
+            // A local compaction leaves the log holding what the file holds; an installed snapshot resets it.
+            if (fileLastIndex != log.lastIndex() || fileBytes > REWRITE_BYTES)
+            {
+                rewriteLog();
+            }
         }
         catch (final IOException ex)
         {
@@ -167,7 +191,9 @@ public final class FileStorage implements RaftStorage
     {
         staged = 0;
         staging.clear();
-        channel.close();
+        // Kept open across the rename and closed by the janitor: the kernel frees a replaced file's pages when its
+        // last descriptor closes, tens of milliseconds for a large log, and that must not stall the node thread.
+        final FileChannel old = channel;
         final Path tmp = logFile.resolveSibling(logFile.getFileName() + ".tmp");
         channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING);
@@ -181,15 +207,48 @@ public final class FileStorage implements RaftStorage
         {
             channel.force(false);
         }
+        fileBytes = channel.size();
+        fileLastIndex = log.lastIndex();
         channel.close();
         Files.move(tmp, logFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         channel = FileChannel.open(logFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         unforced = false;
+        closeLater(old);
+    }
+
+    /**
+     * One daemon thread, shared by every node's storage, that closes replaced log files off the node thread.
+     */
+    private static final class Janitor
+    {
+        static final java.util.concurrent.ExecutorService EXECUTOR =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r ->
+            {
+                final Thread t = new Thread(r, "raft-log-janitor");
+                t.setDaemon(true);
+                return t;
+            });
+    }
+
+    private static void closeLater(final FileChannel replaced)
+    {
+        Janitor.EXECUTOR.execute(() ->
+        {
+            try
+            {
+                replaced.close();
+            }
+            catch (final IOException ex)
+            {
+                // the file was already unlinked; nothing depends on closing it
+            }
+        });
     }
 
     private void stageEntry(final long index)
     {
         final int valueLength = log.valueLength(index);
+        fileLastIndex = index;
         final int p = reserve(ENTRY_FIXED + valueLength);
         stagingView.putInt(p, ENTRY_FIXED - 4 + valueLength, ByteOrder.LITTLE_ENDIAN);
         stagingView.putByte(p + 4, ENTRY);
@@ -245,6 +304,7 @@ public final class FileStorage implements RaftStorage
 
     private int reserve(final int length)
     {
+        fileBytes += length;
         if (staged + length > staging.capacity())
         {
             writeStaged();

@@ -110,4 +110,37 @@ class FileStorageTest
         assertEquals(5, recovered.snapshotLength());
         assertEquals(2, recovered.term());
     }
+
+    @Test
+    void shouldLeaveTheLogFileAsItIsAtALocalCompaction() throws IOException
+    {
+        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true);
+        for (int i = 1; i <= 10; i++)
+        {
+            append(storage, 1, i);
+        }
+        storage.sync();
+        final long before = Files.size(dir.resolve("raft-0.log"));
+        storage.log().compactTo(8, 1);
+        storage.saveSnapshot(VALUE, 0, 5);
+        assertEquals(before, Files.size(dir.resolve("raft-0.log")), "not rewritten");
+    }
+
+    @Test
+    void shouldDropEntriesBeyondAnInstalledSnapshotThatTheLeaderDoesNotHave()
+    {
+        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true);
+        for (int i = 1; i <= 10; i++)
+        {
+            append(storage, 1, i); // a stale suffix, from a term the new leader overwrote
+        }
+        storage.sync();
+        storage.log().resetTo(5, 2);
+        storage.saveSnapshot(VALUE, 0, 5);
+        storage.close();
+
+        final RaftLog log = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false).log();
+        assertEquals(5, log.snapshotIndex());
+        assertEquals(5, log.lastIndex(), "entries 6..10 of the old term must not come back");
+    }
 }
