@@ -111,17 +111,6 @@ public final class AeronCluster implements AutoCloseable
         {
             driverContext.threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new BackoffIdleStrategy());
         }
-        else if ("shared".equals(System.getProperty("lab.exp.driver")))
-        {
-            driverContext.threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new BusySpinIdleStrategy());
-        }
-        else if ("dedicated".equals(System.getProperty("lab.exp.driver")))
-        {
-            driverContext.threadingMode(ThreadingMode.DEDICATED)
-                .senderIdleStrategy(new org.agrona.concurrent.YieldingIdleStrategy())
-                .receiverIdleStrategy(new org.agrona.concurrent.YieldingIdleStrategy())
-                .conductorIdleStrategy(new BackoffIdleStrategy());
-        }
         else
         {
             driverContext.threadingMode(ThreadingMode.SHARED_NETWORK)
