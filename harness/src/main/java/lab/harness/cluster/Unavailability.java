@@ -8,14 +8,17 @@ import java.util.List;
  *
  * <p>Only the periods in which no client at all completed a write count (the intersection of the clients' gaps). The
  * window is the longest such gap ending after the crash, joined with the gaps around it that are less than
- * {@link #JOIN_NS} apart: after a leader crash a new leader may answer a few writes it had in its log and then go
- * quiet again until the other clients' retry timeouts send them to it, and that is one outage, not two. A gap still
- * open when the run ended means writes never came back; the window then runs to the end of the run and says so.
+ * {@link #JOIN_NS} apart and themselves at least {@link #JOIN_MIN_GAP_NS} long: after a leader crash a new leader may
+ * answer a few writes it had in its log and then go quiet again until the other clients' retry timeouts send them
+ * to it, and that is one outage, not two. A gap still open when the run ended means writes never came back; the
+ * window then runs to the end of the run and says so.
  */
 public final class Unavailability
 {
-    /** Gaps closer than this are one outage. */
+    /** Gaps closer than this are one outage... */
     public static final long JOIN_NS = 50_000_000L;
+    /** ...when the neighbour is itself at least this long (a slow run's ordinary pauses between writes are not). */
+    public static final long JOIN_MIN_GAP_NS = 20_000_000L;
 
     /**
      * @param fromNs        start of the window (the last write completed before it).
@@ -78,12 +81,14 @@ public final class Unavailability
             return null;
         }
         int first = longest;
-        while (first > 0 && common.get(first)[0] - common.get(first - 1)[1] < JOIN_NS)
+        while (first > 0 && common.get(first)[0] - common.get(first - 1)[1] < JOIN_NS &&
+            length(common.get(first - 1)) >= JOIN_MIN_GAP_NS)
         {
             first--;
         }
         int last = longest;
-        while (last + 1 < common.size() && common.get(last + 1)[0] - common.get(last)[1] < JOIN_NS)
+        while (last + 1 < common.size() && common.get(last + 1)[0] - common.get(last)[1] < JOIN_NS &&
+            length(common.get(last + 1)) >= JOIN_MIN_GAP_NS)
         {
             last++;
         }

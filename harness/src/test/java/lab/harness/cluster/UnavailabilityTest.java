@@ -52,6 +52,15 @@ class UnavailabilityTest
     }
 
     @Test
+    void shouldNotJoinTheOrdinaryPausesOfASlowRun()
+    {
+        final Unavailability.Window w = Unavailability.around(
+            List.of(List.of(gap(2000, 2300), gap(2303, 2306), gap(2309, 2312))), new long[]{5999 * MS}, MIN_GAP,
+            CRASH, END);
+        assertEquals(2300 * MS, w.toNs());
+    }
+
+    @Test
     void shouldNotJoinAStallFarFromTheOutage()
     {
         final Unavailability.Window w = Unavailability.around(

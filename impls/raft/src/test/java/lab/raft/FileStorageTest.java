@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FileStorageTest
 {
@@ -80,9 +81,9 @@ class FileStorageTest
         append(storage, 1, 2);
         storage.sync();
         storage.close();
-        final Path file = dir.resolve("raft-0.log");
+        final Path file = dir.resolve("raft-0-0000000000.seg");
         final byte[] bytes = Files.readAllBytes(file);
-        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 3));
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 3)); // killed mid-write
 
         assertEquals(1, new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false).log().lastIndex());
     }
@@ -112,18 +113,43 @@ class FileStorageTest
     }
 
     @Test
-    void shouldLeaveTheLogFileAsItIsAtALocalCompaction() throws IOException
+    void shouldDeleteTheSegmentsASnapshotCoversAndRecoverFromTheRest() throws Exception
     {
-        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true);
-        for (int i = 1; i <= 10; i++)
+        final int segmentBytes = 200; // a new segment after about four entries
+        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true, segmentBytes);
+        storage.saveHardState(4, 1);
+        for (int i = 1; i <= 20; i++)
         {
-            append(storage, 1, i);
+            append(storage, 4, i);
+            storage.sync();
         }
-        storage.sync();
-        final long before = Files.size(dir.resolve("raft-0.log"));
-        storage.log().compactTo(8, 1);
+        final long before = segments();
+        storage.log().compactTo(16, 4);
         storage.saveSnapshot(VALUE, 0, 5);
-        assertEquals(before, Files.size(dir.resolve("raft-0.log")), "not rewritten");
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (segments() >= before && System.nanoTime() < deadline)
+        {
+            Thread.sleep(10);
+        }
+        assertTrue(segments() < before, "covered segments deleted: " + before + " -> " + segments());
+        append(storage, 4, 21);
+        storage.sync();
+        storage.close();
+
+        final FileStorage recovered = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false, segmentBytes);
+        assertEquals(16, recovered.log().snapshotIndex());
+        assertEquals(21, recovered.log().lastIndex());
+        assertEquals(17, recovered.log().seq(17));
+        assertEquals(4, recovered.term());
+        assertEquals(1, recovered.votedFor());
+    }
+
+    private long segments() throws IOException
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(dir))
+        {
+            return files.filter(f -> f.getFileName().toString().endsWith(".seg")).count();
+        }
     }
 
     @Test
