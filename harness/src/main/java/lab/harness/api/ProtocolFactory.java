@@ -94,4 +94,12 @@ public interface ProtocolFactory
     {
         return "";
     }
+
+    /**
+     * The run that used this factory's replicas is over (they are stopped): remove what it alone needed, such as
+     * files in a temporary folder, so that runs in one JVM (--repeat, sweeps) do not pile them up.
+     */
+    default void runEnded()
+    {
+    }
 }

@@ -143,7 +143,14 @@ public final class LabRunner
     public static RunResult run(final RunConfig config, final ProgressListener progress)
     {
         final Nodes nodes = build(config);
-        return "sim".equals(config.transport) ? runSimulated(config, nodes) : runAeron(config, nodes, progress);
+        try
+        {
+            return "sim".equals(config.transport) ? runSimulated(config, nodes) : runAeron(config, nodes, progress);
+        }
+        finally
+        {
+            nodes.factory.runEnded();
+        }
     }
 
     private static RunResult runSimulated(final RunConfig config, final Nodes nodes)

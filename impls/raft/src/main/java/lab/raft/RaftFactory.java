@@ -36,6 +36,7 @@ public final class RaftFactory implements ProtocolFactory
 
     private final Map<Integer, RaftStorage> storages = new HashMap<>();
     private Path dir;
+    private boolean temporaryDir;
 
     public String name()
     {
@@ -108,10 +109,28 @@ public final class RaftFactory implements ProtocolFactory
     {
         if (dir == null)
         {
-            dir = config.dir.isEmpty() ? tempRoot().resolve("run-" + INSTANCES.incrementAndGet()) :
-                Paths.get(config.dir);
+            temporaryDir = config.dir.isEmpty();
+            dir = temporaryDir ? tempRoot().resolve("run-" + INSTANCES.incrementAndGet()) : Paths.get(config.dir);
         }
         return dir;
+    }
+
+    /**
+     * Closes the nodes' storage and deletes the run's temporary folder (never a folder the user named): deleted
+     * files' dirty pages are dropped instead of written back while the next run of a --repeat measures.
+     */
+    public synchronized void runEnded()
+    {
+        for (final RaftStorage storage : storages.values())
+        {
+            storage.close();
+        }
+        storages.clear();
+        if (dir != null && temporaryDir)
+        {
+            deleteTree(dir);
+        }
+        dir = null;
     }
 
     private static synchronized Path tempRoot()
