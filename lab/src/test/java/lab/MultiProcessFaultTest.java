@@ -1,7 +1,5 @@
 package lab;
 
-import java.io.File;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import lab.harness.cluster.FaultSchedule;
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;
-import lab.harness.multiprocess.NodeCommand;
 import lab.harness.multiprocess.ProcessRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +48,7 @@ class MultiProcessFaultTest
         config.options.putAll(Map.of("pb-backup-timeout", "400ms", "pb-primary-timeout", "600ms",
             "pb-lease-drift", "100ms"));
         config.faults = FaultSchedule.parse("crash:leader@" + CRASH_S + "s,restart@2s");
-        dirsBefore = aeronDirs();
+        dirsBefore = NodeProcesses.aeronDirs();
         result = ProcessRun.runLocal(config, new ProcessRun.Options());
         faults = result.faults();
     }
@@ -107,12 +104,7 @@ class MultiProcessFaultTest
     @Test
     void shouldLeaveNoNodeProcessAndNoAeronDirectory()
     {
-        final long alive = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
-            .filter(p -> p.info().commandLine().orElse("").contains(NodeCommand.class.getName())).count();
-        assertEquals(0, alive, "node processes left running");
-        final Set<String> left = aeronDirs();
-        left.removeAll(dirsBefore);
-        assertEquals(Set.of(), left, "Aeron directories left in /dev/shm");
+        NodeProcesses.assertClean(dirsBefore);
     }
 
     @Test
@@ -145,16 +137,5 @@ class MultiProcessFaultTest
         final List<Map<String, Object>> list = (List<Map<String, Object>>)faults.get(key);
         assertEquals(1, list.size(), key + ": " + list);
         return list.get(0);
-    }
-
-    private static Set<String> aeronDirs()
-    {
-        final Set<String> names = new HashSet<>();
-        final String[] list = new File("/dev/shm").list((d, n) -> n.startsWith("lab-aeron-mp-"));
-        if (list != null)
-        {
-            names.addAll(List.of(list));
-        }
-        return names;
     }
 }

@@ -1,17 +1,13 @@
 package lab;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;
-import lab.harness.multiprocess.NodeCommand;
 import lab.harness.multiprocess.ProcessRun;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,7 +54,7 @@ class MultiProcessProtocolTest
     void shouldRunThreeNodeProcessesOverUdpWithTheoreticalHops(final String protocol, @TempDir final Path profiles)
         throws Exception
     {
-        final Set<String> dirsBefore = aeronDirs();
+        final Set<String> dirsBefore = NodeProcesses.aeronDirs();
         final ProcessRun.Options options = new ProcessRun.Options();
         final boolean profile = "raft".equals(protocol);
         if (profile)
@@ -89,27 +85,6 @@ class MultiProcessProtocolTest
                 assertTrue(Files.size(Path.of(node.get("file"))) > 1000, node.get("file"));
             }
         }
-        assertClean(dirsBefore);
-    }
-
-    private static void assertClean(final Set<String> dirsBefore)
-    {
-        final long alive = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
-            .filter(p -> p.info().commandLine().orElse("").contains(NodeCommand.class.getName())).count();
-        assertEquals(0, alive, "node processes left running");
-        final Set<String> left = aeronDirs();
-        left.removeAll(dirsBefore);
-        assertEquals(Set.of(), left, "Aeron directories left in /dev/shm");
-    }
-
-    private static Set<String> aeronDirs()
-    {
-        final Set<String> names = new HashSet<>();
-        final String[] list = new File("/dev/shm").list((d, n) -> n.startsWith("lab-aeron-mp-"));
-        if (list != null)
-        {
-            names.addAll(List.of(list));
-        }
-        return names;
+        NodeProcesses.assertClean(dirsBefore);
     }
 }
