@@ -7,20 +7,20 @@ package lab.harness.metrics;
  */
 public final class TrafficCounters
 {
+    private static final int INSIDE = 0;
+
     /** Node ids below this are replicas or control nodes; clients start here. */
     private final int replicas;
     private long windowStartNs = MeasurementWindow.OPEN_START_NS;
     private long windowEndNs = MeasurementWindow.OPEN_END_NS;
-    /** Index 0: inside the window; 1: outside (warm-up, drain), counted by the same code and then ignored. */
+    /**
+     * Index {@link #INSIDE}: inside the window, plus counts added from elsewhere; index 1: outside (warm-up, drain),
+     * counted by the same code as inside and then ignored.
+     */
     private final long[] clientReplica = new long[2];
     private final long[] replicaReplica = new long[2];
     private final long[] clientReplicaSent = new long[2];
     private final long[] replicaReplicaSent = new long[2];
-    /** Counts added from elsewhere (other nodes' counters, a node process's report). */
-    private long clientReplicaMessages;
-    private long replicaReplicaMessages;
-    private long clientReplicaBytes;
-    private long replicaReplicaBytes;
 
     public TrafficCounters(final int replicas)
     {
@@ -50,10 +50,8 @@ public final class TrafficCounters
 
     public void add(final TrafficCounters other)
     {
-        clientReplicaMessages += other.clientReplicaMessages();
-        replicaReplicaMessages += other.replicaReplicaMessages();
-        clientReplicaBytes += other.clientReplicaBytes();
-        replicaReplicaBytes += other.replicaReplicaBytes();
+        add(other.clientReplicaMessages(), other.replicaReplicaMessages(), other.clientReplicaBytes(),
+            other.replicaReplicaBytes());
     }
 
     /**
@@ -62,30 +60,30 @@ public final class TrafficCounters
     public void add(final long clientReplicaMessages, final long replicaReplicaMessages,
         final long clientReplicaBytes, final long replicaReplicaBytes)
     {
-        this.clientReplicaMessages += clientReplicaMessages;
-        this.replicaReplicaMessages += replicaReplicaMessages;
-        this.clientReplicaBytes += clientReplicaBytes;
-        this.replicaReplicaBytes += replicaReplicaBytes;
+        clientReplica[INSIDE] += clientReplicaMessages;
+        replicaReplica[INSIDE] += replicaReplicaMessages;
+        clientReplicaSent[INSIDE] += clientReplicaBytes;
+        replicaReplicaSent[INSIDE] += replicaReplicaBytes;
     }
 
     public long clientReplicaMessages()
     {
-        return clientReplicaMessages + clientReplica[0];
+        return clientReplica[INSIDE];
     }
 
     public long replicaReplicaMessages()
     {
-        return replicaReplicaMessages + replicaReplica[0];
+        return replicaReplica[INSIDE];
     }
 
     public long clientReplicaBytes()
     {
-        return clientReplicaBytes + clientReplicaSent[0];
+        return clientReplicaSent[INSIDE];
     }
 
     public long replicaReplicaBytes()
     {
-        return replicaReplicaBytes + replicaReplicaSent[0];
+        return replicaReplicaSent[INSIDE];
     }
 
     public long totalMessages()

@@ -56,6 +56,8 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     private final OpStats readService = new OpStats();
     private final OpStats writeService = new OpStats();
     /** By {@link MeasurementWindow#outside} * 2 + (PUT ? 1 : 0): measured GET, PUT, then unmeasured GET, PUT. */
+    private final OpStats warmUpReads = OpStats.warmUp();
+    private final OpStats warmUpWrites = OpStats.warmUp();
     private final OpStats[] latencyBy;
     private final OpStats[] serviceBy;
     private long measureStartNs = MeasurementWindow.OPEN_START_NS;
@@ -74,8 +76,6 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     {
         this.clientNode = clientNode;
         this.protocol = protocol;
-        final OpStats warmUpReads = OpStats.warmUp();
-        final OpStats warmUpWrites = OpStats.warmUp();
         latencyBy = new OpStats[] {reads, writes, warmUpReads, warmUpWrites};
         serviceBy = new OpStats[] {readService, writeService, warmUpReads, warmUpWrites};
         this.workload = workload;
@@ -122,8 +122,8 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     {
         reads.intervals(timeline.reads());
         writes.intervals(timeline.writes());
-        timeline.alsoFlip(latencyBy[2].intervals());
-        timeline.alsoFlip(latencyBy[3].intervals());
+        timeline.alsoFlip(warmUpReads.intervals());
+        timeline.alsoFlip(warmUpWrites.intervals());
     }
 
     /**

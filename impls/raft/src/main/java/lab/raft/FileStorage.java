@@ -39,6 +39,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Tried and dropped: memory-mapped segments. Their writes need no system call, but every first touch of a page
  * of a new file is a page fault that allocates a block; on this VM's disk that tripled the p99 at 150k writes/s.
+ * Having a background thread create and pre-touch the next segment was worse still (writing its zeros competes for
+ * the cores and the disk).
  */
 public final class FileStorage implements RaftStorage
 {
@@ -441,7 +443,7 @@ public final class FileStorage implements RaftStorage
     }
 
     /**
-     * One daemon thread, shared by every node's storage, that unmaps and deletes segments off the node thread.
+     * One daemon thread, shared by every node's storage, that closes and deletes segments off the node thread.
      */
     private static final class Janitor
     {
