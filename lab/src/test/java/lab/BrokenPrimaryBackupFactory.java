@@ -62,6 +62,11 @@ public final class BrokenPrimaryBackupFactory implements ProtocolFactory
                 replica.onTick(nowNs, out);
             }
 
+            public void flush(final long nowNs, final Outbox out)
+            {
+                replica.flush(nowNs, out);
+            }
+
             public String role()
             {
                 return replica.role();

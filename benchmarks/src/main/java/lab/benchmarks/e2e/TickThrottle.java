@@ -35,4 +35,9 @@ final class TickThrottle implements Endpoint
             endpoint.onTick(nowNs, out);
         }
     }
+
+    public void flush(final long nowNs, final Outbox out)
+    {
+        endpoint.flush(nowNs, out);
+    }
 }

@@ -11,7 +11,8 @@ import org.agrona.concurrent.NanoClock;
 
 /**
  * Runs one endpoint (replica or client) over Aeron: each duty cycle reads the clock once, drains the outbox's
- * back-pressure queue, polls the node's subscription and, when due, ticks the endpoint.
+ * back-pressure queue, polls the node's subscription, when due ticks the endpoint, and then lets it flush what it
+ * held back during the burst.
  */
 public final class NodeAgent implements Agent, FragmentHandler
 {
@@ -82,6 +83,7 @@ public final class NodeAgent implements Agent, FragmentHandler
             endpoint.onTick(nowNs, outbox);
             work++;
         }
+        endpoint.flush(nowNs, outbox);
         return work;
     }
 

@@ -28,4 +28,16 @@ public interface Endpoint
      * @param out   where to send.
      */
     void onTick(long nowNs, Outbox out);
+
+    /**
+     * The end of a burst of input: the driver has delivered what it had for now (one poll of the transport and the
+     * tick, or one simulated event). An endpoint that holds its output back sends it now: Raft persists once for
+     * the whole burst and then sends (etcd's Ready), instead of one write per message. Nothing by default.
+     *
+     * @param nowNs current time of the driver.
+     * @param out   where to send.
+     */
+    default void flush(long nowNs, Outbox out)
+    {
+    }
 }

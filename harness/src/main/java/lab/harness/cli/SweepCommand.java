@@ -44,7 +44,7 @@ public final class SweepCommand implements Callable<Integer>
     List<Integer> concurrency;
 
     @Option(names = "--p99-bound", defaultValue = "1ms",
-        description = "saturation: the highest load whose achieved rate is >= 95% of the requested and whose " +
+        description = "saturation: the highest load whose achieved rate is >= 95%% of the requested and whose " +
             "p99 (writes and reads) stays under this bound (default ${DEFAULT-VALUE})")
     String p99Bound;
 
@@ -57,7 +57,7 @@ public final class SweepCommand implements Callable<Integer>
     @Option(names = "--warmup", defaultValue = "1s", description = "per point (default ${DEFAULT-VALUE})")
     String warmup;
 
-    @Option(names = "--workload", description = "YCSB preset a|b|c|d (default: 50% reads, uniform keys)")
+    @Option(names = "--workload", description = "YCSB preset a|b|c|d (default: 50%% reads, uniform keys)")
     String ycsb;
 
     @Option(names = "--keys", defaultValue = "10000", description = "default ${DEFAULT-VALUE}")

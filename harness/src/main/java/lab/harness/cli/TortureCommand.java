@@ -45,7 +45,7 @@ public final class TortureCommand implements Callable<Integer>
     java.io.File saveFailures;
 
     @Option(names = "--clock-drift-ppm", defaultValue = "20000", description = "each replica's clock runs fast or " +
-        "slow by up to this many ppm (default ${DEFAULT-VALUE} = 2%, within the protocols' lease drift bounds)")
+        "slow by up to this many ppm (default ${DEFAULT-VALUE} = 2%%, within the protocols' lease drift bounds)")
     long driftPpm;
 
     @Option(names = "--verbose", description = "print every seed's fault schedule")

@@ -183,6 +183,15 @@ public final class RunReport
             sb.append(String.format("craq reads: clean %d, dirty %d (%.2f%% dirty)%n", clean, dirty,
                 100.0 * (Long)dirty / ((Long)clean + (Long)dirty)));
         }
+        final Object appends = result.protocolStats().get("raft_appends_sent");
+        final Object entries = result.protocolStats().get("raft_entries_sent");
+        if (appends instanceof Long && entries instanceof Long && (Long)appends > 0)
+        {
+            sb.append(String.format("raft (whole run, warm-up included): %d appends carrying %d entries " +
+                "(%.2f per append), %s acknowledgements, %s log file writes%n", appends, entries,
+                (double)(Long)entries / (Long)appends, result.protocolStats().get("raft_acks_sent"),
+                result.protocolStats().get("raft_log_writes")));
+        }
         if (!result.rateWarning().isEmpty())
         {
             sb.append("WARNING: ").append(result.rateWarning()).append('\n');

@@ -326,6 +326,7 @@ public final class SimNetwork
                     if (up[i] && endpoints[i] != null)
                     {
                         endpoints[i].onTick(localNowNs(i), outboxes[i]);
+                        endpoints[i].flush(localNowNs(i), outboxes[i]);
                     }
                 }
             }
@@ -348,5 +349,6 @@ public final class SimNetwork
         traceHash = 31 * (31 * (31 * traceHash + m.deliverAtNs) + m.from * 64L + m.to) + Arrays.hashCode(m.bytes);
         deliveryBuffer.wrap(m.bytes);
         endpoints[m.to].onMessage(m.from, deliveryBuffer, 0, m.bytes.length, localNowNs(m.to), outboxes[m.to]);
+        endpoints[m.to].flush(localNowNs(m.to), outboxes[m.to]);
     }
 }

@@ -117,6 +117,7 @@ public final class FileStorage implements RaftStorage
     private final List<Path> retired = new ArrayList<>();
     private long retiredLastIndex;
     private final int segmentBytes;
+    private long fileWrites;
 
     /**
      * Opens the node's files in {@code dir}, recovering what they hold, or starts empty when {@code fresh}.
@@ -253,6 +254,11 @@ public final class FileStorage implements RaftStorage
         releaseCovered();
     }
 
+    public long fileWrites()
+    {
+        return fileWrites;
+    }
+
     public DirectBuffer snapshot()
     {
         return snapshot;
@@ -367,6 +373,7 @@ public final class FileStorage implements RaftStorage
             while (stagingBytes.hasRemaining())
             {
                 position += current.channel.write(stagingBytes);
+                fileWrites++;
             }
             stagingBytes.clear();
         }

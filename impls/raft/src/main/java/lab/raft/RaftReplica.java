@@ -42,8 +42,10 @@ import org.agrona.collections.Long2ObjectHashMap;
  *
  * <p>Replication: client writes are appended to the leader's log, persisted, and sent to each follower in
  * AppendEntries carrying up to {@code batch} entries, with up to {@code raft-pipeline} of them in flight per
- * follower. While an append is in flight, new writes wait until {@code batch} of them are pending or the pipeline
- * drains, so load builds batches and an idle cluster sends at once. A follower checks (prevLogIndex, prevLogTerm)
+ * follower. The writes of one burst of input go in one append; while an append is in flight, new writes wait until
+ * {@code batch} of them are pending or the pipeline drains, so load builds batches and an idle cluster sends at
+ * once. Everything a burst causes is held until {@link #flush}, which persists once and then sends (etcd's Ready):
+ * one log write per burst, and one acknowledgement per burst of appends. A follower checks (prevLogIndex, prevLogTerm)
  * and on a mismatch returns the conflicting term and its first index so the leader skips a whole term per round
  * trip. An entry of the leader's term stored on a majority is committed; entries are applied in order, a
  * (session, seq) already applied is skipped, so a retried write is applied once. The log is compacted into a
@@ -137,6 +139,20 @@ public final class RaftReplica implements Replica
     private long snapshotInTerm = -1;
     private final SnapshotCodec snapshotCodec = new SnapshotCodec(new ExpandableArrayBuffer(64 * 1024));
 
+    // output of the current burst of input: held until flush() has persisted what it depends on
+    private final HeldOutbox held = new HeldOutbox();
+    private boolean replicate;
+    private int ackTo = -1;
+    private long ackTerm;
+    private int ackDepth;
+    private long ackMatch;
+    private long ackPrev;
+    private long ackSentNs;
+    private long ackRound;
+    private long appendsSent;
+    private long entriesSent;
+    private long acksSent;
+
     private final ClientMessages clientMessages = new ClientMessages();
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(MAX_APPEND_BYTES + 4096);
     private final ExpandableArrayBuffer empty = new ExpandableArrayBuffer(16);
@@ -204,6 +220,16 @@ public final class RaftReplica implements Replica
         }
     }
 
+    /**
+     * @return over the replica's life (warm-up included): AppendEntries sent with entries and the entries they
+     * carried (the leader's batching), acknowledgements sent (one per burst of appends) and write calls to the log.
+     */
+    public java.util.Map<String, Long> counters()
+    {
+        return java.util.Map.of("raft_appends_sent", appendsSent, "raft_entries_sent", entriesSent,
+            "raft_acks_sent", acksSent, "raft_log_writes", storage.fileWrites());
+    }
+
     Role roleState()
     {
         return role;
@@ -243,8 +269,9 @@ public final class RaftReplica implements Replica
     // Input
 
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
-        final long nowNs, final Outbox out)
+        final long nowNs, final Outbox driverOut)
     {
+        final Outbox out = held;
         start(nowNs);
         final int schemaId = ClientMessages.schemaIdOf(buffer, offset);
         if (schemaId == ClientMessages.SCHEMA_ID)
@@ -285,8 +312,9 @@ public final class RaftReplica implements Replica
         }
     }
 
-    public void onTick(final long nowNs, final Outbox out)
+    public void onTick(final long nowNs, final Outbox driverOut)
     {
+        final Outbox out = held;
         start(nowNs);
         switch (role)
         {
@@ -334,9 +362,37 @@ public final class RaftReplica implements Replica
         return config.electionMinNs + (long)(random.nextDouble() * config.electionMinNs);
     }
 
+    /**
+     * The end of a burst of input. The leader sends the writes of the whole burst in one AppendEntries per follower
+     * (batching without waiting), a follower sends one acknowledgement for all the appends it took, and then, once
+     * the storage has persisted everything the burst staged (one write, not one per message), everything held goes.
+     */
+    public void flush(final long nowNs, final Outbox out)
+    {
+        if (replicate)
+        {
+            replicate = false;
+            if (role == Role.LEADER)
+            {
+                for (int f = 0; f < n; f++)
+                {
+                    if (f != nodeId)
+                    {
+                        maybeSendAppends(f, nowNs, false, held);
+                    }
+                }
+            }
+        }
+        releaseAck();
+        if (!held.isEmpty())
+        {
+            storage.sync(); // persist, then send
+            held.releaseTo(out);
+        }
+    }
+
     private void send(final Outbox out, final int to, final int length)
     {
-        storage.sync(); // persist, then send
         out.send(to, sendBuffer, 0, length);
     }
 
@@ -344,7 +400,6 @@ public final class RaftReplica implements Replica
         final Status status, final int hint)
     {
         final int length = clientMessages.encodeEmptyResponse(depth, clientId, seq, status, hint);
-        storage.sync();
         out.send(to, clientMessages.buffer(), 0, length);
     }
 
@@ -374,7 +429,6 @@ public final class RaftReplica implements Replica
             {
                 final int length = clientMessages.encodeResponse(
                     depth, clientId, seq, Status.OK, nodeId, session.version, empty, 0, 0);
-                storage.sync();
                 out.send(from, clientMessages.buffer(), 0, length);
             }
             return;
@@ -398,13 +452,7 @@ public final class RaftReplica implements Replica
             advanceCommit(depth, out);
             return;
         }
-        for (int f = 0; f < n; f++)
-        {
-            if (f != nodeId)
-            {
-                maybeSendAppends(f, nowNs, false, out);
-            }
-        }
+        replicate = true; // at the end of the burst, with the writes that arrive with it
     }
 
     private void onRead(final int from, final int requestDepth, final long clientId, final long seq, final long key,
@@ -711,6 +759,8 @@ public final class RaftReplica implements Replica
                 .key(log.key(i)).putValue(log.value(i), 0, log.valueLength(i));
         }
         lastSentNs[f] = nowNs;
+        appendsSent++;
+        entriesSent += count;
         send(out, f, MessageHeaderEncoder.ENCODED_LENGTH + appendEncoder.encodedLength());
         return prev + count;
     }
@@ -795,7 +845,7 @@ public final class RaftReplica implements Replica
         }
         if (role == Role.LEADER)
         {
-            maybeSendAppends(from, nowNs, false, out);
+            replicate = true; // the pipeline has room again: the end of the burst fills it
             confirmReads(depth, nowNs, out);
         }
     }
@@ -897,7 +947,6 @@ public final class RaftReplica implements Replica
             {
                 final int length = clientMessages.encodeResponse(
                     replyDepth, clientId, seq, Status.OK, nodeId, version, empty, 0, 0);
-                storage.sync();
                 out.send(ClientSessions.clientNode(clientId), clientMessages.buffer(), 0, length);
             }
         }
@@ -1035,12 +1084,69 @@ public final class RaftReplica implements Replica
     private void respond(final Outbox out, final int to, final int depth, final boolean success, final long match,
         final long prev, final long conflictIndex, final long conflictTerm, final long sentNs, final long round)
     {
+        if (success)
+        {
+            holdAck(to, depth, match, prev, sentNs, round);
+            return;
+        }
+        releaseAck(); // a rejection goes after the acknowledgements before it
+        encodeResponse(to, depth, term, false, match, prev, conflictIndex, conflictTerm, sentNs, round);
+    }
+
+    /**
+     * Holds a successful answer to an append until the end of the burst: one answer with the highest match
+     * acknowledges every append of the burst from the same leader in the same term (within a term, a follower never
+     * drops what that term's leader sent it, so the highest match is true of all of them).
+     */
+    private void holdAck(final int to, final int depth, final long match, final long prev, final long sentNs,
+        final long round)
+    {
+        if (ackTo >= 0 && (ackTo != to || ackTerm != term))
+        {
+            releaseAck();
+        }
+        if (ackTo < 0)
+        {
+            ackTo = to;
+            ackTerm = term;
+            ackDepth = depth;
+            ackMatch = match;
+            ackPrev = prev;
+            ackSentNs = sentNs;
+            ackRound = round;
+            return;
+        }
+        ackDepth = Math.max(ackDepth, depth);
+        if (match >= ackMatch)
+        {
+            ackMatch = match;
+            ackPrev = prev;
+        }
+        ackSentNs = Math.max(ackSentNs, sentNs);
+        ackRound = Math.max(ackRound, round);
+    }
+
+    private void releaseAck()
+    {
+        if (ackTo >= 0)
+        {
+            final int to = ackTo;
+            ackTo = -1;
+            acksSent++;
+            encodeResponse(to, ackDepth, ackTerm, true, ackMatch, ackPrev, 0, -1, ackSentNs, ackRound);
+        }
+    }
+
+    private void encodeResponse(final int to, final int depth, final long responseTerm, final boolean success,
+        final long match, final long prev, final long conflictIndex, final long conflictTerm, final long sentNs,
+        final long round)
+    {
         responseEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(depth).clientId(0).seq(0).term(term)
+            .depth(depth).clientId(0).seq(0).term(responseTerm)
             .success(success ? BooleanType.TRUE : BooleanType.FALSE)
             .matchIndex(match).prevLogIndex(prev).conflictIndex(conflictIndex).conflictTerm(conflictTerm)
             .lastIndex(log.lastIndex()).sentNs(sentNs).readRound(round);
-        send(out, to, MessageHeaderEncoder.ENCODED_LENGTH + responseEncoder.encodedLength());
+        send(held, to, MessageHeaderEncoder.ENCODED_LENGTH + responseEncoder.encodedLength());
     }
 
     private void onInstallSnapshot(final int from, final InstallSnapshotDecoder m, final long nowNs, final Outbox out)

@@ -50,5 +50,14 @@ public interface RaftStorage
      */
     void sync();
 
+    /**
+     * @return the write calls made to files so far (0 for a log kept in memory): with one per burst of input, what
+     * batching saves shows here.
+     */
+    default long fileWrites()
+    {
+        return 0;
+    }
+
     void close();
 }
