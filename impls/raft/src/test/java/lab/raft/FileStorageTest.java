@@ -144,6 +144,56 @@ class FileStorageTest
         assertEquals(1, recovered.votedFor());
     }
 
+    @Test
+    void shouldRecoverTheNewerOfTheTwoSnapshotFiles()
+    {
+        final FileStorage storage = snapshotsAt8And12();
+        storage.close();
+
+        final FileStorage recovered = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false);
+        assertEquals(12, recovered.log().snapshotIndex());
+        assertEquals(3, recovered.snapshotLength());
+        assertEquals(9, recovered.snapshot().getByte(0));
+        assertEquals(14, recovered.log().lastIndex());
+    }
+
+    @Test
+    void shouldFallBackToTheOlderSnapshotWhenTheNewerIsTorn() throws IOException
+    {
+        final FileStorage storage = snapshotsAt8And12();
+        storage.close();
+        final Path newer = dir.resolve("raft-0.snap.1");
+        final byte[] bytes = Files.readAllBytes(newer);
+        bytes[bytes.length - 1] ^= 1; // a crash in the middle of overwriting it
+        Files.write(newer, bytes);
+
+        final FileStorage recovered = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false);
+        assertEquals(8, recovered.log().snapshotIndex());
+        assertEquals(5, recovered.snapshotLength());
+        assertEquals(1, recovered.snapshot().getByte(0));
+        assertEquals(14, recovered.log().lastIndex()); // the log still holds what the older snapshot does not cover
+        assertEquals(9, recovered.log().seq(9));
+    }
+
+    /**
+     * Entries 1..14 of term 2; a snapshot of 5 bytes at 8, then one of 3 bytes at 12.
+     */
+    private FileStorage snapshotsAt8And12()
+    {
+        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true);
+        storage.saveHardState(2, 0);
+        for (int i = 1; i <= 14; i++)
+        {
+            append(storage, 2, i);
+        }
+        storage.sync();
+        storage.log().compactTo(8, 2);
+        storage.saveSnapshot(VALUE, 0, 5);
+        storage.log().compactTo(12, 2);
+        storage.saveSnapshot(new UnsafeBuffer(new byte[]{9, 9, 9}), 0, 3);
+        return storage;
+    }
+
     private long segments() throws IOException
     {
         try (java.util.stream.Stream<Path> files = Files.list(dir))
