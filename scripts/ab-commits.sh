@@ -34,6 +34,7 @@ for round in $(seq 1 "$rounds"); do
   for side in old new; do
     printf 'round %d %s: ' "$round" "$side"
     java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$work/$side/lab/target/lab.jar" run "$@" \
-      --repeat 3 --quiet 2>&1 | awk '($1 == "write" || $1 == "read") && $2 > 0 { printf "%s p50 %s p99 %s us; ", $1, $4, $7 } END { print "" }'
+      --repeat 3 --quiet 2>&1 | awk '($1 == "write" || $1 == "read") && $2 > 0 { printf "%s p50 %s p99 %s us, ", $1, $4, $7 }
+        $1 == "total" { printf "%s ops/s; ", $2 } END { print "" }'
   done
 done
