@@ -7,6 +7,7 @@ import lab.harness.api.ClientSessions;
 import lab.harness.api.KvStore;
 import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
+import lab.harness.api.ReplicaState;
 import lab.harness.codec.ClientMessages;
 import lab.harness.codec.ClientRequestDecoder;
 import lab.harness.codec.OpType;
@@ -27,7 +28,6 @@ import lab.raft.codec.VoteEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2LongHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * A Raft replica as a pure state machine (Ongaro and Ousterhout 2014; pre-vote, check-quorum, ReadIndex and leases
@@ -88,10 +88,7 @@ public final class RaftReplica implements Replica
     private int leaderId = -1;
     private long commitIndex;
     private long appliedIndex;
-    private KvStore store = new KvStore();
-    private KvStore spareStore = new KvStore();
-    private Long2ObjectHashMap<ClientSession> sessions = new Long2ObjectHashMap<>();
-    private Long2ObjectHashMap<ClientSession> spareSessions = new Long2ObjectHashMap<>();
+    private final ReplicaState state = new ReplicaState();
 
     private boolean started;
     private long electionDeadlineNs;
@@ -137,7 +134,7 @@ public final class RaftReplica implements Replica
     private int snapshotInLength;
     private long snapshotInIndex = -1;
     private long snapshotInTerm = -1;
-    private final SnapshotCodec snapshotCodec = new SnapshotCodec(new ExpandableArrayBuffer(64 * 1024));
+    private final ExpandableArrayBuffer snapshotOut = new ExpandableArrayBuffer(64 * 1024);
 
     // output of the current burst of input: held until flush() has persisted what it depends on
     private final HeldOutbox held = new HeldOutbox();
@@ -203,7 +200,7 @@ public final class RaftReplica implements Replica
         votedFor = storage.votedFor();
         if (log.snapshotIndex() > 0)
         {
-            SnapshotCodec.read(storage.snapshot(), 0, storage.snapshotLength(), store, sessions);
+            state.installSnapshot(storage.snapshot(), storage.snapshotLength());
         }
         commitIndex = log.snapshotIndex();
         appliedIndex = log.snapshotIndex();
@@ -257,7 +254,7 @@ public final class RaftReplica implements Replica
 
     KvStore store()
     {
-        return store;
+        return state.store();
     }
 
     int leaderId()
@@ -422,7 +419,7 @@ public final class RaftReplica implements Replica
             return;
         }
 
-        final ClientSession session = sessions.get(clientId);
+        final ClientSession session = state.session(clientId);
         if (session != null && seq <= session.seq)
         {
             if (seq == session.seq)
@@ -492,7 +489,7 @@ public final class RaftReplica implements Replica
     private void answerRead(final int to, final int depth, final long clientId, final long seq, final long key,
         final Outbox out)
     {
-        final KvStore.Entry entry = store.get(key);
+        final KvStore.Entry entry = state.store().get(key);
         final int length = entry == null ?
             clientMessages.encodeEmptyResponse(depth, clientId, seq, Status.NOT_FOUND, nodeId) :
             clientMessages.encodeResponse(depth, clientId, seq, Status.OK, nodeId, entry.version(),
@@ -919,7 +916,7 @@ public final class RaftReplica implements Replica
                 continue; // a leader's no-op
             }
             final long seq = log.seq(index);
-            ClientSession session = sessions.get(clientId);
+            ClientSession session = state.session(clientId);
             long version = index;
             if (session != null && seq <= session.seq)
             {
@@ -931,15 +928,14 @@ public final class RaftReplica implements Replica
             }
             else
             {
-                store.put(log.key(index), log.value(index), 0, log.valueLength(index), index);
+                state.store().put(log.key(index), log.value(index), 0, log.valueLength(index), index);
                 if (session == null)
                 {
-                    session = new ClientSession(seq, index);
-                    sessions.put(clientId, session);
+                    state.recordWrite(clientId, seq, index);
                 }
                 else
                 {
-                    session.seq = seq;
+                    session.seq = seq; // the session at hand: no second lookup on the hot path
                     session.version = index;
                 }
             }
@@ -960,9 +956,9 @@ public final class RaftReplica implements Replica
             return;
         }
         final long snapshotTerm = log.termAt(appliedIndex);
-        final int length = snapshotCodec.write(store, sessions);
+        final int length = state.writeSnapshot(Long.MAX_VALUE, snapshotOut); // sessions hold applied writes only
         log.compactTo(appliedIndex, snapshotTerm);
-        storage.saveSnapshot(snapshotCodec.buffer(), 0, length);
+        storage.saveSnapshot(snapshotOut, 0, length);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -1011,7 +1007,7 @@ public final class RaftReplica implements Replica
         final int depth = m.depth() + 1;
         if (!followLeader(from, m.term(), nowNs, out))
         {
-            respond(out, from, depth, false, 0, m.prevLogIndex(), 0, -1, m.sentNs(), m.readRound());
+            respond(from, depth, false, 0, m.prevLogIndex(), 0, -1, m.sentNs(), m.readRound());
             return;
         }
         final long prev = m.prevLogIndex();
@@ -1022,18 +1018,18 @@ public final class RaftReplica implements Replica
             // Heartbeat at the leader's match index for us: our log matches up to there.
             final long matched = Math.min(prev, log.lastIndex());
             commitTo(Math.min(m.leaderCommit(), matched), out);
-            respond(out, from, depth, true, matched, prev, 0, -1, m.sentNs(), m.readRound());
+            respond(from, depth, true, matched, prev, 0, -1, m.sentNs(), m.readRound());
             return;
         }
         if (prev > log.lastIndex())
         {
-            respond(out, from, depth, false, 0, prev, log.lastIndex() + 1, -1, m.sentNs(), m.readRound());
+            respond(from, depth, false, 0, prev, log.lastIndex() + 1, -1, m.sentNs(), m.readRound());
             return;
         }
         if (prev > log.snapshotIndex() && log.termAt(prev) != m.prevLogTerm())
         {
             final long conflictTerm = log.termAt(prev);
-            respond(out, from, depth, false, 0, prev, log.firstIndexOfTerm(prev, conflictTerm), conflictTerm,
+            respond(from, depth, false, 0, prev, log.firstIndexOfTerm(prev, conflictTerm), conflictTerm,
                 m.sentNs(), m.readRound());
             return;
         }
@@ -1069,7 +1065,7 @@ public final class RaftReplica implements Replica
             entries.skipValue();
         }
         commitTo(Math.min(m.leaderCommit(), index), out);
-        respond(out, from, depth, true, index, prev, 0, -1, m.sentNs(), m.readRound());
+        respond(from, depth, true, index, prev, 0, -1, m.sentNs(), m.readRound());
     }
 
     private void commitTo(final long index, final Outbox out)
@@ -1081,7 +1077,7 @@ public final class RaftReplica implements Replica
         }
     }
 
-    private void respond(final Outbox out, final int to, final int depth, final boolean success, final long match,
+    private void respond(final int to, final int depth, final boolean success, final long match,
         final long prev, final long conflictIndex, final long conflictTerm, final long sentNs, final long round)
     {
         if (success)
@@ -1154,7 +1150,7 @@ public final class RaftReplica implements Replica
         final int depth = m.depth() + 1;
         if (!followLeader(from, m.term(), nowNs, out))
         {
-            respond(out, from, depth, false, 0, m.lastIncludedIndex(), 0, -1, 0, 0);
+            respond(from, depth, false, 0, m.lastIncludedIndex(), 0, -1, 0, 0);
             return;
         }
         final long index = m.lastIncludedIndex();
@@ -1162,7 +1158,7 @@ public final class RaftReplica implements Replica
         if (index <= commitIndex)
         {
             // We have all of it, and committed entries match the leader's.
-            respond(out, from, depth, true, index, index, 0, -1, 0, 0);
+            respond(from, depth, true, index, index, 0, -1, 0, 0);
             return;
         }
         if (m.chunkOffset() == 0)
@@ -1184,13 +1180,7 @@ public final class RaftReplica implements Replica
             return;
         }
         // Install by swapping in a complete copy: until the last chunk the old state stays whole.
-        SnapshotCodec.read(snapshotIn, 0, snapshotInLength, spareStore, spareSessions);
-        final KvStore oldStore = store;
-        store = spareStore;
-        spareStore = oldStore;
-        final Long2ObjectHashMap<ClientSession> oldSessions = sessions;
-        sessions = spareSessions;
-        spareSessions = oldSessions;
+        state.installSnapshot(snapshotIn, snapshotInLength);
         if (log.termAt(index) == snapshotTerm)
         {
             log.compactTo(index, snapshotTerm); // keep the entries after it: they match the leader's
@@ -1203,7 +1193,7 @@ public final class RaftReplica implements Replica
         commitIndex = index;
         appliedIndex = index;
         snapshotInIndex = -1;
-        respond(out, from, depth, true, index, index, 0, -1, 0, 0);
+        respond(from, depth, true, index, index, 0, -1, 0, 0);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
