@@ -7,7 +7,7 @@
 #   e.g. scripts/netns-cluster.sh --replicas 3 --delay 200us -- --protocol raft --duration 5s
 #
 # Link delay/jitter/loss: tc netem on each namespace's interface where the kernel has it; otherwise (this machine's
-# kernel: no netem, see shared/FACTS.md) the lab's own receive-edge stage (--link-delay ...). The output says which.
+# kernel: no netem, see docs/machine-notes.md) the lab's own receive-edge stage (--link-delay ...). The output says which.
 # Needs root and iproute2. LAB_CMD overrides the lab command (default: bin/lab).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link SyncClient} node, over one embedded media driver ({@link AeronCluster}: one agent thread for every node,
  * term buffers pre-touched). Every key is written once before measuring, so reads find values. The JMH thread hands
  * each operation to the client on the agent thread and spins (IPC) or parks (UDP: the driver's network thread
- * already spins, see FACTS.md; the client unparks it) until it completes. Protocols not in the build fail their
+ * already spins, see docs/machine-notes.md; the client unparks it) until it completes. Protocols not in the build fail their
  * trial at setup with a one-line message and the run goes on with the next parameters.
  *
  * <p>{@code -prof gc}: {@code gc.alloc.rate.norm} is the JVM's total allocation (every thread, agent and driver

@@ -30,7 +30,7 @@ import org.agrona.concurrent.SystemNanoClock;
  * subscription per node, one shared publication per destination, one {@link NodeAgent} per node, all composed
  * into one {@link CompositeAgent} on one thread.
  *
- * <p>Threads follow the 2-core rule measured in FACTS.md (at most one busy-spinning thread): over IPC the node
+ * <p>Threads follow the 2-core rule measured in docs/machine-notes.md (at most one busy-spinning thread): over IPC the node
  * thread spins and the driver (SHARED) backs off; over UDP the node thread yields, the driver's shared network
  * thread spins and its conductor backs off.
  */

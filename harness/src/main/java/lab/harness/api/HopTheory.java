@@ -1,7 +1,7 @@
 package lab.harness.api;
 
 /**
- * Critical-path hop counts the theory predicts for a configuration (DESIGN.md's table), shown beside the measured
+ * Critical-path hop counts the theory predicts for a configuration (README.md's table, from the course notes), shown beside the measured
  * ones.
  *
  * @param writeHops hops of a PUT.

@@ -8,7 +8,7 @@ import lab.harness.metrics.OpStats;
 import org.HdrHistogram.Histogram;
 
 /**
- * Turns a {@link RunResult} into the results contract of DESIGN.md (a JSON-ready map) and a readable table.
+ * Turns a {@link RunResult} into the results contract (README.md, "The results contract") (a JSON-ready map) and a readable table.
  */
 public final class RunReport
 {

@@ -9,7 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One run read from a results file (the results contract of DESIGN.md), with where it came from and how the report
+ * One run read from a results file (the results contract of README.md), with where it came from and how the report
  * names and colours it. Missing fields read as NaN or empty: the report draws what is there.
  */
 final class ReportRun
