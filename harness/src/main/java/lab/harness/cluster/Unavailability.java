@@ -4,14 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The unavailability window around a crash, from the periods in which the clients completed no write.
+ * The unavailability window of a crash, from the periods in which the clients completed no write.
  *
  * <p>Only the periods in which no client at all completed a write count (the intersection of the clients' gaps). The
- * window is the longest such gap ending after the crash, joined with the gaps around it that are less than
- * {@link #JOIN_NS} apart and themselves at least {@link #JOIN_MIN_GAP_NS} long: after a leader crash a new leader may
- * answer a few writes it had in its log and then go quiet again until the other clients' retry timeouts send them
- * to it, and that is one outage, not two. A gap still open when the run ended means writes never came back; the
- * window then runs to the end of the run and says so.
+ * window starts at the fault: it is the gap that contains the crash, or else the first one after it at least
+ * {@link #JOIN_MIN_GAP_NS} long that begins less than {@link #FOLLOW_NS} after it. It runs until writes resume at their pace: the gaps that follow it less than
+ * {@link #JOIN_NS} apart and themselves at least {@link #JOIN_MIN_GAP_NS} long are joined to it, because after a
+ * leader crash a new leader may answer a few writes it had in its log and then go quiet again until the other
+ * clients' retry timeouts send them to it, and that is one outage, not two. A gap anywhere later in the run (a
+ * second fault, a pause, the run's end) is not this crash's outage, however long. A gap still open when the run
+ * ended means writes never came back; the window then runs to the end of the run and says so.
  */
 public final class Unavailability
 {
@@ -19,6 +21,11 @@ public final class Unavailability
     public static final long JOIN_NS = 50_000_000L;
     /** ...when the neighbour is itself at least this long (a slow run's ordinary pauses between writes are not). */
     public static final long JOIN_MIN_GAP_NS = 20_000_000L;
+    /**
+     * An outage that begins this long after the crash is not the crash's: the protocols' failure detection takes a
+     * few hundred milliseconds at most, and writes that do not wait for the crashed node stop at once or never.
+     */
+    public static final long FOLLOW_NS = 1_000_000_000L;
 
     /**
      * @param fromNs        start of the window (the last write completed before it).
@@ -43,7 +50,8 @@ public final class Unavailability
      * @param lastWritePerClient the time each client last completed a write, {@code Long.MIN_VALUE} if it never did
      *                           (such a client, e.g. with a read-only workload, says nothing about writes).
      * @param minGapNs          a client's silence counts as a gap from this long on.
-     * @return the window, or null when no write gap ends after the crash.
+     * @return the window, or null when writes went on through the crash (no write gap contains it or follows it
+     * within {@link #FOLLOW_NS}).
      */
     public static Window around(final List<List<long[]>> gapsPerClient, final long[] lastWritePerClient,
         final long minGapNs, final long crashNs, final long endNs)
@@ -68,32 +76,34 @@ public final class Unavailability
         }
         common.removeIf(g -> g[1] <= crashNs);
         common.sort((x, y) -> Long.compare(x[0], y[0]));
-        int longest = -1;
-        for (int i = 0; i < common.size(); i++)
+        // Every gap left ends after the crash, in time order. The crash's outage is the one that contains it, or
+        // else the first one after it that is not an ordinary pause and begins within a failure detection's time.
+        int first = -1;
+        for (int i = 0; i < common.size() && common.get(i)[0] - crashNs < FOLLOW_NS; i++)
         {
-            if (longest < 0 || length(common.get(i)) > length(common.get(longest)))
+            if (common.get(i)[0] <= crashNs || length(common.get(i)) >= JOIN_MIN_GAP_NS)
             {
-                longest = i;
+                first = i;
+                break;
             }
         }
-        if (longest < 0)
+        if (first < 0)
         {
             return null;
         }
-        int first = longest;
-        while (first > 0 && common.get(first)[0] - common.get(first - 1)[1] < JOIN_NS &&
-            length(common.get(first - 1)) >= JOIN_MIN_GAP_NS)
-        {
-            first--;
-        }
-        int last = longest;
+        int last = first;
         while (last + 1 < common.size() && common.get(last + 1)[0] - common.get(last)[1] < JOIN_NS &&
             length(common.get(last + 1)) >= JOIN_MIN_GAP_NS)
         {
             last++;
         }
+        long longestGapNs = 0;
+        for (int i = first; i <= last; i++)
+        {
+            longestGapNs = Math.max(longestGapNs, length(common.get(i)));
+        }
         final long to = common.get(last)[1];
-        return new Window(common.get(first)[0], to, to < endNs, length(common.get(longest)));
+        return new Window(common.get(first)[0], to, to < endNs, longestGapNs);
     }
 
     private static long length(final long[] gap)

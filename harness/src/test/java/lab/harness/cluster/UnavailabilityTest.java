@@ -91,4 +91,45 @@ class UnavailabilityTest
             List.of(List.of(), List.of(gap(2000, 2300))), new long[]{Long.MIN_VALUE, 5999 * MS}, MIN_GAP, CRASH, END);
         assertEquals(300 * MS, w.lengthNs());
     }
+
+    @Test
+    void shouldEndWhenWritesResumeEvenIfTheRunEndsInALongerGap()
+    {
+        // Seen in a real run: writes resumed 250 ms after the crash; the run's last 545 ms were a gap of their own.
+        // The window is the crash's outage, and writes resumed.
+        final Unavailability.Window w = Unavailability.around(
+            List.of(List.of(gap(1999, 2250))), new long[]{5455 * MS}, MIN_GAP, CRASH, END);
+        assertEquals(1999 * MS, w.fromNs());
+        assertEquals(2250 * MS, w.toNs());
+        assertTrue(w.resumed());
+        assertEquals(251 * MS, w.longestGapNs());
+    }
+
+    @Test
+    void shouldNotTakeALongerGapLaterInTheRunForTheCrashOutage()
+    {
+        final Unavailability.Window w = Unavailability.around(
+            List.of(List.of(gap(1990, 2100), gap(3000, 3800))), new long[]{5999 * MS}, MIN_GAP, CRASH, END);
+        assertEquals(1990 * MS, w.fromNs());
+        assertEquals(2100 * MS, w.toNs());
+    }
+
+    @Test
+    void shouldBeAbsentWhenWritesWentOnThroughTheCrash()
+    {
+        // A follower crash that a quorum absorbs: ordinary short pauses follow it, and the next stall comes 1.5 s later
+        // and belongs to something else.
+        assertNull(Unavailability.around(List.of(List.of(gap(2001, 2004), gap(2100, 2110), gap(3500, 3800))),
+            new long[]{5999 * MS}, MIN_GAP, CRASH, END));
+    }
+
+    @Test
+    void shouldStartAtAGapThatBeginsJustAfterTheCrash()
+    {
+        // Writes already in flight complete at the surviving replicas, then the outage begins.
+        final Unavailability.Window w = Unavailability.around(
+            List.of(List.of(gap(2003, 2400))), new long[]{5999 * MS}, MIN_GAP, CRASH, END);
+        assertEquals(2003 * MS, w.fromNs());
+        assertEquals(397 * MS, w.lengthNs());
+    }
 }
