@@ -15,18 +15,23 @@ import org.HdrHistogram.Recorder;
 /**
  * Latency over time: samples the read and write {@link Recorder}s once per interval (from the run's main thread,
  * while the node thread keeps recording wait-free), keeps a timeline of counts and percentiles, and optionally
- * writes an HdrHistogram interval log (.hlog, tagged "read"/"write") that HistogramLogAnalyzer reads.
+ * writes an HdrHistogram interval log (.hlog) that HdrHistogram's own tools read as written.
+ *
+ * <p>Each interval is logged three times: untagged with every operation (reads and writes together), and tagged
+ * "read" and "write". HistogramLogProcessor and HistogramLogAnalyzer show the untagged histograms unless asked for a
+ * tag ({@code -tag write}), so a log with tagged histograms only looked empty to them.
  */
 public final class LatencyTimeline implements AutoCloseable
 {
-    private final Recorder reads = OpStats.newRecorder();
-    private final Recorder writes = OpStats.newRecorder();
+    private final Recorder reads;
+    private final Recorder writes;
     private final List<Map<String, Object>> points = new ArrayList<>();
     private final long startNs;
     private final PrintStream logStream;
     private final HistogramLogWriter logWriter;
     private Histogram readInterval;
     private Histogram writeInterval;
+    private Histogram allInterval;
     private long lastSampleNs;
     private final List<Recorder> alsoFlipped = new ArrayList<>();
     private final List<Histogram> alsoFlippedScratch = new ArrayList<>();
@@ -39,6 +44,11 @@ public final class LatencyTimeline implements AutoCloseable
     {
         this.startNs = startNs;
         this.lastSampleNs = startNs;
+        // The log's base time precedes the recorders' first interval: HistogramLogProcessor skips an interval that
+        // starts before the base (it would lie before the log's time zero).
+        final long baseTimeMs = System.currentTimeMillis();
+        reads = OpStats.newRecorder();
+        writes = OpStats.newRecorder();
         if (hlog != null)
         {
             try
@@ -51,9 +61,9 @@ public final class LatencyTimeline implements AutoCloseable
             }
             logWriter = new HistogramLogWriter(logStream);
             logWriter.outputLogFormatVersion();
-            logWriter.outputComment("replication-lab latency in ns, tags: read, write");
-            logWriter.outputStartTime(System.currentTimeMillis());
-            logWriter.setBaseTime(System.currentTimeMillis());
+            logWriter.outputComment("replication-lab latency in ns: untagged = all operations; tags read, write");
+            logWriter.outputStartTime(baseTimeMs);
+            logWriter.setBaseTime(baseTimeMs);
             logWriter.outputLegend();
         }
         else
@@ -107,6 +117,17 @@ public final class LatencyTimeline implements AutoCloseable
         points.add(point);
         if (logWriter != null)
         {
+            if (allInterval == null)
+            {
+                allInterval = readInterval.copy();
+            }
+            allInterval.reset();
+            allInterval.add(readInterval);
+            allInterval.add(writeInterval);
+            allInterval.setStartTimeStamp(Math.min(readInterval.getStartTimeStamp(), writeInterval.getStartTimeStamp()));
+            allInterval.setEndTimeStamp(Math.max(readInterval.getEndTimeStamp(), writeInterval.getEndTimeStamp()));
+            allInterval.setTag(null);
+            logWriter.outputIntervalHistogram(allInterval);
             readInterval.setTag("read");
             writeInterval.setTag("write");
             logWriter.outputIntervalHistogram(readInterval);
