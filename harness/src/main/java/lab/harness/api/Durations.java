@@ -4,9 +4,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Parses durations such as {@code 10s}, {@code 500ms}, {@code 200us}, {@code 1m}, {@code 750ns}.
+ *
+ * <p>A unit is required (only {@code 0} may go without one): a bare {@code 300} was read as seconds, where users
+ * of timeouts mostly mean milliseconds, and a run then waited five minutes for what should have taken 300 ms.
+ * Nothing the lab runs lasts longer than {@link #MAX_NS}: a longer duration is a typo, refused before any work.
  */
 public final class Durations
 {
+    /** The longest duration accepted: 30 days. */
+    public static final long MAX_NS = TimeUnit.DAYS.toNanos(30);
+
     private Durations()
     {
     }
@@ -43,7 +50,14 @@ public final class Durations
             case "ns": nsPerUnit = 1; break;
             case "us": nsPerUnit = TimeUnit.MICROSECONDS.toNanos(1); break;
             case "ms": nsPerUnit = TimeUnit.MILLISECONDS.toNanos(1); break;
-            case "s": case "": nsPerUnit = TimeUnit.SECONDS.toNanos(1); break;
+            case "s": nsPerUnit = TimeUnit.SECONDS.toNanos(1); break;
+            case "":
+                if (amount == 0)
+                {
+                    return 0;
+                }
+                throw new IllegalArgumentException("duration '" + text + "' needs a unit: " + text.trim() + "ms, " +
+                    text.trim() + "s, ... (ns, us, ms, s, m)");
             case "m": case "min": nsPerUnit = TimeUnit.MINUTES.toNanos(1); break;
             default:
                 throw new IllegalArgumentException("unparsable duration '" + text + "': unknown unit '" + unit + "'");
@@ -52,6 +66,11 @@ public final class Durations
         {
             throw new IllegalArgumentException("negative duration '" + text + "'");
         }
-        return (long)(amount * nsPerUnit);
+        final double ns = amount * nsPerUnit;
+        if (!(ns <= MAX_NS))
+        {
+            throw new IllegalArgumentException("duration '" + text + "' is longer than 30 days: a typo?");
+        }
+        return (long)ns;
     }
 }

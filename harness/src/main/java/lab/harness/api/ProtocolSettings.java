@@ -118,7 +118,14 @@ public final class ProtocolSettings
 
     public long durationNsOption(final String name, final String defaultValue)
     {
-        return Durations.parseNs(option(name, defaultValue));
+        try
+        {
+            return Durations.parseNs(option(name, defaultValue));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("option " + name + ": " + ex.getMessage());
+        }
     }
 
     public boolean hasOption(final String name)

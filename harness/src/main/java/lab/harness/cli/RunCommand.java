@@ -176,6 +176,12 @@ public final class RunCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
         }
+        // Every output is checked before the run: a result must never be measured and then lost for want of a folder.
+        OutputPaths.checkFile(json, "--json");
+        OutputPaths.checkFile(hlog, "--hlog");
+        OutputPaths.checkFile(history, "--history");
+        OutputPaths.checkFolder(profile, "--profile");
+        toConfig().validate();
         final List<RunResult> results = new ArrayList<>();
         final Map<String, Object> environment = Environment.capture();
         for (int i = 0; i < repeat; i++)

@@ -86,6 +86,27 @@ public final class RunConfig
         {
             throw new IllegalArgumentException("--duration must be > 0");
         }
+        if (opTimeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("--op-timeout must be > 0: an operation needs time to complete");
+        }
+        final long runNs = effectiveWarmupNs() + durationNs;
+        for (final FaultSchedule.Event event : faults.events())
+        {
+            // Fault times count from the start of the run, warm-up included.
+            if (event.atNs() >= runNs)
+            {
+                throw new IllegalArgumentException(String.format("--fault '%s' is at %.3f s, after the run ends " +
+                    "(warm-up %.3f s + duration %.3f s): it would never happen", event.text(), event.atNs() / 1e9,
+                    effectiveWarmupNs() / 1e9, durationNs / 1e9));
+            }
+            final int node = FaultSchedule.nodeId(event.target());
+            if (node >= replicas)
+            {
+                throw new IllegalArgumentException("--fault '" + event.text() + "': node " + node + " does not exist " +
+                    "(replicas are node0 .. node" + (replicas - 1) + ")");
+            }
+        }
         if (mtu != 0 && (mtu < 32 || mtu > 65504 || mtu % 32 != 0))
         {
             throw new IllegalArgumentException("--mtu must be a multiple of 32 in [32, 65504], got " + mtu);

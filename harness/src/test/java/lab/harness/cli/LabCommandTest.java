@@ -84,6 +84,60 @@ class LabCommandTest
     }
 
     @Test
+    void shouldRejectABareNumberAsADuration()
+    {
+        assertOneLineError("duration '300' needs a unit", "run", "--op-timeout", "300");
+    }
+
+    @Test
+    void shouldRejectADurationThatMakesNoSense()
+    {
+        assertOneLineError("longer than 30 days", "run", "--duration", "100000000000000s");
+        assertOneLineError("--op-timeout must be > 0", "run", "--op-timeout", "0");
+    }
+
+    @Test
+    void shouldRejectAFaultAfterTheRunEndsBeforeAnyWork()
+    {
+        assertOneLineError("after the run ends", "run", "--protocol", "none", "--duration", "2s", "--warmup", "1s",
+            "--fault", "crash:node0@5s");
+    }
+
+    @Test
+    void shouldRejectAFaultOnANodeThatDoesNotExist()
+    {
+        assertOneLineError("node 7 does not exist", "run", "--protocol", "none", "--duration", "5s",
+            "--fault", "crash:node7@2s");
+    }
+
+    @Test
+    void shouldRejectAnOutputThatCannotBeWrittenBeforeAnyWork(@TempDir final Path dir) throws Exception
+    {
+        assertOneLineError("is a folder", "run", "--protocol", "none", "--transport", "sim", "--json", dir.toString());
+        final Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        assertOneLineError("is a file, not a folder", "run", "--protocol", "none", "--transport", "sim",
+            "--history", file.resolve("h.jsonl").toString());
+    }
+
+    @Test
+    void shouldCreateTheFolderOfAnOutputFile(@TempDir final Path dir) throws Exception
+    {
+        final Path json = dir.resolve("not/yet/there/out.json");
+        final PrintStream oldOut = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
+        try
+        {
+            assertEquals(0, LabCommand.execute("run", "--protocol", "none", "--transport", "sim", "--duration", "100ms",
+                "--json", json.toString()));
+        }
+        finally
+        {
+            System.setOut(oldOut);
+        }
+        assertTrue(Files.size(json) > 0);
+    }
+
+    @Test
     void shouldWriteTheResultsContractForASimulatedRun(@TempDir final Path dir) throws Exception
     {
         final File json = dir.resolve("out.json").toFile();
