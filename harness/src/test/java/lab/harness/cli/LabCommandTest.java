@@ -138,6 +138,42 @@ class LabCommandTest
     }
 
     @Test
+    void shouldCompareInShuffledRoundsAndReportTheSpread(@TempDir final Path dir) throws Exception
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final PrintStream oldOut = System.out;
+        System.setOut(new PrintStream(out, true));
+        try
+        {
+            assertEquals(0, LabCommand.execute("compare", "--transport", "sim", "--protocols", "echo,none",
+                "--repeat", "3", "--duration", "100ms", "--warmup", "0", "--results", dir.toString(), "--name", "t"));
+        }
+        finally
+        {
+            System.setOut(oldOut);
+        }
+        final Path folder;
+        try (var list = Files.list(dir))
+        {
+            folder = list.findFirst().orElseThrow();
+        }
+        final ObjectMapper mapper = new ObjectMapper();
+        final JsonNode summary = mapper.readTree(folder.resolve("run.json").toFile());
+        assertEquals(3, summary.get("rounds").size());
+        for (final JsonNode round : summary.get("rounds"))
+        {
+            assertEquals(2, round.size(), "every protocol once per round: " + round);
+        }
+        final JsonNode none = mapper.readTree(folder.resolve("run-none.json").toFile());
+        assertEquals(3, none.get("repeats").get("runs").asInt());
+        final JsonNode throughput = none.get("repeats").get("throughput");
+        assertTrue(throughput.get("min").asDouble() <= throughput.get("median").asDouble() &&
+            throughput.get("median").asDouble() <= throughput.get("max").asDouble(), throughput.toString());
+        assertTrue(out.toString().contains("spread over 3 rounds"), out.toString());
+        assertTrue(Files.exists(folder.resolve("compare-spread.txt")));
+    }
+
+    @Test
     void shouldWriteTheResultsContractForASimulatedRun(@TempDir final Path dir) throws Exception
     {
         final File json = dir.resolve("out.json").toFile();
