@@ -37,6 +37,7 @@ public final class LabCommand implements Runnable
      */
     public static int execute(final String... args)
     {
+        lab.harness.report.Environment.commandLine(args);
         final CommandLine cli = new CommandLine(new LabCommand());
         cli.setParameterExceptionHandler((ex, a) ->
         {

@@ -205,6 +205,12 @@ class LabCommandTest
         }
         assertTrue(root.get("environment").has("cpu") && root.get("environment").has("commit"));
         assertEquals("1.51.0", root.get("environment").get("aeron").asText());
+        final JsonNode env = root.get("environment");
+        assertEquals("lab run --protocol none --transport sim --duration 200ms --json " + json.getPath(),
+            env.get("command_line").asText());
+        assertTrue(env.get("jvm_args").isArray() && env.get("gc").size() > 0, env.toString());
+        assertTrue(env.get("start_time").asText().endsWith("Z") && env.has("load_average") &&
+            env.has("cpu_steal_pct_since_boot"), env.toString());
         assertTrue(root.get("config").has("workload"));
     }
 }
