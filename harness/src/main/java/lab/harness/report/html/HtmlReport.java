@@ -106,6 +106,7 @@ public final class HtmlReport
             .append("</style>\n</head>\n<body>\n");
         header(sb, runs, inputs);
         table(sb, runs);
+        failover(sb, runs);
         percentiles(sb, runs);
         timelines(sb, runs);
         latencyThroughput(sb, runs);
@@ -254,7 +255,7 @@ public final class HtmlReport
         }
         sb.append("; generated ").append(esc(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)))
             .append(".</p>\n<nav><a href=\"#comparison-section\">table</a> <a href=\"#percentiles\">percentiles</a> ")
-            .append("<a href=\"#timeline\">latency over time</a> <a href=\"#latency-throughput\">latency vs ")
+            .append("<a href=\"#failover\">failover</a> <a href=\"#timeline\">latency over time</a> <a href=\"#latency-throughput\">latency vs ")
             .append("throughput</a> <a href=\"#hops\">hops</a> <a href=\"#environment\">environment</a> ")
             .append("<a href=\"#configuration\">configuration</a></nav>\n");
         final List<String> warnings = new ArrayList<>();
@@ -358,7 +359,9 @@ public final class HtmlReport
     private static void timelines(final StringBuilder sb, final List<ReportRun> runs)
     {
         sb.append("<section id=\"timeline\">\n<h2>Latency over time</h2>\n<p class=\"note\">p99 of each interval ")
-            .append("of the run's timeline (warm-up included, shaded), log scale; then throughput per interval.</p>\n");
+            .append("of the run's timeline (solid) and its maximum (dotted: a stall shorter than 1% of an interval ")
+            .append("shows only there), warm-up included (shaded grey), outages after a fault shaded red, log scale; ")
+            .append("then throughput per interval.</p>\n");
         double maxT = 0;
         final Set<Double> warmups = new LinkedHashSet<>();
         for (final ReportRun r : runs)
@@ -379,30 +382,45 @@ public final class HtmlReport
             double minY = Double.POSITIVE_INFINITY;
             double maxY = 0;
             final Map<ReportRun, List<double[]>> data = new LinkedHashMap<>();
+            final Map<ReportRun, List<double[]>> maxData = new LinkedHashMap<>();
             final Map<ReportRun, List<String>> tips = new LinkedHashMap<>();
+            final Map<ReportRun, List<String>> maxTips = new LinkedHashMap<>();
             for (final ReportRun r : runs)
             {
                 final List<double[]> pts = new ArrayList<>();
+                final List<double[]> maxPts = new ArrayList<>();
                 final List<String> tip = new ArrayList<>();
+                final List<String> maxTip = new ArrayList<>();
                 for (final JsonNode p : r.timeline())
                 {
                     final double t = ReportRun.num(p.path("t_s"));
                     final double v = ReportRun.num(p.path(type + "_p99_us"));
+                    final double max = ReportRun.num(p.path(type + "_max_us"));
                     final double count = ReportRun.num(p.path(type + "_count"));
                     if (Double.isNaN(t) || !(v > 0) || count == 0)
                     {
                         continue;
                     }
                     pts.add(new double[]{t, v});
-                    tip.add(String.format(Locale.ROOT, "t=%.1f s, p99 %s us, max %s us", t, Html.us(v),
-                        Html.us(ReportRun.num(p.path(type + "_max_us")))));
+                    tip.add(String.format(Locale.ROOT, "t=%.1f s, p99 %s us, max %s us", t, Html.us(v), Html.us(max)));
                     minY = Math.min(minY, v);
                     maxY = Math.max(maxY, v);
+                    if (max > 0)
+                    {
+                        maxPts.add(new double[]{t, max});
+                        maxTip.add(String.format(Locale.ROOT, "t=%.1f s, max %s us", t, Html.us(max)));
+                        maxY = Math.max(maxY, max);
+                    }
                 }
                 if (!pts.isEmpty())
                 {
                     data.put(r, pts);
                     tips.put(r, tip);
+                }
+                if (!maxPts.isEmpty())
+                {
+                    maxData.put(r, maxPts);
+                    maxTips.put(r, maxTip);
                 }
             }
             final Axis x = new Axis.Linear("time (s)", 0, Math.max(maxT, 1), Html::trim);
@@ -422,8 +440,11 @@ public final class HtmlReport
                         e.path("event").asText());
                 }
             }
+            outages(chart, runs);
             data.forEach((r, pts) -> chart.add(new LineChart.Series(r.label, r.color, dash(r, runs), pts, tips.get(r),
                 true, r.key)));
+            maxData.forEach((r, pts) -> chart.add(new LineChart.Series(r.label + " max", r.color, "1 3", pts,
+                maxTips.get(r), false, r.key)));
             sb.append("<figure>").append(chart.render()).append("</figure>\n");
         }
         double maxOps = 0;
@@ -454,6 +475,7 @@ public final class HtmlReport
         {
             chart.band(0, warmup, "warm-up");
         }
+        outages(chart, runs);
         for (final LineChart.Series s : series)
         {
             if (s != null)
@@ -462,6 +484,83 @@ public final class HtmlReport
             }
         }
         sb.append("<figure>").append(chart.render()).append("</figure>\n</section>\n");
+    }
+
+    /**
+     * Shades each run's unavailability window after a fault (lab run --fault).
+     */
+    private static void outages(final LineChart chart, final List<ReportRun> runs)
+    {
+        for (final ReportRun r : runs)
+        {
+            final JsonNode f = r.json.path("faults");
+            final double from = ReportRun.num(f.path("unavailability_from_s"));
+            final double to = ReportRun.num(f.path("unavailability_to_s"));
+            if (!Double.isNaN(from) && !Double.isNaN(to))
+            {
+                chart.band(from, to, (runs.size() > 1 ? r.label + ": " : "") + "outage " +
+                    Html.trim(ReportRun.num(f.path("unavailability_ms"))) + " ms", "outage");
+            }
+        }
+    }
+
+    /**
+     * What each fault cost: one row per run with faults. Nothing when no run had any.
+     */
+    private static void failover(final StringBuilder sb, final List<ReportRun> runs)
+    {
+        final List<ReportRun> faulted = new ArrayList<>();
+        for (final ReportRun r : runs)
+        {
+            if (r.json.path("faults").path("events").size() > 0)
+            {
+                faulted.add(r);
+            }
+        }
+        if (faulted.isEmpty())
+        {
+            return;
+        }
+        sb.append("<section id=\"failover\">\n<h2>Failover</h2>\n<p class=\"note\">Per run with faults: what ")
+            .append("happened when (seconds from the start, warm-up included); the unavailability window (from the ")
+            .append("fault until writes resume: no client completed a write in it) and its longest single gap; the ")
+            .append("time until another replica held the crashed one's role; write latency before the fault, during ")
+            .append("the outage and the second after it, and after (mean of the intervals' p50, worst interval ")
+            .append("p99).</p>\n<div class=\"table-wrap\"><table id=\"failover-table\">\n<thead><tr>")
+            .append("<th rowspan=\"2\">run</th><th rowspan=\"2\">events</th><th colspan=\"3\">unavailability</th>")
+            .append("<th rowspan=\"2\">new role holder after (ms)</th><th colspan=\"3\">write p50 / worst p99 (us)")
+            .append("</th></tr>\n<tr><th>ms</th><th>window (s)</th><th>longest gap (ms)</th><th>before</th>")
+            .append("<th>during</th><th>after</th></tr></thead>\n<tbody>\n");
+        for (final ReportRun r : faulted)
+        {
+            final JsonNode f = r.json.path("faults");
+            sb.append("<tr data-series=\"").append(esc(r.key)).append("\"><td class=\"run\"><span class=\"swatch\" ")
+                .append("style=\"background:").append(esc(r.color)).append("\"></span>").append(esc(r.label))
+                .append("</td><td>");
+            for (final JsonNode e : f.path("events"))
+            {
+                sb.append(esc(Html.trim(ReportRun.num(e.path("t_s"))))).append(" s: ").append(esc(e.path("event")
+                    .asText())).append(e.has("node") ? " (node " + e.path("node").asInt() + ")" : "").append("<br>");
+            }
+            final boolean window = f.has("unavailability_from_s");
+            sb.append("</td><td class=\"num\">").append(esc(Html.trim(ReportRun.num(f.path("unavailability_ms")))))
+                .append("</td><td class=\"num\">").append(window ? esc(Html.trim(ReportRun.num(f.path(
+                    "unavailability_from_s")))) + " \u2013 " + esc(Html.trim(ReportRun.num(f.path(
+                    "unavailability_to_s")))) + (f.path("writes_resumed").asBoolean(true) ? "" :
+                    " (writes never resumed)") : "no outage").append("</td><td class=\"num\">")
+                .append(window ? esc(Html.trim(ReportRun.num(f.path("longest_write_gap_ms")))) : "\u2013")
+                .append("</td><td class=\"num\">").append(esc(ReportRun.text(f.path("time_to_new_role_holder_ms"),
+                    "\u2013"))).append("</td>");
+            for (final String phase : new String[]{"before", "during", "after"})
+            {
+                final JsonNode p = f.path("write_latency_" + phase);
+                sb.append("<td class=\"num\">").append(p.path("writes").asLong() == 0 ? "no writes" :
+                    esc(Html.us(ReportRun.num(p.path("mean_interval_p50_us")))) + " / " +
+                    esc(Html.us(ReportRun.num(p.path("worst_interval_p99_us"))))).append("</td>");
+            }
+            sb.append("</tr>\n");
+        }
+        sb.append("</tbody></table></div>\n</section>\n");
     }
 
     /**

@@ -35,9 +35,10 @@ final class LineChart
     private final Axis x;
     private final Axis y;
     private final List<Series> series = new ArrayList<>();
-    private double bandFrom = Double.NaN;
-    private double bandTo = Double.NaN;
-    private String bandLabel = "";
+    /** Shaded spans of x: [from, to] with a label and a CSS class ("band" for warm-up, "outage" for a fault's). */
+    private final List<double[]> bandSpan = new ArrayList<>();
+    private final List<String> bandLabel = new ArrayList<>();
+    private final List<String> bandClass = new ArrayList<>();
     private final java.util.List<double[]> markerAt = new java.util.ArrayList<>();
     private final java.util.List<String> markerLabel = new java.util.ArrayList<>();
 
@@ -70,10 +71,24 @@ final class LineChart
 
     LineChart band(final double from, final double to, final String label)
     {
-        this.bandFrom = from;
-        this.bandTo = to;
-        this.bandLabel = label;
+        return band(from, to, label, "band");
+    }
+
+    /**
+     * A shaded span of x, labelled; {@code cssClass} "band" (warm-up) or "outage" (a fault's unavailability window).
+     */
+    LineChart band(final double from, final double to, final String label, final String cssClass)
+    {
+        bandSpan.add(new double[]{from, to});
+        bandLabel.add(label);
+        bandClass.add(cssClass);
         return this;
+    }
+
+    /** Rough width of a label in the chart's 11 px sans-serif, to keep labels from overlapping. */
+    private static double labelWidth(final String label)
+    {
+        return 6.2 * label.length() + 6;
     }
 
     String render()
@@ -94,14 +109,24 @@ final class LineChart
         sb.append("<rect class=\"plot-area\" x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"")
             .append(plotW).append("\" height=\"").append(plotH).append("\"/>\n");
 
-        if (!Double.isNaN(bandFrom) && x.accepts(bandFrom) && x.accepts(bandTo) && bandTo > bandFrom)
+        // Labels of bands and markers go in rows under the plot's top edge: each takes the first row in which it
+        // does not overlap the label before it, so labels of nearby faults never cover each other.
+        final List<List<double[]>> labelRows = new ArrayList<>();
+        for (int b = 0; b < bandSpan.size(); b++)
         {
-            final double x0 = LEFT + clamp(x.fraction(bandFrom)) * plotW;
-            final double x1 = LEFT + clamp(x.fraction(bandTo)) * plotW;
-            sb.append("<rect class=\"band\" x=\"").append(coord(x0)).append("\" y=\"").append(TOP)
-                .append("\" width=\"").append(coord(x1 - x0)).append("\" height=\"").append(plotH).append("\"/>");
-            sb.append("<text class=\"band-label\" x=\"").append(coord(x0 + 4)).append("\" y=\"").append(TOP + 14)
-                .append("\">").append(esc(bandLabel)).append("</text>\n");
+            final double from = bandSpan.get(b)[0];
+            final double to = bandSpan.get(b)[1];
+            if (x.accepts(from) && x.accepts(to) && to > from)
+            {
+                final double x0 = LEFT + clamp(x.fraction(from)) * plotW;
+                final double x1 = LEFT + clamp(x.fraction(to)) * plotW;
+                sb.append("<rect class=\"").append(esc(bandClass.get(b))).append("\" x=\"").append(coord(x0))
+                    .append("\" y=\"").append(TOP).append("\" width=\"").append(coord(Math.max(1, x1 - x0)))
+                    .append("\" height=\"").append(plotH).append("\"/>");
+                sb.append("<text class=\"band-label\" x=\"").append(coord(x0 + 4)).append("\" y=\"")
+                    .append(TOP + 14 + 12 * labelRow(labelRows, x0 + 4, labelWidth(bandLabel.get(b)))).append("\">")
+                    .append(esc(bandLabel.get(b))).append("</text>\n");
+            }
         }
 
         for (int m = 0; m < markerAt.size(); m++)
@@ -114,8 +139,8 @@ final class LineChart
                     .append("\" x2=\"").append(coord(xm)).append("\" y2=\"").append(TOP + plotH)
                     .append("\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/>");
                 sb.append("<text class=\"marker-label\" x=\"").append(coord(xm + 3)).append("\" y=\"")
-                    .append(TOP + 28 + 12 * (m % 3)).append("\" fill=\"#c0392b\">").append(esc(markerLabel.get(m)))
-                    .append("</text>\n");
+                    .append(TOP + 14 + 12 * labelRow(labelRows, xm + 3, labelWidth(markerLabel.get(m))))
+                    .append("\" fill=\"#c0392b\">").append(esc(markerLabel.get(m))).append("</text>\n");
             }
         }
 
@@ -239,5 +264,31 @@ final class LineChart
     private static double clamp(final double f)
     {
         return Math.max(0, Math.min(1, f));
+    }
+
+    /**
+     * @return the first label row (0, 1, ...) in which [from, from + width] overlaps no label already placed there;
+     * the label is placed in it. Labels may come in any order of x (faults of several runs).
+     */
+    static int labelRow(final List<List<double[]>> rows, final double from, final double width)
+    {
+        final double to = from + width;
+        for (int row = 0; ; row++)
+        {
+            if (row == rows.size())
+            {
+                rows.add(new ArrayList<>());
+            }
+            boolean free = true;
+            for (final double[] placed : rows.get(row))
+            {
+                free &= to <= placed[0] || from >= placed[1];
+            }
+            if (free)
+            {
+                rows.get(row).add(new double[]{from, to});
+                return row;
+            }
+        }
     }
 }

@@ -208,7 +208,9 @@ class HtmlReportTest
             "chart-timeline-write", "chart-timeline-read", "chart-timeline-throughput"})
         {
             final List<List<double[]>> lines = lines(chart(html, id));
-            assertEquals(3, lines.size(), id + ": one line per protocol");
+            final boolean latencyOverTime = id.equals("chart-timeline-write") || id.equals("chart-timeline-read");
+            assertEquals(latencyOverTime ? 6 : 3, lines.size(), id + ": one line per protocol (latency over time: " +
+                "its p99 and its max)");
             for (final List<double[]> line : lines)
             {
                 assertTrue(line.size() >= 3, id + ": a line with points");
@@ -455,5 +457,52 @@ class HtmlReportTest
         final Path file = write(dir, "run-raft.json", run);
         final String html = HtmlReport.render(List.of(file));
         assertTrue(html.contains("class=\"marker\"") && html.contains("crash leader"), "fault marked");
+    }
+
+    @Test
+    void shouldGiveFailoverATableAndShadeTheOutage(@TempDir final Path dir) throws IOException
+    {
+        final Map<String, Object> run = new LinkedHashMap<>(contract("raft", 3, 100_000, 4, Map.of()));
+        final Map<String, Object> faults = new LinkedHashMap<>();
+        faults.put("events", List.of(Map.of("t_s", 0.5, "event", "crash leader", "node", 0),
+            Map.of("t_s", 0.52, "event", "restart", "node", 0)));
+        faults.put("unavailability_ms", 212.5);
+        faults.put("unavailability_from_s", 0.5);
+        faults.put("unavailability_to_s", 0.712);
+        faults.put("longest_write_gap_ms", 180.25);
+        faults.put("writes_resumed", true);
+        faults.put("time_to_new_role_holder_ms", 160.5);
+        faults.put("write_latency_before", Map.of("writes", 1000, "mean_interval_p50_us", 4.5,
+            "worst_interval_p99_us", 12.0));
+        faults.put("write_latency_during", Map.of("writes", 0, "mean_interval_p50_us", 0, "worst_interval_p99_us", 0));
+        faults.put("write_latency_after", Map.of("writes", 900, "mean_interval_p50_us", 5.0,
+            "worst_interval_p99_us", 14.0));
+        run.put("faults", faults);
+        final String html = HtmlReport.render(List.of(write(dir, "run-raft.json", run)));
+        final int section = html.indexOf("<section id=\"failover\">");
+        assertTrue(section > 0, "failover section");
+        final String table = html.substring(section, html.indexOf("</section>", section));
+        assertTrue(table.contains("212.5") && table.contains("0.5 \u2013 0.712") && table.contains("180.25") &&
+            table.contains("160.5") && table.contains("no writes"), table);
+        assertTrue(html.contains("<rect class=\"outage\"") && html.contains("outage 212.5 ms"), "outage shaded");
+    }
+
+    @Test
+    void shouldOmitTheFailoverSectionWithoutFaults(@TempDir final Path dir) throws IOException
+    {
+        final String html = HtmlReport.render(List.of(write(dir, "run-raft.json",
+            contract("raft", 3, 100_000, 4, Map.of()))));
+        assertTrue(!html.contains("<section id=\"failover\">"));
+    }
+
+    @Test
+    void shouldPutNearbyLabelsOnDifferentRows()
+    {
+        final List<List<double[]>> rows = new ArrayList<>();
+        assertEquals(0, LineChart.labelRow(rows, 100, 80));
+        assertEquals(1, LineChart.labelRow(rows, 110, 80));
+        assertEquals(2, LineChart.labelRow(rows, 60, 60));   // left of both, overlapping both
+        assertEquals(0, LineChart.labelRow(rows, 180, 50));  // after the first row's label
+        assertEquals(0, LineChart.labelRow(rows, 10, 40));   // before it, in any order
     }
 }
