@@ -1,6 +1,7 @@
 package lab.harness.report;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import lab.harness.cluster.RunResult;
@@ -167,7 +168,7 @@ public final class RunReport
         }
         if (!result.faults().isEmpty())
         {
-            sb.append("faults: ").append(result.faults()).append('\n');
+            faults(sb, result.faults());
         }
         final Object stale = result.protocolStats().get("stale_reads");
         if (stale instanceof Map)
@@ -210,5 +211,59 @@ public final class RunReport
         sb.append(String.format("%-6s %10d %12.0f %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f %7.2f %12s %8d%n",
             name, stats.count(), result.throughput(stats), l.get("p50"), l.get("p90"), l.get("p99"), l.get("p999"),
             l.get("p9999"), l.get("max"), stats.meanHops(), "(" + theory + ")", stats.timeouts()));
+    }
+
+    /**
+     * The faults of a run as lines a person reads: the events in time, the outage, latency by phase, then whatever
+     * else the fault target reported (killed and relaunched processes), one key per line.
+     */
+    static void faults(final StringBuilder sb, final Map<String, Object> faults)
+    {
+        sb.append("faults:\n");
+        final Map<String, Object> rest = new java.util.LinkedHashMap<>(faults);
+        final Object events = rest.remove("events");
+        if (events instanceof List)
+        {
+            for (final Object e : (List<?>)events)
+            {
+                final Map<?, ?> m = (Map<?, ?>)e;
+                sb.append(String.format("  %7.3f s  %s%s%n", ((Number)m.get("t_s")).doubleValue(), m.get("event"),
+                    m.containsKey("node") ? " (node " + m.get("node") + ")" : ""));
+            }
+        }
+        if (rest.containsKey("unavailability_from_s"))
+        {
+            sb.append(String.format("  unavailability %s ms (%s - %s s, longest gap %s ms)%s; new role holder after %s%n",
+                rest.remove("unavailability_ms"), rest.remove("unavailability_from_s"),
+                rest.remove("unavailability_to_s"), rest.remove("longest_write_gap_ms"),
+                Boolean.FALSE.equals(rest.remove("writes_resumed")) ? ", writes never resumed" : "",
+                msOrText(rest.remove("time_to_new_role_holder_ms"))));
+        }
+        else if (rest.containsKey("unavailability_ms"))
+        {
+            sb.append(String.format("  unavailability %s ms (writes went on through the fault); new role holder " +
+                "after %s%n", rest.remove("unavailability_ms"), msOrText(rest.remove("time_to_new_role_holder_ms"))));
+        }
+        if (rest.containsKey("write_latency_before"))
+        {
+            sb.append("  write latency, mean interval p50 / worst interval p99 us (writes):");
+            for (final String phase : new String[]{"before", "during", "after"})
+            {
+                final Object p = rest.remove("write_latency_" + phase);
+                if (p instanceof Map)
+                {
+                    final Map<?, ?> m = (Map<?, ?>)p;
+                    sb.append(String.format(" %s %s / %s (%,d)", phase, m.get("mean_interval_p50_us"),
+                        m.get("worst_interval_p99_us"), ((Number)m.get("writes")).longValue()));
+                }
+            }
+            sb.append('\n');
+        }
+        rest.forEach((k, v) -> sb.append("  ").append(k).append(": ").append(v).append('\n'));
+    }
+
+    private static String msOrText(final Object value)
+    {
+        return value instanceof Number ? value + " ms" : String.valueOf(value);
     }
 }
