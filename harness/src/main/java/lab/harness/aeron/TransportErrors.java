@@ -44,8 +44,8 @@ public final class TransportErrors
         private final String name;
         private final boolean clientSide;
         private final TransportErrors owner;
-        private final DistinctErrorLog log =
-            new DistinctErrorLog(new UnsafeBuffer(new byte[LOG_LENGTH]), SystemEpochClock.INSTANCE);
+        private final DistinctErrorLog log = new DistinctErrorLog(
+            new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(LOG_LENGTH)), SystemEpochClock.INSTANCE);
         private final AtomicLong observations = new AtomicLong();
         private final AtomicLong unrecorded = new AtomicLong();
 
