@@ -254,7 +254,8 @@ public final class NodeServer implements AutoCloseable
             reply.put("run", Long.toString(run));
             reply.put("error", "node " + id + " is busy with another run (" + runId + ") for " +
                 Control.ms(liveUntilNs - System.nanoTime()) + " ms more");
-            Control.send(controlReply, Control.FAILED, id, reply, TimeUnit.SECONDS.toNanos(2));
+            // short bound: a flood of forged CONFIGs must not hold up this loop (STOP of the live run)
+            Control.send(controlReply, Control.FAILED, id, reply, TimeUnit.MILLISECONDS.toNanos(100));
             return;
         }
         stopRun();
