@@ -87,7 +87,7 @@ final class ControlInbox
     {
         if (length < 8)
         {
-            refuse("malformed control frame of " + length + " bytes (from " + header.sessionId() + ")");
+            refuse("malformed control frame of " + length + " bytes (Aeron session " + header.sessionId() + ")");
             return;
         }
         final int type = buffer.getInt(offset);
