@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
@@ -33,6 +32,10 @@ import org.agrona.concurrent.SystemNanoClock;
  * <p>Threads follow the 2-core rule measured in docs/machine-notes.md (at most one busy-spinning thread): over IPC the node
  * thread spins and the driver (SHARED) backs off; over UDP the node thread yields, the driver's shared network
  * thread spins and its conductor backs off.
+ *
+ * <p>Every frame carries the run's id, random per cluster ({@link #runId()}); nodes drop frames of other runs and
+ * of senders that are not members ({@link NodeAgent#foreignFrames()}). What the driver and the client report is
+ * counted, not fatal ({@link TransportErrors}); {@link #error()} is only what a node cannot go on after.
  */
 public final class AeronCluster implements AutoCloseable
 {
@@ -64,7 +67,9 @@ public final class AeronCluster implements AutoCloseable
     private final Settings settings;
     private final Endpoint[] endpoints;
     private final TrafficCounters[] traffic;
-    private final AtomicReference<Throwable> firstError = new AtomicReference<>();
+    private final TransportErrors errors = new TransportErrors();
+    private final long runId = newRunId();
+    private int[] ports;
     private final List<NodeAgent> agents = new ArrayList<>();
     private final String aeronDir;
     private MediaDriver driver;
@@ -106,7 +111,7 @@ public final class AeronCluster implements AutoCloseable
             .performStorageChecks(false)
             .ipcTermBufferLength(settings.termLength)
             .publicationTermBufferLength(settings.termLength)
-            .errorHandler(this::onError);
+            .errorHandler(errors.driver("driver"));
         if (ipc)
         {
             driverContext.threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new BackoffIdleStrategy());
@@ -120,10 +125,11 @@ public final class AeronCluster implements AutoCloseable
         try
         {
             driver = MediaDriver.launchEmbedded(driverContext);
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(this::onError));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(errors.client("client")));
 
             final int nodes = endpoints.length;
-            channels = channels(ipc, nodes, settings.termLength, settings.mtu);
+            ports = ipc ? null : freeUdpPorts(nodes);
+            channels = channels(ports, nodes, settings.termLength, settings.mtu);
             final Subscription[] subscriptions = new Subscription[nodes];
             final Publication[] publications = new Publication[nodes];
             for (int i = 0; i < nodes; i++)
@@ -137,7 +143,7 @@ public final class AeronCluster implements AutoCloseable
             final SystemNanoClock clock = SystemNanoClock.INSTANCE;
             for (int i = 0; i < nodes; i++)
             {
-                final AeronOutbox outbox = new AeronOutbox(i, publications, traffic[i]);
+                final AeronOutbox outbox = new AeronOutbox(i, runId, publications, traffic[i]);
                 final NodeAgent agent = new NodeAgent(i, endpoints[i], subscriptions[i], outbox, clock,
                     settings.tickIntervalNs);
                 if (settings.link.active())
@@ -154,12 +160,13 @@ public final class AeronCluster implements AutoCloseable
             {
                 for (final NodeAgent agent : agents)
                 {
-                    runners.add(new AgentRunner(IdleStrategies.of(idleUsed), this::onError, null, agent));
+                    runners.add(new AgentRunner(IdleStrategies.of(idleUsed), errors.client(agent.roleName()), null,
+                        agent));
                 }
             }
             else
             {
-                runners.add(new AgentRunner(IdleStrategies.of(idleUsed), this::onError, null,
+                runners.add(new AgentRunner(IdleStrategies.of(idleUsed), errors.client("nodes"), null,
                     new CompositeAgent(agents.toArray(new NodeAgent[0]))));
             }
             beforeAgentsStart.run();
@@ -175,13 +182,27 @@ public final class AeronCluster implements AutoCloseable
         }
     }
 
-    private static String[] channels(final boolean ipc, final int nodes, final int termLength, final int mtu)
+    /**
+     * A random 64-bit run id (never 0, the reserved value of frames nobody set).
+     */
+    public static long newRunId()
+    {
+        final java.security.SecureRandom random = new java.security.SecureRandom();
+        long id;
+        do
+        {
+            id = random.nextLong();
+        }
+        while (id == 0 || id == -1);
+        return id;
+    }
+
+    private static String[] channels(final int[] ports, final int nodes, final int termLength, final int mtu)
     {
         final String[] channels = new String[nodes];
-        final int[] ports = ipc ? null : freeUdpPorts(nodes);
         for (int i = 0; i < nodes; i++)
         {
-            channels[i] = ipc ?
+            channels[i] = ports == null ?
                 "aeron:ipc?term-length=" + termLength :
                 "aeron:udp?endpoint=127.0.0.1:" + ports[i] + "|term-length=" + termLength + (mtu > 0 ? "|mtu=" + mtu : "");
         }
@@ -235,17 +256,53 @@ public final class AeronCluster implements AutoCloseable
         }
     }
 
-    private void onError(final Throwable t)
+    /**
+     * @return the first error a node cannot go on after, one line naming the node (or the client, when it lost
+     * its driver), or null. Other errors of the driver and the client are counted in {@link #transportErrors()}.
+     */
+    public String error()
     {
-        firstError.compareAndSet(null, t);
+        return errors.fatal();
+    }
+
+    public TransportErrors transportErrors()
+    {
+        return errors;
     }
 
     /**
-     * @return the first error a node or the driver hit, or null.
+     * @return the {@code foreign_frames} entry of transport_stats: total and per node.
      */
-    public Throwable error()
+    public java.util.Map<String, Object> foreignFramesReport()
     {
-        return firstError.get();
+        final java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
+        long total = 0;
+        for (final NodeAgent agent : agents)
+        {
+            total += agent.foreignFrames();
+        }
+        report.put("total", total);
+        for (final NodeAgent agent : agents)
+        {
+            report.put(agent.roleName(), agent.foreignFrames());
+        }
+        return report;
+    }
+
+    /**
+     * @return this run's id, in every frame.
+     */
+    public long runId()
+    {
+        return runId;
+    }
+
+    /**
+     * @return the UDP port node {@code nodeId} listens on (udp only).
+     */
+    public int port(final int nodeId)
+    {
+        return ports[nodeId];
     }
 
     /**

@@ -1,6 +1,7 @@
 package lab.harness.aeron;
 
 import io.aeron.Publication;
+import io.aeron.ReservedValueSupplier;
 import io.aeron.logbuffer.BufferClaim;
 import lab.harness.api.Outbox;
 import lab.harness.metrics.TrafficCounters;
@@ -10,7 +11,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A node's {@link Outbox} over Aeron publications, one per destination node. Each frame is the sender's node id
- * (4 bytes) followed by the message.
+ * (4 bytes) followed by the message, and carries the run's id (a random 64-bit number chosen per run) in the
+ * Aeron data header's reserved value: 8 bytes every Aeron frame has anyway, so the run id costs no byte on the wire
+ * and no allocation (a receiver drops a frame of another run, see {@link NodeAgent#foreignFrames()}).
  *
  * <p>Back-pressure is retried a bounded number of times, then the message waits in a per-destination queue that
  * {@link #flush()} drains before the node reads new input: nothing is dropped, and a node never spins forever
@@ -24,7 +27,9 @@ public final class AeronOutbox implements Outbox
     private static final int SEND_ATTEMPTS = 3;
 
     private final int nodeId;
+    private final long runId;
     private final Publication[] publications;
+    private final ReservedValueSupplier runIdSupplier;
     private final TrafficCounters traffic;
     private final BufferClaim bufferClaim = new BufferClaim();
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[FRAME_HEADER_LENGTH]);
@@ -37,9 +42,17 @@ public final class AeronOutbox implements Outbox
     private long queuedMessages;
     private long notConnectedDrops;
 
-    public AeronOutbox(final int nodeId, final Publication[] publications, final TrafficCounters traffic)
+    /**
+     * @param runId        this run's id, in every frame; receivers drop frames with another.
+     * @param publications one per member of the run (replicas, then clients), indexed by node id; the members of the
+     *                     run are node ids {@code 0 .. publications.length - 1}.
+     */
+    public AeronOutbox(final int nodeId, final long runId, final Publication[] publications,
+        final TrafficCounters traffic)
     {
         this.nodeId = nodeId;
+        this.runId = runId;
+        this.runIdSupplier = (termBuffer, termOffset, frameLength) -> runId;
         this.publications = publications;
         this.traffic = traffic;
         this.pending = new ExpandableArrayBuffer[publications.length];
@@ -129,6 +142,7 @@ public final class AeronOutbox implements Outbox
                 result = publication.tryClaim(frameLength, bufferClaim);
                 if (result > 0)
                 {
+                    bufferClaim.reservedValue(runId);
                     final int claimOffset = bufferClaim.offset();
                     bufferClaim.buffer().putInt(claimOffset, nodeId);
                     bufferClaim.buffer().putBytes(claimOffset + FRAME_HEADER_LENGTH, buffer, offset, length);
@@ -138,7 +152,7 @@ public final class AeronOutbox implements Outbox
             }
             else
             {
-                result = publication.offer(header, 0, FRAME_HEADER_LENGTH, buffer, offset, length);
+                result = publication.offer(header, 0, FRAME_HEADER_LENGTH, buffer, offset, length, runIdSupplier);
                 if (result > 0)
                 {
                     return true;
@@ -158,6 +172,19 @@ public final class AeronOutbox implements Outbox
             backPressureRetries++;
         }
         return false;
+    }
+
+    public long runId()
+    {
+        return runId;
+    }
+
+    /**
+     * @return how many members the run has (node ids 0 .. members - 1).
+     */
+    public int members()
+    {
+        return publications.length;
     }
 
     public long backPressureRetries()

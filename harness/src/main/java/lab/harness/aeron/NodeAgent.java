@@ -13,12 +13,33 @@ import org.agrona.concurrent.NanoClock;
  * Runs one endpoint (replica or client) over Aeron: each duty cycle reads the clock once, drains the outbox's
  * back-pressure queue, polls the node's subscription, when due ticks the endpoint, and then lets it flush what it
  * held back during the burst.
+ *
+ * <p>A frame that is not of this run is dropped before the endpoint sees it and counted ({@link #foreignFrames()}):
+ * shorter than the lab's frame header, another run's id in the Aeron header's reserved value (see
+ * {@link AeronOutbox}), or a sender that is not a member of the run. Anything the endpoint or the outbox throws is
+ * rethrown as a {@link NodeFailure} naming the node: the node cannot go on (its state may be half-updated).
  */
 public final class NodeAgent implements Agent, FragmentHandler
 {
     private static final int FRAGMENT_LIMIT = 16;
 
+    /**
+     * A node agent failed: the endpoint or its outbox threw.
+     */
+    public static final class NodeFailure extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        NodeFailure(final int nodeId, final RuntimeException cause)
+        {
+            super("node " + nodeId + ": " + TransportErrors.oneLine(cause), cause);
+        }
+    }
+
     private final int nodeId;
+    private final long runId;
+    private final int members;
+    private long foreignFrames;
     private Endpoint endpoint;
     private Subscription subscription;
     private final AeronOutbox outbox;
@@ -40,11 +61,29 @@ public final class NodeAgent implements Agent, FragmentHandler
         this.endpoint = endpoint;
         this.subscription = subscription;
         this.outbox = outbox;
+        this.runId = outbox.runId();
+        this.members = outbox.members();
         this.clock = clock;
         this.tickIntervalNs = tickIntervalNs;
     }
 
     public int doWork()
+    {
+        try
+        {
+            return work();
+        }
+        catch (final NodeFailure ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new NodeFailure(nodeId, ex);
+        }
+    }
+
+    private int work()
     {
         if (crashRequested)
         {
@@ -89,7 +128,17 @@ public final class NodeAgent implements Agent, FragmentHandler
 
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
+        if (length < AeronOutbox.FRAME_HEADER_LENGTH || header.reservedValue() != runId)
+        {
+            foreignFrames++;
+            return;
+        }
         final int from = buffer.getInt(offset);
+        if (from < 0 || from >= members)
+        {
+            foreignFrames++;
+            return;
+        }
         if (link != null)
         {
             link.onReceive(from, buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH,
@@ -130,6 +179,14 @@ public final class NodeAgent implements Agent, FragmentHandler
     {
         restartEndpoint = fresh;
         restartSubscription = subscription;
+    }
+
+    /**
+     * @return frames dropped because they were not of this run (read after the agent stopped).
+     */
+    public long foreignFrames()
+    {
+        return foreignFrames;
     }
 
     public boolean crashed()

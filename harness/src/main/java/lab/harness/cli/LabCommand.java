@@ -53,6 +53,11 @@ public final class LabCommand implements Runnable
                 commandLine.getErr().println("lab: " + ex.getMessage());
                 return EXIT_BAD_INPUT;
             }
+            if (ex instanceof lab.harness.aeron.TransportFailure)
+            {
+                commandLine.getErr().println("lab: " + ex.getMessage()); // one line naming the node, no stack trace
+                return 1;
+            }
             commandLine.getErr().println("lab: run failed: " + ex);
             ex.printStackTrace(commandLine.getErr());
             return 1;

@@ -280,7 +280,7 @@ public final class LabRunner
             cluster.close();
             if (cluster.error() != null)
             {
-                throw new IllegalStateException("run failed: " + cluster.error(), cluster.error());
+                throw new lab.harness.aeron.TransportFailure("run failed: " + cluster.error());
             }
             for (int i = 0; i < count; i++)
             {
@@ -309,6 +309,8 @@ public final class LabRunner
             stats.put("back_pressure_retries", backPressure);
             stats.put("queued_after_back_pressure", queued);
             stats.put("dropped_not_connected", notConnected);
+            stats.put("transport_errors", cluster.transportErrors().report());
+            stats.put("foreign_frames", cluster.foreignFramesReport());
             if (!config.faults.isEmpty())
             {
                 faultReport.putAll(faults.report(nodes.clients, timeline.points(), window[1]));

@@ -24,7 +24,9 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  *
  * <p>Control messages travel on their own stream ({@link #CONTROL_STREAM}) of the same UDP endpoints the data uses:
  * a frame is {@code [int type][int fromNode][UTF-8 "key=value" lines]}. They are rare (a handful per run), so they
- * are text, not SBE.
+ * are text, not SBE. Every one names its run ({@code run=}, a random 64-bit id chosen per run, which every data
+ * frame of the run also carries); a frame that is not a well-formed control message, or that is forged or out of
+ * order, is refused with one line and never ends a process ({@link ControlInbox}, {@link NodeServer}).
  *
  * <pre>
  * driver -> node   CONFIG  run=, protocol=, replicas=, clients=, outstanding=, seed=, tick_ns=, connect_ns=, opt.K=V,

@@ -44,7 +44,7 @@ public final class LocalLauncher implements AutoCloseable
         /** Folder for per-node flamegraphs (passed as --profile), or null. */
         public File profileDir;
         public String profileEvent = "auto";
-        /** Copy node output to this process's stderr, prefixed with [node I]. */
+        /** Copy node output to this process's stderr, prefixed with [node I] (REFUSED lines always are). */
         public boolean echo;
     }
 
@@ -222,8 +222,9 @@ public final class LocalLauncher implements AutoCloseable
                         lines.poll();
                     }
                 }
-                if (settings.echo)
+                if (settings.echo || line.startsWith("REFUSED "))
                 {
+                    // a refused control frame is always told (one line), the node carries on
                     System.err.println("[node " + node + "] " + line);
                 }
             }

@@ -14,6 +14,7 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import lab.harness.aeron.AeronOutbox;
 import lab.harness.aeron.NodeAgent;
+import lab.harness.aeron.TransportErrors;
 import lab.harness.api.Endpoint;
 import lab.harness.api.Replica;
 import lab.harness.cluster.LabRunner;
@@ -39,6 +40,13 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * replica as a restarted one (seeded with {@code restart_seed}, as the in-process restart is) and does not wait for
  * peers that are down ({@code absent=}). With {@code report_roles=true} the node tells the driver its replica's role
  * when the run starts and whenever it changes (read between control polls, at most a millisecond late).
+ *
+ * <p>Hostile input: a control frame that is malformed, forged (not from the load driver, no numeric run id, bad
+ * fields) or out of order (START or STOP of a run that is not this node's, CONFIG while a run is live) is refused
+ * with one line ({@code REFUSED node=I ...}) and the node goes on; a CONFIG refused because a run is live is
+ * answered FAILED (a second load driver learns that the node is busy). Data frames of other runs are dropped by the
+ * node agent ({@code foreign_frames}); errors of the media driver and the Aeron client are counted
+ * ({@code transport_errors}, see {@link TransportErrors}) and reported with the run, not fatal.
  */
 public final class NodeServer implements AutoCloseable
 {
@@ -64,7 +72,14 @@ public final class NodeServer implements AutoCloseable
     private final ClusterFile cluster;
     private final int id;
     private final Settings settings;
+    /** A run that never stops (its load driver is gone) is over this long after its planned end. */
+    static final long ABANDONED_AFTER_NS = TimeUnit.SECONDS.toNanos(30);
+
     private final AtomicReference<Throwable> agentError = new AtomicReference<>();
+    private final TransportErrors errors = new TransportErrors();
+    private long errorsAtConfig;
+    private long configuredAtMs;
+    private long liveUntilNs;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final NodeProfiler profiler = new NodeProfiler();
     private volatile boolean stopRequested;
@@ -108,11 +123,12 @@ public final class NodeServer implements AutoCloseable
         aeronDir = Control.aeronDir(settings.dirTag, "node" + id);
         try
         {
-            driver = Control.launchDriver(aeronDir, this::onDriverError);
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
+            driver = Control.launchDriver(aeronDir, errors.driver("node-" + id + " driver"));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)
+                .errorHandler(errors.client("node-" + id + " client")));
             final String channel = Control.channel(self);
             dataSubscription = aeron.addSubscription(channel, Control.DATA_STREAM + id);
-            control = new ControlInbox(aeron.addSubscription(channel, Control.CONTROL_STREAM));
+            control = new ControlInbox(aeron.addSubscription(channel, Control.CONTROL_STREAM), this::logRefused);
             controlReply = aeron.addPublication(Control.channel(cluster.client()), Control.CONTROL_STREAM);
         }
         catch (final RuntimeException ex)
@@ -138,7 +154,14 @@ public final class NodeServer implements AutoCloseable
                 final ControlInbox.Message m = control.poll();
                 if (m != null)
                 {
-                    handle(m);
+                    try
+                    {
+                        handle(m);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        control.refuse(m, TransportErrors.oneLine(ex)); // a bad field: the node goes on
+                    }
                     continue;
                 }
                 if (runner == null && replica == null)
@@ -191,8 +214,19 @@ public final class NodeServer implements AutoCloseable
         }
     }
 
+    private void logRefused(final String line)
+    {
+        settings.out.println("REFUSED node=" + id + " " + line);
+        settings.out.flush();
+    }
+
     private void handle(final ControlInbox.Message m)
     {
+        if (m.from() != -1)
+        {
+            control.refuse(m, "not from the load driver");
+            return;
+        }
         switch (m.type())
         {
             case Control.CONFIG:
@@ -205,19 +239,34 @@ public final class NodeServer implements AutoCloseable
                 onStop(m);
                 break;
             default:
-                settings.out.println("WARN node=" + id + " ignored control message " + Control.typeName(m.type()));
+                control.refuse(m, "not a message for a node");
         }
     }
 
     private void onConfig(final ControlInbox.Message m)
     {
+        final long run = m.getLong("run");
+        if (runner != null && System.nanoTime() < liveUntilNs)
+        {
+            control.refuse(m, "run " + runId + " is live for " + Control.ms(liveUntilNs - System.nanoTime()) +
+                " ms more");
+            final Map<String, String> reply = new LinkedHashMap<>();
+            reply.put("run", Long.toString(run));
+            reply.put("error", "node " + id + " is busy with another run (" + runId + ") for " +
+                Control.ms(liveUntilNs - System.nanoTime()) + " ms more");
+            // short bound: a flood of forged CONFIGs must not hold up this loop (STOP of the live run)
+            Control.send(controlReply, Control.FAILED, id, reply, TimeUnit.MILLISECONDS.toNanos(100));
+            return;
+        }
         stopRun();
         replica = null;
         while (dataSubscription.poll((b, o, l, h) -> { }, 256) > 0)
         {
             // what a past run left: from here on the data stream is kept for this run's node thread
         }
-        runId = m.getLong("run");
+        runId = run;
+        errorsAtConfig = errors.count();
+        configuredAtMs = System.currentTimeMillis();
         final Map<String, String> reply = new LinkedHashMap<>();
         reply.put("run", Long.toString(runId));
         try
@@ -280,14 +329,24 @@ public final class NodeServer implements AutoCloseable
     {
         if (m.getLong("run") != runId || replica == null || runner != null)
         {
+            control.refuse(m, runner != null ? "run " + runId + " already started" :
+                replica == null ? "no run configured" : "this node is configured for run " + runId);
+            return;
+        }
+        final long warmupNs = m.getLong("warmup_ns");
+        final long durationNs = m.getLong("duration_ns");
+        if (warmupNs < 0 || durationNs < 0)
+        {
+            control.refuse(m, "negative warm-up or duration");
             return;
         }
         final long now = System.nanoTime();
-        final long windowStart = now + m.getLong("warmup_ns");
+        final long windowStart = now + warmupNs;
+        liveUntilNs = windowStart + durationNs + ABANDONED_AFTER_NS;
         traffic = new TrafficCounters(firstClient);
-        traffic.window(windowStart, windowStart + m.getLong("duration_ns"));
+        traffic.window(windowStart, windowStart + durationNs);
         agentError.set(null);
-        final AeronOutbox outbox = new AeronOutbox(id, publications, traffic);
+        final AeronOutbox outbox = new AeronOutbox(id, runId, publications, traffic);
         agent = new NodeAgent(id, replica, dataSubscription, outbox, SystemNanoClock.INSTANCE, TICK_INTERVAL_NS);
         if (link != null)
         {
@@ -316,6 +375,7 @@ public final class NodeServer implements AutoCloseable
     {
         if (m.getLong("run") != runId || runner == null)
         {
+            control.refuse(m, runner == null ? "no run is running" : "this node runs run " + runId);
             return;
         }
         CloseHelper.quietClose(runner);
@@ -329,6 +389,14 @@ public final class NodeServer implements AutoCloseable
         reply.put("back_pressure_retries", Long.toString(agent.outbox().backPressureRetries()));
         reply.put("queued_after_back_pressure", Long.toString(agent.outbox().queuedMessages()));
         reply.put("dropped_not_connected", Long.toString(agent.outbox().notConnectedDrops()));
+        reply.put("foreign_frames", Long.toString(agent.foreignFrames()));
+        reply.put("control_refused", Long.toString(control.refused()));
+        reply.put("transport_errors", Long.toString(errors.count() - errorsAtConfig));
+        final java.util.List<String> distinct = errors.distinct(configuredAtMs);
+        for (int k = 0; k < distinct.size(); k++)
+        {
+            reply.put("transport_error." + k, distinct.get(k));
+        }
         reply.put("role", ((Replica)agent.endpoint()).role());
         for (final Map.Entry<String, Long> e : ((Replica)agent.endpoint()).counters().entrySet())
         {
@@ -336,7 +404,11 @@ public final class NodeServer implements AutoCloseable
         }
         if (agentError.get() != null)
         {
-            reply.put("error", String.valueOf(agentError.get()));
+            reply.put("error", TransportErrors.oneLine(agentError.get()));
+        }
+        else if (errors.fatal() != null)
+        {
+            reply.put("error", errors.fatal());
         }
         if (profileMode != null)
         {
@@ -439,11 +511,6 @@ public final class NodeServer implements AutoCloseable
             }
             publications = null;
         }
-    }
-
-    private void onDriverError(final Throwable t)
-    {
-        agentError.compareAndSet(null, t);
     }
 
     public String aeronDirectory()

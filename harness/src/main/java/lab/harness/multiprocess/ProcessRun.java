@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
@@ -16,6 +15,8 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import lab.harness.aeron.AeronOutbox;
 import lab.harness.aeron.NodeAgent;
+import lab.harness.aeron.TransportErrors;
+import lab.harness.aeron.TransportFailure;
 import lab.harness.cluster.FaultInjector;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.ProgressListener;
@@ -50,6 +51,11 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * runs. A killed process takes its message counts with it ({@code traffic_complete=false}). Nodes from a cluster
  * file run on other hosts, which this process cannot kill or restart: {@code --fault} with {@code --cluster} is
  * refused.
+ *
+ * <p>Every run has a random 64-bit id (CONFIG's {@code run=}), carried in every data frame: a node drops frames of
+ * another run or of a sender that is not a member ({@code foreign_frames}). Errors of every process's media driver
+ * and Aeron client are counted ({@code transport_errors}, per process), not fatal; a run fails only when a node
+ * cannot go on, with one line naming it.
  */
 public final class ProcessRun
 {
@@ -69,8 +75,6 @@ public final class ProcessRun
         public LocalLauncher.Settings launcher = new LocalLauncher.Settings();
         public ProgressListener progress = ProgressListener.NONE;
     }
-
-    private static long nextRunId = System.currentTimeMillis();
 
     private ProcessRun()
     {
@@ -129,9 +133,9 @@ public final class ProcessRun
         }
     }
 
-    private static synchronized long runId()
+    private static long runId()
     {
-        return ++nextRunId;
+        return lab.harness.aeron.AeronCluster.newRunId();
     }
 
     static RunResult run(final RunConfig config, final ClusterFile cluster, final Options options,
@@ -158,7 +162,7 @@ public final class ProcessRun
         final int count = nodes.endpoints.length;
         final String tag = launcher != null ? launcher.dirTag() : "driver";
         final String dir = Control.aeronDir(tag, "client");
-        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final TransportErrors errors = new TransportErrors();
         final ClusterFile.Address self = cluster.client();
         Control.checkBindable(self);
         MediaDriver driver = null;
@@ -170,10 +174,12 @@ public final class ProcessRun
         boolean started = false;
         try
         {
-            driver = Control.launchDriver(dir, t -> error.compareAndSet(null, t));
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
+            driver = Control.launchDriver(dir, errors.driver("client-process driver"));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir)
+                .errorHandler(errors.client("client-process client")));
             final String ownChannel = Control.channel(self);
-            final ControlInbox control = new ControlInbox(aeron.addSubscription(ownChannel, Control.CONTROL_STREAM));
+            final ControlInbox control = new ControlInbox(aeron.addSubscription(ownChannel, Control.CONTROL_STREAM),
+                line -> System.err.println("lab: refused " + line));
             final Subscription[] subscriptions = new Subscription[count];
             for (int k = replicas; k < count; k++)
             {
@@ -223,7 +229,7 @@ public final class ProcessRun
             {
                 traffic[k] = new TrafficCounters(nodes.firstClient());
                 final NodeAgent agent = new NodeAgent(k, nodes.endpoints[k], subscriptions[k],
-                    new AeronOutbox(k, publications, traffic[k]), SystemNanoClock.INSTANCE,
+                    new AeronOutbox(k, runId, publications, traffic[k]), SystemNanoClock.INSTANCE,
                     NodeServer.TICK_INTERVAL_NS);
                 if (config.link.active())
                 {
@@ -255,7 +261,7 @@ public final class ProcessRun
                 c.window(windowStart, windowEnd);
                 c.timeline(timeline);
             }
-            runner = new AgentRunner(new YieldingIdleStrategy(), t -> error.compareAndSet(null, t), null,
+            runner = new AgentRunner(new YieldingIdleStrategy(), errors.client("client-process nodes"), null,
                 new CompositeAgent(agents.toArray(new NodeAgent[0])));
             AgentRunner.startOnThread(runner);
             options.progress.onStart(config);
@@ -271,7 +277,7 @@ public final class ProcessRun
             while (true)
             {
                 final long now = System.nanoTime();
-                if (error.get() != null || now >= windowEnd)
+                if (errors.fatal() != null || now >= windowEnd)
                 {
                     break;
                 }
@@ -283,7 +289,14 @@ public final class ProcessRun
                 {
                     for (ControlInbox.Message m = control.poll(); m != null; m = control.poll())
                     {
-                        processFaults.onControl(m);
+                        try
+                        {
+                            processFaults.onControl(m);
+                        }
+                        catch (final RuntimeException ex)
+                        {
+                            control.refuse(m, TransportErrors.oneLine(ex));
+                        }
                     }
                     faults.poll(now);
                     processFaults.poll(now);
@@ -306,9 +319,9 @@ public final class ProcessRun
             }
             CloseHelper.quietClose(runner);
             runner = null;
-            if (error.get() != null)
+            if (errors.fatal() != null)
             {
-                throw new IllegalStateException("run failed: " + error.get(), error.get());
+                throw new TransportFailure("run failed: " + errors.fatal());
             }
 
             final boolean[] running = running(replicas, processFaults);
@@ -335,6 +348,17 @@ public final class ProcessRun
             final List<String> missing = new ArrayList<>();
             final Map<String, Object> profiles = new LinkedHashMap<>();
             final List<String> nodeErrors = new ArrayList<>();
+            final Map<String, Long> errorsBySource = new TreeMap<>(errors.bySource());
+            final List<String> distinctErrors = new ArrayList<>(errors.distinct());
+            long transportErrors = errors.count();
+            final Map<String, Object> foreign = new LinkedHashMap<>();
+            long foreignTotal = 0;
+            foreign.put("total", 0L);
+            for (final NodeAgent agent : agents)
+            {
+                foreign.put(agent.roleName(), agent.foreignFrames());
+                foreignTotal += agent.foreignFrames();
+            }
             for (int i = 0; i < replicas; i++)
             {
                 final ControlInbox.Message r = reports.get(i);
@@ -357,8 +381,19 @@ public final class ProcessRun
                 }
                 if (r.get("error") != null)
                 {
-                    nodeErrors.add("node " + i + ": " + r.get("error"));
+                    final String e = r.get("error");
+                    nodeErrors.add(e.startsWith("node " + i + ":") ? e : "node " + i + ": " + e);
                 }
+                final long nodeErrorCount = parseOr(r.get("transport_errors"), 0);
+                errorsBySource.put("node-" + i, nodeErrorCount);
+                transportErrors += nodeErrorCount;
+                for (int k = 0; r.get("transport_error." + k) != null; k++)
+                {
+                    distinctErrors.add(r.get("transport_error." + k));
+                }
+                final long nodeForeign = parseOr(r.get("foreign_frames"), 0);
+                foreign.put("node-" + i, nodeForeign);
+                foreignTotal += nodeForeign;
                 if (r.get("profile_file") != null)
                 {
                     profiles.put("node" + i, Map.of("mode", r.get("profile_mode"), "file", r.get("profile_file")));
@@ -370,7 +405,7 @@ public final class ProcessRun
             }
             if (!nodeErrors.isEmpty())
             {
-                throw new IllegalStateException("run failed: " + String.join("; ", nodeErrors));
+                throw new TransportFailure("run failed: " + String.join("; ", nodeErrors));
             }
             stats.put("idle_strategy", "yield");
             stats.put("deployment", launcher != null ? "local-processes" : "cluster-file " + cluster.source());
@@ -378,6 +413,9 @@ public final class ProcessRun
             stats.put("back_pressure_retries", backPressure);
             stats.put("queued_after_back_pressure", queued);
             stats.put("dropped_not_connected", notConnected);
+            stats.put("transport_errors", TransportErrors.report(transportErrors, errorsBySource, distinctErrors));
+            foreign.put("total", foreignTotal);
+            stats.put("foreign_frames", foreign);
             final boolean killed = processFaults != null && processFaults.anyKilled();
             stats.put("traffic_complete", missing.isEmpty() && !killed);
             final List<String> notes = new ArrayList<>();
@@ -587,6 +625,18 @@ public final class ProcessRun
         return t;
     }
 
+
+    private static long parseOr(final String value, final long otherwise)
+    {
+        try
+        {
+            return value == null ? otherwise : Long.parseLong(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return otherwise;
+        }
+    }
 
     private static boolean allIdle(final LoadGenerator[] clients)
     {
