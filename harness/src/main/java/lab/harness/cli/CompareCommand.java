@@ -123,7 +123,7 @@ public final class CompareCommand implements Callable<Integer>
         final long warmupNs = Durations.parseNs(warmup);
         for (final String protocol : names)
         {
-            config(protocol, workload, durationNs, warmupNs, 0).validate(); // every bad setting before any work
+            LabRunner.validate(config(protocol, workload, durationNs, warmupNs, 0)); // every bad setting before any work
         }
         final Map<String, Object> environment = Environment.capture();
         final ResultsFolder folder = ResultsFolder.create(resultsRoot, name);

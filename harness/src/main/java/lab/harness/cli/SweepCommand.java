@@ -95,14 +95,53 @@ public final class SweepCommand implements Callable<Integer>
         {
             protocols.add(Protocols.byName(protocol).name());
         }
+        if (protocols.isEmpty())
+        {
+            throw new IllegalArgumentException("no replicated protocol in this build to sweep (see lab list)");
+        }
         final boolean open = rates != null && !rates.isEmpty();
+        if (open && concurrency != null && !concurrency.isEmpty())
+        {
+            throw new IllegalArgumentException("--rates (open loop) and --concurrency (closed loop) sweep different " +
+                "things: give one");
+        }
         if (!open && (concurrency == null || concurrency.isEmpty()))
         {
             concurrency = List.of(1, 2, 4, 8, 16, 32);
         }
+        for (final double rate : open ? rates : List.<Double>of())
+        {
+            if (!(rate > 0) || Double.isInfinite(rate))
+            {
+                throw new IllegalArgumentException("--rates must all be > 0, got " + rate);
+            }
+        }
+        for (final int c : open ? List.<Integer>of() : concurrency)
+        {
+            if (c < 1)
+            {
+                throw new IllegalArgumentException("--concurrency must all be >= 1, got " + c);
+            }
+        }
         final long boundNs = Durations.parseNs(p99Bound);
+        if (boundNs <= 0)
+        {
+            throw new IllegalArgumentException("--p99-bound must be > 0");
+        }
         final Workload workload = ycsb != null ? Workload.ycsb(ycsb, keys, valueSize) :
             new Workload(0.5, keys, "uniform", 0.99, valueSize);
+        final int points = open ? rates.size() : concurrency.size();
+        // Every point is checked before the first runs: a bad one must not fail the sweep an hour in.
+        for (final String p : protocols)
+        {
+            for (final int n : replicas)
+            {
+                for (int i = 0; i < points; i++)
+                {
+                    LabRunner.validate(config(p, n, i, open, workload));
+                }
+            }
+        }
         final Map<String, Object> environment = Environment.capture();
         final ResultsFolder folder = ResultsFolder.create(resultsRoot, "sweep");
         final StringBuilder csv = new StringBuilder(
@@ -114,7 +153,9 @@ public final class SweepCommand implements Callable<Integer>
             open ? "open-loop rates " + rates : "closed-loop concurrency " + concurrency, p99Bound);
         System.out.printf("%-16s %4s %10s %12s %12s %9s %9s %9s %9s %8s%n", "protocol", "N", "load", "requested",
             "achieved", "w p50 us", "w p99 us", "r p50 us", "r p99 us", "timeouts");
-        final int points = open ? rates.size() : concurrency.size();
+        final int total = protocols.size() * replicas.size() * points;
+        final long startMs = System.currentTimeMillis();
+        int done = 0;
         for (final String p : protocols)
         {
             for (final int n : replicas)
@@ -122,28 +163,10 @@ public final class SweepCommand implements Callable<Integer>
                 String best = "none (no point met the bound)";
                 for (int i = 0; i < points; i++)
                 {
-                    final RunConfig config = new RunConfig();
-                    config.protocol = p;
-                    config.replicas = n;
-                    config.transport = transport;
-                    config.workload = workload;
-                    config.workloadPreset = ycsb;
-                    config.clients = clients;
-                    config.durationNs = Durations.parseNs(duration);
-                    config.warmupNs = Durations.parseNs(warmup);
-                    config.options.putAll(opts);
-                    link.applyTo(config);
-                    if (open)
-                    {
-                        config.rate = rates.get(i);
-                        config.outstanding = 256;
-                    }
-                    else
-                    {
-                        config.outstanding = concurrency.get(i);
-                    }
+                    final RunConfig config = config(p, n, i, open, workload);
                     config.hlog = folder.dir().resolve("run-" + p + "-r" + n + "-" + i + ".hlog");
                     final RunResult r = LabRunner.run(config);
+                    done++;
                     final String load = open ? String.format(Locale.ROOT, "%.0f/s", config.rate) :
                         "c=" + config.outstanding * clients;
                     final double wp50 = r.writes().latencyNs().getValueAtPercentile(50) / 1000.0;
@@ -151,8 +174,10 @@ public final class SweepCommand implements Callable<Integer>
                     final double rp50 = r.reads().latencyNs().getValueAtPercentile(50) / 1000.0;
                     final double rp99 = r.reads().latencyNs().getValueAtPercentile(99) / 1000.0;
                     final long timeouts = r.writes().timeouts() + r.reads().timeouts();
-                    System.out.printf(Locale.ROOT, "%-16s %4d %10s %12.0f %12.0f %9.1f %9.1f %9.1f %9.1f %8d%n", p, n,
-                        load, config.rate, r.achievedRate(), wp50, wp99, rp50, rp99, timeouts);
+                    final long etaS = (System.currentTimeMillis() - startMs) * (total - done) / done / 1000;
+                    System.out.printf(Locale.ROOT, "%-16s %4d %10s %12.0f %12.0f %9.1f %9.1f %9.1f %9.1f %8d   " +
+                        "[%d/%d%s]%n", p, n, load, config.rate, r.achievedRate(), wp50, wp99, rp50, rp99, timeouts,
+                        done, total, done < total ? ", about " + etaS + " s left" : "");
                     csv.append(String.format(Locale.ROOT, "%s,%d,%s,%.0f,%.1f,%.1f,%.1f,%.1f,%.1f,%d%n", p, n, load,
                         config.rate, r.achievedRate(), wp50, wp99, rp50, rp99, timeouts));
                     final boolean rateMet = !open || r.achievedRate() >= 0.95 * config.rate;
@@ -181,5 +206,30 @@ public final class SweepCommand implements Callable<Integer>
             java.util.List.of(folder.dir()), folder.dir().resolve("report.html")));
         System.out.println("results: " + folder.dir());
         return 0;
+    }
+
+    private RunConfig config(final String p, final int n, final int point, final boolean open, final Workload workload)
+    {
+        final RunConfig config = new RunConfig();
+        config.protocol = p;
+        config.replicas = n;
+        config.transport = transport;
+        config.workload = workload;
+        config.workloadPreset = ycsb;
+        config.clients = clients;
+        config.durationNs = Durations.parseNs(duration);
+        config.warmupNs = Durations.parseNs(warmup);
+        config.options.putAll(opts);
+        link.applyTo(config);
+        if (open)
+        {
+            config.rate = rates.get(point);
+            config.outstanding = 256;
+        }
+        else
+        {
+            config.outstanding = concurrency.get(point);
+        }
+        return config;
     }
 }

@@ -70,6 +70,29 @@ public final class LabRunner
     }
 
     /**
+     * Checks a configuration the way a run would, without starting anything: the run settings, then the protocol's
+     * own rules and options. Commands that run many configurations (sweep, compare) call it for every one before the
+     * first starts, so a bad point fails in a second, not after an hour of the others.
+     *
+     * @return the protocol settings of the configuration.
+     */
+    public static ProtocolSettings validate(final RunConfig config)
+    {
+        config.validate();
+        final ProtocolFactory factory = Protocols.byName(config.protocol);
+        final int replicas = factory.fixedReplicas() > 0 ? factory.fixedReplicas() : config.replicas;
+        final ProtocolSettings settings =
+            new ProtocolSettings(replicas, config.clients, config.outstanding, config.options);
+        factory.validate(settings);
+        if (!settings.unknownOptions().isEmpty())
+        {
+            throw new IllegalArgumentException("option(s) " + settings.unknownOptions() + " do not apply to " +
+                factory.name() + " (its options: " + settings.knownOptions() + ")");
+        }
+        return settings;
+    }
+
+    /**
      * Builds the run's nodes, but only the replicas {@code replicaHere} accepts; the others are null in
      * {@link Nodes#endpoints}. A process that hosts some replicas builds only those: a replica may own resources
      * beyond its object (Raft's log files are opened, and emptied for a new node, when its replica is made), which
@@ -77,20 +100,12 @@ public final class LabRunner
      */
     public static Nodes build(final RunConfig config, final java.util.function.IntPredicate replicaHere)
     {
-        config.validate();
         final ProtocolFactory factory = Protocols.byName(config.protocol);
         if (factory.fixedReplicas() > 0)
         {
             config.replicas = factory.fixedReplicas();
         }
-        final ProtocolSettings settings =
-            new ProtocolSettings(config.replicas, config.clients, config.outstanding, config.options);
-        factory.validate(settings);
-        if (!settings.unknownOptions().isEmpty())
-        {
-            throw new IllegalArgumentException("option(s) " + settings.unknownOptions() + " do not apply to " +
-                factory.name() + " (its options: " + settings.knownOptions() + ")");
-        }
+        final ProtocolSettings settings = validate(config);
         settings.controlNodes(factory.controlNodes(settings));
         final int firstClient = config.replicas + settings.controlNodes();
         final int nodes = firstClient + config.clients;

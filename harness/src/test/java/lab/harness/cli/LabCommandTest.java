@@ -174,6 +174,17 @@ class LabCommandTest
     }
 
     @Test
+    void shouldRejectBadSweepsBeforeAnyWork()
+    {
+        assertOneLineError("give one", "sweep", "--protocol", "none", "--rates", "1000", "--concurrency", "1,2");
+        assertOneLineError("--rates must all be > 0", "sweep", "--protocol", "none", "--rates", "1000,0");
+        assertOneLineError("--concurrency must all be >= 1", "sweep", "--protocol", "none", "--concurrency", "1,0");
+        // Every point is validated before the first runs.
+        assertOneLineError("do not apply to none", "sweep", "--protocol", "none", "--transport", "sim",
+            "--opt", "raft-pipeline=1");
+    }
+
+    @Test
     void shouldWriteTheResultsContractForASimulatedRun(@TempDir final Path dir) throws Exception
     {
         final File json = dir.resolve("out.json").toFile();
