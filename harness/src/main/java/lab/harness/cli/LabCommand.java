@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "lab",
     mixinStandardHelpOptions = true,
-    version = "replication-lab 0.1",
+    versionProvider = LabCommand.Version.class,
     description = "Replication protocols over Aeron, measured side by side.",
     subcommands = {RunCommand.class, CompareCommand.class, SweepCommand.class, ReportCommand.class, TortureCommand.class,
         CheckCommand.class, NodeCommand.class, ListCommand.class,
@@ -20,6 +20,19 @@ import picocli.CommandLine.Command;
 public final class LabCommand implements Runnable
 {
     public static final int EXIT_BAD_INPUT = 2;
+
+    /**
+     * {@code lab --version}: what a result would be compared against: the commit, Aeron and the JVM.
+     */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        public String[] getVersion()
+        {
+            final java.util.Map<String, Object> env = lab.harness.report.Environment.capture();
+            return new String[]{"replication-lab 0.1.0, commit " + env.get("commit"),
+                "aeron " + env.get("aeron") + ", " + env.get("jvm") + ", " + env.get("os")};
+        }
+    }
 
     public void run()
     {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /**
  * {@code lab list}: the protocols on the class path and their hop theory at 3 replicas.
  */
-@Command(name = "list", description = "List the protocols this build knows.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List the protocols this build knows.")
 public final class ListCommand implements Runnable
 {
     public void run()

@@ -185,6 +185,25 @@ class LabCommandTest
     }
 
     @Test
+    void shouldPrintTheVersionWithCommitAeronAndJvm()
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final PrintStream oldOut = System.out;
+        System.setOut(new PrintStream(out, true));
+        try
+        {
+            assertEquals(0, LabCommand.execute("--version"));
+        }
+        finally
+        {
+            System.setOut(oldOut);
+        }
+        final String text = out.toString();
+        assertTrue(text.contains("commit ") && text.contains("aeron 1.51.0") &&
+            text.contains(System.getProperty("java.runtime.version")), text);
+    }
+
+    @Test
     void shouldWriteTheResultsContractForASimulatedRun(@TempDir final Path dir) throws Exception
     {
         final File json = dir.resolve("out.json").toFile();
