@@ -181,7 +181,14 @@ public final class RunCommand implements Callable<Integer>
         OutputPaths.checkFile(hlog, "--hlog");
         OutputPaths.checkFile(history, "--history");
         OutputPaths.checkFolder(profile, "--profile");
-        toConfig().validate();
+        final RunConfig planned = toConfig();
+        LabRunner.validate(planned); // every check a run makes, before the configuration is printed
+        if (!quiet)
+        {
+            System.err.println("run: " + flat("", planned.describe()) +
+                (repeat > 1 ? " repeat=" + repeat : "") + (processes ? " processes" : "") +
+                (cluster != null ? " cluster=" + cluster : ""));
+        }
         final List<RunResult> results = new ArrayList<>();
         final Map<String, Object> environment = Environment.capture();
         for (int i = 0; i < repeat; i++)
@@ -329,15 +336,44 @@ public final class RunCommand implements Callable<Integer>
         }
     }
 
+    @SuppressWarnings("unchecked")
     private static String headline(final RunResult result, final Map<String, Object> environment)
     {
         final Map<String, Object> c = result.config();
-        return String.format("%s  replicas=%s transport=%s clients=%s outstanding=%s workload=%s duration=%ss%n" +
-                "options=%s  transport_stats=%s%nenv: %s, %s cores, %s, aeron %s, commit %s",
+        return String.format("%s  replicas=%s transport=%s clients=%s outstanding=%s duration=%sms %s%n" +
+                "options: %s%ntransport: %s%nenv: %s, %s cores, %s, aeron %s, commit %s",
             c.get("protocol"), c.get("replicas"), c.get("transport"), c.get("clients"),
-            c.get("outstanding_per_client"), c.get("workload"),
-            TimeUnit.MILLISECONDS.toSeconds((Long)c.get("duration_ms")), result.protocolOptions(),
-            result.transportStats(), environment.get("cpu"), environment.get("cores"), environment.get("jvm"),
-            environment.get("aeron"), environment.get("commit"));
+            c.get("outstanding_per_client"), c.get("duration_ms"), flat("workload.", (Map<String, Object>)c.get(
+                "workload")), flat("", new LinkedHashMap<>(result.protocolOptions())),
+            flat("", new LinkedHashMap<>(result.transportStats())), environment.get("cpu"), environment.get("cores"),
+            environment.get("jvm"), environment.get("aeron"), environment.get("commit"));
+    }
+
+    /**
+     * @return "key=value key.sub=value ..." of a configuration description: one line a person reads (and can paste),
+     * not a Java map.
+     */
+    static String flat(final String prefix, final Map<String, Object> map)
+    {
+        final StringBuilder sb = new StringBuilder();
+        map.forEach((k, v) ->
+        {
+            if (v instanceof Map)
+            {
+                @SuppressWarnings("unchecked") final Map<String, Object> inner = (Map<String, Object>)v;
+                final String nested = flat(prefix + k + ".", inner);
+                if (!nested.isEmpty())
+                {
+                    sb.append(sb.length() > 0 ? " " : "").append(nested);
+                }
+            }
+            else
+            {
+                sb.append(sb.length() > 0 ? " " : "").append(prefix).append(k).append('=')
+                    .append(v instanceof java.util.Collection ? String.join(",", ((java.util.Collection<?>)v).stream()
+                        .map(String::valueOf).toList()) : v);
+            }
+        });
+        return sb.toString();
     }
 }
