@@ -182,7 +182,8 @@ public final class RunCommand implements Callable<Integer>
         {
             final RunConfig config = toConfig();
             config.seed += i;
-            // All clients run on one thread (the simulator's or the composite agent's): one recorder serves them.
+            // One recorder serves every client: LabRunner hands it their events in the one order it observed them,
+            // behind a lock when clients have threads of their own (--threads per-node).
             final HistoryRecorder recorder = history != null && i == repeat - 1 ? new HistoryRecorder() : null;
             if (recorder != null)
             {

@@ -1,4 +1,4 @@
-package lab.harness.check;
+package lab;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * Counts stale reads in an exported JSON-lines history the way an outside checker would: from the file alone, with
  * real-time order taken from the exported times only (A precedes B iff A's completion time is strictly below B's
  * invoke time; equal times are concurrent). It uses none of the lab's classes (plain JDK, its own parsing), so that
- * it can be run on its own too: {@code java harness/src/test/java/lab/harness/check/ExternalStaleReadCount.java
+ * it can be run on its own too: {@code java lab/src/test/java/lab/ExternalStaleReadCount.java
  * h.jsonl}.
  * <p>
  * A read of key k returning v is stale when some OK write W2 of k completed before the read was invoked and
