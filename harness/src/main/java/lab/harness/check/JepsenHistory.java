@@ -3,6 +3,7 @@ package lab.harness.check;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -28,7 +30,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class JepsenHistory
 {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // A line holds one value: "{...} trailing" is an error, not the object before it.
+    private static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int INVOKE = 0;
     private static final int COMPLETE = 1;
 
@@ -180,8 +184,20 @@ public final class JepsenHistory
         final List<Operation> history = new ArrayList<>();
         int lineNumber = 0;
         String line;
-        while (null != (line = in.readLine()))
+        while (true)
         {
+            try
+            {
+                line = in.readLine();
+            }
+            catch (final CharacterCodingException ex)
+            {
+                throw new IOException(source + ":" + (lineNumber + 1) + ": not UTF-8 text", ex);
+            }
+            if (null == line)
+            {
+                break;
+            }
             lineNumber++;
             if (line.isBlank())
             {
@@ -192,7 +208,13 @@ public final class JepsenHistory
             {
                 history.add(parse(MAPPER.readTree(line)));
             }
-            catch (final JsonProcessingException | IllegalArgumentException ex)
+            catch (final JsonProcessingException ex)
+            {
+                final String where = null == ex.getLocation() ? "" : " at column " + ex.getLocation().getColumnNr();
+                throw new IOException(source + ":" + lineNumber + ": not JSON" + where + ": " +
+                    oneLine(ex.getOriginalMessage()), ex);
+            }
+            catch (final IllegalArgumentException ex)
             {
                 throw new IOException(source + ":" + lineNumber + ": not an operation: " + ex.getMessage(), ex);
             }
@@ -201,17 +223,41 @@ public final class JepsenHistory
         return history;
     }
 
+    private static String oneLine(final String message)
+    {
+        return null == message ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
     private static Operation parse(final JsonNode node)
     {
+        if (null == node || !node.isObject())
+        {
+            throw new IllegalArgumentException("a JSON object expected, got " +
+                (null == node || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase()));
+        }
         final JsonNode value = node.get("value");
+        final long invokeNs = requiredLong(node, "invokeNs");
+        final long completeNs = requiredLong(node, "completeNs");
+        if (completeNs < invokeNs)
+        {
+            throw new IllegalArgumentException("completeNs " + completeNs + " is before invokeNs " + invokeNs);
+        }
+        for (final String index : new String[]{ "invokeIndex", "completeIndex" })
+        {
+            if (node.has(index) && !isLong(node.get(index)))
+            {
+                throw new IllegalArgumentException(index + " is not an integer: " + brief(node.get(index)));
+            }
+        }
+
         return new Operation(
             requiredLong(node, "process"),
-            Operation.Kind.valueOf(required(node, "kind").asText()),
+            requiredEnum(node, "kind", Operation.Kind.class),
             requiredLong(node, "key"),
-            null == value || value.isNull() ? Operation.NIL : value.asLong(),
-            requiredLong(node, "invokeNs"),
-            requiredLong(node, "completeNs"),
-            Operation.Outcome.valueOf(required(node, "outcome").asText()));
+            null == value || value.isNull() ? Operation.NIL : requiredLong(node, "value"),
+            invokeNs,
+            completeNs,
+            requiredEnum(node, "outcome", Operation.Outcome.class));
     }
 
     private static JsonNode required(final JsonNode node, final String field)
@@ -225,15 +271,48 @@ public final class JepsenHistory
         return value;
     }
 
+    private static boolean isLong(final JsonNode value)
+    {
+        return value.isIntegralNumber() && value.canConvertToLong();
+    }
+
     private static long requiredLong(final JsonNode node, final String field)
     {
         final JsonNode value = required(node, field);
-        if (!value.canConvertToLong())
+        if (!isLong(value))
         {
-            throw new IllegalArgumentException(field + " is not an integer: " + value);
+            throw new IllegalArgumentException(field + " is not a 64-bit integer: " + brief(value));
         }
 
         return value.asLong();
+    }
+
+    private static <E extends Enum<E>> E requiredEnum(final JsonNode node, final String field, final Class<E> type)
+    {
+        final JsonNode value = required(node, field);
+        final E[] constants = type.getEnumConstants();
+        if (value.isTextual())
+        {
+            for (final E constant : constants)
+            {
+                if (constant.name().equals(value.asText()))
+                {
+                    return constant;
+                }
+            }
+        }
+        final StringBuilder names = new StringBuilder();
+        for (final E constant : constants)
+        {
+            names.append(names.length() == 0 ? "" : "|").append(constant.name());
+        }
+        throw new IllegalArgumentException(field + " must be " + names + ", got " + brief(value));
+    }
+
+    private static String brief(final JsonNode value)
+    {
+        final String text = value.toString();
+        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 
     private static long[] jepsenProcesses(final List<Operation> history)
