@@ -119,6 +119,28 @@ class HistoryExportTest
     {
     }
 
+    /**
+     * Knossos and Elle order events by their place in the file: the EDN's :index must run 0, 1, 2, ... and its :time
+     * strictly increase with it, so that the file's order, its times and the JSON lines' times all say the same.
+     */
+    private static void assertEdnInObservedOrder(final List<Operation> history, final Path edn) throws Exception
+    {
+        JepsenHistory.writeEdn(history, edn);
+        final java.util.regex.Pattern event = java.util.regex.Pattern.compile("^\\{:index (\\d+), .*:time (\\d+)\\}$");
+        long index = 0;
+        long lastTime = -1;
+        for (final String line : java.nio.file.Files.readAllLines(edn))
+        {
+            final java.util.regex.Matcher m = event.matcher(line);
+            assertTrue(m.matches(), line);
+            assertEquals(index++, Long.parseLong(m.group(1)), line);
+            final long time = Long.parseLong(m.group(2));
+            assertTrue(time > lastTime, "time not after the previous event's: " + line);
+            lastTime = time;
+        }
+        assertEquals(2L * history.size(), index);
+    }
+
     private Run run(final RunConfig config) throws Exception
     {
         final HistoryRecorder recorder = new HistoryRecorder();
@@ -127,6 +149,7 @@ class HistoryExportTest
         final List<Operation> history = recorder.history();
         final Path file = dir.resolve(config.protocol + "-" + config.transport + "-" + config.threading + ".jsonl");
         JepsenHistory.writeJsonLines(history, file);
+        assertEdnInObservedOrder(history, file.resolveSibling(file.getFileName() + ".edn"));
         final Map<?, ?> stale = (Map<?, ?>)result.protocolStats().get("stale_reads");
         final long[] external = ExternalStaleReadCount.count(file);
         return new Run(history, file, ((Number)stale.get("reads")).longValue(),

@@ -21,8 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BadInputTest
 {
     private static final String OK_LINE =
-        "{\"process\":3,\"kind\":\"WRITE\",\"key\":5,\"value\":7,\"invokeNs\":100,\"completeNs\":250,\"outcome\":\"OK\"}";
-    private static final String CONTRACT = "{\"protocol\":\"raft\",\"ops\":{\"write\":{\"count\":10,\"throughput\":5}}}";
+        "{\"process\":3,\"kind\":\"WRITE\",\"key\":5,\"value\":7,\"invokeNs\":100,\"completeNs\":250," +
+        "\"outcome\":\"OK\"}";
+    private static final String CONTRACT =
+        "{\"protocol\":\"raft\",\"ops\":{\"write\":{\"count\":10,\"throughput\":5}}}";
 
     @TempDir
     Path dir;

@@ -259,7 +259,8 @@ final class RunLoader
         final JsonNode value = parent.get(field);
         if (value != null && !value.isNull() && !ok.test(value))
         {
-            throw new IllegalArgumentException(file + ": " + prefix + field + " must be " + what + ", got " + brief(value));
+            throw new IllegalArgumentException(
+                file + ": " + prefix + field + " must be " + what + ", got " + brief(value));
         }
     }
 
