@@ -16,8 +16,14 @@ import lab.harness.workload.OperationObserver;
  * GET is a read and PUT a write. An operation the client abandons is {@link Operation.Outcome#INFO}, as is one still
  * outstanding when {@link #history()} is taken.
  * <p>
+ * Times keep the order this recorder observed events in: an event's time is the clock read it was given, raised when
+ * needed to one nanosecond past the previous event's, so no two events share a time and a completion observed before
+ * an invoke is earlier than it (a client stamps a whole duty cycle with one clock read). Behind an
+ * {@link ObservedOrder}, as in every lab run, the times it is given already strictly increase and are kept as they are.
+ * <p>
  * Fields are kept in primitive arrays so that recording in a client's duty cycle does not allocate once warm.
- * Not thread-safe: use one recorder per client thread and {@link #merge(List)} their histories.
+ * Not thread-safe: clients on several threads share one through {@link ObservedOrder#concurrent()}'s views (as lab runs
+ * do), or use one recorder per thread and {@link #merge(List)} their histories.
  */
 public final class HistoryRecorder implements OperationObserver
 {
@@ -38,7 +44,7 @@ public final class HistoryRecorder implements OperationObserver
     private byte[] kind = new byte[INITIAL_CAPACITY];
     private byte[] outcome = new byte[INITIAL_CAPACITY];
     private int size;
-    private long latestNs = Long.MIN_VALUE;
+    private long lastNs = Long.MIN_VALUE;
 
     public void onInvoke(
         final long sessionId, final long seq, final OpType type, final long key, final long value, final long nowNs)
@@ -49,16 +55,16 @@ public final class HistoryRecorder implements OperationObserver
             return;
         }
 
+        final long timeNs = stamp(nowNs);
         ensureCapacity(size + 1);
         final int index = size++;
         this.process[index] = sessionId;
         this.key[index] = key;
         this.value[index] = Operation.Kind.WRITE == kind ? value : Operation.NIL;
-        this.invokeNs[index] = nowNs;
-        this.completeNs[index] = nowNs;
+        this.invokeNs[index] = timeNs;
+        this.completeNs[index] = timeNs;
         this.kind[index] = (byte)kind.ordinal();
         this.outcome[index] = PENDING;
-        latestNs = Math.max(latestNs, nowNs);
 
         Long2LongHashMap pending = pendingBySession.get(sessionId);
         if (null == pending)
@@ -79,7 +85,7 @@ public final class HistoryRecorder implements OperationObserver
         final int hops,
         final long nowNs)
     {
-        final int index = takePending(sessionId, seq, nowNs);
+        final int index = takePending(sessionId, seq);
         if (NOT_PENDING != index)
         {
             // A PUT's value is the id it was invoked with; only a GET learns its value on completion.
@@ -93,7 +99,7 @@ public final class HistoryRecorder implements OperationObserver
 
     public void onTimeout(final long sessionId, final long seq, final OpType type, final long key, final long nowNs)
     {
-        final int index = takePending(sessionId, seq, nowNs);
+        final int index = takePending(sessionId, seq);
         if (NOT_PENDING != index)
         {
             complete(index, Operation.Outcome.INFO, nowNs);
@@ -109,12 +115,13 @@ public final class HistoryRecorder implements OperationObserver
     }
 
     /**
-     * The history so far in invoke order. Operations still outstanding are indeterminate, abandoned at the latest time
-     * this recorder saw.
+     * The history so far in invoke order. Operations still outstanding are indeterminate, abandoned after every event
+     * this recorder saw, one nanosecond apart in invoke order.
      */
     public List<Operation> history()
     {
         final List<Operation> history = new ArrayList<>(size);
+        long abandonNs = lastNs;
         for (int i = 0; i < size; i++)
         {
             final boolean pending = PENDING == outcome[i];
@@ -124,11 +131,11 @@ public final class HistoryRecorder implements OperationObserver
                 key[i],
                 value[i],
                 invokeNs[i],
-                pending ? Math.max(latestNs, invokeNs[i]) : completeNs[i],
+                pending ? ++abandonNs : completeNs[i],
                 pending ? Operation.Outcome.INFO : OUTCOMES[outcome[i]]));
         }
 
-        // One thread's clock reads only go forward, but a recorder shared by hand-driven tests may not be.
+        // Recorded in invoke order already (times strictly increase); sorting keeps the promise cheaply.
         history.sort(Comparator.comparingLong(Operation::invokeNs));
 
         return history;
@@ -168,9 +175,15 @@ public final class HistoryRecorder implements OperationObserver
         return null;
     }
 
-    private int takePending(final long sessionId, final long seq, final long nowNs)
+    private long stamp(final long nowNs)
     {
-        latestNs = Math.max(latestNs, nowNs);
+        lastNs = nowNs > lastNs ? nowNs : lastNs + 1;
+
+        return lastNs;
+    }
+
+    private int takePending(final long sessionId, final long seq)
+    {
         final Long2LongHashMap pending = pendingBySession.get(sessionId);
 
         // A result for an operation not invoked here, or already completed or abandoned, tells the history nothing.
@@ -179,7 +192,7 @@ public final class HistoryRecorder implements OperationObserver
 
     private void complete(final int index, final Operation.Outcome outcome, final long nowNs)
     {
-        this.completeNs[index] = nowNs;
+        this.completeNs[index] = stamp(nowNs);
         this.outcome[index] = (byte)outcome.ordinal();
     }
 

@@ -126,8 +126,9 @@ public final class RunCommand implements Callable<Integer>
         "thread) or per-node (a thread per node, all yielding; for many-core machines) (default ${DEFAULT-VALUE})")
     String threads;
 
-    @Option(names = "--history", description = "record every operation (invoke/ok/info with times) to this JSON-lines " +
-        "file, plus FILE.edn in Jepsen's format; check it with lab check FILE")
+    @Option(names = "--history", description = "record every operation (invoke/ok/info with times, events in the " +
+        "order the lab observed them) to this JSON-lines file, plus FILE.edn in Jepsen's format; check it with " +
+        "lab check FILE")
     File history;
 
     @Option(names = "--processes", description = "one replica per process on this machine over UDP on loopback " +
@@ -195,7 +196,8 @@ public final class RunCommand implements Callable<Integer>
         {
             final RunConfig config = toConfig();
             config.seed += i;
-            // All clients run on one thread (the simulator's or the composite agent's): one recorder serves them.
+            // One recorder serves every client: LabRunner hands it their events in the one order it observed them,
+            // behind a lock when clients have threads of their own (--threads per-node).
             final HistoryRecorder recorder = history != null && i == repeat - 1 ? new HistoryRecorder() : null;
             if (recorder != null)
             {

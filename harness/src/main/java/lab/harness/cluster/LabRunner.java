@@ -12,6 +12,7 @@ import lab.harness.api.Endpoint;
 import lab.harness.api.ProtocolFactory;
 import lab.harness.api.ProtocolSettings;
 import lab.harness.api.Protocols;
+import lab.harness.check.ObservedOrder;
 import lab.harness.metrics.LatencyTimeline;
 import lab.harness.metrics.OpStats;
 import lab.harness.metrics.StaleReadDetector;
@@ -110,13 +111,14 @@ public final class LabRunner
         final int firstClient = config.replicas + settings.controlNodes();
         final int nodes = firstClient + config.clients;
         final Endpoint[] endpoints = new Endpoint[nodes];
-        // One detector for all clients: on one thread (the simulator's or the composite agent's) as it is, behind a
-        // lock when each client has its own thread (instrumentation that is off unless asked for).
+        // One detector for all clients. Every client's events reach it and the run's own observers (a history
+        // recorder) in one observed order with times that keep it: on one thread (the simulator's or the composite
+        // agent's) as they come, behind one lock when each client has its own thread (instrumentation that is off
+        // unless asked for).
         final StaleReadDetector detector =
             config.staleReads || factory.measuresStaleReads(settings) ? new StaleReadDetector() : null;
-        final OperationObserver shared = detector == null ? null :
-            "per-node".equals(config.threading) && !"sim".equals(config.transport) ?
-            OperationObserver.synchronizedView(detector) : detector;
+        final ObservedOrder order =
+            ObservedOrder.of("per-node".equals(config.threading) && !"sim".equals(config.transport));
         final LoadGenerator[] clients = config.rate > 0 ?
             new OpenLoopLoadGenerator[config.clients] : new ClosedLoopLoadGenerator[config.clients];
         for (int i = 0; i < config.replicas; i++)
@@ -137,8 +139,9 @@ public final class LabRunner
             final ClientProtocol protocol =
                 factory.newClient(node, settings, new Random(SimNetwork.deriveSeed(config.seed, 1000 + node)));
             final Random random = new Random(SimNetwork.deriveSeed(config.seed, 2000 + node));
-            final OperationObserver observer = shared == null ? config.observers.apply(c) :
-                OperationObserver.both(shared, config.observers.apply(c));
+            final OperationObserver own = config.observers.apply(c);
+            final OperationObserver observer =
+                order.view(detector == null ? own : OperationObserver.both(detector, own));
             clients[c] = config.rate > 0 ?
                 new OpenLoopLoadGenerator(node, protocol, config.workload, config.outstanding, random,
                     config.opTimeoutNs, observer, config.rate / config.clients, config.poisson,

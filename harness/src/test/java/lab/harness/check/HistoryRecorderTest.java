@@ -50,15 +50,33 @@ class HistoryRecorderTest
     }
 
     @Test
-    void shouldRecordOutstandingOperationAsIndeterminateAbandonedAtTheLatestTimeSeen()
+    void shouldRecordOutstandingOperationAsIndeterminateAbandonedAfterTheLatestTimeSeen()
     {
         recorder.onInvoke(SESSION, 1, OpType.PUT, KEY, 42, 100);
         recorder.onInvoke(OTHER_SESSION, 1, OpType.GET, KEY, 0, 200);
         recorder.onOk(OTHER_SESSION, 1, OpType.GET, KEY, 42, 1, 2, 300);
 
         assertEquals(
-            new Operation(SESSION, Operation.Kind.WRITE, KEY, 42, 100, 300, Operation.Outcome.INFO),
+            new Operation(SESSION, Operation.Kind.WRITE, KEY, 42, 100, 301, Operation.Outcome.INFO),
             recorder.history().get(0));
+    }
+
+    @Test
+    void shouldGiveEveryEventItsOwnTimeInTheOrderSeen()
+    {
+        // A duty cycle stamps everything with one clock read: the completion comes before the next invoke.
+        recorder.onInvoke(SESSION, 1, OpType.PUT, KEY, 42, 100);
+        recorder.onOk(SESSION, 1, OpType.PUT, KEY, 42, 5, 2, 200);
+        recorder.onInvoke(SESSION, 2, OpType.GET, KEY, 0, 200);
+        recorder.onInvoke(OTHER_SESSION, 1, OpType.GET, KEY, 0, 200);
+        recorder.onOk(SESSION, 2, OpType.GET, KEY, 42, 5, 2, 300);
+
+        assertEquals(
+            List.of(
+                new Operation(SESSION, Operation.Kind.WRITE, KEY, 42, 100, 200, Operation.Outcome.OK),
+                new Operation(SESSION, Operation.Kind.READ, KEY, 42, 201, 300, Operation.Outcome.OK),
+                new Operation(OTHER_SESSION, Operation.Kind.READ, KEY, 0, 202, 301, Operation.Outcome.INFO)),
+            recorder.history());
     }
 
     @Test

@@ -43,7 +43,22 @@ class JepsenHistoryTest
 
         assertEquals(
             "{\"process\":3,\"kind\":\"WRITE\",\"key\":5,\"value\":7,\"invokeNs\":100,\"completeNs\":250," +
-            "\"outcome\":\"OK\"}\n",
+            "\"outcome\":\"OK\",\"invokeIndex\":0,\"completeIndex\":1}\n",
+            out.toString());
+    }
+
+    @Test
+    void shouldStartEveryJsonLineWithItsObjectAndIndexEventsInOrder() throws IOException
+    {
+        final StringWriter out = new StringWriter();
+
+        JepsenHistory.writeJsonLines(List.of(write(3, 5, 7, 100, 250), read(4, 5, 7, 200, 300)), out);
+
+        assertEquals(
+            "{\"process\":3,\"kind\":\"WRITE\",\"key\":5,\"value\":7,\"invokeNs\":100,\"completeNs\":250," +
+            "\"outcome\":\"OK\",\"invokeIndex\":0,\"completeIndex\":2}\n" +
+            "{\"process\":4,\"kind\":\"READ\",\"key\":5,\"value\":7,\"invokeNs\":200,\"completeNs\":300," +
+            "\"outcome\":\"OK\",\"invokeIndex\":1,\"completeIndex\":3}\n",
             out.toString());
     }
 
@@ -70,12 +85,12 @@ class JepsenHistoryTest
             read(2, 5, 0, 1_400, 1_500).withOutcome(FAIL)), out);
 
         assertEquals(
-            "{:process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
-            "{:process 2, :type :invoke, :f :read, :value [5 nil], :time 100}\n" +
-            "{:process 2, :type :ok, :f :read, :value [5 7], :time 200}\n" +
-            "{:process 1, :type :ok, :f :write, :value [5 7], :time 300}\n" +
-            "{:process 2, :type :invoke, :f :read, :value [5 nil], :time 400}\n" +
-            "{:process 2, :type :fail, :f :read, :value [5 nil], :time 500}\n",
+            "{:index 0, :process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
+            "{:index 1, :process 2, :type :invoke, :f :read, :value [5 nil], :time 100}\n" +
+            "{:index 2, :process 2, :type :ok, :f :read, :value [5 7], :time 200}\n" +
+            "{:index 3, :process 1, :type :ok, :f :write, :value [5 7], :time 300}\n" +
+            "{:index 4, :process 2, :type :invoke, :f :read, :value [5 nil], :time 400}\n" +
+            "{:index 5, :process 2, :type :fail, :f :read, :value [5 nil], :time 500}\n",
             out.toString());
     }
 
@@ -90,12 +105,12 @@ class JepsenHistoryTest
             read(2, 5, 8, 400, 500)), out);
 
         assertEquals(
-            "{:process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
-            "{:process 1, :type :info, :f :write, :value [5 7], :time 100}\n" +
-            "{:process 3, :type :invoke, :f :write, :value [5 8], :time 200}\n" +
-            "{:process 3, :type :ok, :f :write, :value [5 8], :time 300}\n" +
-            "{:process 2, :type :invoke, :f :read, :value [5 nil], :time 400}\n" +
-            "{:process 2, :type :ok, :f :read, :value [5 8], :time 500}\n",
+            "{:index 0, :process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
+            "{:index 1, :process 1, :type :info, :f :write, :value [5 7], :time 100}\n" +
+            "{:index 2, :process 3, :type :invoke, :f :write, :value [5 8], :time 200}\n" +
+            "{:index 3, :process 3, :type :ok, :f :write, :value [5 8], :time 300}\n" +
+            "{:index 4, :process 2, :type :invoke, :f :read, :value [5 nil], :time 400}\n" +
+            "{:index 5, :process 2, :type :ok, :f :read, :value [5 8], :time 500}\n",
             out.toString());
     }
 
@@ -107,10 +122,10 @@ class JepsenHistoryTest
         JepsenHistory.writeEdn(List.of(write(1, 5, 7, 0, 100), write(1, 5, 8, 100, 200)), out);
 
         assertEquals(
-            "{:process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
-            "{:process 1, :type :ok, :f :write, :value [5 7], :time 100}\n" +
-            "{:process 1, :type :invoke, :f :write, :value [5 8], :time 100}\n" +
-            "{:process 1, :type :ok, :f :write, :value [5 8], :time 200}\n",
+            "{:index 0, :process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
+            "{:index 1, :process 1, :type :ok, :f :write, :value [5 7], :time 100}\n" +
+            "{:index 2, :process 1, :type :invoke, :f :write, :value [5 8], :time 100}\n" +
+            "{:index 3, :process 1, :type :ok, :f :write, :value [5 8], :time 200}\n",
             out.toString());
     }
 }

@@ -171,9 +171,16 @@ final class RunLoader
         {
             root = JSON.readTree(file.toFile());
         }
+        catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
+        {
+            final String where = ex.getLocation() == null ? "" :
+                " (line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr() + ")";
+            throw new IllegalArgumentException("cannot read " + file + " as JSON" + where + ": " +
+                String.valueOf(ex.getOriginalMessage()).replaceAll("\\s*\\R\\s*", " "), ex);
+        }
         catch (final IOException ex)
         {
-            throw new IllegalArgumentException("cannot read " + file + " as JSON: " + ex.getMessage(), ex);
+            throw new IllegalArgumentException("cannot read " + file + ": " + ex.getMessage(), ex);
         }
         if (root == null || !root.isObject())
         {
@@ -185,12 +192,14 @@ final class RunLoader
             {
                 if (isContract(run))
                 {
+                    checkTypes(run, file);
                     out.add(new ReportRun(withEnvironment(run, root.path("environment")), file));
                 }
             }
         }
         else if (isContract(root))
         {
+            checkTypes(root, file);
             out.add(new ReportRun(root, file));
         }
         else if (explicit)
@@ -202,6 +211,63 @@ final class RunLoader
     private static boolean isContract(final JsonNode n)
     {
         return n.isObject() && n.has("ops") && (n.has("protocol") || n.path("config").has("protocol"));
+    }
+
+    /**
+     * A contract whose fields have the wrong types (ops not an object, a count that is a string, ...) is bad input,
+     * not a run with nothing to draw: missing fields are fine, wrong ones are named.
+     */
+    private static void checkTypes(final JsonNode run, final Path file)
+    {
+        expect(run, "", "ops", JsonNode::isObject, "an object", file);
+        for (final String type : new String[]{"read", "write"})
+        {
+            final JsonNode op = run.path("ops").path(type);
+            if (op.isMissingNode())
+            {
+                continue;
+            }
+            expect(run.path("ops"), "ops.", type, JsonNode::isObject, "an object", file);
+            for (final String field : new String[]{"count", "throughput", "timeouts"})
+            {
+                expect(op, "ops." + type + ".", field, JsonNode::isNumber, "a number", file);
+            }
+            for (final String field : new String[]{"latency_us", "hops"})
+            {
+                expect(op, "ops." + type + ".", field, JsonNode::isObject, "an object", file);
+            }
+            final java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = op.path("latency_us").fields();
+            while (it.hasNext())
+            {
+                final java.util.Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isNumber() && !e.getValue().isNull())
+                {
+                    throw new IllegalArgumentException(file + ": ops." + type + ".latency_us." + e.getKey() +
+                        " must be a number, got " + brief(e.getValue()));
+                }
+            }
+        }
+        expect(run, "", "protocol", JsonNode::isTextual, "a string", file);
+        expect(run, "", "config", JsonNode::isObject, "an object", file);
+        expect(run, "", "environment", JsonNode::isObject, "an object", file);
+        expect(run, "", "timeline", JsonNode::isArray, "an array", file);
+    }
+
+    private static void expect(final JsonNode parent, final String prefix, final String field,
+        final java.util.function.Predicate<JsonNode> ok, final String what, final Path file)
+    {
+        final JsonNode value = parent.get(field);
+        if (value != null && !value.isNull() && !ok.test(value))
+        {
+            throw new IllegalArgumentException(
+                file + ": " + prefix + field + " must be " + what + ", got " + brief(value));
+        }
+    }
+
+    private static String brief(final JsonNode value)
+    {
+        final String text = value.toString();
+        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 
     private static JsonNode withEnvironment(final JsonNode run, final JsonNode environment)
