@@ -15,13 +15,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code lab check FILE}: is a recorded history linearizable? Exit 0 when it is, 1 when it is not, 2 when the file
+ * {@code lab check FILE}: is a recorded history linearizable? Exit 0 when it is, 1 when it is not, 3 when the
+ * checker could not decide (its search gave up), 2 when the file
  * cannot be read as a history (missing, a folder, empty, not JSON lines, a field of the wrong type): one line on
  * stderr naming the file and line.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = "Check a recorded history (JSON lines, as lab writes with --history) for linearizability, per key. " +
-        "Exit 0 linearizable, 1 not, 2 unreadable input.")
+        "Exit 0 linearizable, 1 not, 3 undecided (the search gave up), 2 unreadable input.")
 public final class CheckCommand implements Callable<Integer>
 {
     @Parameters(index = "0", description = "history file (JSON lines)")
@@ -33,7 +34,15 @@ public final class CheckCommand implements Callable<Integer>
         final CheckResult result = new LinearizabilityChecker().check(history);
         System.out.println(result.verdict() + ": " + result.operationsChecked() + " operations" +
             (result.explanation().isEmpty() ? "" : "; " + result.explanation()));
-        return result.verdict() == CheckResult.Verdict.LINEARIZABLE ? 0 : 1;
+        switch (result.verdict())
+        {
+            case LINEARIZABLE:
+                return 0;
+            case NOT_LINEARIZABLE:
+                return 1;
+            default:
+                return 3; // unknown is not a pass: a script must not read it as one, nor as a violation
+        }
     }
 
     /**
