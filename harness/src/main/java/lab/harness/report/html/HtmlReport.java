@@ -569,8 +569,11 @@ public final class HtmlReport
      */
     private static Map<String, List<ReportRun>> curves(final List<ReportRun> runs)
     {
+        // Everything but the load itself: runs that differ in any of these are different systems or experiments
+        // (an open-loop run and a closed-loop one, raft with leases and with ReadIndex), never points of one curve.
         final List<Function<ReportRun, String>> dims = List.of(
-            r -> "n=" + r.replicas(), ReportRun::transport, ReportRun::workload);
+            r -> "n=" + r.replicas(), ReportRun::transport, ReportRun::workload, ReportRun::loadKind,
+            ReportRun::clients);
         final List<Function<ReportRun, String>> varying = new ArrayList<>();
         for (final Function<ReportRun, String> d : dims)
         {
@@ -579,11 +582,32 @@ public final class HtmlReport
                 varying.add(d);
             }
         }
+        // Options differ between protocols by nature; within one protocol, those that differ name its curves.
+        final Map<String, Set<String>> optionsVarying = new LinkedHashMap<>();
+        for (final ReportRun r : runs)
+        {
+            final Set<String> keys = optionsVarying.computeIfAbsent(r.protocol(), p -> new LinkedHashSet<>());
+            for (final ReportRun other : runs)
+            {
+                if (other.protocol().equals(r.protocol()))
+                {
+                    r.options().forEach((k, v) ->
+                    {
+                        if (!v.equals(other.options().get(k)))
+                        {
+                            keys.add(k);
+                        }
+                    });
+                }
+            }
+        }
         final Map<String, List<ReportRun>> curves = new LinkedHashMap<>();
         for (final ReportRun r : runs)
         {
             final StringBuilder key = new StringBuilder(r.protocol());
             varying.forEach(d -> key.append(' ').append(d.apply(r)));
+            optionsVarying.get(r.protocol()).forEach(k -> key.append(' ').append(k).append('=')
+                .append(r.options().getOrDefault(k, "default")));
             curves.computeIfAbsent(key.toString(), k -> new ArrayList<>()).add(r);
         }
         return curves;

@@ -42,6 +42,31 @@ final class ReportRun
     }
 
     /**
+     * @return "open-loop" or "closed-loop" (older files: "").
+     */
+    String loadKind()
+    {
+        final JsonNode load = json.path("config").path("load");
+        return load.isTextual() ? load.asText() : text(load.path("kind"), "");
+    }
+
+    /**
+     * @return the protocol options, key to value; empty when none are recorded.
+     */
+    Map<String, String> options()
+    {
+        final Map<String, String> options = new java.util.TreeMap<>();
+        json.path("config").path("protocol_options").fields().forEachRemaining(e ->
+            options.put(e.getKey(), e.getValue().asText()));
+        return options;
+    }
+
+    String clients()
+    {
+        return "clients=" + text(json.path("config").path("clients"), "?");
+    }
+
+    /**
      * @return the folder the run's file lies in (e.g. "2025-01-01-compare").
      */
     String folder()

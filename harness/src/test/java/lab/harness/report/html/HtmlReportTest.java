@@ -505,4 +505,31 @@ class HtmlReportTest
         assertEquals(0, LineChart.labelRow(rows, 180, 50));  // after the first row's label
         assertEquals(0, LineChart.labelRow(rows, 10, 40));   // before it, in any order
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldNeverJoinRunsOfDifferentKindsIntoOneCurve(@TempDir final Path tmp) throws IOException
+    {
+        final Path dir = tmp.resolve("mixed");
+        for (final String reads : new String[]{"lease", "read-index"})
+        {
+            for (final double rate : new double[]{10_000, 50_000})
+            {
+                final Map<String, Object> run = contract("raft", 3, rate * 0.98, rate / 20_000,
+                    Map.of("rate_per_s", rate, "load", "open-loop"));
+                ((Map<String, Object>)run.get("config")).put("protocol_options",
+                    Map.of("heartbeat", "5ms", "raft-reads", reads));
+                write(dir, "run-raft-" + reads + "-" + (long)rate + ".json", run);
+            }
+        }
+        final Map<String, Object> closed = contract("raft", 3, 70_000, 2, Map.of());
+        ((Map<String, Object>)closed.get("config")).put("protocol_options",
+            Map.of("heartbeat", "5ms", "raft-reads", "lease"));
+        write(dir, "run-raft-closed.json", closed);
+        final String svg = chart(HtmlReport.render(List.of(dir)), "chart-latency-throughput-write");
+        assertEquals(3, lines(svg).size(), "open loop with leases, open loop with ReadIndex, closed loop: " + svg);
+        assertTrue(svg.contains("raft-reads=lease") && svg.contains("raft-reads=read-index") &&
+            svg.contains("closed-loop") && svg.contains("open-loop"), "curves named by what differs");
+        assertTrue(!svg.contains("heartbeat="), "options that do not differ are not in the names");
+    }
 }
