@@ -280,12 +280,14 @@ public final class HtmlReport
         sb.append("<section id=\"comparison-section\">\n<h2>Comparison</h2>\n")
             .append("<p class=\"note\">Latencies in microseconds. Hops: mean critical-path depth measured, theory in ")
             .append("brackets (bold when measured is above theory: retries on the critical path). msgs/op: every ")
-            .append("message sent in the measurement window / operations completed.</p>\n")
+            .append("message sent in the measurement window / operations completed. x echo: the run's write p50 over ")
+            .append("the p50 of an echo run over the same transport (the transport's own round trip) in these inputs.")
+            .append("</p>\n")
             .append("<div class=\"table-wrap\"><table id=\"comparison\">\n<thead><tr><th rowspan=\"2\">run</th>")
             .append("<th rowspan=\"2\">replicas</th><th rowspan=\"2\">transport</th><th rowspan=\"2\">ops/s</th>")
             .append("<th colspan=\"3\">writes (us)</th><th colspan=\"3\">reads (us)</th>")
             .append("<th colspan=\"2\">hops measured (theory)</th><th rowspan=\"2\">msgs/op</th>")
-            .append("<th rowspan=\"2\">timeouts</th></tr>\n<tr><th>p50</th><th>p99</th><th>p99.9</th>")
+            .append("<th rowspan=\"2\">timeouts</th><th rowspan=\"2\">w p50<br>x echo</th></tr>\n<tr><th>p50</th><th>p99</th><th>p99.9</th>")
             .append("<th>p50</th><th>p99</th><th>p99.9</th><th>write</th><th>read</th></tr></thead>\n<tbody>\n");
         for (final ReportRun r : runs)
         {
@@ -310,10 +312,28 @@ public final class HtmlReport
                     .append(r.hasOps(type) ? Html.fixed(measured, 2) : "\u2013").append(" (")
                     .append(Html.trim(Double.isNaN(theory) ? 0 : theory)).append(")</td>");
             }
+            final double echoP50 = echoWriteP50(runs, r.transport());
             sb.append("<td class=\"num\">").append(Html.fixed(r.msgsPerOp(), 2)).append("</td><td class=\"num\">")
-                .append(Html.count(r.timeouts())).append("</td></tr>\n");
+                .append(Html.count(r.timeouts())).append("</td><td class=\"num\">")
+                .append(echoP50 > 0 && r.hasOps("write") ? Html.fixed(r.latency("write", "p50") / echoP50, 1) :
+                    "\u2013").append("</td></tr>\n");
         }
         sb.append("</tbody></table></div>\n</section>\n");
+    }
+
+    /**
+     * @return the write p50 of the first echo run over {@code transport} in these inputs, or 0 when there is none.
+     */
+    private static double echoWriteP50(final List<ReportRun> runs, final String transport)
+    {
+        for (final ReportRun r : runs)
+        {
+            if ("echo".equals(r.protocol()) && transport.equals(r.transport()) && r.hasOps("write"))
+            {
+                return r.latency("write", "p50");
+            }
+        }
+        return 0;
     }
 
     private static void percentiles(final StringBuilder sb, final List<ReportRun> runs)

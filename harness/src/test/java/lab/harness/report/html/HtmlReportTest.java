@@ -532,4 +532,17 @@ class HtmlReportTest
             svg.contains("closed-loop") && svg.contains("open-loop"), "curves named by what differs");
         assertTrue(!svg.contains("heartbeat="), "options that do not differ are not in the names");
     }
+
+    @Test
+    void shouldGiveEachRunsWriteMedianAsAMultipleOfEcho(@TempDir final Path tmp) throws IOException
+    {
+        final Path dir = tmp.resolve("cmp");
+        write(dir, "run-echo.json", contract("echo", 1, 2_000_000, 1, Map.of()));
+        write(dir, "run-raft.json", contract("raft", 3, 300_000, 4, Map.of()));
+        final String html = HtmlReport.render(List.of(dir));
+        final String table = html.substring(html.indexOf("<table id=\"comparison\">"), html.indexOf("</table>"));
+        // contract() makes write p50 proportional to its scale: raft's is 4x echo's
+        assertTrue(table.contains("x echo") && table.contains("<td class=\"num\">4.0</td>") &&
+            table.contains("<td class=\"num\">1.0</td>"), table);
+    }
 }
