@@ -223,6 +223,21 @@ public final class WireCheck
         return allowed || reject(Reason.NODE_ID, "sender");
     }
 
+    /**
+     * A client session id ({@link ClientSessions}) whose node is a client: {@code [firstClient, nodeCount)}, or 0
+     * (no session: the protocol's own messages) when {@code noneAllowed}. Replies go to a session's node.
+     */
+    public boolean session(final long clientId, final int firstClient, final int nodeCount, final boolean noneAllowed,
+        final String field)
+    {
+        if (clientId == 0 && noneAllowed)
+        {
+            return true;
+        }
+        final int client = ClientSessions.clientNode(clientId);
+        return clientId > 0 && client >= firstClient && client < nodeCount || reject(Reason.NODE_ID, field);
+    }
+
     public boolean nonNegative(final long value, final String field)
     {
         return value >= 0 || reject(Reason.RANGE, field);
