@@ -59,6 +59,10 @@ public final class WireCheck
     public static final int VAR_HEADER_LENGTH = 4;
     /** A state transfer larger than this is refused (the lab's states are keys x value size, far smaller). */
     public static final int MAX_STATE_BYTES = 256 * 1024 * 1024;
+    /** Hops on one operation's critical path are a handful; a depth above this is not a lab message's. */
+    public static final int MAX_DEPTH = 1 << 20;
+    /** A client sends depth 1; a request deeper than this is no client's. */
+    public static final int MAX_REQUEST_DEPTH = 1 << 10;
     private static final int DESCRIBED = 5;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final Reason[] REASONS = Reason.values();
@@ -234,8 +238,27 @@ public final class WireCheck
         {
             return true;
         }
-        final int client = ClientSessions.clientNode(clientId);
-        return clientId > 0 && client >= firstClient && client < nodeCount || reject(Reason.NODE_ID, field);
+        final long client = ClientSessions.owner(clientId);
+        return client >= firstClient && client < nodeCount || reject(Reason.NODE_ID, field);
+    }
+
+    /**
+     * The hop depth every lab message starts with: {@code [0, MAX_DEPTH]}, so that a node adding its hop can never
+     * overflow it into a value the next node would reject.
+     */
+    public boolean depth(final int fieldOffset)
+    {
+        return depth(fieldOffset, MAX_DEPTH);
+    }
+
+    /**
+     * A depth at most {@code max}: a client's request starts an operation's path ({@link #MAX_REQUEST_DEPTH}), so
+     * the hops the replicas add stay far below {@link #MAX_DEPTH}.
+     */
+    public boolean depth(final int fieldOffset, final int max)
+    {
+        final int depth = int32(fieldOffset);
+        return depth >= 0 && depth <= max || reject(Reason.RANGE, "depth");
     }
 
     public boolean nonNegative(final long value, final String field)

@@ -132,9 +132,8 @@ public final class ClientMessages
     public static boolean checkRequest(final WireCheck wire, final int fromNode)
     {
         return wire.header(ClientRequestDecoder.SCHEMA_VERSION, ClientRequestDecoder.BLOCK_LENGTH) &&
-            wire.nonNegative(wire.int32(ClientRequestDecoder.depthEncodingOffset()), "depth") &&
-            wire.sender(ClientSessions.clientNode(wire.int64(ClientRequestDecoder.clientIdEncodingOffset())) ==
-                fromNode) &&
+            wire.depth(ClientRequestDecoder.depthEncodingOffset(), WireCheck.MAX_REQUEST_DEPTH) &&
+            wire.sender(ClientSessions.owner(wire.int64(ClientRequestDecoder.clientIdEncodingOffset())) == fromNode) &&
             wire.enumCode(ClientRequestDecoder.opTypeEncodingOffset(), 1, "opType") &&
             wire.varData() &&
             wire.end();
@@ -143,7 +142,7 @@ public final class ClientMessages
     public static boolean checkResponse(final WireCheck wire)
     {
         return wire.header(ClientResponseDecoder.SCHEMA_VERSION, ClientResponseDecoder.BLOCK_LENGTH) &&
-            wire.nonNegative(wire.int32(ClientResponseDecoder.depthEncodingOffset()), "depth") &&
+            wire.depth(ClientResponseDecoder.depthEncodingOffset()) &&
             wire.enumCode(ClientResponseDecoder.statusEncodingOffset(), Status.UNAVAILABLE.value(), "status") &&
             wire.atLeast(wire.int32(ClientResponseDecoder.leaderHintEncodingOffset()), -1, "leaderHint") &&
             wire.varData() &&

@@ -110,7 +110,7 @@ final class ChainWire
 
     private static boolean common(final WireCheck w, final int depthOffset, final int epochOffset)
     {
-        return w.nonNegative(w.int32(depthOffset), "depth") && w.nonNegative(w.int64(epochOffset), "epoch");
+        return w.depth(depthOffset) && w.nonNegative(w.int64(epochOffset), "epoch");
     }
 
     private static boolean client(final WireCheck w, final int clientIdOffset, final int n, final int nodeCount)

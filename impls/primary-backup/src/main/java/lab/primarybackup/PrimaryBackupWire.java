@@ -31,28 +31,28 @@ final class PrimaryBackupWire
         {
             case ReplicateDecoder.TEMPLATE_ID:
                 return w.header(ReplicateDecoder.SCHEMA_VERSION, ReplicateDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(ReplicateDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(ReplicateDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(ReplicateDecoder.viewEncodingOffset()), "view") &&
                     w.atLeast(w.int64(ReplicateDecoder.indexEncodingOffset()), 1, "index") &&
                     w.nonNegative(w.int64(ReplicateDecoder.commitIndexEncodingOffset()), "commitIndex") &&
                     w.varData() && w.end();
             case AckDecoder.TEMPLATE_ID:
                 return w.header(AckDecoder.SCHEMA_VERSION, AckDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(AckDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(AckDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(AckDecoder.viewEncodingOffset()), "view") &&
                     w.nonNegative(w.int64(AckDecoder.lastIndexEncodingOffset()), "lastIndex") &&
                     w.enumCode(AckDecoder.needSnapshotEncodingOffset(), BOOLEAN_MAX, "needSnapshot") &&
                     w.end();
             case HeartbeatDecoder.TEMPLATE_ID:
                 return w.header(HeartbeatDecoder.SCHEMA_VERSION, HeartbeatDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(HeartbeatDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(HeartbeatDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(HeartbeatDecoder.viewEncodingOffset()), "view") &&
                     w.nonNegative(w.int64(HeartbeatDecoder.lastIndexEncodingOffset()), "lastIndex") &&
                     w.nonNegative(w.int64(HeartbeatDecoder.commitIndexEncodingOffset()), "commitIndex") &&
                     w.end();
             case VoteRequestDecoder.TEMPLATE_ID:
                 return w.header(VoteRequestDecoder.SCHEMA_VERSION, VoteRequestDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(VoteRequestDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(VoteRequestDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(VoteRequestDecoder.viewEncodingOffset()), "view") &&
                     w.nodeId(w.int32(VoteRequestDecoder.candidateEncodingOffset()), replicas, "candidate") &&
                     w.sender(w.int32(VoteRequestDecoder.candidateEncodingOffset()) == from) &&
@@ -62,14 +62,14 @@ final class PrimaryBackupWire
                     w.end();
             case VoteDecoder.TEMPLATE_ID:
                 return w.header(VoteDecoder.SCHEMA_VERSION, VoteDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(VoteDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(VoteDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(VoteDecoder.viewEncodingOffset()), "view") &&
                     w.enumCode(VoteDecoder.grantedEncodingOffset(), BOOLEAN_MAX, "granted") &&
                     w.enumCode(VoteDecoder.preVoteEncodingOffset(), BOOLEAN_MAX, "preVote") &&
                     w.end();
             case SnapshotChunkDecoder.TEMPLATE_ID:
                 return w.header(SnapshotChunkDecoder.SCHEMA_VERSION, SnapshotChunkDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(SnapshotChunkDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(SnapshotChunkDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(SnapshotChunkDecoder.viewEncodingOffset()), "view") &&
                     w.nonNegative(w.int64(SnapshotChunkDecoder.snapshotIndexEncodingOffset()), "snapshotIndex") &&
                     w.varData() &&

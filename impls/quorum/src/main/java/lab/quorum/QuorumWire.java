@@ -35,12 +35,12 @@ final class QuorumWire
             case ReadDecoder.TEMPLATE_ID:
                 return !client && w.sender(fromAny) &&
                     w.header(ReadDecoder.SCHEMA_VERSION, ReadDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(ReadDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(ReadDecoder.depthEncodingOffset()) &&
                     w.end() || client && w.unexpected();
             case WriteDecoder.TEMPLATE_ID:
                 return !client && w.sender(fromAny) &&
                     w.header(WriteDecoder.SCHEMA_VERSION, WriteDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(WriteDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(WriteDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(WriteDecoder.tsEncodingOffset()), "ts") &&
                     w.nodeIdOrNone(w.int32(WriteDecoder.hintForEncodingOffset()), replicas, "hintFor") &&
                     w.enumCode(WriteDecoder.ackWantedEncodingOffset(), BOOLEAN_MAX, "ackWanted") &&
@@ -48,13 +48,13 @@ final class QuorumWire
             case ReadReplyDecoder.TEMPLATE_ID:
                 return w.sender(fromReplica) &&
                     w.header(ReadReplyDecoder.SCHEMA_VERSION, ReadReplyDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(ReadReplyDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(ReadReplyDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(ReadReplyDecoder.tsEncodingOffset()), "ts") &&
                     w.varData() && w.end();
             case WriteAckDecoder.TEMPLATE_ID:
                 return w.sender(fromReplica) &&
                     w.header(WriteAckDecoder.SCHEMA_VERSION, WriteAckDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(WriteAckDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(WriteAckDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(WriteAckDecoder.tsEncodingOffset()), "ts") &&
                     w.end();
             case SyncRequestDecoder.TEMPLATE_ID:

@@ -34,7 +34,7 @@ final class RaftWire
                 return appendEntries(w, replicas, nodeCount);
             case AppendResponseDecoder.TEMPLATE_ID:
                 return w.header(AppendResponseDecoder.SCHEMA_VERSION, AppendResponseDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(AppendResponseDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(AppendResponseDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(AppendResponseDecoder.termEncodingOffset()), "term") &&
                     w.enumCode(AppendResponseDecoder.successEncodingOffset(), BOOLEAN_MAX, "success") &&
                     w.nonNegative(w.int64(AppendResponseDecoder.matchIndexEncodingOffset()), "matchIndex") &&
@@ -45,7 +45,7 @@ final class RaftWire
                     w.end();
             case RequestVoteDecoder.TEMPLATE_ID:
                 return w.header(RequestVoteDecoder.SCHEMA_VERSION, RequestVoteDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(RequestVoteDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(RequestVoteDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(RequestVoteDecoder.termEncodingOffset()), "term") &&
                     w.nonNegative(w.int64(RequestVoteDecoder.lastLogIndexEncodingOffset()), "lastLogIndex") &&
                     w.nonNegative(w.int64(RequestVoteDecoder.lastLogTermEncodingOffset()), "lastLogTerm") &&
@@ -53,14 +53,14 @@ final class RaftWire
                     w.end();
             case VoteDecoder.TEMPLATE_ID:
                 return w.header(VoteDecoder.SCHEMA_VERSION, VoteDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(VoteDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(VoteDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(VoteDecoder.termEncodingOffset()), "term") &&
                     w.enumCode(VoteDecoder.grantedEncodingOffset(), BOOLEAN_MAX, "granted") &&
                     w.enumCode(VoteDecoder.preVoteEncodingOffset(), BOOLEAN_MAX, "preVote") &&
                     w.end();
             case InstallSnapshotDecoder.TEMPLATE_ID:
                 return w.header(InstallSnapshotDecoder.SCHEMA_VERSION, InstallSnapshotDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(InstallSnapshotDecoder.depthEncodingOffset()), "depth") &&
+                    w.depth(InstallSnapshotDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(InstallSnapshotDecoder.termEncodingOffset()), "term") &&
                     w.nonNegative(w.int64(InstallSnapshotDecoder.lastIncludedIndexEncodingOffset()),
                         "lastIncludedIndex") &&
@@ -78,7 +78,7 @@ final class RaftWire
     private static boolean appendEntries(final WireCheck w, final int replicas, final int nodeCount)
     {
         if (!(w.header(AppendEntriesDecoder.SCHEMA_VERSION, AppendEntriesDecoder.BLOCK_LENGTH) &&
-            w.nonNegative(w.int32(AppendEntriesDecoder.depthEncodingOffset()), "depth") &&
+            w.depth(AppendEntriesDecoder.depthEncodingOffset()) &&
             w.nonNegative(w.int64(AppendEntriesDecoder.termEncodingOffset()), "term") &&
             w.nonNegative(w.int64(AppendEntriesDecoder.prevLogIndexEncodingOffset()), "prevLogIndex") &&
             w.atLeast(w.int64(AppendEntriesDecoder.prevLogTermEncodingOffset()), -1, "prevLogTerm") &&
