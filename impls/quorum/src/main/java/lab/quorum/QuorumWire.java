@@ -12,11 +12,15 @@ import lab.quorum.codec.WriteDecoder;
  * The decode edge of the quorum schema: whether a message opened with {@link WireCheck#open} is whole and in range
  * before a decoder reads it. Replicas are nodes 0 .. replicas-1, clients follow. Reads and writes come from a
  * coordinator (a client, or a replica in replica-coordinator mode); replies, acknowledgements and state transfer
- * from replicas only. Timestamps and lengths are never negative; a write's hint names a replica or -1.
+ * from replicas only. Timestamps name a node and a clock in range; lengths are never negative; a write's hint
+ * names a replica or -1.
  */
 final class QuorumWire
 {
     private static final int BOOLEAN_MAX = 1;
+    /** Lamport clocks stay below 2^46: a hybrid clock's microseconds are far below it, and counting on from it
+     * stays clear of the sign bit of a timestamp. */
+    static final long MAX_LAMPORT = 1L << 46;
 
     private QuorumWire()
     {
@@ -41,7 +45,7 @@ final class QuorumWire
                 return !client && w.sender(fromAny) &&
                     w.header(WriteDecoder.SCHEMA_VERSION, WriteDecoder.BLOCK_LENGTH) &&
                     w.depth(WriteDecoder.depthEncodingOffset()) &&
-                    w.nonNegative(w.int64(WriteDecoder.tsEncodingOffset()), "ts") &&
+                    ts(w, w.int64(WriteDecoder.tsEncodingOffset()), nodeCount) &&
                     w.nodeIdOrNone(w.int32(WriteDecoder.hintForEncodingOffset()), replicas, "hintFor") &&
                     w.enumCode(WriteDecoder.ackWantedEncodingOffset(), BOOLEAN_MAX, "ackWanted") &&
                     w.varData() && w.end() || client && w.unexpected();
@@ -49,13 +53,13 @@ final class QuorumWire
                 return w.sender(fromReplica) &&
                     w.header(ReadReplyDecoder.SCHEMA_VERSION, ReadReplyDecoder.BLOCK_LENGTH) &&
                     w.depth(ReadReplyDecoder.depthEncodingOffset()) &&
-                    w.nonNegative(w.int64(ReadReplyDecoder.tsEncodingOffset()), "ts") &&
+                    ts(w, w.int64(ReadReplyDecoder.tsEncodingOffset()), nodeCount) &&
                     w.varData() && w.end();
             case WriteAckDecoder.TEMPLATE_ID:
                 return w.sender(fromReplica) &&
                     w.header(WriteAckDecoder.SCHEMA_VERSION, WriteAckDecoder.BLOCK_LENGTH) &&
                     w.depth(WriteAckDecoder.depthEncodingOffset()) &&
-                    w.nonNegative(w.int64(WriteAckDecoder.tsEncodingOffset()), "ts") &&
+                    ts(w, w.int64(WriteAckDecoder.tsEncodingOffset()), nodeCount) &&
                     w.end();
             case SyncRequestDecoder.TEMPLATE_ID:
                 return !client && w.sender(fromReplica) &&
@@ -86,6 +90,16 @@ final class QuorumWire
     }
 
     /**
+     * A timestamp (Lamport clock, coordinator node; 0: none): its node a node of the run, its clock below
+     * {@link #MAX_LAMPORT}, so that a coordinator that observes it and counts on never overflows into a negative
+     * timestamp its own writes would then carry (a mutated but well-formed reply once did exactly that).
+     */
+    static boolean ts(final WireCheck w, final long ts, final int nodeCount)
+    {
+        return w.range(ts >= 0 && Timestamps.lamport(ts) < MAX_LAMPORT && Timestamps.node(ts) < nodeCount, "ts");
+    }
+
+    /**
      * @return whether {@code total} bytes are whole entries of a replica's state copy: [key][ts][length][bytes].
      */
     static boolean wholeSync(final org.agrona.DirectBuffer in, final int total, final int entryHeaderBytes)
@@ -98,7 +112,8 @@ final class QuorumWire
                 return false;
             }
             final int length = in.getInt((int)position + 16);
-            if (length < 0 || in.getLong((int)position + 8) < 0)
+            final long ts = in.getLong((int)position + 8);
+            if (length < 0 || ts < 0 || Timestamps.lamport(ts) >= MAX_LAMPORT)
             {
                 return false;
             }
