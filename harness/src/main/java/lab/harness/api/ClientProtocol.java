@@ -27,4 +27,12 @@ public interface ClientProtocol
      * Stop working on the operation on this slot (the load generator timed it out). Its outcome stays unknown.
      */
     void abandon(int slot);
+
+    /**
+     * @return messages this client dropped as malformed so far (see {@link WireCheck}).
+     */
+    default long malformedMessages()
+    {
+        return 0;
+    }
 }

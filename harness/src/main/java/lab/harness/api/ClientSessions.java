@@ -22,6 +22,15 @@ public final class ClientSessions
         return (int)(sessionId >>> SLOT_BITS);
     }
 
+    /**
+     * @return the node a session id names, without dropping any bit ({@link #clientNode} keeps the low 32 bits of
+     * it): what a decoder compares with the node ids it allows, so that ids with stray high bits never pass.
+     */
+    public static long owner(final long sessionId)
+    {
+        return sessionId >>> SLOT_BITS;
+    }
+
     public static int slot(final long sessionId)
     {
         return (int)(sessionId & ((1 << SLOT_BITS) - 1));

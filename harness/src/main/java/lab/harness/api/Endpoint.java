@@ -40,4 +40,13 @@ public interface Endpoint
     default void flush(long nowNs, Outbox out)
     {
     }
+
+    /**
+     * @return messages this node dropped as malformed so far (see {@link WireCheck}); read by the harness after the
+     * run, when the node is not running.
+     */
+    default long malformedMessages()
+    {
+        return 0;
+    }
 }

@@ -62,9 +62,16 @@ public final class ReplicaState
 
     /**
      * Replaces the state with a complete snapshot.
+     *
+     * @return false, with the state untouched, when the bytes are not one whole snapshot
+     * ({@link StateSnapshot#isWhole}): the transfer was corrupted or forged.
      */
-    public void installSnapshot(final DirectBuffer in, final int length)
+    public boolean installSnapshot(final DirectBuffer in, final int length)
     {
+        if (!StateSnapshot.isWhole(in, length))
+        {
+            return false;
+        }
         StateSnapshot.read(in, length, spareStore, spareSessions);
         final KvStore oldStore = store;
         store = spareStore;
@@ -74,6 +81,7 @@ public final class ReplicaState
         spareSessions = oldSessions;
         spareStore.clear();
         spareSessions.clear();
+        return true;
     }
 
     public void clear()

@@ -54,6 +54,40 @@ public final class StateSnapshot
     }
 
     /**
+     * @return whether {@code length} bytes of {@code in} are exactly one whole snapshot: counts not negative, every
+     * entry and session inside the length, nothing after the last. A state transfer arrives in chunks that each passed
+     * the decoder's checks, but only the whole can be checked; a replica installs nothing that fails.
+     */
+    public static boolean isWhole(final DirectBuffer in, final int length)
+    {
+        if (length < 8 || length > in.capacity())
+        {
+            return false;
+        }
+        final int entries = in.getInt(0);
+        final int sessionCount = in.getInt(4);
+        if (entries < 0 || sessionCount < 0)
+        {
+            return false;
+        }
+        long p = 8;
+        for (int i = 0; i < entries; i++)
+        {
+            if (p + 20 > length)
+            {
+                return false;
+            }
+            final int valueLength = in.getInt((int)p + 16);
+            if (valueLength < 0 || p + 20 + valueLength > length)
+            {
+                return false;
+            }
+            p += 20 + valueLength;
+        }
+        return p + 24L * sessionCount == length;
+    }
+
+    /**
      * Replaces {@code store} and {@code sessions} with the snapshot's content.
      *
      * @throws IllegalStateException when the bytes are not a whole snapshot.

@@ -21,6 +21,8 @@ public class TargetedClient implements ClientProtocol
     private final long retryTimeoutNs;
     private final long backoffNs;
     private final ClientMessages messages = new ClientMessages();
+    /** Validates what arrives before it is decoded; counts what it drops. */
+    protected final WireCheck wire;
     protected int knownLeader;
     private long lastNowNs;
 
@@ -43,6 +45,7 @@ public class TargetedClient implements ClientProtocol
         this.replicas = settings.replicas();
         this.retryTimeoutNs = retryTimeoutNs;
         this.backoffNs = backoffNs;
+        this.wire = new WireCheck("node " + clientNode + " (client)");
         final int slots = settings.slotsPerClient();
         active = new boolean[slots];
         seq = new long[slots];
@@ -181,11 +184,24 @@ public class TargetedClient implements ClientProtocol
         {
             onHeard(fromNode);
         }
-        if (messages.templateId(buffer, offset) != ClientResponseDecoder.TEMPLATE_ID)
+        final int schemaId = wire.open(fromNode, buffer, offset, length);
+        if (schemaId != ClientMessages.SCHEMA_ID)
+        {
+            if (schemaId >= 0)
+            {
+                wire.unknownSchema();
+            }
+            return;
+        }
+        if (!wire.sender(fromNode >= 0 && fromNode < replicas))
+        {
+            return; // only replicas answer clients
+        }
+        final ClientResponseDecoder response = messages.response(wire);
+        if (response == null)
         {
             return;
         }
-        final ClientResponseDecoder response = messages.wrapResponse(buffer, offset);
         final int slot = ClientSessions.slot(response.clientId());
         if (ClientSessions.clientNode(response.clientId()) != clientNode || slot >= active.length ||
             !active[slot] || response.seq() != seq[slot])
@@ -265,5 +281,10 @@ public class TargetedClient implements ClientProtocol
     public void abandon(final int slot)
     {
         active[slot] = false;
+    }
+
+    public long malformedMessages()
+    {
+        return wire.count();
     }
 }

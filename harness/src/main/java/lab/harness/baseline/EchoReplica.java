@@ -2,6 +2,7 @@ package lab.harness.baseline;
 
 import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
+import lab.harness.api.WireCheck;
 import lab.harness.codec.ClientMessages;
 import lab.harness.codec.ClientRequestDecoder;
 import lab.harness.codec.Status;
@@ -14,15 +15,25 @@ import org.agrona.DirectBuffer;
 public final class EchoReplica implements Replica
 {
     private final ClientMessages messages = new ClientMessages();
+    private final WireCheck wire = new WireCheck("node 0 (echo replica)");
 
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        if (messages.templateId(buffer, offset) != ClientRequestDecoder.TEMPLATE_ID)
+        final int schemaId = wire.open(fromNode, buffer, offset, length);
+        if (schemaId != ClientMessages.SCHEMA_ID)
+        {
+            if (schemaId >= 0)
+            {
+                wire.unknownSchema();
+            }
+            return;
+        }
+        final ClientRequestDecoder request = messages.request(wire, fromNode);
+        if (request == null)
         {
             return;
         }
-        final ClientRequestDecoder request = messages.wrapRequest(buffer, offset);
         final int replyLength = messages.encodeEmptyResponse(
             request.depth() + 1, request.clientId(), request.seq(), Status.OK, 0);
         out.send(fromNode, messages.buffer(), 0, replyLength);
@@ -30,6 +41,16 @@ public final class EchoReplica implements Replica
 
     public void onTick(final long nowNs, final Outbox out)
     {
+    }
+
+    public long malformedMessages()
+    {
+        return wire.count();
+    }
+
+    public java.util.Map<String, Long> counters()
+    {
+        return java.util.Map.of("malformed_messages", wire.count());
     }
 
     public String role()

@@ -3,6 +3,7 @@ package lab.harness.baseline;
 import lab.harness.api.KvStore;
 import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
+import lab.harness.api.WireCheck;
 import lab.harness.codec.ClientMessages;
 import lab.harness.codec.ClientRequestDecoder;
 import lab.harness.codec.OpType;
@@ -17,6 +18,7 @@ import org.agrona.ExpandableArrayBuffer;
 public final class UnreplicatedReplica implements Replica
 {
     private final ClientMessages messages = new ClientMessages();
+    private final WireCheck wire = new WireCheck("node 0 (none replica)");
     private final KvStore store = new KvStore();
     private final ExpandableArrayBuffer valueScratch = new ExpandableArrayBuffer(256);
     private long version;
@@ -24,11 +26,20 @@ public final class UnreplicatedReplica implements Replica
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        if (messages.templateId(buffer, offset) != ClientRequestDecoder.TEMPLATE_ID)
+        final int schemaId = wire.open(fromNode, buffer, offset, length);
+        if (schemaId != ClientMessages.SCHEMA_ID)
+        {
+            if (schemaId >= 0)
+            {
+                wire.unknownSchema();
+            }
+            return;
+        }
+        final ClientRequestDecoder request = messages.request(wire, fromNode);
+        if (request == null)
         {
             return;
         }
-        final ClientRequestDecoder request = messages.wrapRequest(buffer, offset);
         final int depth = request.depth() + 1;
         final long clientId = request.clientId();
         final long seq = request.seq();
@@ -59,6 +70,16 @@ public final class UnreplicatedReplica implements Replica
 
     public void onTick(final long nowNs, final Outbox out)
     {
+    }
+
+    public long malformedMessages()
+    {
+        return wire.count();
+    }
+
+    public java.util.Map<String, Long> counters()
+    {
+        return java.util.Map.of("malformed_messages", wire.count());
     }
 
     public String role()

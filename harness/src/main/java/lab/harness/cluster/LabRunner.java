@@ -30,6 +30,9 @@ import lab.harness.workload.OperationObserver;
  */
 public final class LabRunner
 {
+    /** The counter of messages dropped as malformed, in {@link lab.harness.api.Replica#counters()}. */
+    public static final String MALFORMED = "malformed_messages";
+
     private LabRunner()
     {
     }
@@ -381,6 +384,15 @@ public final class LabRunner
                 protocolStats.merge(e.getKey(), e.getValue(), (a, b) -> (Long)a + (Long)b);
             }
         }
+        long controlMalformed = 0;
+        for (int i = nodes.settings.replicas(); i < nodes.firstClient(); i++)
+        {
+            controlMalformed += endpoints.apply(i).malformedMessages();
+        }
+        if (controlMalformed > 0)
+        {
+            protocolStats.merge(MALFORMED, controlMalformed, (a, b) -> (Long)a + (Long)b);
+        }
         return result(config, nodes, total, stats, timeline, faults, protocolStats);
     }
 
@@ -388,7 +400,9 @@ public final class LabRunner
      * Assembles a run's result from its load generators and what the run collected (also for runs whose replicas
      * live in other processes and report their traffic and counters).
      *
-     * @param protocolStats replica counters, summed; stale reads are added when measured.
+     * @param protocolStats replica counters, summed; stale reads are added when measured. A counter
+     *                      {@value #MALFORMED} (replicas report it with their counters) moves to
+     *                      {@link RunResult#malformedMessages()}, with the clients' added.
      */
     public static RunResult result(
         final RunConfig config, final Nodes nodes, final TrafficCounters total, final Map<String, Object> stats,
@@ -398,6 +412,12 @@ public final class LabRunner
         final OpStats writes = new OpStats();
         final OpStats readService = new OpStats();
         final OpStats writeService = new OpStats();
+        final Object replicaMalformed = protocolStats.remove(MALFORMED);
+        long malformed = replicaMalformed instanceof Number ? ((Number)replicaMalformed).longValue() : 0;
+        for (final LoadGenerator c : nodes.clients)
+        {
+            malformed += c.malformedMessages();
+        }
         long missed = 0;
         long backlog = 0;
         long warmupDropped = 0;
@@ -432,6 +452,6 @@ public final class LabRunner
         }
         return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
             nodes.factory.warnings(nodes.settings), reads, writes, readService, writeService, total, config.durationNs,
-            config.rate, stats, timeline.points(), faults, protocolStats);
+            config.rate, stats, timeline.points(), faults, protocolStats, malformed);
     }
 }

@@ -25,6 +25,8 @@ import lab.harness.metrics.TrafficCounters;
  * @param faults       faults applied and their cost (unavailability, failover, latency by phase); empty if none.
  * @param protocolStats replica counters summed (e.g. CRAQ clean/dirty reads) and stale reads when measured.
  * @param timeline     per interval from the start (warm-up included): t_s, ops/s, read/write counts and percentiles.
+ * @param malformedMessages messages dropped as malformed by every node (replicas, control nodes, clients), whole
+ *                     run: what failed {@link lab.harness.api.WireCheck validation} at a decode edge.
  */
 public record RunResult(
     Map<String, Object> config,
@@ -41,7 +43,8 @@ public record RunResult(
     Map<String, Object> transportStats,
     List<Map<String, Object>> timeline,
     Map<String, Object> faults,
-    Map<String, Object> protocolStats)
+    Map<String, Object> protocolStats,
+    long malformedMessages)
 {
     public long totalOps()
     {

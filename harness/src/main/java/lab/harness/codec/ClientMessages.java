@@ -1,5 +1,7 @@
 package lab.harness.codec;
 
+import lab.harness.api.ClientSessions;
+import lab.harness.api.WireCheck;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -85,6 +87,66 @@ public final class ClientMessages
     {
         headerDecoder.wrap(src, offset);
         return responseDecoder.wrapAndApplyHeader(src, offset, headerDecoder);
+    }
+
+    /**
+     * The decode edge of a replica for this schema, after {@link WireCheck#open} returned {@link #SCHEMA_ID}: a
+     * whole, well-formed {@code ClientRequest} whose session is the sender's (a client speaks for its own sessions
+     * only, so the replies that go to a session's node go to the node that asked).
+     *
+     * @return the request's decoder, or null when the message was dropped (counted by {@code wire}).
+     */
+    public ClientRequestDecoder request(final WireCheck wire, final int fromNode)
+    {
+        if (wire.templateId() != ClientRequestDecoder.TEMPLATE_ID)
+        {
+            wire.unexpected();
+            return null;
+        }
+        if (!checkRequest(wire, fromNode))
+        {
+            return null;
+        }
+        return wrapRequest(wire.buffer(), wire.offset());
+    }
+
+    /**
+     * The decode edge of a client, after {@link WireCheck#open} returned {@link #SCHEMA_ID}.
+     *
+     * @return the response's decoder, or null when the message was dropped (counted by {@code wire}).
+     */
+    public ClientResponseDecoder response(final WireCheck wire)
+    {
+        if (wire.templateId() != ClientResponseDecoder.TEMPLATE_ID)
+        {
+            wire.unexpected();
+            return null;
+        }
+        if (!checkResponse(wire))
+        {
+            return null;
+        }
+        return wrapResponse(wire.buffer(), wire.offset());
+    }
+
+    public static boolean checkRequest(final WireCheck wire, final int fromNode)
+    {
+        return wire.header(ClientRequestDecoder.SCHEMA_VERSION, ClientRequestDecoder.BLOCK_LENGTH) &&
+            wire.depth(ClientRequestDecoder.depthEncodingOffset(), WireCheck.MAX_REQUEST_DEPTH) &&
+            wire.sender(ClientSessions.owner(wire.int64(ClientRequestDecoder.clientIdEncodingOffset())) == fromNode) &&
+            wire.enumCode(ClientRequestDecoder.opTypeEncodingOffset(), 1, "opType") &&
+            wire.varData() &&
+            wire.end();
+    }
+
+    public static boolean checkResponse(final WireCheck wire)
+    {
+        return wire.header(ClientResponseDecoder.SCHEMA_VERSION, ClientResponseDecoder.BLOCK_LENGTH) &&
+            wire.depth(ClientResponseDecoder.depthEncodingOffset()) &&
+            wire.enumCode(ClientResponseDecoder.statusEncodingOffset(), Status.UNAVAILABLE.value(), "status") &&
+            wire.atLeast(wire.int32(ClientResponseDecoder.leaderHintEncodingOffset()), -1, "leaderHint") &&
+            wire.varData() &&
+            wire.end();
     }
 
     /**

@@ -54,6 +54,7 @@ public final class RunReport
         messages.put("bytes_per_op", result.bytesPerOp());
         messages.put("scope", "all messages sent in the measurement window / all operations completed in it");
         root.put("messages", messages);
+        root.put("malformed_messages", result.malformedMessages());
         root.put("transport_stats", result.transportStats());
         root.put("measured_ms", result.measuredNs() / 1_000_000);
         root.put("timeline", result.timeline());
@@ -153,6 +154,11 @@ public final class RunReport
             result.throughput(result.reads()) + result.throughput(result.writes()), result.messagesPerOp(),
             perOp(result, result.traffic().clientReplicaMessages()),
             perOp(result, result.traffic().replicaReplicaMessages()), result.bytesPerOp()));
+        if (result.malformedMessages() > 0)
+        {
+            sb.append(String.format("malformed messages dropped: %d (whole run, all nodes; the first are described " +
+                "on their stderr)%n", result.malformedMessages()));
+        }
         if (!result.theory().note().isEmpty())
         {
             sb.append("hops theory: ").append(result.theory().note()).append('\n');

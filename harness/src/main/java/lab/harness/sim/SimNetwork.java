@@ -146,6 +146,19 @@ public final class SimNetwork
         return endpoints[nodeId];
     }
 
+    /**
+     * @return the outbox of a node: what a test that delivers to an endpoint directly passes it.
+     */
+    public Outbox outbox(final int nodeId)
+    {
+        return outboxes[nodeId];
+    }
+
+    public int nodeCount()
+    {
+        return nodeCount;
+    }
+
     public long nowNs()
     {
         return nowNs;

@@ -267,6 +267,11 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     /**
      * @return true when no operation is outstanding (after the window closed, the run can stop).
      */
+    public long malformedMessages()
+    {
+        return protocol.malformedMessages();
+    }
+
     public boolean idle()
     {
         for (int slot = 0; slot < slots; slot++)

@@ -31,6 +31,8 @@ public final class ChainConfig
     final int pendingCapacity;
     final long clientRetryNs;
     final long clientBackoffNs;
+    /** Replicas, the manager and the clients: node ids are below this. */
+    final int nodeCount;
 
     ChainConfig(final ProtocolSettings s)
     {
@@ -45,6 +47,7 @@ public final class ChainConfig
         pendingCapacity = s.intOption("chain-pending-capacity", 8192);
         clientRetryNs = s.durationNsOption("client-retry", "200ms");
         clientBackoffNs = s.durationNsOption("client-backoff", "5ms");
+        nodeCount = s.replicas() + 1 + s.clients();
         if (leaseNs <= 0)
         {
             throw new IllegalArgumentException("chain-lease-drift must be smaller than chain-failure-timeout");

@@ -1,10 +1,10 @@
 package lab.chain;
 
+import lab.harness.api.WireCheck;
 import java.util.Arrays;
 
 import lab.harness.api.Endpoint;
 import lab.harness.api.Outbox;
-import lab.harness.codec.ClientMessages;
 import lab.chain.codec.BooleanType;
 import lab.chain.codec.ConfigEncoder;
 import lab.chain.codec.HeartbeatDecoder;
@@ -48,11 +48,13 @@ public final class ChainManager implements Endpoint
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
     private final ConfigEncoder configEncoder = new ConfigEncoder();
+    private final WireCheck wire;
 
     public ChainManager(final int replicas, final ChainConfig config)
     {
         this.n = replicas;
         this.config = config;
+        this.wire = new WireCheck("node " + replicas + " (chain manager)");
         members = new int[replicas];
         lastHeardNs = new long[replicas];
         lastSentNs = new long[replicas];
@@ -90,16 +92,25 @@ public final class ChainManager implements Endpoint
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        if (ClientMessages.schemaIdOf(buffer, offset) != MessageHeaderDecoder.SCHEMA_ID || fromNode < 0 ||
-            fromNode >= n)
+        final int schemaId = wire.open(fromNode, buffer, offset, length);
+        if (schemaId != MessageHeaderDecoder.SCHEMA_ID)
         {
+            if (schemaId >= 0)
+            {
+                wire.unknownSchema();
+            }
             return;
         }
-        headerDecoder.wrap(buffer, offset);
-        if (headerDecoder.templateId() == HeartbeatDecoder.TEMPLATE_ID)
+        if (ChainWire.manager(wire, fromNode, n))
         {
+            headerDecoder.wrap(buffer, offset);
             onHeartbeat(fromNode, heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder), nowNs, out);
         }
+    }
+
+    public long malformedMessages()
+    {
+        return wire.count();
     }
 
     public void onTick(final long nowNs, final Outbox out)

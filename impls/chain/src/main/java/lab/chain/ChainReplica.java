@@ -8,6 +8,7 @@ import lab.harness.api.KvStore;
 import lab.harness.api.ReplicaState;
 import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
+import lab.harness.api.WireCheck;
 import lab.harness.codec.ClientMessages;
 import lab.harness.codec.ClientRequestDecoder;
 import lab.harness.codec.OpType;
@@ -112,6 +113,7 @@ public final class ChainReplica implements Replica
     private long cleanReads;
     private long dirtyReads;
 
+    private final WireCheck wire;
     private final ClientMessages clientMessages = new ClientMessages();
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(1024);
     private final ExpandableArrayBuffer empty = new ExpandableArrayBuffer(16);
@@ -137,6 +139,7 @@ public final class ChainReplica implements Replica
     public ChainReplica(final int nodeId, final int replicas, final ChainConfig config, final boolean restarted)
     {
         this.nodeId = nodeId;
+        this.wire = new WireCheck("node " + nodeId + " (chain replica)");
         this.n = replicas;
         this.managerNode = replicas;
         this.config = config;
@@ -183,7 +186,13 @@ public final class ChainReplica implements Replica
      */
     public java.util.Map<String, Long> counters()
     {
-        return java.util.Map.of("craq_clean_reads", cleanReads, "craq_dirty_reads", dirtyReads);
+        return java.util.Map.of("craq_clean_reads", cleanReads, "craq_dirty_reads", dirtyReads,
+            "malformed_messages", wire.count());
+    }
+
+    public long malformedMessages()
+    {
+        return wire.count();
     }
 
     public long cleanReads()
@@ -250,18 +259,27 @@ public final class ChainReplica implements Replica
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        final int schemaId = ClientMessages.schemaIdOf(buffer, offset);
+        final int schemaId = wire.open(fromNode, buffer, offset, length);
         if (schemaId == ClientMessages.SCHEMA_ID)
         {
-            if (clientMessages.templateId(buffer, offset) == ClientRequestDecoder.TEMPLATE_ID)
+            final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
+            if (request != null)
             {
-                onClientRequest(fromNode, clientMessages.wrapRequest(buffer, offset), nowNs, out);
+                onClientRequest(fromNode, request, nowNs, out);
             }
             return;
         }
-        if (schemaId != MessageHeaderDecoder.SCHEMA_ID || fromNode < 0 || fromNode > managerNode)
+        if (schemaId != MessageHeaderDecoder.SCHEMA_ID)
         {
-            return; // not ours: ignore rather than misread
+            if (schemaId >= 0)
+            {
+                wire.unknownSchema();
+            }
+            return; // not ours: dropped and counted rather than misread
+        }
+        if (!ChainWire.replica(wire, fromNode, n, nodeId, config.nodeCount, CHUNK_BYTES))
+        {
+            return;
         }
         headerDecoder.wrap(buffer, offset);
         switch (headerDecoder.templateId())
@@ -869,7 +887,12 @@ public final class ChainReplica implements Replica
         {
             return;
         }
-        state.installSnapshot(snapshotIn, total);
+        if (!state.installSnapshot(snapshotIn, total))
+        {
+            wire.rejectState(from, "snapshot");
+            snapshotInEpoch = -1;
+            return;
+        }
         pendingByKey.clear();
         lastSeq = snapshotSeq;
         commitSeq = snapshotSeq;

@@ -8,6 +8,7 @@ import lab.harness.api.KvStore;
 import lab.harness.api.ReplicaState;
 import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
+import lab.harness.api.WireCheck;
 import lab.harness.codec.ClientMessages;
 import lab.harness.codec.ClientRequestDecoder;
 import lab.harness.codec.OpType;
@@ -110,6 +111,7 @@ public final class PrimaryBackupReplica implements Replica
     private long snapshotInIndex = -1;
 
     private final ClientMessages clientMessages = new ClientMessages();
+    private final WireCheck wire;
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(1024);
     private final ExpandableArrayBuffer empty = new ExpandableArrayBuffer(16);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -132,6 +134,7 @@ public final class PrimaryBackupReplica implements Replica
     {
         this.nodeId = nodeId;
         this.n = replicas;
+        this.wire = new WireCheck("node " + nodeId + " (primary-backup replica)");
         this.majority = replicas / 2 + 1;
         this.config = config;
         this.random = random;
@@ -178,6 +181,16 @@ public final class PrimaryBackupReplica implements Replica
         }
     }
 
+    public long malformedMessages()
+    {
+        return wire.count();
+    }
+
+    public java.util.Map<String, Long> counters()
+    {
+        return java.util.Map.of("malformed_messages", wire.count());
+    }
+
     public String role()
     {
         return role.name().toLowerCase();
@@ -220,18 +233,27 @@ public final class PrimaryBackupReplica implements Replica
         final long nowNs, final Outbox out)
     {
         startClock(nowNs);
-        final int schemaId = ClientMessages.schemaIdOf(buffer, offset);
+        final int schemaId = wire.open(fromNode, buffer, offset, length);
         if (schemaId == ClientMessages.SCHEMA_ID)
         {
-            if (clientMessages.templateId(buffer, offset) == ClientRequestDecoder.TEMPLATE_ID)
+            final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
+            if (request != null)
             {
-                onClientRequest(fromNode, clientMessages.wrapRequest(buffer, offset), nowNs, out);
+                onClientRequest(fromNode, request, nowNs, out);
             }
             return;
         }
-        if (schemaId != MessageHeaderDecoder.SCHEMA_ID || fromNode < 0 || fromNode >= n || fromNode == nodeId)
+        if (schemaId != MessageHeaderDecoder.SCHEMA_ID)
         {
-            return; // not ours: ignore rather than misread
+            if (schemaId >= 0)
+            {
+                wire.unknownSchema();
+            }
+            return; // not ours: dropped and counted rather than misread
+        }
+        if (!PrimaryBackupWire.check(wire, fromNode, n, nodeId))
+        {
+            return;
         }
         headerDecoder.wrap(buffer, offset);
         switch (headerDecoder.templateId())
@@ -739,7 +761,12 @@ public final class PrimaryBackupReplica implements Replica
         }
         // Install by swapping in a complete copy: until the last chunk the old state stays whole, so this replica
         // never votes or stands with half a state.
-        state.installSnapshot(snapshotIn, snapshotInLength);
+        if (!state.installSnapshot(snapshotIn, snapshotInLength))
+        {
+            wire.rejectState(from, "snapshot");
+            snapshotInView = -1;
+            return;
+        }
         lastIndex = index;
         commitIndex = index;
         lastEntryView = chunkView;

@@ -1,5 +1,6 @@
 package lab.quorum;
 
+import lab.harness.api.WireCheck;
 import lab.harness.api.ClientListener;
 import lab.harness.api.ClientProtocol;
 import lab.harness.api.ClientSessions;
@@ -22,10 +23,16 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
     private final QuorumMessages messages = new QuorumMessages();
     private final long[] sessionId;
     private ClientListener listener;
+    private final WireCheck wire;
+    private final int replicas;
+    private final int nodeCount;
 
     QuorumClient(final int clientNode, final QuorumConfig config, final int slots)
     {
         this.clientNode = clientNode;
+        this.wire = new WireCheck("node " + clientNode + " (quorum client)");
+        this.replicas = config.replicas;
+        this.nodeCount = config.nodeCount;
         coordinator = new Coordinator(config, clientNode, null, messages, this, 0);
         sessionId = new long[slots];
         for (int i = 0; i < slots; i++)
@@ -46,6 +53,19 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
         final long nowNs, final Outbox out, final ClientListener listener)
     {
         this.listener = listener;
+        final int schemaId = wire.open(fromNode, buffer, offset, length);
+        if (schemaId != QuorumMessages.SCHEMA_ID)
+        {
+            if (schemaId >= 0)
+            {
+                wire.unknownSchema();
+            }
+            return;
+        }
+        if (!QuorumWire.check(wire, fromNode, -1, replicas, nodeCount, true))
+        {
+            return;
+        }
         switch (messages.templateId(buffer, offset))
         {
             case ReadReplyDecoder.TEMPLATE_ID:
@@ -63,6 +83,11 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
     {
         this.listener = listener;
         coordinator.onTick(nowNs, out);
+    }
+
+    public long malformedMessages()
+    {
+        return wire.count();
     }
 
     public void abandon(final int slot)

@@ -44,6 +44,8 @@ public final class QuorumConfig
 
     final Mode mode;
     final int replicas;
+    /** Replicas and clients: node ids are below this. */
+    final int nodeCount;
     final int n;
     final int r;
     final int w;
@@ -63,6 +65,7 @@ public final class QuorumConfig
     public QuorumConfig(final ProtocolSettings s)
     {
         replicas = s.replicas();
+        nodeCount = s.replicas() + s.clients();
         mode = Mode.valueOf(s.choice("quorum-mode", "dynamo", "dynamo", "abd").toUpperCase());
         n = s.intOption("n", replicas);
         final int majority = n / 2 + 1;

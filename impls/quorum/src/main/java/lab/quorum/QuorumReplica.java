@@ -5,6 +5,7 @@ import java.util.Random;
 import lab.harness.api.KvStore;
 import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
+import lab.harness.api.WireCheck;
 import lab.harness.codec.ClientMessages;
 import lab.harness.codec.ClientRequestDecoder;
 import lab.harness.codec.OpType;
@@ -61,6 +62,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     private final KvStore store;
     private final QuorumMessages messages = new QuorumMessages();
     private final ClientMessages clientMessages = new ClientMessages();
+    private final WireCheck wire;
     private final Coordinator coordinator;
 
     private final Long2ObjectHashMap<Hint>[] hints;
@@ -97,6 +99,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         final QuorumDisk disk)
     {
         this.nodeId = nodeId;
+        this.wire = new WireCheck("node " + nodeId + " (quorum replica)");
         this.disk = disk;
         this.store = disk.store();
         this.config = config;
@@ -114,6 +117,16 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         snapshotOutLength = new int[replicas];
         snapshotOut = new ExpandableArrayBuffer[replicas];
         recovering = restarted && !config.durable && config.recoveryPeers() > 0;
+    }
+
+    public long malformedMessages()
+    {
+        return wire.count();
+    }
+
+    public java.util.Map<String, Long> counters()
+    {
+        return java.util.Map.of("malformed_messages", wire.count());
     }
 
     public String role()
@@ -170,12 +183,26 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        if (ClientMessages.schemaIdOf(buffer, offset) == ClientMessages.SCHEMA_ID)
+        final int schemaId = wire.open(fromNode, buffer, offset, length);
+        if (schemaId == ClientMessages.SCHEMA_ID)
         {
-            if (clientMessages.templateId(buffer, offset) == ClientRequestDecoder.TEMPLATE_ID)
+            final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
+            if (request != null)
             {
-                onClientRequest(fromNode, clientMessages.wrapRequest(buffer, offset), nowNs, out);
+                onClientRequest(fromNode, request, nowNs, out);
             }
+            return;
+        }
+        if (schemaId != QuorumMessages.SCHEMA_ID)
+        {
+            if (schemaId >= 0)
+            {
+                wire.unknownSchema();
+            }
+            return;
+        }
+        if (!QuorumWire.check(wire, fromNode, nodeId, config.replicas, config.nodeCount, false))
+        {
             return;
         }
         final int templateId = messages.templateId(buffer, offset);
@@ -500,6 +527,13 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         if (syncOffset[from] < total)
         {
             requestSync(from, nowNs, out);
+            return;
+        }
+        if (!QuorumWire.wholeSync(syncIn[from], total, ENTRY_HEADER_BYTES))
+        {
+            wire.rejectState(from, "state copy");
+            syncId[from] = random.nextLong();
+            syncOffset[from] = 0;
             return;
         }
         merge(syncIn[from], total);

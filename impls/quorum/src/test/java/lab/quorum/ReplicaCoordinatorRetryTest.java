@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReplicaCoordinatorRetryTest
 {
     private static final long KEY = 0; // home replicas 0, 1, 2 in that order
-    private static final long SESSION = 1L << 20;
+    /** Session 0 of client node 3, which sends the requests: a client speaks for its own sessions only. */
+    private static final long SESSION = 3L << 20;
 
     private static final class CapturingOutbox implements Outbox
     {

@@ -41,8 +41,12 @@ public final class RaftConfig
     final long clientRetryNs;
     final long clientBackoffNs;
 
+    /** Replicas and clients: node ids are below this. */
+    final int nodeCount;
+
     RaftConfig(final ProtocolSettings s)
     {
+        nodeCount = s.replicas() + s.clients();
         reads = "lease".equals(s.choice("raft-reads", "lease", "lease", "read-index")) ? Reads.LEASE : Reads.READ_INDEX;
         batch = s.intOption("batch", 64);
         pipeline = s.intOption("raft-pipeline", 8);

@@ -8,6 +8,7 @@ import lab.harness.api.KvStore;
 import lab.harness.api.Outbox;
 import lab.harness.api.Replica;
 import lab.harness.api.ReplicaState;
+import lab.harness.api.WireCheck;
 import lab.harness.codec.ClientMessages;
 import lab.harness.codec.ClientRequestDecoder;
 import lab.harness.codec.OpType;
@@ -150,6 +151,7 @@ public final class RaftReplica implements Replica
     private long entriesSent;
     private long acksSent;
 
+    private final WireCheck wire;
     private final ClientMessages clientMessages = new ClientMessages();
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(MAX_APPEND_BYTES + 4096);
     private final ExpandableArrayBuffer empty = new ExpandableArrayBuffer(16);
@@ -171,6 +173,7 @@ public final class RaftReplica implements Replica
     {
         this.nodeId = nodeId;
         this.n = replicas;
+        this.wire = new WireCheck("node " + nodeId + " (raft replica)");
         this.majority = replicas / 2 + 1;
         this.config = config;
         this.random = random;
@@ -224,7 +227,12 @@ public final class RaftReplica implements Replica
     public java.util.Map<String, Long> counters()
     {
         return java.util.Map.of("raft_appends_sent", appendsSent, "raft_entries_sent", entriesSent,
-            "raft_acks_sent", acksSent, "raft_log_writes", storage.fileWrites());
+            "raft_acks_sent", acksSent, "raft_log_writes", storage.fileWrites(), "malformed_messages", wire.count());
+    }
+
+    public long malformedMessages()
+    {
+        return wire.count();
     }
 
     Role roleState()
@@ -270,18 +278,27 @@ public final class RaftReplica implements Replica
     {
         final Outbox out = held;
         start(nowNs);
-        final int schemaId = ClientMessages.schemaIdOf(buffer, offset);
+        final int schemaId = wire.open(fromNode, buffer, offset, length);
         if (schemaId == ClientMessages.SCHEMA_ID)
         {
-            if (clientMessages.templateId(buffer, offset) == ClientRequestDecoder.TEMPLATE_ID)
+            final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
+            if (request != null)
             {
-                onClientRequest(fromNode, clientMessages.wrapRequest(buffer, offset), nowNs, out);
+                onClientRequest(fromNode, request, nowNs, out);
             }
             return;
         }
-        if (schemaId != MessageHeaderDecoder.SCHEMA_ID || fromNode < 0 || fromNode >= n || fromNode == nodeId)
+        if (schemaId != MessageHeaderDecoder.SCHEMA_ID)
         {
-            return; // not ours: ignore rather than misread
+            if (schemaId >= 0)
+            {
+                wire.unknownSchema();
+            }
+            return; // not ours: dropped and counted rather than misread
+        }
+        if (!RaftWire.check(wire, fromNode, n, nodeId, config.nodeCount))
+        {
+            return;
         }
         headerDecoder.wrap(buffer, offset);
         switch (headerDecoder.templateId())
@@ -1180,7 +1197,12 @@ public final class RaftReplica implements Replica
             return;
         }
         // Install by swapping in a complete copy: until the last chunk the old state stays whole.
-        state.installSnapshot(snapshotIn, snapshotInLength);
+        if (!state.installSnapshot(snapshotIn, snapshotInLength))
+        {
+            wire.rejectState(from, "snapshot");
+            snapshotInIndex = -1;
+            return;
+        }
         if (log.termAt(index) == snapshotTerm)
         {
             log.compactTo(index, snapshotTerm); // keep the entries after it: they match the leader's

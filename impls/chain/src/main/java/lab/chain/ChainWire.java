@@ -1,0 +1,158 @@
+package lab.chain;
+
+import lab.chain.codec.AckDecoder;
+import lab.chain.codec.ConfigDecoder;
+import lab.chain.codec.ForwardDecoder;
+import lab.chain.codec.HeartbeatDecoder;
+import lab.chain.codec.HelloDecoder;
+import lab.chain.codec.LinkedDecoder;
+import lab.chain.codec.SnapshotChunkDecoder;
+import lab.chain.codec.VersionQueryDecoder;
+import lab.chain.codec.VersionReplyDecoder;
+import lab.harness.api.WireCheck;
+
+/**
+ * The decode edge of the chain schema: whether a message opened with {@link WireCheck#open} is whole and in range
+ * before a decoder reads it. Replicas are nodes 0 .. n-1, the configuration manager is node n, clients follow.
+ * A replica takes {@code Config} from the manager only and every other message from a peer replica; the manager
+ * takes {@code Heartbeat} from replicas only. Epochs, sequence numbers and lengths are never negative; a
+ * configuration names each member once, all of them replicas; a CRAQ version reply names a client's session.
+ */
+final class ChainWire
+{
+    private static final int BOOLEAN_MAX = 1;
+
+    private ChainWire()
+    {
+    }
+
+    static boolean replica(final WireCheck w, final int from, final int n, final int self, final int nodeCount,
+        final int chunkBytes)
+    {
+        final int template = w.templateId();
+        if (template == ConfigDecoder.TEMPLATE_ID)
+        {
+            return w.sender(from == n) && config(w, n);
+        }
+        if (!w.sender(from >= 0 && from < n && from != self))
+        {
+            return false;
+        }
+        switch (template)
+        {
+            case ForwardDecoder.TEMPLATE_ID:
+                return w.header(ForwardDecoder.SCHEMA_VERSION, ForwardDecoder.BLOCK_LENGTH) &&
+                    common(w, ForwardDecoder.depthEncodingOffset(), ForwardDecoder.epochEncodingOffset()) &&
+                    w.atLeast(w.int64(ForwardDecoder.chainSeqEncodingOffset()), 1, "chainSeq") &&
+                    client(w, ForwardDecoder.clientIdEncodingOffset(), n, nodeCount) &&
+                    w.varData() && w.end();
+            case AckDecoder.TEMPLATE_ID:
+                return w.header(AckDecoder.SCHEMA_VERSION, AckDecoder.BLOCK_LENGTH) &&
+                    common(w, AckDecoder.depthEncodingOffset(), AckDecoder.epochEncodingOffset()) &&
+                    w.nonNegative(w.int64(AckDecoder.receivedSeqEncodingOffset()), "receivedSeq") &&
+                    w.nonNegative(w.int64(AckDecoder.commitSeqEncodingOffset()), "commitSeq") &&
+                    w.end();
+            case HelloDecoder.TEMPLATE_ID:
+                return w.header(HelloDecoder.SCHEMA_VERSION, HelloDecoder.BLOCK_LENGTH) &&
+                    common(w, HelloDecoder.depthEncodingOffset(), HelloDecoder.epochEncodingOffset()) &&
+                    w.nonNegative(w.int64(HelloDecoder.receivedSeqEncodingOffset()), "receivedSeq") &&
+                    w.enumCode(HelloDecoder.needSnapshotEncodingOffset(), BOOLEAN_MAX, "needSnapshot") &&
+                    w.end();
+            case LinkedDecoder.TEMPLATE_ID:
+                return w.header(LinkedDecoder.SCHEMA_VERSION, LinkedDecoder.BLOCK_LENGTH) &&
+                    common(w, LinkedDecoder.depthEncodingOffset(), LinkedDecoder.epochEncodingOffset()) &&
+                    w.nonNegative(w.int64(LinkedDecoder.lastSeqEncodingOffset()), "lastSeq") &&
+                    w.end();
+            case VersionQueryDecoder.TEMPLATE_ID:
+                return w.header(VersionQueryDecoder.SCHEMA_VERSION, VersionQueryDecoder.BLOCK_LENGTH) &&
+                    common(w, VersionQueryDecoder.depthEncodingOffset(), VersionQueryDecoder.epochEncodingOffset()) &&
+                    client(w, VersionQueryDecoder.clientIdEncodingOffset(), n, nodeCount) &&
+                    w.end();
+            case VersionReplyDecoder.TEMPLATE_ID:
+                return w.header(VersionReplyDecoder.SCHEMA_VERSION, VersionReplyDecoder.BLOCK_LENGTH) &&
+                    common(w, VersionReplyDecoder.depthEncodingOffset(), VersionReplyDecoder.epochEncodingOffset()) &&
+                    client(w, VersionReplyDecoder.clientIdEncodingOffset(), n, nodeCount) &&
+                    w.nonNegative(w.int64(VersionReplyDecoder.versionEncodingOffset()), "version") &&
+                    w.end();
+            case SnapshotChunkDecoder.TEMPLATE_ID:
+            {
+                if (!(w.header(SnapshotChunkDecoder.SCHEMA_VERSION, SnapshotChunkDecoder.BLOCK_LENGTH) &&
+                    common(w, SnapshotChunkDecoder.depthEncodingOffset(), SnapshotChunkDecoder.epochEncodingOffset()) &&
+                    w.nonNegative(w.int64(SnapshotChunkDecoder.snapshotSeqEncodingOffset()), "snapshotSeq") &&
+                    w.varData()))
+                {
+                    return false;
+                }
+                final int chunkOffset = w.int32(SnapshotChunkDecoder.chunkOffsetEncodingOffset());
+                // Chunks are placed by offset / chunkBytes: every chunk starts on a boundary and is at most one long.
+                return w.chunk(chunkOffset, w.int32(SnapshotChunkDecoder.totalLengthEncodingOffset())) &&
+                    w.range(chunkOffset % chunkBytes == 0 && w.lastVarLength() <= chunkBytes, "chunk alignment") &&
+                    w.end();
+            }
+            default:
+                return w.unexpected();
+        }
+    }
+
+    static boolean manager(final WireCheck w, final int from, final int n)
+    {
+        if (w.templateId() != HeartbeatDecoder.TEMPLATE_ID)
+        {
+            return w.unexpected();
+        }
+        return w.sender(from >= 0 && from < n) &&
+            w.header(HeartbeatDecoder.SCHEMA_VERSION, HeartbeatDecoder.BLOCK_LENGTH) &&
+            common(w, HeartbeatDecoder.depthEncodingOffset(), HeartbeatDecoder.epochEncodingOffset()) &&
+            w.nonNegative(w.int64(HeartbeatDecoder.lastSeqEncodingOffset()), "lastSeq") &&
+            w.enumCode(HeartbeatDecoder.syncedEncodingOffset(), BOOLEAN_MAX, "synced") &&
+            w.end();
+    }
+
+    private static boolean common(final WireCheck w, final int depthOffset, final int epochOffset)
+    {
+        return w.depth(depthOffset) && w.nonNegative(w.int64(epochOffset), "epoch");
+    }
+
+    private static boolean client(final WireCheck w, final int clientIdOffset, final int n, final int nodeCount)
+    {
+        return w.session(w.int64(clientIdOffset), n + 1, nodeCount, false, "clientId");
+    }
+
+    private static boolean config(final WireCheck w, final int n)
+    {
+        if (!(w.header(ConfigDecoder.SCHEMA_VERSION, ConfigDecoder.BLOCK_LENGTH) &&
+            common(w, ConfigDecoder.depthEncodingOffset(), ConfigDecoder.epochEncodingOffset()) &&
+            w.nodeIdOrNone(w.int32(ConfigDecoder.joinerEncodingOffset()), n, "joiner")))
+        {
+            return false;
+        }
+        final int blockLength = ConfigDecoder.MembersDecoder.sbeBlockLength();
+        final int count = w.group(blockLength, n);
+        if (count < 0)
+        {
+            return false;
+        }
+        long seen = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (!w.entry(blockLength))
+            {
+                return false;
+            }
+            final int id = w.entryInt32(ConfigDecoder.MembersDecoder.nodeIdEncodingOffset());
+            if (!w.nodeId(id, n, "members"))
+            {
+                return false;
+            }
+            if (n <= 64)
+            {
+                if ((seen & (1L << id)) != 0)
+                {
+                    return w.nodeId(-1, n, "members (twice)");
+                }
+                seen |= 1L << id;
+            }
+        }
+        return w.end();
+    }
+}

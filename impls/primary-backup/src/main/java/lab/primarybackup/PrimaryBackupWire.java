@@ -1,0 +1,83 @@
+package lab.primarybackup;
+
+import lab.harness.api.WireCheck;
+import lab.primarybackup.codec.AckDecoder;
+import lab.primarybackup.codec.HeartbeatDecoder;
+import lab.primarybackup.codec.ReplicateDecoder;
+import lab.primarybackup.codec.SnapshotChunkDecoder;
+import lab.primarybackup.codec.VoteDecoder;
+import lab.primarybackup.codec.VoteRequestDecoder;
+
+/**
+ * The decode edge of the primary-backup schema: whether a message opened with {@link WireCheck#open} is whole and
+ * in range before a decoder reads it. Every message comes from a peer replica; views, indices and lengths are never
+ * negative; a vote request's candidate is its sender; booleans are 0 or 1.
+ */
+final class PrimaryBackupWire
+{
+    private static final int BOOLEAN_MAX = 1;
+
+    private PrimaryBackupWire()
+    {
+    }
+
+    static boolean check(final WireCheck w, final int from, final int replicas, final int self)
+    {
+        if (!w.sender(from >= 0 && from < replicas && from != self))
+        {
+            return false;
+        }
+        switch (w.templateId())
+        {
+            case ReplicateDecoder.TEMPLATE_ID:
+                return w.header(ReplicateDecoder.SCHEMA_VERSION, ReplicateDecoder.BLOCK_LENGTH) &&
+                    w.depth(ReplicateDecoder.depthEncodingOffset()) &&
+                    w.nonNegative(w.int64(ReplicateDecoder.viewEncodingOffset()), "view") &&
+                    w.atLeast(w.int64(ReplicateDecoder.indexEncodingOffset()), 1, "index") &&
+                    w.nonNegative(w.int64(ReplicateDecoder.commitIndexEncodingOffset()), "commitIndex") &&
+                    w.varData() && w.end();
+            case AckDecoder.TEMPLATE_ID:
+                return w.header(AckDecoder.SCHEMA_VERSION, AckDecoder.BLOCK_LENGTH) &&
+                    w.depth(AckDecoder.depthEncodingOffset()) &&
+                    w.nonNegative(w.int64(AckDecoder.viewEncodingOffset()), "view") &&
+                    w.nonNegative(w.int64(AckDecoder.lastIndexEncodingOffset()), "lastIndex") &&
+                    w.enumCode(AckDecoder.needSnapshotEncodingOffset(), BOOLEAN_MAX, "needSnapshot") &&
+                    w.end();
+            case HeartbeatDecoder.TEMPLATE_ID:
+                return w.header(HeartbeatDecoder.SCHEMA_VERSION, HeartbeatDecoder.BLOCK_LENGTH) &&
+                    w.depth(HeartbeatDecoder.depthEncodingOffset()) &&
+                    w.nonNegative(w.int64(HeartbeatDecoder.viewEncodingOffset()), "view") &&
+                    w.nonNegative(w.int64(HeartbeatDecoder.lastIndexEncodingOffset()), "lastIndex") &&
+                    w.nonNegative(w.int64(HeartbeatDecoder.commitIndexEncodingOffset()), "commitIndex") &&
+                    w.end();
+            case VoteRequestDecoder.TEMPLATE_ID:
+                return w.header(VoteRequestDecoder.SCHEMA_VERSION, VoteRequestDecoder.BLOCK_LENGTH) &&
+                    w.depth(VoteRequestDecoder.depthEncodingOffset()) &&
+                    w.nonNegative(w.int64(VoteRequestDecoder.viewEncodingOffset()), "view") &&
+                    w.nodeId(w.int32(VoteRequestDecoder.candidateEncodingOffset()), replicas, "candidate") &&
+                    w.sender(w.int32(VoteRequestDecoder.candidateEncodingOffset()) == from) &&
+                    w.nonNegative(w.int64(VoteRequestDecoder.lastEntryViewEncodingOffset()), "lastEntryView") &&
+                    w.nonNegative(w.int64(VoteRequestDecoder.lastIndexEncodingOffset()), "lastIndex") &&
+                    w.enumCode(VoteRequestDecoder.preVoteEncodingOffset(), BOOLEAN_MAX, "preVote") &&
+                    w.end();
+            case VoteDecoder.TEMPLATE_ID:
+                return w.header(VoteDecoder.SCHEMA_VERSION, VoteDecoder.BLOCK_LENGTH) &&
+                    w.depth(VoteDecoder.depthEncodingOffset()) &&
+                    w.nonNegative(w.int64(VoteDecoder.viewEncodingOffset()), "view") &&
+                    w.enumCode(VoteDecoder.grantedEncodingOffset(), BOOLEAN_MAX, "granted") &&
+                    w.enumCode(VoteDecoder.preVoteEncodingOffset(), BOOLEAN_MAX, "preVote") &&
+                    w.end();
+            case SnapshotChunkDecoder.TEMPLATE_ID:
+                return w.header(SnapshotChunkDecoder.SCHEMA_VERSION, SnapshotChunkDecoder.BLOCK_LENGTH) &&
+                    w.depth(SnapshotChunkDecoder.depthEncodingOffset()) &&
+                    w.nonNegative(w.int64(SnapshotChunkDecoder.viewEncodingOffset()), "view") &&
+                    w.nonNegative(w.int64(SnapshotChunkDecoder.snapshotIndexEncodingOffset()), "snapshotIndex") &&
+                    w.varData() &&
+                    w.chunk(w.int32(SnapshotChunkDecoder.chunkOffsetEncodingOffset()),
+                        w.int32(SnapshotChunkDecoder.totalLengthEncodingOffset())) &&
+                    w.end();
+            default:
+                return w.unexpected();
+        }
+    }
+}
