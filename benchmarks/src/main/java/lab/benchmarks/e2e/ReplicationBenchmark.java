@@ -207,12 +207,12 @@ public class ReplicationBenchmark
     {
         if (cluster != null)
         {
-            final Throwable error = cluster.error();
+            final String error = cluster.error();
             cluster.close();
             cluster = null;
             if (error != null)
             {
-                throw new IllegalStateException("cluster failed: " + error, error);
+                throw new IllegalStateException("cluster failed: " + error);
             }
         }
     }
