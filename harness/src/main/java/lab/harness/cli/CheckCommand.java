@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
  * stderr naming the file and line.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-    description = "Check a recorded history (JSON lines, as lab writes with --history) for linearizability, per key. " +
+    description = "Check a recorded history (JSON lines, as lab writes with --history, or Jepsen EDN: a file named *.edn) for " +
+        "linearizability, per key. " +
         "Exit 0 linearizable, 1 not, 3 undecided (the search gave up), 2 unreadable input.")
 public final class CheckCommand implements Callable<Integer>
 {
@@ -63,7 +64,8 @@ public final class CheckCommand implements Callable<Integer>
         final List<Operation> history;
         try
         {
-            history = JepsenHistory.readJsonLines(file);
+            history = file.getFileName().toString().endsWith(".edn") ? lab.harness.check.EdnHistory.read(file) :
+                JepsenHistory.readJsonLines(file);
         }
         catch (final IOException | UncheckedIOException ex)
         {
