@@ -62,6 +62,11 @@ public final class AeronCluster implements AutoCloseable
         /** Emulated links into every node (the lab's own, at the receive edge). */
         public LinkEmulator.Settings link = LinkEmulator.Settings.NONE;
         public long seed = 42;
+        /**
+         * What a run interrupted by a signal does not keep, said on stderr by the shutdown hook that closes the
+         * cluster and removes its directory ({@link ExitCleanup}).
+         */
+        public String notKeptOnSignal = "the run's results (table, --json, --history) were not written";
     }
 
     private final Settings settings;
@@ -77,6 +82,8 @@ public final class AeronCluster implements AutoCloseable
     private final List<AgentRunner> runners = new ArrayList<>();
     private String idleUsed;
     private String[] channels;
+    private ExitCleanup.Registration exitCleanup;
+    private boolean closed;
 
     public AeronCluster(final Settings settings, final Endpoint[] endpoints, final TrafficCounters[] traffic)
     {
@@ -103,6 +110,9 @@ public final class AeronCluster implements AutoCloseable
     public void startWith(final Runnable beforeAgentsStart)
     {
         final boolean ipc = "ipc".equals(settings.medium);
+        // SIGTERM, SIGINT, SIGHUP: close the nodes and the driver, remove the directory (bounded), say so.
+        exitCleanup = ExitCleanup.register("the in-process cluster (" + endpoints.length + " nodes over " +
+            settings.medium + ")", settings.notKeptOnSignal, this::close, aeronDir);
         final MediaDriver.Context driverContext = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
             .dirDeleteOnStart(true)
@@ -262,7 +272,12 @@ public final class AeronCluster implements AutoCloseable
      */
     public String error()
     {
-        return errors.fatal();
+        final String fatal = errors.fatal();
+        if (fatal == null && exitCleanup != null && exitCleanup.ranByHook())
+        {
+            return "stopped by a signal (the JVM is shutting down)";
+        }
+        return fatal;
     }
 
     public TransportErrors transportErrors()
@@ -342,14 +357,27 @@ public final class AeronCluster implements AutoCloseable
         return aeronDir;
     }
 
-    public void close()
+    /**
+     * Stops the node threads, closes the client and the driver and removes the directory; idempotent, and safe to
+     * call from the shutdown hook while the run's own thread closes too.
+     */
+    public synchronized void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         CloseHelper.quietCloseAll(runners);
         CloseHelper.quietCloseAll(aeron, driver);
         final File dir = new File(aeronDir);
         if (dir.exists())
         {
             IoUtil.delete(dir, true);
+        }
+        if (exitCleanup != null)
+        {
+            exitCleanup.close();
         }
     }
 }
