@@ -18,6 +18,7 @@ import lab.harness.api.Endpoint;
 import lab.harness.metrics.TrafficCounters;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -28,6 +29,9 @@ import org.agrona.concurrent.SystemNanoClock;
  * An in-process cluster over Aeron: one embedded media driver (directory under /dev/shm, deleted on close), one
  * subscription per node, one shared publication per destination, one {@link NodeAgent} per node, all composed
  * into one {@link CompositeAgent} on one thread.
+ *
+ * <p>With {@code threading = "invoker"} there is no thread: the caller runs the driver, the client and every node
+ * with {@link #invoke()} (the JMH end-to-end benchmark does, so an operation never crosses threads).
  *
  * <p>Threads follow the 2-core rule measured in docs/machine-notes.md (at most one busy-spinning thread): over IPC the node
  * thread spins and the driver (SHARED) backs off; over UDP the node thread yields, the driver's shared network
@@ -57,7 +61,13 @@ public final class AeronCluster implements AutoCloseable
         /** Pre-fault term buffers so the first messages do not pay for page faults (benchmarks). */
         public boolean preTouch = false;
         public long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
-        /** "shared": every node agent on one thread (CompositeAgent); "per-node": one thread per node. */
+        /**
+         * "shared": every node agent on one thread (CompositeAgent); "per-node": one thread per node; "invoker": no
+         * thread at all: the media driver runs in {@link ThreadingMode#INVOKER} mode, the Aeron client uses its
+         * conductor's agent invoker, and the caller's thread runs every duty cycle with {@link #invoke()} (one
+         * thread for the driver, the client and every node: what a benchmark thread drives itself, so no operation
+         * crosses threads).
+         */
         public String threading = "shared";
         /** Emulated links into every node (the lab's own, at the receive edge). */
         public LinkEmulator.Settings link = LinkEmulator.Settings.NONE;
@@ -80,6 +90,9 @@ public final class AeronCluster implements AutoCloseable
     private MediaDriver driver;
     private Aeron aeron;
     private final List<AgentRunner> runners = new ArrayList<>();
+    private AgentInvoker driverInvoker;
+    private AgentInvoker clientInvoker;
+    private AgentInvoker nodesInvoker;
     private String idleUsed;
     private String[] channels;
     private ExitCleanup.Registration exitCleanup;
@@ -90,6 +103,12 @@ public final class AeronCluster implements AutoCloseable
         if (!"ipc".equals(settings.medium) && !"udp".equals(settings.medium))
         {
             throw new IllegalArgumentException("transport must be ipc or udp, got " + settings.medium);
+        }
+        if (!"shared".equals(settings.threading) && !"per-node".equals(settings.threading) &&
+            !"invoker".equals(settings.threading))
+        {
+            throw new IllegalArgumentException("threading must be shared, per-node or invoker, got " +
+                settings.threading);
         }
         this.settings = settings;
         this.endpoints = endpoints;
@@ -111,8 +130,11 @@ public final class AeronCluster implements AutoCloseable
     {
         final boolean ipc = "ipc".equals(settings.medium);
         // SIGTERM, SIGINT, SIGHUP: close the nodes and the driver, remove the directory (bounded), say so.
+        // Invoker mode: the caller's thread may be inside invoke(), so the hook must not unmap the driver's buffers
+        // under it; it only removes the directory (the mappings stay valid until the JVM exits).
         exitCleanup = ExitCleanup.register("the in-process cluster (" + endpoints.length + " nodes over " +
-            settings.medium + ")", settings.notKeptOnSignal, this::close, aeronDir);
+            settings.medium + ")", settings.notKeptOnSignal,
+            "invoker".equals(settings.threading) ? () -> {} : this::close, aeronDir);
         final MediaDriver.Context driverContext = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
             .dirDeleteOnStart(true)
@@ -122,7 +144,13 @@ public final class AeronCluster implements AutoCloseable
             .ipcTermBufferLength(settings.termLength)
             .publicationTermBufferLength(settings.termLength)
             .errorHandler(errors.driver("driver"));
-        if (ipc)
+        final boolean invoker = "invoker".equals(settings.threading);
+        if (invoker)
+        {
+            // The caller's thread runs the driver's conductor, sender and receiver (invoke()): no driver thread.
+            driverContext.threadingMode(ThreadingMode.INVOKER);
+        }
+        else if (ipc)
         {
             driverContext.threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new BackoffIdleStrategy());
         }
@@ -135,7 +163,16 @@ public final class AeronCluster implements AutoCloseable
         try
         {
             driver = MediaDriver.launchEmbedded(driverContext);
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(errors.client("client")));
+            final Aeron.Context clientContext =
+                new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(errors.client("client"));
+            if (invoker)
+            {
+                // No conductor thread; while the client waits for the driver (addPublication ...) it invokes it.
+                driverInvoker = driver.sharedAgentInvoker();
+                clientContext.useConductorAgentInvoker(true).driverAgentInvoker(driverInvoker);
+            }
+            aeron = Aeron.connect(clientContext);
+            clientInvoker = invoker ? aeron.conductorAgentInvoker() : null;
 
             final int nodes = endpoints.length;
             ports = ipc ? null : freeUdpPorts(nodes);
@@ -165,8 +202,14 @@ public final class AeronCluster implements AutoCloseable
             }
             final boolean perNode = "per-node".equals(settings.threading);
             // One thread per node: at most one may spin on a small machine, so every node thread yields.
-            idleUsed = "auto".equals(settings.idle) ? (ipc && !perNode ? "busy-spin" : "yield") : settings.idle;
-            if (perNode)
+            idleUsed = invoker ? "none (the caller invokes)" :
+                "auto".equals(settings.idle) ? (ipc && !perNode ? "busy-spin" : "yield") : settings.idle;
+            if (invoker)
+            {
+                nodesInvoker = new AgentInvoker(errors.client("nodes"), null,
+                    new CompositeAgent(agents.toArray(new NodeAgent[0])));
+            }
+            else if (perNode)
             {
                 for (final NodeAgent agent : agents)
                 {
@@ -180,6 +223,10 @@ public final class AeronCluster implements AutoCloseable
                     new CompositeAgent(agents.toArray(new NodeAgent[0]))));
             }
             beforeAgentsStart.run();
+            if (nodesInvoker != null)
+            {
+                nodesInvoker.start();
+            }
             for (final AgentRunner r : runners)
             {
                 AgentRunner.startOnThread(r);
@@ -190,6 +237,31 @@ public final class AeronCluster implements AutoCloseable
             close();
             throw ex;
         }
+    }
+
+    /**
+     * One duty cycle of everything, on the caller's thread ({@code threading = "invoker"} only): the media driver
+     * (conductor, sender, receiver), the Aeron client's conductor, then every node agent. Call it from one thread,
+     * in a loop, at least every few seconds (Aeron's client and driver liveness timeouts are 10 s); no allocation.
+     *
+     * @return the work done, 0 when there was nothing to do.
+     */
+    public int invoke()
+    {
+        return driverInvoker.invoke() + clientInvoker.invoke() + nodesInvoker.invoke();
+    }
+
+    private int invokeTransport()
+    {
+        return driverInvoker.invoke() + clientInvoker.invoke();
+    }
+
+    /**
+     * @return true when the caller drives the cluster with {@link #invoke()}.
+     */
+    public boolean invoked()
+    {
+        return nodesInvoker != null;
     }
 
     /**
@@ -260,8 +332,15 @@ public final class AeronCluster implements AutoCloseable
                     throw new IllegalStateException("node " + i + " did not become reachable over " +
                         settings.medium + " within " + TimeUnit.NANOSECONDS.toMillis(settings.connectTimeoutNs) + " ms");
                 }
-                Thread.onSpinWait();
-                Thread.yield();
+                if (driverInvoker != null)
+                {
+                    invokeTransport();
+                }
+                else
+                {
+                    Thread.onSpinWait();
+                    Thread.yield();
+                }
             }
         }
     }
@@ -369,6 +448,7 @@ public final class AeronCluster implements AutoCloseable
         }
         closed = true;
         CloseHelper.quietCloseAll(runners);
+        CloseHelper.quietClose(nodesInvoker);
         CloseHelper.quietCloseAll(aeron, driver);
         final File dir = new File(aeronDir);
         if (dir.exists())
