@@ -107,6 +107,13 @@ public class ReplicationBenchmark
     @Param({ "invoker", "agent" })
     public String threading;
 
+    /**
+     * threading=invoker: run the media driver every this many cycles of the nodes (power of 2); 0: auto (8 over IPC,
+     * where the driver is off the data path; 1 over UDP).
+     */
+    @Param({ "0" })
+    public int driverEvery;
+
     /** Node thread idle strategy (threading=agent): auto (busy-spin over IPC, yield over UDP) | busy-spin | yield | backoff. */
     @Param({ "auto" })
     public String idle;
@@ -177,6 +184,7 @@ public class ReplicationBenchmark
             default: throw new IllegalArgumentException("threading must be invoker|agent, got '" + threading + "'");
         }
         invoker = "invoker".equals(threading);
+        clusterSettings.driverEvery = driverEvery;
         // A signal during a trial: the directory goes, and JMH's own output is all there is to keep.
         clusterSettings.notKeptOnSignal = "this trial's JMH results were not written";
         cluster = new AeronCluster(clusterSettings, endpoints, traffic);

@@ -69,6 +69,13 @@ public final class AeronCluster implements AutoCloseable
          * crosses threads).
          */
         public String threading = "shared";
+        /**
+         * Invoker mode: run the driver and the client conductor every this many cycles of the nodes (a power of 2);
+         * 0 for auto: 8 over IPC, where the driver is not on the data path (publishers write into the log buffer,
+         * subscribers read it; the driver's conductor only moves publisher limits, a 2 MB window here, and keeps
+         * liveness), 1 over UDP, where its sender and receiver move every message.
+         */
+        public int driverEvery = 0;
         /** Emulated links into every node (the lab's own, at the receive edge). */
         public LinkEmulator.Settings link = LinkEmulator.Settings.NONE;
         public long seed = 42;
@@ -93,6 +100,8 @@ public final class AeronCluster implements AutoCloseable
     private AgentInvoker driverInvoker;
     private AgentInvoker clientInvoker;
     private AgentInvoker nodesInvoker;
+    private int driverEveryMask;
+    private long invokeCycles;
     private String idleUsed;
     private String[] channels;
     private ExitCleanup.Registration exitCleanup;
@@ -173,6 +182,12 @@ public final class AeronCluster implements AutoCloseable
             }
             aeron = Aeron.connect(clientContext);
             clientInvoker = invoker ? aeron.conductorAgentInvoker() : null;
+            final int every = settings.driverEvery > 0 ? settings.driverEvery : ipc ? 8 : 1;
+            if (Integer.bitCount(every) != 1)
+            {
+                throw new IllegalArgumentException("driverEvery must be a power of 2, got " + every);
+            }
+            driverEveryMask = every - 1;
 
             final int nodes = endpoints.length;
             ports = ipc ? null : freeUdpPorts(nodes);
@@ -240,15 +255,21 @@ public final class AeronCluster implements AutoCloseable
     }
 
     /**
-     * One duty cycle of everything, on the caller's thread ({@code threading = "invoker"} only): the media driver
-     * (conductor, sender, receiver), the Aeron client's conductor, then every node agent. Call it from one thread,
+     * One duty cycle of everything, on the caller's thread ({@code threading = "invoker"} only): every node agent,
+     * then the media driver (conductor, sender, receiver) and the Aeron client's conductor (every
+     * {@link Settings#driverEvery} cycles: by default every cycle over UDP, every 8th over IPC). Call it from one thread,
      * in a loop, at least every few seconds (Aeron's client and driver liveness timeouts are 10 s); no allocation.
      *
      * @return the work done, 0 when there was nothing to do.
      */
     public int invoke()
     {
-        return driverInvoker.invoke() + clientInvoker.invoke() + nodesInvoker.invoke();
+        int work = nodesInvoker.invoke();
+        if ((++invokeCycles & driverEveryMask) == 0)
+        {
+            work += driverInvoker.invoke() + clientInvoker.invoke();
+        }
+        return work;
     }
 
     private int invokeTransport()
