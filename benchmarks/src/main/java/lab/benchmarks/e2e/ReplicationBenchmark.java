@@ -102,9 +102,9 @@ public class ReplicationBenchmark
      * completes, so no operation crosses threads and the figure does not depend on how the OS schedules two
      * spinning threads. agent: the cluster's own node thread and driver thread, the JMH thread handing each
      * operation over and waiting ({@link #wait}, {@link #idle}): what {@code lab run} does, and on 2 shared cores
-     * a figure that collapses whenever anything else runs.
+     * a figure that collapses whenever anything else runs ({@code -p threading=agent,invoker} compares them).
      */
-    @Param({ "invoker", "agent" })
+    @Param({ "invoker" })
     public String threading;
 
     /**

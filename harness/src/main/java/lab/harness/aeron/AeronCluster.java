@@ -157,7 +157,8 @@ public final class AeronCluster implements AutoCloseable
         if (invoker)
         {
             // The caller's thread runs the driver's conductor, sender and receiver (invoke()): no driver thread.
-            driverContext.threadingMode(ThreadingMode.INVOKER);
+            // and its asynchronous tasks (name resolution) run inline: no aeron-executor thread either.
+            driverContext.threadingMode(ThreadingMode.INVOKER).asyncExecutorEnabled(false);
         }
         else if (ipc)
         {
