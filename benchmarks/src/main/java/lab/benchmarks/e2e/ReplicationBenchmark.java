@@ -16,6 +16,7 @@ import lab.harness.sim.SimNetwork;
 import lab.harness.workload.KeyGenerator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
@@ -35,10 +36,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The in-process cluster is built at {@code @Setup(Level.Trial)}, as {@code LabRunner} does: the protocol's
  * replicas (and control nodes) from its {@link ProtocolFactory} found by {@link java.util.ServiceLoader}, plus one
- * {@link SyncClient} node, over one embedded media driver ({@link AeronCluster}: one agent thread for every node,
- * term buffers pre-touched). Every key is written once before measuring, so reads find values. The JMH thread hands
- * each operation to the client on the agent thread and spins (IPC) or parks (UDP: the driver's network thread
- * already spins, see docs/machine-notes.md; the client unparks it) until it completes. Protocols not in the build fail their
+ * {@link SyncClient} node, over one embedded media driver ({@link AeronCluster}, term buffers pre-touched). Every key
+ * is written once before measuring, so reads find values. By default ({@code threading=invoker}) the JMH thread runs
+ * everything itself: the driver in INVOKER mode, the Aeron client's conductor and every node through
+ * {@link AeronCluster#invoke()}, duty cycle after duty cycle until the operation completes, so nothing crosses
+ * threads. With {@code threading=agent} the cluster has its own node and driver threads, as in {@code lab run}, and
+ * the JMH thread hands each operation to the client on the node thread and spins (IPC) or parks (UDP: the
+ * driver's network thread already spins, see docs/machine-notes.md; the client unparks it) until it completes. Protocols not in the build fail their
  * trial at setup with a one-line message and the run goes on with the next parameters.
  *
  * <p>{@code -prof gc}: {@code gc.alloc.rate.norm} is the JVM's total allocation (every thread, agent and driver
@@ -92,7 +96,25 @@ public class ReplicationBenchmark
     @Param({ "" })
     public String options;
 
-    /** Node thread idle strategy: auto (busy-spin over IPC, yield over UDP) | busy-spin | yield | backoff. */
+    /**
+     * Who runs the cluster. invoker: this (JMH) thread, through {@link AeronCluster#invoke()}: the media driver in
+     * INVOKER mode, the Aeron client's conductor and every node, one duty cycle after another until the operation
+     * completes, so no operation crosses threads and the figure does not depend on how the OS schedules two
+     * spinning threads. agent: the cluster's own node thread and driver thread, the JMH thread handing each
+     * operation over and waiting ({@link #wait}, {@link #idle}): what {@code lab run} does, and on 2 shared cores
+     * a figure that collapses whenever anything else runs ({@code -p threading=agent,invoker} compares them).
+     */
+    @Param({ "invoker" })
+    public String threading;
+
+    /**
+     * threading=invoker: run the media driver every this many cycles of the nodes (power of 2); 0: auto (8 over IPC,
+     * where the driver is off the data path; 1 over UDP).
+     */
+    @Param({ "0" })
+    public int driverEvery;
+
+    /** Node thread idle strategy (threading=agent): auto (busy-spin over IPC, yield over UDP) | busy-spin | yield | backoff. */
     @Param({ "auto" })
     public String idle;
 
@@ -108,6 +130,7 @@ public class ReplicationBenchmark
     private AeronCluster cluster;
     private SyncClient client;
     private int waitMode;
+    private boolean invoker;
     private int next;
     private long operations;
     private final AllocationProbe probe = new AllocationProbe();
@@ -154,6 +177,16 @@ public class ReplicationBenchmark
         // Every duty cycle ticks every node: the client must see a handed-over operation at once. Replicas and
         // control nodes are throttled back to the harness's usual 100 us by TickThrottle.
         clusterSettings.tickIntervalNs = 0;
+        switch (threading)
+        {
+            case "invoker": clusterSettings.threading = "invoker"; break;
+            case "agent": clusterSettings.threading = "shared"; break;
+            default: throw new IllegalArgumentException("threading must be invoker|agent, got '" + threading + "'");
+        }
+        invoker = "invoker".equals(threading);
+        clusterSettings.driverEvery = driverEvery;
+        // A signal during a trial: the directory goes, and JMH's own output is all there is to keep.
+        clusterSettings.notKeptOnSignal = "this trial's JMH results were not written";
         cluster = new AeronCluster(clusterSettings, endpoints, traffic);
         cluster.start();
         waitMode = waitMode(wait, transport);
@@ -241,6 +274,57 @@ public class ReplicationBenchmark
      * @return its critical-path hop count.
      */
     private int execute(final OpType type, final long key, final long timeoutNs)
+    {
+        return invoker ? executeInvoked(type, key, timeoutNs) : executeHandedOver(type, key, timeoutNs);
+    }
+
+    /**
+     * threading=invoker: submits and runs the cluster's duty cycles on this thread until the operation completes.
+     */
+    private int executeInvoked(final OpType type, final long key, final long timeoutNs)
+    {
+        final SyncClient client = this.client;
+        final AeronCluster cluster = this.cluster;
+        final long seq = client.submit(type, key);
+        operations++;
+        long cycles = 0;
+        long deadlineNs = 0;
+        while (!client.isComplete(seq))
+        {
+            invoke(cluster);
+            if ((++cycles & 0xFFFF) == 0)
+            {
+                // Read the clock only on slow operations: the fast path pays nothing for the timeout.
+                final long nowNs = System.nanoTime();
+                if (deadlineNs == 0)
+                {
+                    deadlineNs = nowNs + timeoutNs;
+                }
+                else if (nowNs > deadlineNs)
+                {
+                    throw new IllegalStateException(type + " of key " + key + " (seq " + seq + ") did not complete in " +
+                        TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms on " + protocol + "/" + transport + "/" +
+                        replicas + (cluster.error() != null ? ": " + cluster.error() : ""));
+                }
+            }
+        }
+        return client.lastHops();
+    }
+
+    /**
+     * One duty cycle of the whole cluster, compiled as its own root: inlined into the JMH loop, the chain down to
+     * the driver's pollers is deeper than C2 inlines, and their iterators are then allocated on every cycle.
+     */
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    private static void invoke(final AeronCluster cluster)
+    {
+        cluster.invoke();
+    }
+
+    /**
+     * threading=agent: hands the operation to the node thread and waits for its completion.
+     */
+    private int executeHandedOver(final OpType type, final long key, final long timeoutNs)
     {
         final SyncClient client = this.client;
         final long seq = client.submit(type, key);

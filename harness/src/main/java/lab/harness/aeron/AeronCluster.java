@@ -18,6 +18,7 @@ import lab.harness.api.Endpoint;
 import lab.harness.metrics.TrafficCounters;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -28,6 +29,9 @@ import org.agrona.concurrent.SystemNanoClock;
  * An in-process cluster over Aeron: one embedded media driver (directory under /dev/shm, deleted on close), one
  * subscription per node, one shared publication per destination, one {@link NodeAgent} per node, all composed
  * into one {@link CompositeAgent} on one thread.
+ *
+ * <p>With {@code threading = "invoker"} there is no thread: the caller runs the driver, the client and every node
+ * with {@link #invoke()} (the JMH end-to-end benchmark does, so an operation never crosses threads).
  *
  * <p>Threads follow the 2-core rule measured in docs/machine-notes.md (at most one busy-spinning thread): over IPC the node
  * thread spins and the driver (SHARED) backs off; over UDP the node thread yields, the driver's shared network
@@ -57,11 +61,29 @@ public final class AeronCluster implements AutoCloseable
         /** Pre-fault term buffers so the first messages do not pay for page faults (benchmarks). */
         public boolean preTouch = false;
         public long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
-        /** "shared": every node agent on one thread (CompositeAgent); "per-node": one thread per node. */
+        /**
+         * "shared": every node agent on one thread (CompositeAgent); "per-node": one thread per node; "invoker": no
+         * thread at all: the media driver runs in {@link ThreadingMode#INVOKER} mode, the Aeron client uses its
+         * conductor's agent invoker, and the caller's thread runs every duty cycle with {@link #invoke()} (one
+         * thread for the driver, the client and every node: what a benchmark thread drives itself, so no operation
+         * crosses threads).
+         */
         public String threading = "shared";
+        /**
+         * Invoker mode: run the driver and the client conductor every this many cycles of the nodes (a power of 2);
+         * 0 for auto: 8 over IPC, where the driver is not on the data path (publishers write into the log buffer,
+         * subscribers read it; the driver's conductor only moves publisher limits, a 2 MB window here, and keeps
+         * liveness), 1 over UDP, where its sender and receiver move every message.
+         */
+        public int driverEvery = 0;
         /** Emulated links into every node (the lab's own, at the receive edge). */
         public LinkEmulator.Settings link = LinkEmulator.Settings.NONE;
         public long seed = 42;
+        /**
+         * What a run interrupted by a signal does not keep, said on stderr by the shutdown hook that closes the
+         * cluster and removes its directory ({@link ExitCleanup}).
+         */
+        public String notKeptOnSignal = "the run's results (table, --json, --history) were not written";
     }
 
     private final Settings settings;
@@ -75,14 +97,27 @@ public final class AeronCluster implements AutoCloseable
     private MediaDriver driver;
     private Aeron aeron;
     private final List<AgentRunner> runners = new ArrayList<>();
+    private AgentInvoker driverInvoker;
+    private AgentInvoker clientInvoker;
+    private AgentInvoker nodesInvoker;
+    private int driverEveryMask;
+    private long invokeCycles;
     private String idleUsed;
     private String[] channels;
+    private ExitCleanup.Registration exitCleanup;
+    private boolean closed;
 
     public AeronCluster(final Settings settings, final Endpoint[] endpoints, final TrafficCounters[] traffic)
     {
         if (!"ipc".equals(settings.medium) && !"udp".equals(settings.medium))
         {
             throw new IllegalArgumentException("transport must be ipc or udp, got " + settings.medium);
+        }
+        if (!"shared".equals(settings.threading) && !"per-node".equals(settings.threading) &&
+            !"invoker".equals(settings.threading))
+        {
+            throw new IllegalArgumentException("threading must be shared, per-node or invoker, got " +
+                settings.threading);
         }
         this.settings = settings;
         this.endpoints = endpoints;
@@ -103,6 +138,12 @@ public final class AeronCluster implements AutoCloseable
     public void startWith(final Runnable beforeAgentsStart)
     {
         final boolean ipc = "ipc".equals(settings.medium);
+        // SIGTERM, SIGINT, SIGHUP: close the nodes and the driver, remove the directory (bounded), say so.
+        // Invoker mode: the caller's thread may be inside invoke(), so the hook must not unmap the driver's buffers
+        // under it; it only removes the directory (the mappings stay valid until the JVM exits).
+        exitCleanup = ExitCleanup.register("the in-process cluster (" + endpoints.length + " nodes over " +
+            settings.medium + ")", settings.notKeptOnSignal,
+            "invoker".equals(settings.threading) ? () -> {} : this::close, aeronDir);
         final MediaDriver.Context driverContext = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
             .dirDeleteOnStart(true)
@@ -112,7 +153,14 @@ public final class AeronCluster implements AutoCloseable
             .ipcTermBufferLength(settings.termLength)
             .publicationTermBufferLength(settings.termLength)
             .errorHandler(errors.driver("driver"));
-        if (ipc)
+        final boolean invoker = "invoker".equals(settings.threading);
+        if (invoker)
+        {
+            // The caller's thread runs the driver's conductor, sender and receiver (invoke()): no driver thread.
+            // and its asynchronous tasks (name resolution) run inline: no aeron-executor thread either.
+            driverContext.threadingMode(ThreadingMode.INVOKER).asyncExecutorEnabled(false);
+        }
+        else if (ipc)
         {
             driverContext.threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new BackoffIdleStrategy());
         }
@@ -125,7 +173,22 @@ public final class AeronCluster implements AutoCloseable
         try
         {
             driver = MediaDriver.launchEmbedded(driverContext);
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(errors.client("client")));
+            final Aeron.Context clientContext =
+                new Aeron.Context().aeronDirectoryName(aeronDir).errorHandler(errors.client("client"));
+            if (invoker)
+            {
+                // No conductor thread; while the client waits for the driver (addPublication ...) it invokes it.
+                driverInvoker = driver.sharedAgentInvoker();
+                clientContext.useConductorAgentInvoker(true).driverAgentInvoker(driverInvoker);
+            }
+            aeron = Aeron.connect(clientContext);
+            clientInvoker = invoker ? aeron.conductorAgentInvoker() : null;
+            final int every = settings.driverEvery > 0 ? settings.driverEvery : ipc ? 8 : 1;
+            if (Integer.bitCount(every) != 1)
+            {
+                throw new IllegalArgumentException("driverEvery must be a power of 2, got " + every);
+            }
+            driverEveryMask = every - 1;
 
             final int nodes = endpoints.length;
             ports = ipc ? null : freeUdpPorts(nodes);
@@ -155,8 +218,14 @@ public final class AeronCluster implements AutoCloseable
             }
             final boolean perNode = "per-node".equals(settings.threading);
             // One thread per node: at most one may spin on a small machine, so every node thread yields.
-            idleUsed = "auto".equals(settings.idle) ? (ipc && !perNode ? "busy-spin" : "yield") : settings.idle;
-            if (perNode)
+            idleUsed = invoker ? "none (the caller invokes)" :
+                "auto".equals(settings.idle) ? (ipc && !perNode ? "busy-spin" : "yield") : settings.idle;
+            if (invoker)
+            {
+                nodesInvoker = new AgentInvoker(errors.client("nodes"), null,
+                    new CompositeAgent(agents.toArray(new NodeAgent[0])));
+            }
+            else if (perNode)
             {
                 for (final NodeAgent agent : agents)
                 {
@@ -170,6 +239,10 @@ public final class AeronCluster implements AutoCloseable
                     new CompositeAgent(agents.toArray(new NodeAgent[0]))));
             }
             beforeAgentsStart.run();
+            if (nodesInvoker != null)
+            {
+                nodesInvoker.start();
+            }
             for (final AgentRunner r : runners)
             {
                 AgentRunner.startOnThread(r);
@@ -180,6 +253,37 @@ public final class AeronCluster implements AutoCloseable
             close();
             throw ex;
         }
+    }
+
+    /**
+     * One duty cycle of everything, on the caller's thread ({@code threading = "invoker"} only): every node agent,
+     * then the media driver (conductor, sender, receiver) and the Aeron client's conductor (every
+     * {@link Settings#driverEvery} cycles: by default every cycle over UDP, every 8th over IPC). Call it from one thread,
+     * in a loop, at least every few seconds (Aeron's client and driver liveness timeouts are 10 s); no allocation.
+     *
+     * @return the work done, 0 when there was nothing to do.
+     */
+    public int invoke()
+    {
+        int work = nodesInvoker.invoke();
+        if ((++invokeCycles & driverEveryMask) == 0)
+        {
+            work += driverInvoker.invoke() + clientInvoker.invoke();
+        }
+        return work;
+    }
+
+    private int invokeTransport()
+    {
+        return driverInvoker.invoke() + clientInvoker.invoke();
+    }
+
+    /**
+     * @return true when the caller drives the cluster with {@link #invoke()}.
+     */
+    public boolean invoked()
+    {
+        return nodesInvoker != null;
     }
 
     /**
@@ -250,8 +354,15 @@ public final class AeronCluster implements AutoCloseable
                     throw new IllegalStateException("node " + i + " did not become reachable over " +
                         settings.medium + " within " + TimeUnit.NANOSECONDS.toMillis(settings.connectTimeoutNs) + " ms");
                 }
-                Thread.onSpinWait();
-                Thread.yield();
+                if (driverInvoker != null)
+                {
+                    invokeTransport();
+                }
+                else
+                {
+                    Thread.onSpinWait();
+                    Thread.yield();
+                }
             }
         }
     }
@@ -262,7 +373,12 @@ public final class AeronCluster implements AutoCloseable
      */
     public String error()
     {
-        return errors.fatal();
+        final String fatal = errors.fatal();
+        if (fatal == null && exitCleanup != null && exitCleanup.ranByHook())
+        {
+            return "stopped by a signal (the JVM is shutting down)";
+        }
+        return fatal;
     }
 
     public TransportErrors transportErrors()
@@ -342,14 +458,28 @@ public final class AeronCluster implements AutoCloseable
         return aeronDir;
     }
 
-    public void close()
+    /**
+     * Stops the node threads, closes the client and the driver and removes the directory; idempotent, and safe to
+     * call from the shutdown hook while the run's own thread closes too.
+     */
+    public synchronized void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         CloseHelper.quietCloseAll(runners);
+        CloseHelper.quietClose(nodesInvoker);
         CloseHelper.quietCloseAll(aeron, driver);
         final File dir = new File(aeronDir);
         if (dir.exists())
         {
             IoUtil.delete(dir, true);
+        }
+        if (exitCleanup != null)
+        {
+            exitCleanup.close();
         }
     }
 }

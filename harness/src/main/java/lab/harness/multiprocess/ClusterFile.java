@@ -13,8 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+
 /**
- * Where each node of a multi-process cluster listens: a small TOML subset, one {@code [[node]]} block per replica
+ * Where each node of a multi-process cluster listens: a TOML 1.0 file (read with jackson-dataformat-toml, so
+ * comments, single-quoted strings, {@code 20_100} and the rest of TOML work), one {@code [[node]]} block per replica
  * and one {@code [[client]]} block for the process that drives the load (it also hosts control nodes such as a
  * chain's configuration manager).
  *
@@ -30,8 +36,9 @@ import java.util.TreeMap;
  * port = 20200
  * </pre>
  *
- * <p>Every problem (unknown key, duplicate or missing id, bad host, port out of range, two endpoints on one
- * host:port) is an {@link IllegalArgumentException} whose message is one line naming the file and the problem.
+ * <p>Every problem (invalid TOML, unknown key, duplicate or missing id, bad host, port out of range, two endpoints
+ * on one host:port) is an {@link IllegalArgumentException} whose message is one line naming the file, the line
+ * where there is one (the syntax error's, or the block's header) and the problem.
  */
 public final class ClusterFile
 {
@@ -109,60 +116,22 @@ public final class ClusterFile
 
     public static ClusterFile parse(final String source, final String text)
     {
-        final List<Map<String, String>> nodeBlocks = new ArrayList<>();
-        final List<Map<String, String>> clientBlocks = new ArrayList<>();
-        final List<Integer> nodeLines = new ArrayList<>();
-        final List<Integer> clientLines = new ArrayList<>();
-        Map<String, String> current = null;
-        final String[] lines = text.split("\r?\n", -1);
-        for (int n = 0; n < lines.length; n++)
+        final JsonNode root = readToml(source, text);
+        final List<Integer> nodeLines = headerLines(text, "node");
+        final List<Integer> clientLines = headerLines(text, "client");
+        final java.util.Iterator<String> keys = root.fieldNames();
+        while (keys.hasNext())
         {
-            final String line = stripComment(lines[n]).trim();
-            final String where = source + ":" + (n + 1);
-            if (line.isEmpty())
+            final String key = keys.next();
+            if (!"node".equals(key) && !"client".equals(key))
             {
-                continue;
-            }
-            if ("[[node]]".equals(line))
-            {
-                current = new HashMap<>();
-                nodeBlocks.add(current);
-                nodeLines.add(n + 1);
-                continue;
-            }
-            if ("[[client]]".equals(line))
-            {
-                current = new HashMap<>();
-                clientBlocks.add(current);
-                clientLines.add(n + 1);
-                continue;
-            }
-            if (line.startsWith("["))
-            {
-                throw new IllegalArgumentException(where + ": unknown section " + line +
-                    " (expected [[node]] or [[client]])");
-            }
-            final int eq = line.indexOf('=');
-            if (eq <= 0)
-            {
-                throw new IllegalArgumentException(where + ": expected key = value, got '" + line + "'");
-            }
-            final String key = line.substring(0, eq).trim();
-            final String value = unquote(line.substring(eq + 1).trim(), where);
-            if (current == null)
-            {
-                throw new IllegalArgumentException(where + ": key '" + key + "' outside a [[node]] or [[client]] block");
-            }
-            if (!"id".equals(key) && !"host".equals(key) && !"port".equals(key))
-            {
-                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (expected id, host, port)");
-            }
-            if (current.put(key, value) != null)
-            {
-                throw new IllegalArgumentException(where + ": key '" + key + "' given twice in one block");
+                throw new IllegalArgumentException(source + at(firstLine(text, key)) + ": unknown " +
+                    (root.get(key).isObject() ? "section [" + key + "]" : "key '" + key + "'") +
+                    " (expected [[node]] or [[client]] blocks)");
             }
         }
-
+        final List<JsonNode> nodeBlocks = blocks(root, "node", source);
+        final List<JsonNode> clientBlocks = blocks(root, "client", source);
         if (nodeBlocks.isEmpty())
         {
             throw new IllegalArgumentException(source + ": no [[node]] block");
@@ -176,18 +145,10 @@ public final class ClusterFile
         final TreeMap<Integer, Address> byId = new TreeMap<>();
         for (int b = 0; b < nodeBlocks.size(); b++)
         {
-            final String where = source + ":" + nodeLines.get(b) + " [[node]]";
-            final Map<String, String> block = nodeBlocks.get(b);
-            final String idText = required(block, "id", where);
-            final int id;
-            try
-            {
-                id = Integer.parseInt(idText);
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new IllegalArgumentException(where + ": id must be an integer, got '" + idText + "'");
-            }
+            final String where = source + at(b < nodeLines.size() ? nodeLines.get(b) : -1) + " [[node]]";
+            final JsonNode block = nodeBlocks.get(b);
+            checkKeys(block, where);
+            final int id = integer(required(block, "id", where), "id", where);
             if (id < 0)
             {
                 throw new IllegalArgumentException(where + ": id must be >= 0, got " + id);
@@ -206,8 +167,9 @@ public final class ClusterFile
                     (byId.size() - 1) + ", found " + byId.keySet() + ")");
             }
         }
-        final String clientWhere = source + ":" + clientLines.get(0) + " [[client]]";
-        if (clientBlocks.get(0).containsKey("id"))
+        final String clientWhere = source + at(clientLines.isEmpty() ? -1 : clientLines.get(0)) + " [[client]]";
+        checkKeys(clientBlocks.get(0), clientWhere);
+        if (clientBlocks.get(0).has("id"))
         {
             throw new IllegalArgumentException(clientWhere + ": a [[client]] has no id (client node ids follow the " +
                 "replicas)");
@@ -231,6 +193,174 @@ public final class ClusterFile
     }
 
     /**
+     * Parses TOML 1.0 (jackson-dataformat-toml); a syntax error is one line naming the file and the line.
+     */
+    private static JsonNode readToml(final String source, final String text)
+    {
+        try
+        {
+            return TOML.readTree(text);
+        }
+        catch (final StreamReadException ex)
+        {
+            final JsonLocation location = ex.getLocation();
+            int line = location == null ? -1 : location.getLineNr();
+            if (line > 1 && location.getColumnNr() <= 1)
+            {
+                // The library stands at the start of the next token (Duplicate key is found after the value): the
+                // error lies before it, on the last line with content.
+                line = lineBefore(text, line);
+            }
+            final String sourceLine = line > 0 ? sourceLine(text, line) : null;
+            if (sourceLine != null)
+            {
+                // A value TOML cannot read for a key that must be an integer: say so, as for a wrong type.
+                final java.util.regex.Matcher m = INTEGER_KEY.matcher(sourceLine);
+                if (m.matches())
+                {
+                    throw new IllegalArgumentException(source + ":" + line + ": " + m.group(1) + " must be an " +
+                        "integer, got '" + m.group(2).trim() + "'");
+                }
+            }
+            throw new IllegalArgumentException(source + at(line) + ": not valid TOML: " +
+                oneLine(ex.getOriginalMessage()) + (sourceLine == null ? "" : " (in '" + sourceLine.trim() + "')"));
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException(source + ": cannot read: " + oneLine(ex.getMessage()));
+        }
+    }
+
+    private static final TomlMapper TOML = new TomlMapper();
+    private static final java.util.regex.Pattern INTEGER_KEY =
+        java.util.regex.Pattern.compile("\\s*(id|port)\\s*=\\s*([^#]*?)\\s*(#.*)?");
+
+    private static String at(final int line)
+    {
+        return line > 0 ? ":" + line : "";
+    }
+
+    private static String oneLine(final String message)
+    {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    private static int lineBefore(final String text, final int line)
+    {
+        final String[] lines = text.split("\\R", -1);
+        for (int n = Math.min(line - 1, lines.length); n >= 1; n--)
+        {
+            final String t = lines[n - 1].trim();
+            if (!t.isEmpty() && !t.startsWith("#"))
+            {
+                return n;
+            }
+        }
+        return line;
+    }
+
+    private static String sourceLine(final String text, final int line)
+    {
+        final String[] lines = text.split("\\R", -1);
+        return line <= lines.length ? lines[line - 1] : null;
+    }
+
+    /**
+     * Line numbers (1-based) of the {@code [[name]]} headers, in order: the library has checked the syntax and
+     * keeps no positions, so blocks are named by their header's line.
+     */
+    private static List<Integer> headerLines(final String text, final String name)
+    {
+        final java.util.regex.Pattern header =
+            java.util.regex.Pattern.compile("\\s*\\[\\[\\s*\"?" + name + "\"?\\s*]]\\s*(#.*)?");
+        final List<Integer> lines = new ArrayList<>();
+        final String[] all = text.split("\\R", -1);
+        for (int n = 0; n < all.length; n++)
+        {
+            if (header.matcher(all[n]).matches())
+            {
+                lines.add(n + 1);
+            }
+        }
+        return lines;
+    }
+
+    private static int firstLine(final String text, final String key)
+    {
+        final java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+            "\\s*(\\[+\\s*)?[\"']?" + java.util.regex.Pattern.quote(key) + "\\b.*");
+        final String[] all = text.split("\\R", -1);
+        for (int n = 0; n < all.length; n++)
+        {
+            if (p.matcher(all[n]).matches())
+            {
+                return n + 1;
+            }
+        }
+        return -1;
+    }
+
+    private static List<JsonNode> blocks(final JsonNode root, final String name, final String source)
+    {
+        final JsonNode value = root.get(name);
+        final List<JsonNode> blocks = new ArrayList<>();
+        if (value == null)
+        {
+            return blocks;
+        }
+        if (!value.isArray())
+        {
+            throw new IllegalArgumentException(source + ": '" + name + "' must be an array of tables ([[" + name +
+                "]] blocks), got " + describe(value));
+        }
+        for (final JsonNode block : value)
+        {
+            if (!block.isObject())
+            {
+                throw new IllegalArgumentException(source + ": every '" + name + "' must be a table, got " +
+                    describe(block));
+            }
+            blocks.add(block);
+        }
+        return blocks;
+    }
+
+    private static void checkKeys(final JsonNode block, final String where)
+    {
+        final java.util.Iterator<String> keys = block.fieldNames();
+        while (keys.hasNext())
+        {
+            final String key = keys.next();
+            if (!"id".equals(key) && !"host".equals(key) && !"port".equals(key))
+            {
+                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (expected id, host, port)");
+            }
+        }
+    }
+
+    private static int integer(final JsonNode value, final String key, final String where)
+    {
+        if (!value.isIntegralNumber() || !value.canConvertToInt())
+        {
+            throw new IllegalArgumentException(where + ": " + key + " must be an integer, got " + describe(value));
+        }
+        return value.intValue();
+    }
+
+    private static String describe(final JsonNode value)
+    {
+        if (value.isTextual())
+        {
+            return "the string '" + value.textValue() + "'";
+        }
+        if (value.isIntegralNumber() || value.isNumber() || value.isBoolean())
+        {
+            return "'" + value.asText() + "'";
+        }
+        return value.isObject() ? "a table" : value.isArray() ? "an array" : "'" + value.asText() + "'";
+    }
+
+    /**
      * Writes a cluster file in the format {@link #parse} reads.
      */
     public String toToml()
@@ -246,9 +376,14 @@ public final class ClusterFile
         return sb.toString();
     }
 
-    private static Address address(final int id, final Map<String, String> block, final String where)
+    private static Address address(final int id, final JsonNode block, final String where)
     {
-        final String host = required(block, "host", where);
+        final JsonNode hostValue = required(block, "host", where);
+        if (!hostValue.isTextual())
+        {
+            throw new IllegalArgumentException(where + ": host must be a string, got " + describe(hostValue));
+        }
+        final String host = hostValue.textValue();
         if (host.isEmpty() || host.contains(" ") || host.contains("|") || host.contains("?"))
         {
             throw new IllegalArgumentException(where + ": bad host '" + host + "'");
@@ -261,16 +396,7 @@ public final class ClusterFile
         {
             throw new IllegalArgumentException(where + ": unknown host '" + host + "'");
         }
-        final String portText = required(block, "port", where);
-        final int port;
-        try
-        {
-            port = Integer.parseInt(portText);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(where + ": port must be an integer, got '" + portText + "'");
-        }
+        final int port = integer(required(block, "port", where), "port", where);
         if (port < 1 || port > 65535)
         {
             throw new IllegalArgumentException(where + ": port " + port + " is out of range (1..65535)");
@@ -290,44 +416,13 @@ public final class ClusterFile
         }
     }
 
-    private static String required(final Map<String, String> block, final String key, final String where)
+    private static JsonNode required(final JsonNode block, final String key, final String where)
     {
-        final String value = block.get(key);
-        if (value == null)
+        final JsonNode value = block.get(key);
+        if (value == null || value.isNull())
         {
             throw new IllegalArgumentException(where + ": missing '" + key + "'");
         }
         return value;
-    }
-
-    private static String unquote(final String value, final String where)
-    {
-        if (value.startsWith("\""))
-        {
-            if (value.length() < 2 || !value.endsWith("\""))
-            {
-                throw new IllegalArgumentException(where + ": unterminated string " + value);
-            }
-            return value.substring(1, value.length() - 1);
-        }
-        return value;
-    }
-
-    private static String stripComment(final String line)
-    {
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++)
-        {
-            final char c = line.charAt(i);
-            if (c == '"')
-            {
-                quoted = !quoted;
-            }
-            else if (c == '#' && !quoted)
-            {
-                return line.substring(0, i);
-            }
-        }
-        return line;
     }
 }

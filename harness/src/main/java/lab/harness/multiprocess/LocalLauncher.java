@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import lab.harness.aeron.ExitCleanup;
+
 /**
  * {@code --processes}: starts one node JVM per replica on this machine (same java binary and class path, small
  * heaps, Aeron's export flag), each on a free UDP port of 127.0.0.1, and stops them all on {@link #close()} and from
@@ -53,7 +55,7 @@ public final class LocalLauncher implements AutoCloseable
     private final List<Process> processes = new ArrayList<>();
     private final List<Boolean> killed = new ArrayList<>();
     private final List<ArrayDeque<String>> output = new ArrayList<>();
-    private final Thread shutdownHook;
+    private ExitCleanup.Registration exitCleanup;
     private ClusterFile cluster;
     private Path clusterFile;
     private String java;
@@ -63,7 +65,6 @@ public final class LocalLauncher implements AutoCloseable
     private LocalLauncher(final Settings settings)
     {
         this.settings = settings;
-        this.shutdownHook = new Thread(this::stopAll, "lab-launcher-shutdown");
     }
 
     /**
@@ -73,7 +74,8 @@ public final class LocalLauncher implements AutoCloseable
     {
         Control.removeOrphanDirs();
         final LocalLauncher launcher = new LocalLauncher(settings);
-        Runtime.getRuntime().addShutdownHook(launcher.shutdownHook);
+        // SIGTERM, SIGINT, SIGHUP: stop the node processes and remove their directories (ExitCleanup, bounded).
+        launcher.exitCleanup = ExitCleanup.register("the " + nodes + " node processes", null, launcher::stopAll);
         try
         {
             launcher.launch(nodes);
@@ -294,14 +296,7 @@ public final class LocalLauncher implements AutoCloseable
     public void close()
     {
         stopAll();
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        }
-        catch (final IllegalStateException ignore)
-        {
-            // shutting down: the hook is running or ran
-        }
+        exitCleanup.close();
     }
 
     private synchronized void stopAll()

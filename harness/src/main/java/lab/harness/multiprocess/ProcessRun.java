@@ -14,6 +14,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import lab.harness.aeron.AeronOutbox;
+import lab.harness.aeron.ExitCleanup;
 import lab.harness.aeron.NodeAgent;
 import lab.harness.aeron.TransportErrors;
 import lab.harness.aeron.TransportFailure;
@@ -168,6 +169,18 @@ public final class ProcessRun
         MediaDriver driver = null;
         Aeron aeron = null;
         AgentRunner runner = null;
+        // SIGTERM, SIGINT, SIGHUP: close this process's node thread, client and driver, remove its directory.
+        final java.util.concurrent.atomic.AtomicReferenceArray<AutoCloseable> openOnSignal =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(3);
+        final ExitCleanup.Registration exitCleanup = ExitCleanup.register("the load driver's Aeron client and media " +
+            "driver", "the run's results (table, --json, --history) were not written" + (launcher != null ? "" :
+            "; the nodes of " + cluster.source() + " keep running and take the next run"), () ->
+            {
+                for (int k = 0; k < 3; k++)
+                {
+                    CloseHelper.quietClose(openOnSignal.get(k));
+                }
+            }, dir);
         final List<Publication> controlPubs = new ArrayList<>();
         final Map<Integer, ControlInbox.Message> reports = new TreeMap<>();
         ProcessFaults processFaults = null;
@@ -175,8 +188,10 @@ public final class ProcessRun
         try
         {
             driver = Control.launchDriver(dir, errors.driver("client-process driver"));
+            openOnSignal.set(2, driver);
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir)
                 .errorHandler(errors.client("client-process client")));
+            openOnSignal.set(1, aeron);
             final String ownChannel = Control.channel(self);
             final ControlInbox control = new ControlInbox(aeron.addSubscription(ownChannel, Control.CONTROL_STREAM),
                 line -> System.err.println("lab: refused " + line));
@@ -263,6 +278,7 @@ public final class ProcessRun
             }
             runner = new AgentRunner(new YieldingIdleStrategy(), errors.client("client-process nodes"), null,
                 new CompositeAgent(agents.toArray(new NodeAgent[0])));
+            openOnSignal.set(0, runner);
             AgentRunner.startOnThread(runner);
             options.progress.onStart(config);
             if (!config.faults.isEmpty())
@@ -277,7 +293,7 @@ public final class ProcessRun
             while (true)
             {
                 final long now = System.nanoTime();
-                if (errors.fatal() != null || now >= windowEnd)
+                if (errors.fatal() != null || now >= windowEnd || exitCleanup.ranByHook())
                 {
                     break;
                 }
@@ -319,6 +335,10 @@ public final class ProcessRun
             }
             CloseHelper.quietClose(runner);
             runner = null;
+            if (exitCleanup.ranByHook())
+            {
+                throw new TransportFailure("run failed: stopped by a signal (the JVM is shutting down)");
+            }
             if (errors.fatal() != null)
             {
                 throw new TransportFailure("run failed: " + errors.fatal());
@@ -457,6 +477,7 @@ public final class ProcessRun
             }
             CloseHelper.quietCloseAll(aeron, driver);
             Control.deleteDir(dir);
+            exitCleanup.close();
         }
     }
 
