@@ -281,7 +281,9 @@ public final class HtmlReport
             .append("<p class=\"note\">Latencies in microseconds. Hops: mean critical-path depth measured, theory in ")
             .append("brackets (bold when measured is above theory: retries on the critical path). msgs/op: every ")
             .append("message sent in the measurement window / operations completed. x echo: the run's write p50 over ")
-            .append("the p50 of an echo run over the same transport (the transport's own round trip) in these inputs.")
+            .append("the p50 of an echo run over the same transport (the transport's own round trip) in these inputs. ")
+            .append("Under ops/s, for a run repeated (compare's rounds, run --repeat): min \u2013 max over the repeats; ")
+            .append("the row is the median run.")
             .append("</p>\n")
             .append("<div class=\"table-wrap\"><table id=\"comparison\">\n<thead><tr><th rowspan=\"2\">run</th>")
             .append("<th rowspan=\"2\">replicas</th><th rowspan=\"2\">transport</th><th rowspan=\"2\">ops/s</th>")
@@ -294,7 +296,8 @@ public final class HtmlReport
             sb.append("<tr data-series=\"").append(esc(r.key)).append("\"><td class=\"run\"><span class=\"swatch\" ")
                 .append("style=\"background:").append(esc(r.color)).append("\"></span>").append(esc(r.label))
                 .append("</td><td>").append(esc(r.replicas())).append("</td><td>").append(esc(r.transport()))
-                .append("</td><td class=\"num\">").append(Html.count(r.throughput())).append("</td>");
+                .append("</td><td class=\"num\">").append(Html.count(r.throughput())).append(spread(r))
+                .append("</td>");
             for (final String type : TYPES)
             {
                 for (final String p : new String[]{"p50", "p99", "p999"})
@@ -319,6 +322,21 @@ public final class HtmlReport
                     "\u2013").append("</td></tr>\n");
         }
         sb.append("</tbody></table></div>\n</section>\n");
+    }
+
+    /**
+     * @return the throughput's min - max over a repeated run's repeats as a small second line, or "" when the run was
+     * not repeated.
+     */
+    private static String spread(final ReportRun r)
+    {
+        final JsonNode t = r.json.path("repeats").path("throughput");
+        if (r.json.path("repeats").path("runs").asInt(1) < 2 || !t.has("min") || !t.has("max"))
+        {
+            return "";
+        }
+        return "<br><small class=\"spread\">" + Html.count(t.path("min").asDouble()) + " \u2013 " +
+            Html.count(t.path("max").asDouble()) + "</small>";
     }
 
     /**

@@ -545,4 +545,16 @@ class HtmlReportTest
         assertTrue(table.contains("x echo") && table.contains("<td class=\"num\">4.0</td>") &&
             table.contains("<td class=\"num\">1.0</td>"), table);
     }
+
+    @Test
+    void shouldShowTheSpreadOfARepeatedRun(@TempDir final Path tmp) throws IOException
+    {
+        final Map<String, Object> run = new LinkedHashMap<>(contract("raft", 3, 300_000, 4, Map.of()));
+        run.put("repeats", Map.of("runs", 3, "throughput", Map.of("min", 250_000.0, "median", 300_000.0,
+            "max", 320_000.0)));
+        final String html = HtmlReport.render(List.of(write(tmp, "run-raft.json", run)));
+        assertTrue(html.contains("<small class=\"spread\">250000 \u2013 320000</small>") ||
+            html.contains("<small class=\"spread\">250,000 \u2013 320,000</small>"), html.substring(
+            html.indexOf("<table id=\"comparison\">"), html.indexOf("</table>")));
+    }
 }
