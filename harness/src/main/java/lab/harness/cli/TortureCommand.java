@@ -74,6 +74,14 @@ public final class TortureCommand implements Callable<Integer>
     Map<String, String> opts = new LinkedHashMap<>();
 
     /**
+     * @return the first seed asked for.
+     */
+    public long firstSeed()
+    {
+        return firstSeed;
+    }
+
+    /**
      * @return the Torture these options describe (one seed's schedule is the same for equal options).
      */
     public Torture torture()
