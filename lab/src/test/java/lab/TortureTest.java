@@ -38,6 +38,9 @@ class TortureTest
     /** The CI slice of the matrix: every cell, a few seeds each, after the ones the default modes run. */
     private static final int MATRIX_SEEDS = Integer.getInteger("lab.torture.matrix.seeds", 8);
     private static final long MATRIX_FIRST_SEED = 1_000_001;
+    /** Clock drift far past every protocol's lease bound (see {@link Torture#maxClockDriftPpm}). */
+    private static final long PAST_LEASE_BOUND_PPM = 200_000;
+    private static final int NEGATIVE_CONTROL_MAX_SEEDS = 300;
     private static final int THREADS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
 
     private static List<Torture.Outcome> torture(final String protocol, final int replicas,
@@ -215,6 +218,47 @@ class TortureTest
             words.add(word.toString());
         }
         return words;
+    }
+
+    /**
+     * The negative control of the split schedule: with clocks drifting far past the bound the leases are configured
+     * for (200,000 ppm against about 71,000 for primary-backup and Raft, 111,000 for chain), an old leader, primary
+     * or tail serves reads after the majority has replaced it, and torture must see it (a stale read or a history
+     * that is not linearizable) within a bounded number of seeds. Seeds run in order until the first detection, so
+     * a protocol change that moves which seeds fail does not break the test; only a loss of power does. Within the
+     * bound the same schedules pass (the matrix's high-drift cells, and 1,000 seeds in the figures of the report).
+     * Clients retry a silent replica after 5ms, or the majority's client would reach the new role holder only after
+     * the stale window closed.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "raft, raft-reads=lease",
+        "primary-backup, ''",
+        "chain, chain-ack=tail;reads=tail",
+        "chain, chain-ack=tail;reads=craq"})
+    void shouldCatchLeaseReadsWhenClocksDriftPastTheLeaseBound(final String protocol, final String optionList)
+    {
+        final Map<String, String> options = options(optionList);
+        options.put("client-retry", TortureMatrix.FAST_CLIENT_RETRY);
+        // The command's schedule lengths, so that the seeds found here are those `lab torture` prints.
+        final Torture torture = new Torture(protocol, 3, options, 2_000 * MS, 1_000 * MS)
+            .maxClockDriftPpm(PAST_LEASE_BOUND_PPM).faultKinds(EnumSet.of(Torture.FaultKind.SPLIT));
+        for (long seed = 1; seed <= NEGATIVE_CONTROL_MAX_SEEDS; seed++)
+        {
+            final Torture.Outcome outcome = torture.run(seed);
+            if (!outcome.passed())
+            {
+                assertTrue(outcome.problem().startsWith("stale reads") ||
+                    outcome.problem().startsWith("not linearizable"),
+                    "a lease past its bound should show as a safety failure:" + failures(torture, List.of(outcome)));
+                System.out.println("negative control " + protocol + " " + optionList + ": detected at seed " + seed +
+                    ": " + torture.replayCommand(seed));
+                return;
+            }
+        }
+        throw new AssertionError(protocol + " " + optionList + ": " + NEGATIVE_CONTROL_MAX_SEEDS + " seeds with " +
+            "clock drift of " + PAST_LEASE_BOUND_PPM + " ppm, far past the lease bound, and no stale read: the split " +
+            "schedule or the checks lost their power (" + torture.replayCommand(1) + ")");
     }
 
     @Test
