@@ -36,7 +36,7 @@ class TortureTest
     private static final long LIVENESS_NS = 1000 * MS;
     private static final int SEEDS = Integer.getInteger("lab.torture.seeds", 1000);
     /** The CI slice of the matrix: every cell, a few seeds each, after the ones the default modes run. */
-    private static final int MATRIX_SEEDS = Integer.getInteger("lab.torture.matrix.seeds", 8);
+    private static final int MATRIX_SEEDS = Integer.getInteger("lab.torture.matrix.seeds", 6);
     private static final long MATRIX_FIRST_SEED = 1_000_001;
     /** Clock drift far past every protocol's lease bound (see {@link Torture#maxClockDriftPpm}). */
     private static final long PAST_LEASE_BOUND_PPM = 200_000;
