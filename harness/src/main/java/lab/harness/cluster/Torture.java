@@ -1,9 +1,13 @@
 package lab.harness.cluster;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -51,8 +55,8 @@ public final class Torture
         /** Crash the current primary, leader, head, tail or middle (or any replica), and restart crashed ones. */
         CRASH,
         /**
-         * Cut a replica off from every other node, clients included (the isolated replicas share one side), and
-         * heal. Nothing the cut-off replicas still believe can reach a client.
+         * Cut a replica off from every other node, clients included, and heal. Replicas cut off share one side
+         * (with a split's client, if a split is on), so nothing they still believe reaches the majority's client.
          */
         ISOLATE,
         /**
@@ -65,22 +69,23 @@ public final class Torture
 
         public String optionName()
         {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /**
-         * @param list comma-separated names, e.g. "crash,isolate,split".
+         * @param list comma-separated names, e.g. "crash,isolate,split", or "none" (what {@link #format} writes
+         *             for no kind: the network's loss, duplication, reordering and clock drift only).
          */
-        public static java.util.EnumSet<FaultKind> parse(final String list)
+        public static EnumSet<FaultKind> parse(final String list)
         {
-            final java.util.EnumSet<FaultKind> kinds = java.util.EnumSet.noneOf(FaultKind.class);
+            final EnumSet<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
             for (final String name : list.split(","))
             {
-                if (!name.isBlank())
+                if (!name.isBlank() && !"none".equals(name.trim()))
                 {
                     try
                     {
-                        kinds.add(valueOf(name.trim().toUpperCase(java.util.Locale.ROOT)));
+                        kinds.add(valueOf(name.trim().toUpperCase(Locale.ROOT)));
                     }
                     catch (final IllegalArgumentException ex)
                     {
@@ -92,7 +97,7 @@ public final class Torture
             return kinds;
         }
 
-        public static String format(final java.util.Set<FaultKind> kinds)
+        public static String format(final Set<FaultKind> kinds)
         {
             final StringBuilder sb = new StringBuilder();
             for (final FaultKind k : kinds)
@@ -103,7 +108,7 @@ public final class Torture
         }
     }
 
-    /** One step of a schedule. Listed in draw order: with SPLIT off, seeds draw exactly what they drew before it. */
+    /** One step of a schedule; a seed draws among those of the enabled fault kinds, in this order. */
     private enum Action
     {
         CRASH, RESTART, ISOLATE, HEAL, SPLIT
@@ -132,10 +137,11 @@ public final class Torture
     private final long livenessNs;
     private final LinearizabilityChecker checker = new LinearizabilityChecker();
     private long maxDriftPpm = DEFAULT_CLOCK_DRIFT_PPM;
-    private java.util.EnumSet<FaultKind> faultKinds = java.util.EnumSet.allOf(FaultKind.class);
+    private EnumSet<FaultKind> faultKinds = EnumSet.allOf(FaultKind.class);
 
     /**
-     * Every replica's clock runs fast or slow by up to this much (uniform, per seed): 2% by default, inside the
+     * Every replica's (and control node's) clock runs fast or slow by up to this much, per seed half of them at
+     * exactly plus or minus this much and the others uniform in between: 2% by default, inside the
      * drift bound the protocols' leases are configured for. A lease of {@code timeout - drift} on the holder's clock
      * against a {@code timeout} on the others' stays safe while {@code (1 + ppm) / (1 - ppm) <= timeout /
      * (timeout - drift)}: about 71,000 ppm for the default 150ms/20ms of primary-backup and Raft, 111,000 for
@@ -164,9 +170,9 @@ public final class Torture
     /**
      * @param kinds the fault kinds this schedule draws from (all by default).
      */
-    public Torture faultKinds(final java.util.Set<FaultKind> kinds)
+    public Torture faultKinds(final Set<FaultKind> kinds)
     {
-        this.faultKinds = kinds.isEmpty() ? java.util.EnumSet.noneOf(FaultKind.class) : java.util.EnumSet.copyOf(kinds);
+        this.faultKinds = kinds.isEmpty() ? EnumSet.noneOf(FaultKind.class) : EnumSet.copyOf(kinds);
         return this;
     }
 
@@ -309,7 +315,7 @@ public final class Torture
                 else if (action == Action.HEAL && (count(cutOff) > 0 || minorityClient >= 0))
                 {
                     faults.add(at(cluster) + "heal");
-                    java.util.Arrays.fill(cutOff, false);
+                    Arrays.fill(cutOff, false);
                     minorityClient = heal(cluster, minorityClient);
                 }
                 else if (action == Action.SPLIT && down < maxDown && minorityClient < 0)
