@@ -109,8 +109,11 @@ public final class TortureCommand implements Callable<Integer>
         int failed = 0;
         long operations = 0;
         final long startMs = System.currentTimeMillis();
-        for (final Torture.Outcome outcome :
-            TortureMatrix.runSeeds(this::torture, firstSeed, seeds, threads))
+        // One thread prints each seed as it ends; several print in seed order once all have run.
+        final Iterable<Torture.Outcome> outcomes = threads <= 1 ?
+            () -> java.util.stream.LongStream.range(firstSeed, firstSeed + seeds).mapToObj(torture::run).iterator() :
+            TortureMatrix.runSeeds(this::torture, firstSeed, seeds, threads);
+        for (final Torture.Outcome outcome : outcomes)
         {
             final long seed = outcome.seed();
             operations += outcome.operations();
