@@ -128,6 +128,28 @@ class TortureTest
     }
 
     /**
+     * A protocol added to the lab must not escape the matrix: every replicated protocol on the class path (the
+     * single-node baselines and this test's deliberately broken variant aside) has cells at 3, 5 and 7 replicas.
+     */
+    @Test
+    void theTortureMatrixShouldCoverEveryReplicatedProtocol()
+    {
+        for (final lab.harness.api.ProtocolFactory factory : lab.harness.api.Protocols.all())
+        {
+            if (factory.fixedReplicas() != 0 || factory.name().equals("broken-primary-backup"))
+            {
+                continue;
+            }
+            for (final int replicas : new int[] {3, 5, 7})
+            {
+                assertTrue(TortureMatrix.cells().stream().anyMatch(c -> c.protocol().equals(factory.name()) &&
+                    c.replicas() == replicas), factory.name() + " has no torture matrix cell at " + replicas +
+                    " replicas");
+            }
+        }
+    }
+
+    /**
      * A bounded slice of {@code lab torture --matrix}: every cell (strong modes at 3, 5 and 7 replicas, options at
      * their edge, drift near the lease bound) on a few seeds, so no cell goes untested in CI.
      */
