@@ -1,6 +1,8 @@
 package lab.harness.cli;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -8,6 +10,7 @@ import lab.harness.api.Durations;
 import lab.harness.api.ProtocolSettings;
 import lab.harness.api.Protocols;
 import lab.harness.cluster.Torture;
+import lab.harness.cluster.TortureMatrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,13 +18,29 @@ import picocli.CommandLine.Option;
  * {@code lab torture}: many seeded fault schedules on the simulator, each checked.
  */
 @Command(name = "torture", mixinStandardHelpOptions = true,
-    description = "Run seeded fault schedules (crashes, restarts, isolation, loss, duplication, reordering) on the " +
-        "simulator and check each history: linearizability for strong modes, stale reads for all, progress after " +
-        "healing. A failing seed prints the command that replays it.")
+    description = "Run seeded fault schedules (crashes, restarts, isolation, splits that leave the leader, primary " +
+        "or tail with a client, loss, duplication, reordering, clock drift) on the simulator and check each " +
+        "history: linearizability for strong modes, stale reads for all, progress after healing. A failing seed " +
+        "prints the command that replays it. --matrix runs every strong mode at 3, 5 and 7 replicas and with " +
+        "options at their edge, and prints a table.")
 public final class TortureCommand implements Callable<Integer>
 {
-    @Option(names = "--protocol", required = true, description = "protocol to torture")
+    @Option(names = "--protocol", description = "protocol to torture (required without --matrix)")
     String protocol;
+
+    @Option(names = "--matrix", description = "torture every cell of the matrix (strong modes at 3, 5 and 7 " +
+        "replicas, edge options, high drift within the lease bound) with --seeds seeds each and print a table; " +
+        "--protocol, --replicas, --opt and --clock-drift-ppm are the cells'")
+    boolean matrix;
+
+    @Option(names = "--threads", defaultValue = "1", description = "seeds run in parallel (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--fault-kinds", defaultValue = "crash,isolate,split", description = "the faults a schedule " +
+        "draws from: crash (and restart), isolate (a replica cut off from every node, clients included), split " +
+        "(the leader/primary/tail cut off with a client that reads, the majority with the other) " +
+        "(default ${DEFAULT-VALUE})")
+    String faultKinds;
 
     @Option(names = "--replicas", defaultValue = "3", description = "default ${DEFAULT-VALUE}")
     int replicas;
@@ -54,21 +73,49 @@ public final class TortureCommand implements Callable<Integer>
     @Option(names = "--opt", description = "protocol option key=value (repeatable)")
     Map<String, String> opts = new LinkedHashMap<>();
 
-    public Integer call() throws java.io.IOException
+    /**
+     * @return the first seed asked for.
+     */
+    public long firstSeed()
+    {
+        return firstSeed;
+    }
+
+    /**
+     * @return the Torture these options describe (one seed's schedule is the same for equal options).
+     */
+    public Torture torture()
     {
         Protocols.byName(protocol).validate(new ProtocolSettings(replicas, 2, 2, opts));
+        return new Torture(protocol, replicas, opts, Durations.parseNs(safety), Durations.parseNs(liveness))
+            .maxClockDriftPpm(driftPpm).faultKinds(Torture.FaultKind.parse(faultKinds));
+    }
+
+    public Integer call() throws java.io.IOException
+    {
         if (seeds < 1)
         {
             throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
         }
-        final Torture torture = new Torture(protocol, replicas, opts, Durations.parseNs(safety),
-            Durations.parseNs(liveness)).maxClockDriftPpm(driftPpm);
+        if (matrix)
+        {
+            return runMatrix();
+        }
+        if (protocol == null)
+        {
+            throw new IllegalArgumentException("--protocol is required (or --matrix)");
+        }
+        final Torture torture = torture();
         int failed = 0;
         long operations = 0;
         final long startMs = System.currentTimeMillis();
-        for (long seed = firstSeed; seed < firstSeed + seeds; seed++)
+        // One thread prints each seed as it ends; several print in seed order once all have run.
+        final Iterable<Torture.Outcome> outcomes = threads <= 1 ?
+            () -> java.util.stream.LongStream.range(firstSeed, firstSeed + seeds).mapToObj(torture::run).iterator() :
+            TortureMatrix.runSeeds(this::torture, firstSeed, seeds, threads);
+        for (final Torture.Outcome outcome : outcomes)
         {
-            final Torture.Outcome outcome = torture.run(seed);
+            final long seed = outcome.seed();
             operations += outcome.operations();
             if (verbose || !outcome.passed())
             {
@@ -93,5 +140,28 @@ public final class TortureCommand implements Callable<Integer>
         System.out.printf("%s, %d replicas: %d of %d seeds passed (%d operations checked, %.1f s)%n", protocol,
             replicas, seeds - failed, seeds, operations, (System.currentTimeMillis() - startMs) / 1000.0);
         return failed == 0 ? 0 : 1;
+    }
+
+    private Integer runMatrix()
+    {
+        final List<TortureMatrix.CellResult> results = new ArrayList<>();
+        final List<TortureMatrix.Cell> cells = TortureMatrix.cells();
+        final long startMs = System.currentTimeMillis();
+        for (final TortureMatrix.Cell cell : cells)
+        {
+            final TortureMatrix.CellResult result = TortureMatrix.run(cell,
+                firstSeed, seeds, Durations.parseNs(safety), Durations.parseNs(liveness),
+                Torture.FaultKind.parse(faultKinds), threads);
+            results.add(result);
+            System.out.printf("%s: %d of %d passed (%.0f s)%n", cell.name(), result.passed(), result.seeds(),
+                result.seconds());
+            System.out.flush();
+        }
+        System.out.println();
+        System.out.print(TortureMatrix.table(results));
+        System.out.printf("seeds %d..%d per cell, --faults-for %s --liveness %s --fault-kinds %s, %.0f s%n",
+            firstSeed, firstSeed + seeds - 1, safety, liveness, faultKinds,
+            (System.currentTimeMillis() - startMs) / 1000.0);
+        return results.stream().allMatch(r -> r.failures().isEmpty()) ? 0 : 1;
     }
 }

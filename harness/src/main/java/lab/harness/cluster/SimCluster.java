@@ -54,6 +54,15 @@ public final class SimCluster
         return (ClosedLoopLoadGenerator[])nodes.clients;
     }
 
+    /**
+     * @return the network node id of client number {@code clientIndex} (clients follow replicas and control nodes),
+     * e.g. to put a client on one side of a partition.
+     */
+    public int clientNode(final int clientIndex)
+    {
+        return nodes.firstClient() + clientIndex;
+    }
+
     public long nowNs()
     {
         return network.nowNs();

@@ -1,9 +1,13 @@
 package lab.harness.cluster;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -22,17 +26,93 @@ import lab.harness.workload.Workload;
 
 /**
  * A seeded fault schedule on the simulator (TigerBeetle's VOPR, FoundationDB's simulation): one seed picks the
- * network's loss, duplication and reordering and a sequence of targeted and random faults (crash and restart of the
- * current role holders or any replica, isolation of a replica), never more than a minority down at once (crashed,
- * isolated, or restarted and not yet caught up: roles "recovering", "empty", "joining"). A safety
- * phase under faults is followed by a liveness phase with every fault healed. Then the recorded history is checked:
- * linearizability for strong modes, stale reads (no acknowledged write lost) for all, and progress after healing.
- * A failure names the seed and the one-line command that replays it, and keeps the history (only for failures).
+ * network's loss, duplication and reordering, every replica's clock drift, and a sequence of targeted and random
+ * faults of the kinds enabled ({@link FaultKind}): crash and restart of the current role holders or any replica,
+ * isolation of a replica, and a split that leaves the current leader, primary or tail on the minority side with a
+ * client that reads. Never more than a minority is down at once (crashed, cut off, or restarted and not yet caught
+ * up: roles "recovering", "empty", "joining"). A safety phase under faults is followed by a liveness phase with every
+ * fault healed. Then the recorded history is checked: linearizability for strong modes, stale reads (no
+ * acknowledged write lost) for all, and progress after healing. A failure names the seed and the one-line command
+ * that replays it (every schedule parameter included), and keeps the history (only for failures).
  */
 public final class Torture
 {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final String[] TARGET_ROLES = {"primary", "leader", "head", "tail", "middle"};
+    /** The roles that answer reads on their own authority (under a lease): the ones a split cuts off. */
+    private static final String[] READ_ROLES = {"primary", "leader", "tail"};
+    /** Clients of every schedule: one for each side of a split. */
+    private static final int CLIENTS = 2;
+    /** The protocols' lease drift bounds all hold at 2% (see {@link #maxClockDriftPpm}). */
+    public static final long DEFAULT_CLOCK_DRIFT_PPM = 20_000;
+
+    /**
+     * The kinds of fault a schedule draws from. Each seed draws its actions uniformly from those enabled, so the
+     * set of kinds is part of what a seed means (and of its replay command).
+     */
+    public enum FaultKind
+    {
+        /** Crash the current primary, leader, head, tail or middle (or any replica), and restart crashed ones. */
+        CRASH,
+        /**
+         * Cut a replica off from every other node, clients included, and heal. Replicas cut off share one side
+         * (with a split's client, if a split is on), so nothing they still believe reaches the majority's client.
+         */
+        ISOLATE,
+        /**
+         * Cut the current leader, primary or tail off with one client, which from then on only reads, and leave
+         * the rest with the other client; heal. An old role holder that serves reads past the moment the majority
+         * replaced it (a lease that outlives its role, e.g. under clock drift beyond the lease's bound) is seen:
+         * the majority's client writes, the minority's client reads the old value.
+         */
+        SPLIT;
+
+        public String optionName()
+        {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * @param list comma-separated names, e.g. "crash,isolate,split", or "none" (what {@link #format} writes
+         *             for no kind: the network's loss, duplication, reordering and clock drift only).
+         */
+        public static EnumSet<FaultKind> parse(final String list)
+        {
+            final EnumSet<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
+            for (final String name : list.split(","))
+            {
+                if (!name.isBlank() && !"none".equals(name.trim()))
+                {
+                    try
+                    {
+                        kinds.add(valueOf(name.trim().toUpperCase(Locale.ROOT)));
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        throw new IllegalArgumentException("unknown fault kind '" + name.trim() +
+                            "' (known: crash, isolate, split)");
+                    }
+                }
+            }
+            return kinds;
+        }
+
+        public static String format(final Set<FaultKind> kinds)
+        {
+            final StringBuilder sb = new StringBuilder();
+            for (final FaultKind k : kinds)
+            {
+                sb.append(sb.length() == 0 ? "" : ",").append(k.optionName());
+            }
+            return sb.length() == 0 ? "none" : sb.toString();
+        }
+    }
+
+    /** One step of a schedule; a seed draws among those of the enabled fault kinds, in this order. */
+    private enum Action
+    {
+        CRASH, RESTART, ISOLATE, HEAL, SPLIT
+    }
 
     /**
      * What one seed did and whether it passed.
@@ -42,9 +122,11 @@ public final class Torture
      * @param problem  what failed, "" when passed.
      * @param faults   the faults applied, in order.
      * @param operations operations in the history.
+     * @param history    the history, kept only for failures.
+     * @param traceHash  a hash over every message delivery of the run: equal runs have equal hashes.
      */
     public record Outcome(long seed, boolean passed, String problem, List<String> faults, int operations,
-        List<Operation> history)
+        List<Operation> history, long traceHash)
     {
     }
 
@@ -54,11 +136,16 @@ public final class Torture
     private final long safetyNs;
     private final long livenessNs;
     private final LinearizabilityChecker checker = new LinearizabilityChecker();
-    private long maxDriftPpm = 20_000;
+    private long maxDriftPpm = DEFAULT_CLOCK_DRIFT_PPM;
+    private EnumSet<FaultKind> faultKinds = EnumSet.allOf(FaultKind.class);
 
     /**
-     * Every replica's clock runs fast or slow by up to this much (uniform, per seed): 2% by default, inside the
-     * drift bound the protocols' leases are configured for. More than their bound is expected to break lease reads.
+     * Every replica's (and control node's) clock runs fast or slow by up to this much, per seed half of them at
+     * exactly plus or minus this much and the others uniform in between: 2% by default, inside the
+     * drift bound the protocols' leases are configured for. A lease of {@code timeout - drift} on the holder's clock
+     * against a {@code timeout} on the others' stays safe while {@code (1 + ppm) / (1 - ppm) <= timeout /
+     * (timeout - drift)}: about 71,000 ppm for the default 150ms/20ms of primary-backup and Raft, 111,000 for
+     * chain's 150ms/30ms. More than that is expected to break lease reads (and the split schedule to show it).
      */
     public Torture maxClockDriftPpm(final long ppm)
     {
@@ -80,12 +167,59 @@ public final class Torture
         this.livenessNs = livenessNs;
     }
 
+    /**
+     * @param kinds the fault kinds this schedule draws from (all by default).
+     */
+    public Torture faultKinds(final Set<FaultKind> kinds)
+    {
+        this.faultKinds = kinds.isEmpty() ? EnumSet.noneOf(FaultKind.class) : EnumSet.copyOf(kinds);
+        return this;
+    }
+
+    /**
+     * @return the {@code lab torture} arguments that run exactly this schedule for this one seed: every parameter
+     * is spelled out, defaults included, so that a run replays the same whatever the command's defaults become.
+     */
+    public List<String> replayArguments(final long seed)
+    {
+        final List<String> args = new ArrayList<>(List.of("torture", "--protocol", protocol,
+            "--replicas", Integer.toString(replicas),
+            "--faults-for", formatDuration(safetyNs),
+            "--liveness", formatDuration(livenessNs),
+            "--clock-drift-ppm", Long.toString(maxDriftPpm),
+            "--fault-kinds", FaultKind.format(faultKinds),
+            "--first-seed", Long.toString(seed), "--seeds", "1"));
+        options.forEach((k, v) ->
+        {
+            args.add("--opt");
+            args.add(k + "=" + v);
+        });
+        return args;
+    }
+
+    /**
+     * @return a shell command line that replays this seed: {@code bin/lab} and {@link #replayArguments}, quoted.
+     */
     public String replayCommand(final long seed)
     {
-        final StringBuilder sb = new StringBuilder("bin/lab torture --protocol " + protocol + " --replicas " + replicas +
-            " --first-seed " + seed + " --seeds 1" + (maxDriftPpm != 20_000 ? " --clock-drift-ppm " + maxDriftPpm : ""));
-        options.forEach((k, v) -> sb.append(" --opt ").append(k).append('=').append(v));
+        final StringBuilder sb = new StringBuilder("bin/lab");
+        for (final String arg : replayArguments(seed))
+        {
+            sb.append(' ').append(arg.matches("[A-Za-z0-9_./:=,+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+        }
         return sb.toString();
+    }
+
+    /**
+     * @return the duration as {@link lab.harness.api.Durations#parseNs} reads it back to the same nanosecond.
+     */
+    static String formatDuration(final long ns)
+    {
+        if (ns % MS == 0)
+        {
+            return ns / MS + "ms";
+        }
+        return ns % 1_000 == 0 ? ns / 1_000 + "us" : ns + "ns";
     }
 
     public Outcome run(final long seed)
@@ -98,7 +232,7 @@ public final class Torture
         config.protocol = protocol;
         config.replicas = replicas;
         config.transport = "sim";
-        config.clients = 2;
+        config.clients = CLIENTS;
         config.outstanding = 2;
         config.seed = seed;
         config.workload = new Workload(0.5, 8, "uniform", 0.99, 16);
@@ -113,67 +247,99 @@ public final class Torture
         faults.add(String.format("loss %.3f dup %.3f reorder %.3f", config.sim.lossRate, config.sim.duplicateRate,
             config.sim.reorderRate));
         final StringBuilder drifts = new StringBuilder("clock drift ppm:");
-        for (int i = 0; i < replicas; i++)
+        // Replicas and control nodes (a chain's manager times its members out on its own clock); clients'
+        // clocks time nothing a protocol's safety rests on.
+        for (int i = 0; i < cluster.clientNode(0); i++)
         {
-            final long ppm = maxDriftPpm == 0 ? 0 : (long)((schedule.nextDouble() * 2 - 1) * maxDriftPpm);
+            // Half the clocks sit at the very edge, fast or slow: a lease breaks, if at all, where the holder's
+            // clock is slowest and the others' fastest, which uniform draws alone would rarely combine.
+            final double where = schedule.nextDouble() * 2 - 1;
+            final double edge = schedule.nextBoolean() ? Math.signum(where) : where;
+            final long ppm = maxDriftPpm == 0 ? 0 : (long)(edge * maxDriftPpm);
             cluster.network().clockDrift(i, ppm);
-            drifts.append(' ').append(ppm);
+            drifts.append(i == replicas ? " | control " : " ").append(ppm);
         }
         faults.add(drifts.toString());
+        final List<Action> actions = actions();
         final int maxDown = (replicas - 1) / 2;
         final boolean[] crashed = new boolean[replicas];
-        final boolean[] isolated = new boolean[replicas];
+        // Replicas on the minority side of the partition (isolated, or the role holder a split cut off).
+        final boolean[] cutOff = new boolean[replicas];
+        // The client a split left with the minority, or -1.
+        int minorityClient = -1;
         try
         {
             cluster.runFor(50 * MS);
+            if (actions.isEmpty())
+            {
+                cluster.runUntil(safetyNs); // no fault kind enabled: the safety phase has the network's faults only
+            }
             while (cluster.nowNs() < safetyNs)
             {
                 cluster.runFor((20 + schedule.nextInt(200)) * MS);
                 // A restarted replica without a disk has lost its state until it catches up: it counts as down,
                 // so the schedule never takes the state of a majority away (what no diskless protocol survives).
-                final int down = count(crashed) + count(isolated) + stateless(cluster, crashed);
-                final int action = schedule.nextInt(4);
-                if (action == 0 && down < maxDown)
+                final int down = count(crashed) + count(cutOff) + stateless(cluster, crashed);
+                final Action action = actions.get(schedule.nextInt(actions.size()));
+                if (action == Action.CRASH && down < maxDown)
                 {
                     int target = cluster.findRole(TARGET_ROLES[schedule.nextInt(TARGET_ROLES.length)]);
-                    if (target < 0 || crashed[target] || isolated[target])
+                    if (target < 0 || crashed[target] || cutOff[target])
                     {
                         target = schedule.nextInt(replicas);
                     }
-                    if (!crashed[target] && !isolated[target])
+                    if (!crashed[target] && !cutOff[target])
                     {
                         faults.add(at(cluster) + "crash " + target + " (" + cluster.replica(target).role() + ")");
                         cluster.crash(target);
                         crashed[target] = true;
                     }
                 }
-                else if (action == 1 && count(crashed) > 0)
+                else if (action == Action.RESTART && count(crashed) > 0)
                 {
                     final int target = pick(crashed, schedule);
                     faults.add(at(cluster) + "restart " + target);
                     cluster.restart(target);
                     crashed[target] = false;
                 }
-                else if (action == 2 && down < maxDown)
+                else if (action == Action.ISOLATE && down < maxDown)
                 {
                     final int target = schedule.nextInt(replicas);
-                    if (!crashed[target] && !isolated[target])
+                    if (!crashed[target] && !cutOff[target])
                     {
                         faults.add(at(cluster) + "isolate " + target + " (" + cluster.replica(target).role() + ")");
-                        isolated[target] = true;
-                        cluster.network().partition(isolatedNodes(isolated));
+                        cutOff[target] = true;
+                        cluster.network().partition(target);
                     }
                 }
-                else if (action == 3 && count(isolated) > 0)
+                else if (action == Action.HEAL && (count(cutOff) > 0 || minorityClient >= 0))
                 {
                     faults.add(at(cluster) + "heal");
-                    java.util.Arrays.fill(isolated, false);
-                    cluster.network().heal();
+                    Arrays.fill(cutOff, false);
+                    minorityClient = heal(cluster, minorityClient);
+                }
+                else if (action == Action.SPLIT && down < maxDown && minorityClient < 0)
+                {
+                    int target = readRoleHolder(cluster);
+                    final int client = schedule.nextInt(CLIENTS);
+                    if (target < 0 || crashed[target] || cutOff[target])
+                    {
+                        target = schedule.nextInt(replicas);
+                    }
+                    if (!crashed[target] && !cutOff[target])
+                    {
+                        faults.add(at(cluster) + "split: " + target + " (" + cluster.replica(target).role() +
+                            ") with client " + client + " (reads only), the rest with the other client");
+                        cutOff[target] = true;
+                        minorityClient = client;
+                        cluster.clients()[client].readsOnly(true);
+                        cluster.network().partition(target, cluster.clientNode(client));
+                    }
                 }
             }
             // Liveness: everything healed and restarted, a clean network.
             faults.add(at(cluster) + "heal all, restart all, stop loss");
-            cluster.network().heal();
+            heal(cluster, minorityClient);
             for (int i = 0; i < replicas; i++)
             {
                 if (crashed[i])
@@ -189,6 +355,7 @@ public final class Torture
             cluster.stopClientsAt(cluster.nowNs());
             cluster.runFor(config.opTimeoutNs + 10 * MS);
 
+            final long traceHash = cluster.network().traceHash();
             final List<Operation> history = recorder.history();
             final boolean strong = protocolFactory().linearizable(settings());
             faults.add(String.format("stale reads: %d of %d (%.3f%%)%s", detector.staleReads(), detector.reads(),
@@ -196,7 +363,7 @@ public final class Torture
             if (strong && detector.staleReads() > 0)
             {
                 return new Outcome(seed, false, "stale reads: " + detector.staleReads() + " of " + detector.reads() +
-                    " " + detector.violations(), faults, history.size(), history);
+                    " " + detector.violations(), faults, history.size(), history, traceHash);
             }
             if (strong)
             {
@@ -204,20 +371,71 @@ public final class Torture
                 if (result.verdict() == CheckResult.Verdict.NOT_LINEARIZABLE)
                 {
                     return new Outcome(seed, false, "not linearizable: " + result.explanation(), faults,
-                        history.size(), history);
+                        history.size(), history, traceHash);
                 }
             }
             if (progress == 0)
             {
                 return new Outcome(seed, false, "no operation completed in the liveness phase (all faults healed)",
-                    faults, history.size(), history);
+                    faults, history.size(), history, traceHash);
             }
-            return new Outcome(seed, true, "", faults, history.size(), List.of());
+            return new Outcome(seed, true, "", faults, history.size(), List.of(), traceHash);
         }
         catch (final RuntimeException ex)
         {
-            return new Outcome(seed, false, "exception: " + ex, faults, 0, List.of());
+            return new Outcome(seed, false, "exception: " + ex, faults, 0, List.of(), cluster.network().traceHash());
         }
+    }
+
+    private List<Action> actions()
+    {
+        final List<Action> actions = new ArrayList<>();
+        if (faultKinds.contains(FaultKind.CRASH))
+        {
+            actions.add(Action.CRASH);
+            actions.add(Action.RESTART);
+        }
+        if (faultKinds.contains(FaultKind.ISOLATE))
+        {
+            actions.add(Action.ISOLATE);
+        }
+        if (faultKinds.contains(FaultKind.ISOLATE) || faultKinds.contains(FaultKind.SPLIT))
+        {
+            actions.add(Action.HEAL);
+        }
+        if (faultKinds.contains(FaultKind.SPLIT))
+        {
+            actions.add(Action.SPLIT);
+        }
+        return actions;
+    }
+
+    /**
+     * Heals every partition and lets the minority's client write again.
+     *
+     * @return -1: no client is on a minority side any more.
+     */
+    private static int heal(final SimCluster cluster, final int minorityClient)
+    {
+        cluster.network().heal();
+        if (minorityClient >= 0)
+        {
+            cluster.clients()[minorityClient].readsOnly(false);
+        }
+        return -1;
+    }
+
+    private static int readRoleHolder(final SimCluster cluster)
+    {
+        for (final String role : READ_ROLES)
+        {
+            final int node = cluster.findRole(role);
+            if (node >= 0)
+            {
+                return node;
+            }
+        }
+        return -1;
     }
 
     private ProtocolFactory protocolFactory()
@@ -280,19 +498,5 @@ public final class Torture
             }
         }
         throw new IllegalStateException();
-    }
-
-    private static int[] isolatedNodes(final boolean[] isolated)
-    {
-        final int[] nodes = new int[count(isolated)];
-        int j = 0;
-        for (int i = 0; i < isolated.length; i++)
-        {
-            if (isolated[i])
-            {
-                nodes[j++] = i;
-            }
-        }
-        return nodes;
     }
 }

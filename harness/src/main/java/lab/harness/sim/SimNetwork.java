@@ -216,7 +216,9 @@ public final class SimNetwork
     }
 
     /**
-     * Cuts the nodes given off from all others (both directions) until {@link #heal()}.
+     * Cuts the nodes given off from all others (both directions) until {@link #heal()}: they then talk only among
+     * themselves and with nodes cut off earlier. Any node may be given, replicas, control nodes or clients, so a
+     * partition can keep clients on both of its sides.
      */
     public void partition(final int... isolated)
     {

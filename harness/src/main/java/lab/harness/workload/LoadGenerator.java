@@ -63,6 +63,7 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     private long measureStartNs = MeasurementWindow.OPEN_START_NS;
     private long measureEndNs = MeasurementWindow.OPEN_END_NS;
     private long stopSubmittingNs = Long.MAX_VALUE;
+    private boolean readsOnly;
     private boolean started;
     protected long nowNs;
     private Outbox out;
@@ -112,6 +113,16 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
         this.measureStartNs = measureStartNs;
         this.measureEndNs = measureEndNs;
         this.stopSubmittingNs = measureEndNs;
+    }
+
+    /**
+     * While on, every operation this client starts is a read, whatever the workload's read ratio (the random draws
+     * stay the same, so a seed's run is still one run). A fault schedule that cuts a client off with a minority
+     * uses it: a write there can never commit, and a slot stuck on one cannot read what the minority still serves.
+     */
+    public void readsOnly(final boolean readsOnly)
+    {
+        this.readsOnly = readsOnly;
     }
 
     /**
@@ -241,7 +252,7 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
     protected void submit(final int slot, final long intendedStartNs)
     {
         final long s = ++seq[slot];
-        final OpType type = random.nextDouble() < workload.readRatio() ? OpType.GET : OpType.PUT;
+        final OpType type = random.nextDouble() < workload.readRatio() || readsOnly ? OpType.GET : OpType.PUT;
         final long k = keys.nextKey(random, type == OpType.PUT);
         opType[slot] = type;
         key[slot] = k;
