@@ -206,7 +206,8 @@ public final class LabRunner
         stats.put("sim_messages_sent", network.sentCount());
         stats.put("sim_messages_dropped", network.droppedCount());
         stats.put("sim_messages_duplicated", network.duplicatedCount());
-        return result(config, nodes, traffic, stats, timeline, Map.of(), network::endpoint);
+        return result(config, nodes, traffic, stats, timeline, Map.of(), network::endpoint,
+            "simulated time: handlers take no time on the simulator's clock (messages and bytes are exact)");
     }
 
     private static RunResult runAeron(final RunConfig config, final Nodes nodes, final ProgressListener progress)
@@ -242,7 +243,7 @@ public final class LabRunner
                 window[1] = window[0] + config.durationNs;
                 for (int i = 0; i < count; i++)
                 {
-                    traffic[i].window(window[0], window[1]);
+                    traffic[i].window(window[0], window[1]); // also the window of the node's busy time
                 }
                 for (final LoadGenerator c : nodes.clients)
                 {
@@ -334,7 +335,7 @@ public final class LabRunner
                 faultReport.putAll(faults.report(nodes.clients, timeline.points(), window[1]));
             }
         }
-        return result(config, nodes, traffic, stats, timeline, faultReport, endpointsAtEnd);
+        return result(config, nodes, traffic, stats, timeline, faultReport, endpointsAtEnd, null);
     }
 
     private static boolean allIdle(final LoadGenerator[] clients)
@@ -366,7 +367,7 @@ public final class LabRunner
     private static RunResult result(
         final RunConfig config, final Nodes nodes, final TrafficCounters[] traffic, final Map<String, Object> stats,
         final LatencyTimeline timeline, final Map<String, Object> faults,
-        final java.util.function.IntFunction<Endpoint> endpoints)
+        final java.util.function.IntFunction<Endpoint> endpoints, final String busyNote)
     {
         final TrafficCounters total = new TrafficCounters(nodes.firstClient());
         for (final TrafficCounters t : traffic)
@@ -381,7 +382,72 @@ public final class LabRunner
                 protocolStats.merge(e.getKey(), e.getValue(), (a, b) -> (Long)a + (Long)b);
             }
         }
-        return result(config, nodes, total, stats, timeline, faults, protocolStats);
+        final java.util.function.IntFunction<String> roles = i ->
+        {
+            final Endpoint e = endpoints.apply(i);
+            return e instanceof lab.harness.api.Replica ? ((lab.harness.api.Replica)e).role() :
+                i < nodes.firstClient() ? "control" : "client";
+        };
+        return result(config, nodes, total, stats, timeline, faults, protocolStats,
+            loads(config, nodes, traffic, roles, busyNote, faults));
+    }
+
+    /**
+     * Every node's load from its counters (see {@link lab.harness.metrics.NodeLoad}).
+     *
+     * @param busyNote null when the nodes' busy time was measured, else why not.
+     */
+    public static lab.harness.metrics.NodeLoads loads(final RunConfig config, final Nodes nodes,
+        final TrafficCounters[] traffic, final java.util.function.IntFunction<String> roles, final String busyNote,
+        final Map<String, Object> faults)
+    {
+        final java.util.List<lab.harness.metrics.NodeLoad> list = new java.util.ArrayList<>();
+        for (int i = 0; i < traffic.length; i++)
+        {
+            if (traffic[i] != null)
+            {
+                list.add(lab.harness.metrics.NodeLoad.of(i, roles.apply(i), i >= nodes.firstClient(), traffic[i],
+                    busyNote == null));
+            }
+        }
+        long oneWayNs = -1;
+        String linkBasis = "";
+        if ("sim".equals(config.transport))
+        {
+            oneWayNs = config.sim.latencyNs + config.sim.jitterNs / 2;
+            linkBasis = "the simulator's link delay + mean jitter";
+        }
+        else if (config.link.active() && config.link.delayNs() + config.link.jitterNs() > 0)
+        {
+            oneWayNs = config.link.delayNs() + config.link.jitterNs() / 2;
+            linkBasis = "--link-delay + mean --link-jitter";
+        }
+        final java.util.List<Integer> crashed = new java.util.ArrayList<>();
+        final Object events = faults.get("events");
+        if (events instanceof java.util.List)
+        {
+            for (final Object e : (java.util.List<?>)events)
+            {
+                final Map<?, ?> m = (Map<?, ?>)e;
+                if (String.valueOf(m.get("event")).startsWith("crash") && m.get("node") instanceof Integer &&
+                    !crashed.contains((Integer)m.get("node")))
+                {
+                    crashed.add((Integer)m.get("node"));
+                }
+            }
+        }
+        return new lab.harness.metrics.NodeLoads(list, busyNote, oneWayNs, linkBasis, crashed);
+    }
+
+    /**
+     * As below, for runs that do not measure per-node load.
+     */
+    public static RunResult result(
+        final RunConfig config, final Nodes nodes, final TrafficCounters total, final Map<String, Object> stats,
+        final LatencyTimeline timeline, final Map<String, Object> faults, final Map<String, Object> protocolStats)
+    {
+        return result(config, nodes, total, stats, timeline, faults, protocolStats,
+            lab.harness.metrics.NodeLoads.none("per-node load not collected by this kind of run"));
     }
 
     /**
@@ -392,7 +458,8 @@ public final class LabRunner
      */
     public static RunResult result(
         final RunConfig config, final Nodes nodes, final TrafficCounters total, final Map<String, Object> stats,
-        final LatencyTimeline timeline, final Map<String, Object> faults, final Map<String, Object> protocolStats)
+        final LatencyTimeline timeline, final Map<String, Object> faults, final Map<String, Object> protocolStats,
+        final lab.harness.metrics.NodeLoads load)
     {
         final OpStats reads = new OpStats();
         final OpStats writes = new OpStats();
@@ -432,6 +499,6 @@ public final class LabRunner
         }
         return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
             nodes.factory.warnings(nodes.settings), reads, writes, readService, writeService, total, config.durationNs,
-            config.rate, stats, timeline.points(), faults, protocolStats);
+            config.rate, stats, timeline.points(), faults, protocolStats, load);
     }
 }

@@ -25,6 +25,7 @@ import lab.harness.metrics.TrafficCounters;
  * @param faults       faults applied and their cost (unavailability, failover, latency by phase); empty if none.
  * @param protocolStats replica counters summed (e.g. CRAQ clean/dirty reads) and stale reads when measured.
  * @param timeline     per interval from the start (warm-up included): t_s, ops/s, read/write counts and percentiles.
+ * @param load         per node: messages in and out, bytes out, busy time (see {@link CapacityModel}).
  */
 public record RunResult(
     Map<String, Object> config,
@@ -41,7 +42,8 @@ public record RunResult(
     Map<String, Object> transportStats,
     List<Map<String, Object>> timeline,
     Map<String, Object> faults,
-    Map<String, Object> protocolStats)
+    Map<String, Object> protocolStats,
+    lab.harness.metrics.NodeLoads load)
 {
     public long totalOps()
     {
