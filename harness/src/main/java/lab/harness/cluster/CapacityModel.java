@@ -317,6 +317,7 @@ public final class CapacityModel
             m.put("client", n.client());
             m.put("msgs_in_per_op", ops == 0 ? null : round3((double)n.messagesIn() / ops));
             m.put("msgs_out_per_op", ops == 0 ? null : round3((double)n.messagesOut() / ops));
+            m.put("client_msgs_out_per_op", ops == 0 ? null : round3((double)n.clientMessagesOut() / ops));
             m.put("bytes_out_per_op", ops == 0 ? null : round3((double)n.bytesOut() / ops));
             m.put("busy_us_per_op", ops == 0 || !n.busyMeasured() ? null : round3(demandUs(n)));
             m.put("utilization", round3(utilization(n)));

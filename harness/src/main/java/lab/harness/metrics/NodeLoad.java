@@ -10,11 +10,13 @@ package lab.harness.metrics;
  * @param messagesIn   messages it received in the window.
  * @param messagesOut  messages it sent in the window.
  * @param bytesOut     bytes it sent in the window.
+ * @param clientMessagesOut of {@code messagesOut}, those between a client and a server (a server's replies to
+ *                     clients, a client's requests).
  * @param busyNs       time its cycles that moved messages ran in the window; -1 where not measured.
  * @param backgroundNs time its cycles with no message in or out (timer checks) ran; -1 where not measured.
  */
 public record NodeLoad(int id, String role, boolean client, long messagesIn, long messagesOut, long bytesOut,
-    long busyNs, long backgroundNs)
+    long clientMessagesOut, long busyNs, long backgroundNs)
 {
     public boolean busyMeasured()
     {
@@ -28,6 +30,6 @@ public record NodeLoad(int id, String role, boolean client, long messagesIn, lon
         final boolean busyMeasured)
     {
         return new NodeLoad(id, role, client, t.messagesReceived(), t.totalMessages(), t.totalBytes(),
-            busyMeasured ? t.busyNs() : -1, busyMeasured ? t.backgroundNs() : -1);
+            t.clientReplicaMessages(), busyMeasured ? t.busyNs() : -1, busyMeasured ? t.backgroundNs() : -1);
     }
 }
