@@ -50,6 +50,8 @@ public final class CapacityModel
     private double serverServiceUs = Double.NaN;
     private double clientDemandUs = Double.NaN;
     private String latencyNote;
+    /** CPU time / wall time of the node threads in the window: turns wall busy time into CPU demand. */
+    private double cpuShare = Double.NaN;
     private final List<String> basis = new ArrayList<>();
 
     private CapacityModel(final RunResult run, final RunResult echo)
@@ -153,10 +155,19 @@ public final class CapacityModel
         }
         else
         {
-            final double dMax = demandUs(bottleneck);
+            // Busy time is wall time: where the scheduler took the node threads away for part of the window, the
+            // demand on a core of its own is that share of it.
+            final double share = load.cpuShare() > 0 && load.cpuShare() <= 1 ? load.cpuShare() : 1.0;
+            if (load.cpuShare() > 0 && load.cpuShare() <= 1)
+            {
+                cpuShare = load.cpuShare();
+                basis.add(String.format(Locale.ROOT, "throughput bounds use D_i x %.3f, the node thread's CPU " +
+                    "time / wall time in the window (busy time is wall time; the scheduler took the rest)", share));
+            }
+            final double dMax = demandUs(bottleneck) * share;
             oneCorePerNode = dMax > 0 ? 1e6 / dMax : null;
-            sharedCore = allBusy > 0 ? 1e6 / (allBusy / 1e3 / ops) : null;
-            sharedCoreServers = serverBusy > 0 ? 1e6 / (serverBusy / 1e3 / ops) : null;
+            sharedCore = allBusy > 0 ? 1e6 / (allBusy * share / 1e3 / ops) : null;
+            sharedCoreServers = serverBusy > 0 ? 1e6 / (serverBusy * share / 1e3 / ops) : null;
             bottleneckUtilization = utilization(bottleneck);
         }
 
@@ -290,6 +301,14 @@ public final class CapacityModel
         return sharedCore;
     }
 
+    /**
+     * @return CPU time / wall time of the node threads in the window, or NaN when not measured.
+     */
+    public double cpuShare()
+    {
+        return cpuShare;
+    }
+
     public String throughputNote()
     {
         return note != null ? note : throughputNote;
@@ -365,6 +384,7 @@ public final class CapacityModel
             p50.put("null_reason", latencyWhy);
         }
         m.put("predicted_p50_us", p50);
+        m.put("node_thread_cpu_share", round3(Double.isNaN(cpuShare) ? null : cpuShare));
         m.put("transport_us_per_msg", round3(transportUsPerMsg));
         m.put("transport_share_of_bottleneck", round3(transportShare));
         m.put("basis", String.join("; ", basis));

@@ -260,12 +260,19 @@ public final class LabRunner
             final NodeProfiler profiler = config.profileDir == null ? null : new NodeProfiler();
             String profileMode = null;
             long nextSampleNs = startNs + config.intervalNs;
+            final lab.harness.metrics.BusyClock.CpuShare cpuShare = new lab.harness.metrics.BusyClock.CpuShare();
+            boolean cpuShareStarted = false;
             while (true)
             {
                 final long now = System.nanoTime();
                 if (cluster.error() != null || now >= window[1])
                 {
                     break;
+                }
+                if (!cpuShareStarted && now >= window[0])
+                {
+                    cpuShare.start();
+                    cpuShareStarted = true;
                 }
                 if (profiler != null && profileMode == null && now >= window[0])
                 {
@@ -282,6 +289,11 @@ public final class LabRunner
             }
             timeline.sample(System.nanoTime());
             timeline.close();
+            final double share = cpuShareStarted ? cpuShare.end() : Double.NaN;
+            if (!Double.isNaN(share))
+            {
+                stats.put("node_thread_cpu_share", Math.round(share * 1000) / 1000.0);
+            }
             if (profileMode != null)
             {
                 final java.io.File flame = new java.io.File(config.profileDir, "flame-in-process.html");
@@ -388,8 +400,10 @@ public final class LabRunner
             return e instanceof lab.harness.api.Replica ? ((lab.harness.api.Replica)e).role() :
                 i < nodes.firstClient() ? "control" : "client";
         };
+        final Object share = stats.get("node_thread_cpu_share");
         return result(config, nodes, total, stats, timeline, faults, protocolStats,
-            loads(config, nodes, traffic, roles, busyNote, faults));
+            loads(config, nodes, traffic, roles, busyNote, faults,
+                share instanceof Double ? (Double)share : Double.NaN));
     }
 
     /**
@@ -399,7 +413,7 @@ public final class LabRunner
      */
     public static lab.harness.metrics.NodeLoads loads(final RunConfig config, final Nodes nodes,
         final TrafficCounters[] traffic, final java.util.function.IntFunction<String> roles, final String busyNote,
-        final Map<String, Object> faults)
+        final Map<String, Object> faults, final double cpuShare)
     {
         final java.util.List<lab.harness.metrics.NodeLoad> list = new java.util.ArrayList<>();
         for (int i = 0; i < traffic.length; i++)
@@ -436,7 +450,7 @@ public final class LabRunner
                 }
             }
         }
-        return new lab.harness.metrics.NodeLoads(list, busyNote, oneWayNs, linkBasis, crashed);
+        return new lab.harness.metrics.NodeLoads(list, busyNote, oneWayNs, linkBasis, crashed, cpuShare);
     }
 
     /**

@@ -21,7 +21,14 @@ package lab.harness.metrics;
  */
 public final class BusyClock
 {
-    private static final ThreadLocal<BusyClock> THREAD = ThreadLocal.withInitial(BusyClock::new);
+    /** Threads that run node agents (weakly held: a finished run's threads go). */
+    private static final java.util.Set<Thread> THREADS =
+        java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+    private static final ThreadLocal<BusyClock> THREAD = ThreadLocal.withInitial(() ->
+    {
+        THREADS.add(Thread.currentThread());
+        return new BusyClock();
+    });
 
     private TrafficCounters pending;
     private long pendingStartNs;
@@ -38,6 +45,74 @@ public final class BusyClock
     public static BusyClock forCurrentThread()
     {
         return THREAD.get();
+    }
+
+    /**
+     * @return the live threads that run node agents in this process (to read their CPU time from another thread).
+     */
+    public static java.util.List<Thread> nodeThreads()
+    {
+        synchronized (THREADS)
+        {
+            final java.util.List<Thread> live = new java.util.ArrayList<>();
+            for (final Thread t : THREADS)
+            {
+                if (t.isAlive())
+                {
+                    live.add(t);
+                }
+            }
+            return live;
+        }
+    }
+
+    /**
+     * CPU time of the node threads over a window, read from another thread: how much of the wall time they actually
+     * ran (on a loaded machine the scheduler takes them away, and busy time, being wall time, grows by as much).
+     */
+    public static final class CpuShare
+    {
+        private final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        private final java.util.Map<Thread, Long> startCpu = new java.util.HashMap<>();
+        private long startWallNs;
+
+        /**
+         * Call when the window opens.
+         */
+        public void start()
+        {
+            startWallNs = System.nanoTime();
+            for (final Thread t : nodeThreads())
+            {
+                final long cpu = mx.getThreadCpuTime(t.getId());
+                if (cpu >= 0)
+                {
+                    startCpu.put(t, cpu);
+                }
+            }
+        }
+
+        /**
+         * Call when the window closes (the threads still running).
+         *
+         * @return CPU time / (wall time x threads) over the window, or NaN when not measurable.
+         */
+        public double end()
+        {
+            final long wall = System.nanoTime() - startWallNs;
+            long cpu = 0;
+            int threads = 0;
+            for (final java.util.Map.Entry<Thread, Long> e : startCpu.entrySet())
+            {
+                final long now = mx.getThreadCpuTime(e.getKey().getId());
+                if (now >= 0)
+                {
+                    cpu += now - e.getValue();
+                    threads++;
+                }
+            }
+            return threads == 0 || wall <= 0 ? Double.NaN : Math.min(1.0, (double)cpu / wall / threads);
+        }
     }
 
     /**

@@ -11,12 +11,14 @@ import java.util.List;
  *                       the simulator's link); -1 when the run did not set one.
  * @param linkBasis      where {@code linkOneWayNs} came from, for the model's basis.
  * @param crashedNodes   nodes that were crashed at some time during the run (their counts cover part of it).
+ * @param cpuShare       CPU time of the node threads / their wall time over the window (1 on an idle machine with a
+ *                       spinning thread; lower when the scheduler took them away); NaN when not measured.
  */
 public record NodeLoads(List<NodeLoad> nodes, String busyNote, long linkOneWayNs, String linkBasis,
-    List<Integer> crashedNodes)
+    List<Integer> crashedNodes, double cpuShare)
 {
     public static NodeLoads none(final String why)
     {
-        return new NodeLoads(List.of(), why, -1, "", List.of());
+        return new NodeLoads(List.of(), why, -1, "", List.of(), Double.NaN);
     }
 }

@@ -449,7 +449,8 @@ public final class ProcessRun
                 oldNodes ? "a node did not report its busy time (an older lab.jar)" : null;
             return LabRunner.result(config, nodes, total, stats, timeline, faultReport, protocolStats,
                 LabRunner.loads(config, nodes, traffic, i -> i < nodes.firstClient() ?
-                    (reportedRoles[i] == null ? "unknown" : reportedRoles[i]) : "client", busyNote, faultReport));
+                    (reportedRoles[i] == null ? "unknown" : reportedRoles[i]) : "client", busyNote, faultReport,
+                    Double.NaN));
         }
         finally
         {
