@@ -134,6 +134,16 @@ public final class CapacityModel
             allBusy += Math.max(0, n.busyNs());
         }
 
+        // Busy time is wall time: where the scheduler took the node threads away for part of the window, their CPU
+        // demand (what a core of their own would need, and what an operation that was not preempted sees) is that
+        // share of it.
+        final double scale = load.cpuShare() > 0 && load.cpuShare() <= 1 ? load.cpuShare() : 1.0;
+        if (busyMeasured && load.cpuShare() > 0 && load.cpuShare() <= 1)
+        {
+            cpuShare = load.cpuShare();
+            basis.add(String.format(Locale.ROOT, "the model uses CPU demand = busy x %.3f, the node thread's CPU " +
+                "time / wall time in the window (busy time is wall time; the scheduler took the rest)", scale));
+        }
         // Throughput bounds.
         if (!busyMeasured)
         {
@@ -155,15 +165,7 @@ public final class CapacityModel
         }
         else
         {
-            // Busy time is wall time: where the scheduler took the node threads away for part of the window, the
-            // demand on a core of its own is that share of it.
-            final double share = load.cpuShare() > 0 && load.cpuShare() <= 1 ? load.cpuShare() : 1.0;
-            if (load.cpuShare() > 0 && load.cpuShare() <= 1)
-            {
-                cpuShare = load.cpuShare();
-                basis.add(String.format(Locale.ROOT, "throughput bounds use D_i x %.3f, the node thread's CPU " +
-                    "time / wall time in the window (busy time is wall time; the scheduler took the rest)", share));
-            }
+            final double share = scale;
             final double dMax = demandUs(bottleneck) * share;
             oneCorePerNode = dMax > 0 ? 1e6 / dMax : null;
             sharedCore = allBusy > 0 ? 1e6 / (allBusy * share / 1e3 / ops) : null;
@@ -176,6 +178,8 @@ public final class CapacityModel
             echo.totalOps() > 0 && String.valueOf(echo.config().get("transport")).equals(
                 String.valueOf(run.config().get("transport"))))
         {
+            final double echoScale = echo.load().cpuShare() > 0 && echo.load().cpuShare() <= 1 ?
+                echo.load().cpuShare() : 1.0;
             long echoBusy = 0;
             long echoMessages = 0;
             for (final NodeLoad n : echo.load().nodes())
@@ -185,8 +189,8 @@ public final class CapacityModel
             }
             if (echoMessages > 0)
             {
-                transportUsPerMsg = echoBusy / 1e3 / echoMessages;
-                final double d = demandUs(bottleneck);
+                transportUsPerMsg = echoBusy * echoScale / 1e3 / echoMessages;
+                final double d = demandUs(bottleneck) * scale;
                 transportShare = d > 0 ? Math.min(1.0, transportUsPerMsg *
                     (bottleneck.messagesIn() + bottleneck.messagesOut()) / (double)ops / d) : null;
             }
@@ -210,8 +214,8 @@ public final class CapacityModel
         }
         else
         {
-            serverServiceUs = serverBusy / 1e3 / serverIn;
-            clientDemandUs = clientBusy / 1e3 / ops;
+            serverServiceUs = serverBusy * scale / 1e3 / serverIn;
+            clientDemandUs = clientBusy * scale / 1e3 / ops;
         }
         if (load.linkOneWayNs() >= 0)
         {
@@ -245,7 +249,7 @@ public final class CapacityModel
         if (transportUsPerMsg != null)
         {
             basis.add(String.format(Locale.ROOT, "transport: %.3f us per message sent or received (echo " +
-                "baseline, same transport), inside D_i", transportUsPerMsg));
+                "baseline, same transport, CPU), inside D_i", transportUsPerMsg));
         }
         else if (busyMeasured)
         {

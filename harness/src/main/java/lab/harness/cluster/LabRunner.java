@@ -289,8 +289,10 @@ public final class LabRunner
             }
             timeline.sample(System.nanoTime());
             timeline.close();
+            // Only a spinning thread is running or preempted at every instant: a thread that idles (yield, backoff,
+            // per-node threads) gives its CPU away by itself, and its CPU share says nothing about preemption.
             final double share = cpuShareStarted ? cpuShare.end() : Double.NaN;
-            if (!Double.isNaN(share))
+            if (!Double.isNaN(share) && "shared".equals(config.threading) && "busy-spin".equals(cluster.idleUsed()))
             {
                 stats.put("node_thread_cpu_share", Math.round(share * 1000) / 1000.0);
             }
