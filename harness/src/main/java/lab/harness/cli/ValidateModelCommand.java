@@ -84,9 +84,10 @@ public final class ValidateModelCommand implements Callable<Integer>
         if (!skipLatency)
         {
             emit(report, String.format(Locale.ROOT, "%nlatency: in-process IPC, 1 client x 1 outstanding, " +
-                "--link-delay d; predicted = hops x d + (hops-1) x service per server hop + client demand%n"));
-            emit(report, String.format(Locale.ROOT, "%-16s %3s %8s %-5s %4s %12s %12s %8s%n", "protocol", "N",
-                "delay", "op", "hops", "predicted us", "measured us", "error"));
+                "--link-delay d; predicted = hops (theory) x d + (hops-1) x service per server hop + client demand; " +
+                "measured hops above theory mean retries were on the critical path%n"));
+            emit(report, String.format(Locale.ROOT, "%-16s %3s %8s %-5s %4s %9s %12s %12s %8s%n", "protocol", "N",
+                "delay", "op", "hops", "measured", "predicted us", "measured us", "error"));
             for (final String delay : delays)
             {
                 final long delayNs = Durations.parseNs(delay);
@@ -171,8 +172,8 @@ public final class ValidateModelCommand implements Callable<Integer>
         }
         final Double predicted = model.predictedP50Us(hops);
         final double measured = stats.latencyNs().getValueAtPercentile(50) / 1e3;
-        emit(report, String.format(Locale.ROOT, "%-16s %3d %8s %-5s %4d %12s %12.1f %8s%n", protocol, n, delay, op,
-            hops, predicted == null ? "-" : String.format(Locale.ROOT, "%.1f", predicted), measured,
+        emit(report, String.format(Locale.ROOT, "%-16s %3d %8s %-5s %4d %9.2f %12s %12.1f %8s%n", protocol, n, delay,
+            op, hops, stats.meanHops(), predicted == null ? "-" : String.format(Locale.ROOT, "%.1f", predicted), measured,
             predicted == null ? "(" + model.note() + ")" :
                 String.format(Locale.ROOT, "%+.1f%%", 100 * (measured - predicted) / predicted)));
     }

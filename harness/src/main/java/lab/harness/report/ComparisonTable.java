@@ -41,8 +41,8 @@ public final class ComparisonTable
                 r.messagesPerOp(), r.writes().timeouts() + r.reads().timeouts(), model.bottleneckLabel(),
                 model.oneCorePerNode() == null ? "-" : String.format(Locale.ROOT, "%.0f", model.oneCorePerNode())));
         }
-        sb.append("* max ops/s, one core per node (predicted): 1 / the bottleneck's busy time per op; bottleneck: " +
-            "the server node with the most busy time per op\n");
+        sb.append("* max ops/s, one core per node (predicted): 1 / the bottleneck's CPU demand per op (busy time x " +
+            "the node thread's CPU share); bottleneck: the server node with the most busy time per op\n");
         return sb.toString();
     }
 
