@@ -180,6 +180,14 @@ public final class AeronOutbox implements Outbox
     }
 
     /**
+     * @return the node's counters (sends, and what its agent adds: receives and busy time).
+     */
+    public TrafficCounters traffic()
+    {
+        return traffic;
+    }
+
+    /**
      * @return how many members the run has (node ids 0 .. members - 1).
      */
     public int members()

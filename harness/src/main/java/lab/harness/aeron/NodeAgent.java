@@ -47,6 +47,8 @@ public final class NodeAgent implements Agent, FragmentHandler
     private final long tickIntervalNs;
     private final FragmentAssembler assembler = new FragmentAssembler(this);
     private LinkEmulator link;
+    /** Busy time of this node (see {@link lab.harness.metrics.BusyClock}): bound to the node thread on first use. */
+    private lab.harness.metrics.BusyClock busy;
     private long nowNs;
     private long nextTickNs;
     private volatile boolean crashRequested;
@@ -109,6 +111,11 @@ public final class NodeAgent implements Agent, FragmentHandler
             crashed = false;
         }
         nowNs = clock.nanoTime();
+        if (busy == null)
+        {
+            busy = lab.harness.metrics.BusyClock.forCurrentThread();
+        }
+        busy.cycleStart(outbox.traffic(), nowNs);
         outbox.nowNs(nowNs);
         int work = outbox.flush();
         work += subscription.poll(assembler, FRAGMENT_LIMIT);
@@ -123,6 +130,7 @@ public final class NodeAgent implements Agent, FragmentHandler
             work++;
         }
         endpoint.flush(nowNs, outbox);
+        busy.cycleEnd(outbox.traffic(), nowNs, work);
         return work;
     }
 
@@ -139,6 +147,7 @@ public final class NodeAgent implements Agent, FragmentHandler
             foreignFrames++;
             return;
         }
+        outbox.traffic().onReceive(nowNs);
         if (link != null)
         {
             link.onReceive(from, buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH,

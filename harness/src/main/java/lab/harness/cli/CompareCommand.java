@@ -181,12 +181,16 @@ public final class CompareCommand implements Callable<Integer>
         summary.put("rounds", rounds);
         final List<Object> runs = new ArrayList<>();
         final StringBuilder spread = new StringBuilder();
+        final RunResult echo = byProtocol.containsKey("echo") ? median(byProtocol.get("echo")) : null;
+        final StringBuilder perNode = new StringBuilder();
         for (final String protocol : names)
         {
             final List<RunResult> all = byProtocol.get(protocol);
             final RunResult median = median(all);
             results.add(median);
-            final Map<String, Object> contract = RunReport.toContract(median, environment);
+            final Map<String, Object> contract = RunReport.toContract(median, environment, echo);
+            perNode.append(String.format("%n%s (median run, %,.0f ops/s):%n", protocol, median.achievedRate()))
+                .append(lab.harness.cluster.CapacityModel.of(median, echo).text());
             if (repeat > 1)
             {
                 final Map<String, Object> repeats = RepeatSummary.of(all);
@@ -209,6 +213,8 @@ public final class CompareCommand implements Callable<Integer>
             System.out.print(header + spread);
             folder.writeText("compare-spread.txt", header.stripLeading() + spread);
         }
+        System.out.print("\nwhere the load lands, per protocol (* marks the bottleneck):" + perNode);
+        folder.writeText("compare-nodes.txt", perNode.toString());
         folder.writeText("compare.txt", table);
         folder.writeText("compare.csv", ComparisonTable.csv(results));
         folder.writeJson("run.json", summary);

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     versionProvider = LabCommand.Version.class,
     description = "Replication protocols over Aeron, measured side by side.",
     subcommands = {RunCommand.class, CompareCommand.class, SweepCommand.class, ReportCommand.class, TortureCommand.class,
-        CheckCommand.class, NodeCommand.class, ListCommand.class,
+        CheckCommand.class, NodeCommand.class, ListCommand.class, ValidateModelCommand.class,
         CommandLine.HelpCommand.class})
 public final class LabCommand implements Runnable
 {

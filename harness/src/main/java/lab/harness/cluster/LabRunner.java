@@ -209,7 +209,8 @@ public final class LabRunner
         stats.put("sim_messages_sent", network.sentCount());
         stats.put("sim_messages_dropped", network.droppedCount());
         stats.put("sim_messages_duplicated", network.duplicatedCount());
-        return result(config, nodes, traffic, stats, timeline, Map.of(), network::endpoint);
+        return result(config, nodes, traffic, stats, timeline, Map.of(), network::endpoint,
+            "simulated time: handlers take no time on the simulator's clock (messages and bytes are exact)");
     }
 
     private static RunResult runAeron(final RunConfig config, final Nodes nodes, final ProgressListener progress)
@@ -245,7 +246,7 @@ public final class LabRunner
                 window[1] = window[0] + config.durationNs;
                 for (int i = 0; i < count; i++)
                 {
-                    traffic[i].window(window[0], window[1]);
+                    traffic[i].window(window[0], window[1]); // also the window of the node's busy time
                 }
                 for (final LoadGenerator c : nodes.clients)
                 {
@@ -262,12 +263,19 @@ public final class LabRunner
             final NodeProfiler profiler = config.profileDir == null ? null : new NodeProfiler();
             String profileMode = null;
             long nextSampleNs = startNs + config.intervalNs;
+            final lab.harness.metrics.BusyClock.CpuShare cpuShare = new lab.harness.metrics.BusyClock.CpuShare();
+            boolean cpuShareStarted = false;
             while (true)
             {
                 final long now = System.nanoTime();
                 if (cluster.error() != null || now >= window[1])
                 {
                     break;
+                }
+                if (!cpuShareStarted && now >= window[0])
+                {
+                    cpuShare.start();
+                    cpuShareStarted = true;
                 }
                 if (profiler != null && profileMode == null && now >= window[0])
                 {
@@ -284,6 +292,13 @@ public final class LabRunner
             }
             timeline.sample(System.nanoTime());
             timeline.close();
+            // Only a spinning thread is running or preempted at every instant: a thread that idles (yield, backoff,
+            // per-node threads) gives its CPU away by itself, and its CPU share says nothing about preemption.
+            final double share = cpuShareStarted ? cpuShare.end() : Double.NaN;
+            if (!Double.isNaN(share) && "shared".equals(config.threading) && "busy-spin".equals(cluster.idleUsed()))
+            {
+                stats.put("node_thread_cpu_share", Math.round(share * 1000) / 1000.0);
+            }
             if (profileMode != null)
             {
                 final java.io.File flame = new java.io.File(config.profileDir, "flame-in-process.html");
@@ -337,7 +352,7 @@ public final class LabRunner
                 faultReport.putAll(faults.report(nodes.clients, timeline.points(), window[1]));
             }
         }
-        return result(config, nodes, traffic, stats, timeline, faultReport, endpointsAtEnd);
+        return result(config, nodes, traffic, stats, timeline, faultReport, endpointsAtEnd, null);
     }
 
     private static boolean allIdle(final LoadGenerator[] clients)
@@ -369,7 +384,7 @@ public final class LabRunner
     private static RunResult result(
         final RunConfig config, final Nodes nodes, final TrafficCounters[] traffic, final Map<String, Object> stats,
         final LatencyTimeline timeline, final Map<String, Object> faults,
-        final java.util.function.IntFunction<Endpoint> endpoints)
+        final java.util.function.IntFunction<Endpoint> endpoints, final String busyNote)
     {
         final TrafficCounters total = new TrafficCounters(nodes.firstClient());
         for (final TrafficCounters t : traffic)
@@ -393,7 +408,74 @@ public final class LabRunner
         {
             protocolStats.merge(MALFORMED, controlMalformed, (a, b) -> (Long)a + (Long)b);
         }
-        return result(config, nodes, total, stats, timeline, faults, protocolStats);
+        final java.util.function.IntFunction<String> roles = i ->
+        {
+            final Endpoint e = endpoints.apply(i);
+            return e instanceof lab.harness.api.Replica ? ((lab.harness.api.Replica)e).role() :
+                i < nodes.firstClient() ? "control" : "client";
+        };
+        final Object share = stats.get("node_thread_cpu_share");
+        return result(config, nodes, total, stats, timeline, faults, protocolStats,
+            loads(config, nodes, traffic, roles, busyNote, faults,
+                share instanceof Double ? (Double)share : Double.NaN));
+    }
+
+    /**
+     * Every node's load from its counters (see {@link lab.harness.metrics.NodeLoad}).
+     *
+     * @param busyNote null when the nodes' busy time was measured, else why not.
+     */
+    public static lab.harness.metrics.NodeLoads loads(final RunConfig config, final Nodes nodes,
+        final TrafficCounters[] traffic, final java.util.function.IntFunction<String> roles, final String busyNote,
+        final Map<String, Object> faults, final double cpuShare)
+    {
+        final java.util.List<lab.harness.metrics.NodeLoad> list = new java.util.ArrayList<>();
+        for (int i = 0; i < traffic.length; i++)
+        {
+            if (traffic[i] != null)
+            {
+                list.add(lab.harness.metrics.NodeLoad.of(i, roles.apply(i), i >= nodes.firstClient(), traffic[i],
+                    busyNote == null));
+            }
+        }
+        long oneWayNs = -1;
+        String linkBasis = "";
+        if ("sim".equals(config.transport))
+        {
+            oneWayNs = config.sim.latencyNs + config.sim.jitterNs / 2;
+            linkBasis = "the simulator's link delay + mean jitter";
+        }
+        else if (config.link.active() && config.link.delayNs() + config.link.jitterNs() > 0)
+        {
+            oneWayNs = config.link.delayNs() + config.link.jitterNs() / 2;
+            linkBasis = "--link-delay + mean --link-jitter";
+        }
+        final java.util.List<Integer> crashed = new java.util.ArrayList<>();
+        final Object events = faults.get("events");
+        if (events instanceof java.util.List)
+        {
+            for (final Object e : (java.util.List<?>)events)
+            {
+                final Map<?, ?> m = (Map<?, ?>)e;
+                if (String.valueOf(m.get("event")).startsWith("crash") && m.get("node") instanceof Integer &&
+                    !crashed.contains((Integer)m.get("node")))
+                {
+                    crashed.add((Integer)m.get("node"));
+                }
+            }
+        }
+        return new lab.harness.metrics.NodeLoads(list, busyNote, oneWayNs, linkBasis, crashed, cpuShare);
+    }
+
+    /**
+     * As below, for runs that do not measure per-node load.
+     */
+    public static RunResult result(
+        final RunConfig config, final Nodes nodes, final TrafficCounters total, final Map<String, Object> stats,
+        final LatencyTimeline timeline, final Map<String, Object> faults, final Map<String, Object> protocolStats)
+    {
+        return result(config, nodes, total, stats, timeline, faults, protocolStats,
+            lab.harness.metrics.NodeLoads.none("per-node load not collected by this kind of run"));
     }
 
     /**
@@ -406,7 +488,8 @@ public final class LabRunner
      */
     public static RunResult result(
         final RunConfig config, final Nodes nodes, final TrafficCounters total, final Map<String, Object> stats,
-        final LatencyTimeline timeline, final Map<String, Object> faults, final Map<String, Object> protocolStats)
+        final LatencyTimeline timeline, final Map<String, Object> faults, final Map<String, Object> protocolStats,
+        final lab.harness.metrics.NodeLoads load)
     {
         final OpStats reads = new OpStats();
         final OpStats writes = new OpStats();
@@ -452,6 +535,6 @@ public final class LabRunner
         }
         return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
             nodes.factory.warnings(nodes.settings), reads, writes, readService, writeService, total, config.durationNs,
-            config.rate, stats, timeline.points(), faults, protocolStats, malformed);
+            config.rate, stats, timeline.points(), faults, protocolStats, malformed, load);
     }
 }

@@ -27,6 +27,7 @@ import lab.harness.metrics.TrafficCounters;
  * @param timeline     per interval from the start (warm-up included): t_s, ops/s, read/write counts and percentiles.
  * @param malformedMessages messages dropped as malformed by every node (replicas, control nodes, clients), whole
  *                     run: what failed {@link lab.harness.api.WireCheck validation} at a decode edge.
+ * @param load         per node: messages in and out, bytes out, busy time (see {@link CapacityModel}).
  */
 public record RunResult(
     Map<String, Object> config,
@@ -44,7 +45,8 @@ public record RunResult(
     List<Map<String, Object>> timeline,
     Map<String, Object> faults,
     Map<String, Object> protocolStats,
-    long malformedMessages)
+    long malformedMessages,
+    lab.harness.metrics.NodeLoads load)
 {
     public long totalOps()
     {

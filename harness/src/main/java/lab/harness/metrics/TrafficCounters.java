@@ -21,6 +21,17 @@ public final class TrafficCounters
     private final long[] replicaReplica = new long[2];
     private final long[] clientReplicaSent = new long[2];
     private final long[] replicaReplicaSent = new long[2];
+    /** Messages this node received (handed to its endpoint), same indexing. */
+    private final long[] received = new long[2];
+    /**
+     * Wall time of this node's duty cycles that sent or received a message ({@link BusyClock}), by the cycle's start;
+     * same indexing.
+     */
+    private final long[] busy = new long[2];
+    /** The same for cycles that did work without a message in or out (timer checks only): load-independent. */
+    private final long[] background = new long[2];
+    /** Messages sent or received so far, window or not: tells a cycle with messages from one without. */
+    private long events;
 
     public TrafficCounters(final int replicas)
     {
@@ -36,6 +47,7 @@ public final class TrafficCounters
     public void onSend(final int from, final int to, final int length, final long nowNs)
     {
         final int outside = MeasurementWindow.outside(nowNs, windowStartNs, windowEndNs);
+        events++;
         if (from < replicas && to < replicas)
         {
             replicaReplica[outside]++;
@@ -48,10 +60,79 @@ public final class TrafficCounters
         }
     }
 
+    /**
+     * A message reached this node (at {@code nowNs}).
+     */
+    public void onReceive(final long nowNs)
+    {
+        received[MeasurementWindow.outside(nowNs, windowStartNs, windowEndNs)]++;
+        events++;
+    }
+
+    /**
+     * @return messages sent or received so far (inside the window or not).
+     */
+    public long events()
+    {
+        return events;
+    }
+
+    /**
+     * This node's handlers (and the transport calls around them) ran for {@code durationNs} from {@code startNs};
+     * {@code timerOnly} when no message went in or out in that time.
+     */
+    public void onBusy(final long startNs, final long durationNs, final boolean timerOnly)
+    {
+        final int outside = MeasurementWindow.outside(startNs, windowStartNs, windowEndNs);
+        if (timerOnly)
+        {
+            background[outside] += durationNs;
+        }
+        else
+        {
+            busy[outside] += durationNs;
+        }
+    }
+
     public void add(final TrafficCounters other)
     {
         add(other.clientReplicaMessages(), other.replicaReplicaMessages(), other.clientReplicaBytes(),
             other.replicaReplicaBytes());
+        addLoad(other.messagesReceived(), other.busyNs(), other.backgroundNs());
+    }
+
+    /**
+     * Adds received messages and busy time another process measured.
+     */
+    public void addLoad(final long messagesReceived, final long busyNs, final long backgroundNs)
+    {
+        received[INSIDE] += messagesReceived;
+        busy[INSIDE] += busyNs;
+        background[INSIDE] += backgroundNs;
+    }
+
+    /**
+     * @return busy time inside the window of cycles without a message in or out (timer checks).
+     */
+    public long backgroundNs()
+    {
+        return background[INSIDE];
+    }
+
+    /**
+     * @return messages this node received inside the window.
+     */
+    public long messagesReceived()
+    {
+        return received[INSIDE];
+    }
+
+    /**
+     * @return busy time of this node inside the window (0 where nothing measures it, e.g. the simulator).
+     */
+    public long busyNs()
+    {
+        return busy[INSIDE];
     }
 
     /**

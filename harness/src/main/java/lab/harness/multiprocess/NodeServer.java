@@ -386,6 +386,9 @@ public final class NodeServer implements AutoCloseable
         reply.put("replica_replica_messages", Long.toString(traffic.replicaReplicaMessages()));
         reply.put("client_replica_bytes", Long.toString(traffic.clientReplicaBytes()));
         reply.put("replica_replica_bytes", Long.toString(traffic.replicaReplicaBytes()));
+        reply.put("messages_received", Long.toString(traffic.messagesReceived()));
+        reply.put("busy_ns", Long.toString(traffic.busyNs()));
+        reply.put("background_ns", Long.toString(traffic.backgroundNs()));
         reply.put("back_pressure_retries", Long.toString(agent.outbox().backPressureRetries()));
         reply.put("queued_after_back_pressure", Long.toString(agent.outbox().queuedMessages()));
         reply.put("dropped_not_connected", Long.toString(agent.outbox().notConnectedDrops()));

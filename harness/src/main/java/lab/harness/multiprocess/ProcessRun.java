@@ -379,6 +379,7 @@ public final class ProcessRun
                 foreign.put(agent.roleName(), agent.foreignFrames());
                 foreignTotal += agent.foreignFrames();
             }
+            final String[] reportedRoles = new String[count];
             for (int i = 0; i < replicas; i++)
             {
                 final ControlInbox.Message r = reports.get(i);
@@ -387,7 +388,9 @@ public final class ProcessRun
                     missing.add("node " + i + (running[i] ? "" : " (down at the end)"));
                     continue;
                 }
-                total.add(reportedTraffic(r, nodes.firstClient(), i));
+                traffic[i] = reportedTraffic(r, nodes.firstClient(), i);
+                reportedRoles[i] = r.get("role");
+                total.add(traffic[i]);
                 backPressure += Long.parseLong(r.get("back_pressure_retries"));
                 queued += Long.parseLong(r.get("queued_after_back_pressure"));
                 notConnected += Long.parseLong(r.get("dropped_not_connected"));
@@ -459,7 +462,15 @@ public final class ProcessRun
             }
             final Map<String, Object> faultReport = faults == null ? Map.of() :
                 faults.report(nodes.clients, timeline.points(), windowEnd);
-            return LabRunner.result(config, nodes, total, stats, timeline, faultReport, protocolStats);
+            final boolean oldNodes = reports.values().stream().anyMatch(r -> r.get("busy_ns") == null);
+            final String busyNote = !missing.isEmpty() || killed ?
+                (killed ? "a node was killed -9 and took its counts with it" :
+                    "no end-of-run report from " + String.join(", ", missing)) :
+                oldNodes ? "a node did not report its busy time (an older lab.jar)" : null;
+            return LabRunner.result(config, nodes, total, stats, timeline, faultReport, protocolStats,
+                LabRunner.loads(config, nodes, traffic, i -> i < nodes.firstClient() ?
+                    (reportedRoles[i] == null ? "unknown" : reportedRoles[i]) : "client", busyNote, faultReport,
+                    Double.NaN));
         }
         finally
         {
@@ -643,6 +654,8 @@ public final class ProcessRun
         final long crBytes = r.getLong("client_replica_bytes");
         final long rrBytes = r.getLong("replica_replica_bytes");
         t.add(crMessages, rrMessages, crBytes, rrBytes);
+        t.addLoad(parseOr(r.get("messages_received"), 0), parseOr(r.get("busy_ns"), 0),
+            parseOr(r.get("background_ns"), 0));
         return t;
     }
 

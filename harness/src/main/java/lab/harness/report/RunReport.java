@@ -19,6 +19,15 @@ public final class RunReport
 
     public static Map<String, Object> toContract(final RunResult result, final Map<String, Object> environment)
     {
+        return toContract(result, environment, null);
+    }
+
+    /**
+     * @param echo the echo baseline over the same transport for the capacity model, or null.
+     */
+    public static Map<String, Object> toContract(final RunResult result, final Map<String, Object> environment,
+        final RunResult echo)
+    {
         final Map<String, Object> root = new LinkedHashMap<>();
         root.put("protocol", result.config().get("protocol"));
         root.put("replicas", result.config().get("replicas"));
@@ -55,6 +64,9 @@ public final class RunReport
         messages.put("scope", "all messages sent in the measurement window / all operations completed in it");
         root.put("messages", messages);
         root.put("malformed_messages", result.malformedMessages());
+        final lab.harness.cluster.CapacityModel model = lab.harness.cluster.CapacityModel.of(result, echo);
+        root.put("nodes", model.nodesJson());
+        root.put("model", model.modelJson());
         root.put("transport_stats", result.transportStats());
         root.put("measured_ms", result.measuredNs() / 1_000_000);
         root.put("timeline", result.timeline());
@@ -143,6 +155,14 @@ public final class RunReport
 
     public static String toTable(final RunResult result)
     {
+        return toTable(result, null);
+    }
+
+    /**
+     * @param echo the echo baseline over the same transport for the capacity model, or null.
+     */
+    public static String toTable(final RunResult result, final RunResult echo)
+    {
         final StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-6s %10s %12s %9s %9s %9s %9s %9s %9s %7s %12s %8s%n",
             "op", "count", "ops/s", "p50 us", "p90 us", "p99 us", "p99.9 us", "p99.99us", "max us",
@@ -199,6 +219,7 @@ public final class RunReport
                 (double)(Long)entries / (Long)appends, result.protocolStats().get("raft_acks_sent"),
                 result.protocolStats().get("raft_log_writes")));
         }
+        sb.append(lab.harness.cluster.CapacityModel.of(result, echo).text());
         if (!result.rateWarning().isEmpty())
         {
             sb.append("WARNING: ").append(result.rateWarning()).append('\n');

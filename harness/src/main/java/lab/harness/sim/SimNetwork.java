@@ -362,6 +362,7 @@ public final class SimNetwork
         }
         delivered++;
         traceHash = 31 * (31 * (31 * traceHash + m.deliverAtNs) + m.from * 64L + m.to) + Arrays.hashCode(m.bytes);
+        traffic[m.to].onReceive(nowNs);
         deliveryBuffer.wrap(m.bytes);
         endpoints[m.to].onMessage(m.from, deliveryBuffer, 0, m.bytes.length, localNowNs(m.to), outboxes[m.to]);
         endpoints[m.to].flush(localNowNs(m.to), outboxes[m.to]);

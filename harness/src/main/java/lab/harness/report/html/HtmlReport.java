@@ -35,7 +35,9 @@ import static lab.harness.report.html.Html.esc;
  * {@code chart-timeline-throughput}: ops/s per interval;</li>
  * <li>{@code chart-latency-throughput-write}, {@code chart-latency-throughput-read}: p99 against ops/s, one curve
  * per protocol (and replica count, transport, workload where these vary) through its runs sorted by throughput;</li>
- * <li>{@code chart-hops}: hops measured beside theory, writes and reads, per run.</li>
+ * <li>{@code chart-hops}: hops measured beside theory, writes and reads, per run;</li>
+ * <li>{@code chart-node-load} (when the runs have per-node load): busy time per operation per node, per run, the
+ * bottleneck marked ({@link NodeLoadSection}).</li>
  * </ul>
  * and the comparison table {@code table#comparison}, the environment and every run's configuration.
  */
@@ -111,6 +113,7 @@ public final class HtmlReport
         timelines(sb, runs);
         latencyThroughput(sb, runs);
         hops(sb, runs);
+        NodeLoadSection.append(sb, runs);
         environment(sb, runs);
         configuration(sb, runs);
         JmhSection.append(sb, jmh);

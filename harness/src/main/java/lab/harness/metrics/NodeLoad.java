@@ -1,0 +1,35 @@
+package lab.harness.metrics;
+
+/**
+ * What one node did in the measured window: messages in and out, bytes out, and its busy time (see
+ * {@link BusyClock}), summed from the node's own counters after its thread stopped.
+ *
+ * @param id           node id.
+ * @param role         the replica's role at the end of the run ("primary", "tail", ...), "control" or "client".
+ * @param client       whether the node is a client (a load generator), not part of the replicated service.
+ * @param messagesIn   messages it received in the window.
+ * @param messagesOut  messages it sent in the window.
+ * @param bytesOut     bytes it sent in the window.
+ * @param clientMessagesOut of {@code messagesOut}, those between a client and a server (a server's replies to
+ *                     clients, a client's requests).
+ * @param busyNs       time its cycles that moved messages ran in the window; -1 where not measured.
+ * @param backgroundNs time its cycles with no message in or out (timer checks) ran; -1 where not measured.
+ */
+public record NodeLoad(int id, String role, boolean client, long messagesIn, long messagesOut, long bytesOut,
+    long clientMessagesOut, long busyNs, long backgroundNs)
+{
+    public boolean busyMeasured()
+    {
+        return busyNs >= 0;
+    }
+
+    /**
+     * @return the node's load from its counters; busy time only when {@code busyMeasured}.
+     */
+    public static NodeLoad of(final int id, final String role, final boolean client, final TrafficCounters t,
+        final boolean busyMeasured)
+    {
+        return new NodeLoad(id, role, client, t.messagesReceived(), t.totalMessages(), t.totalBytes(),
+            t.clientReplicaMessages(), busyMeasured ? t.busyNs() : -1, busyMeasured ? t.backgroundNs() : -1);
+    }
+}

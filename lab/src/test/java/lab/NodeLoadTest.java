@@ -1,0 +1,199 @@
+package lab;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import lab.harness.cluster.CapacityModel;
+import lab.harness.cluster.LabRunner;
+import lab.harness.cluster.RunConfig;
+import lab.harness.cluster.RunResult;
+import lab.harness.metrics.NodeLoad;
+import lab.harness.report.RunReport;
+import lab.harness.workload.Workload;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Where the load lands, from message counts on the seeded simulator (deterministic): what the course notes say of
+ * each strategy's bottleneck must come out of the per-node accounting.
+ */
+class NodeLoadTest
+{
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    @Test
+    void primaryBackupPrimaryCarriesTwiceEachBackup()
+    {
+        final RunResult r = run("primary-backup", 3, 0.0, Map.of());
+        final NodeLoad primary = byRole(r, "primary").get(0);
+        final List<NodeLoad> backups = byRole(r, "backup");
+        assertEquals(2, backups.size());
+        for (final NodeLoad b : backups)
+        {
+            assertTrue(handled(primary) >= 2 * handled(b), describe(r));
+        }
+        assertEquals(primary.id(), CapacityModel.of(r, null).modelJson().get("bottleneck_node"), describe(r));
+    }
+
+    @Test
+    void raftLeaderCarriesTwiceEachFollower()
+    {
+        final RunResult r = run("raft", 3, 0.0, Map.of());
+        final NodeLoad leader = byRole(r, "leader").get(0);
+        final List<NodeLoad> followers = byRole(r, "follower");
+        assertEquals(2, followers.size(), describe(r));
+        for (final NodeLoad f : followers)
+        {
+            assertTrue(handled(leader) >= 2 * handled(f), describe(r));
+        }
+    }
+
+    @Test
+    void chainWithTailAcksSpreadsWrites()
+    {
+        for (final int replicas : new int[]{3, 5})
+        {
+            final RunResult r = run("chain", replicas, 0.0, Map.of("chain-ack", "tail"));
+            assertWithin(r, 1.5);
+        }
+    }
+
+    @Test
+    void craqReadsAreServedByEveryNode()
+    {
+        final RunResult r = run("chain", 3, 0.95, Map.of("reads", "craq"));
+        for (final NodeLoad n : servers(r))
+        {
+            if (!"control".equals(n.role()))
+            {
+                // Writes are answered by the tail only: every other node's replies to clients are reads it served.
+                assertTrue(n.clientMessagesOut() > 0.1 * r.totalOps(), "node " + n.id() + " serves no reads: " +
+                    describe(r));
+            }
+        }
+    }
+
+    @Test
+    void quorumWithClientCoordinationSpreadsEverything()
+    {
+        final RunResult r = run("quorum", 3, 0.5, Map.of("coordinator", "client"));
+        assertWithin(r, 1.5);
+    }
+
+    @Test
+    void simulatorReportsBusyAsNullWithTheReason()
+    {
+        final RunResult r = run("raft", 3, 0.5, Map.of());
+        final Map<String, Object> contract = RunReport.toContract(r, Map.of());
+        final List<?> nodes = (List<?>)contract.get("nodes");
+        assertEquals(r.load().nodes().size(), nodes.size());
+        final Map<?, ?> first = (Map<?, ?>)nodes.get(0);
+        assertNull(first.get("busy_us_per_op"));
+        assertTrue(String.valueOf(first.get("busy_null_reason")).contains("simulated"), first.toString());
+        final Map<?, ?> model = (Map<?, ?>)contract.get("model");
+        final Map<?, ?> max = (Map<?, ?>)model.get("predicted_max_ops_per_s");
+        assertNull(max.get("one_core_per_node"));
+        assertTrue(String.valueOf(max.get("null_reason")).contains("busy time not measured"), max.toString());
+        // On the simulator handlers take no time: the predicted p50 is hops x link (50 us + 5 us mean jitter).
+        final Map<?, ?> p50 = (Map<?, ?>)model.get("predicted_p50_us");
+        assertEquals(4 * 55.0, ((Number)p50.get("write")).doubleValue(), 1e-9);
+    }
+
+    @Test
+    void noCompletedOperationsIsSaidNotComputed()
+    {
+        final RunConfig config = config("primary-backup", 3, 0.5, Map.of());
+        config.sim.lossRate = 1.0; // nothing arrives anywhere
+        final RunResult r = LabRunner.run(config);
+        assertEquals(0, r.totalOps());
+        final Map<String, Object> model = CapacityModel.of(r, null).modelJson();
+        assertNull(model.get("bottleneck_node"));
+        assertTrue(String.valueOf(model.get("null_reason")).contains("no completed operations"), model.toString());
+        assertTrue(RunReport.toTable(r).contains("model: cannot be computed: no completed operations"));
+    }
+
+    @Test
+    void inProcessBusyTimeFindsThePrimary()
+    {
+        final RunConfig config = config("primary-backup", 3, 0.0, Map.of());
+        config.transport = "ipc";
+        config.durationNs = 1000 * MS;
+        config.warmupNs = 300 * MS;
+        final RunResult r = LabRunner.run(config);
+        final CapacityModel model = CapacityModel.of(r, null);
+        assertNull(model.note(), describe(r));
+        for (final NodeLoad n : r.load().nodes())
+        {
+            assertTrue(n.busyNs() > 0, "node " + n.id() + " measured no busy time: " + describe(r));
+        }
+        assertEquals("primary", model.modelJson().get("bottleneck_role"), RunReport.toTable(r));
+        assertNotNull(model.oneCorePerNode());
+        assertTrue(model.oneCorePerNode() >= model.sharedCore(), RunReport.toTable(r));
+    }
+
+    private static void assertWithin(final RunResult r, final double ratio)
+    {
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (final NodeLoad n : servers(r))
+        {
+            if (!"control".equals(n.role()))
+            {
+                min = Math.min(min, handled(n));
+                max = Math.max(max, handled(n));
+            }
+        }
+        assertTrue(min > 0 && max <= ratio * min, "max/min " + max / min + ": " + describe(r));
+    }
+
+    private static long handled(final NodeLoad n)
+    {
+        return n.messagesIn() + n.messagesOut();
+    }
+
+    private static List<NodeLoad> servers(final RunResult r)
+    {
+        return r.load().nodes().stream().filter(n -> !n.client()).toList();
+    }
+
+    private static List<NodeLoad> byRole(final RunResult r, final String role)
+    {
+        return r.load().nodes().stream().filter(n -> role.equals(n.role())).toList();
+    }
+
+    private static String describe(final RunResult r)
+    {
+        return r.config().get("protocol") + " " + r.protocolOptions() + "\n" + CapacityModel.of(r, null).text();
+    }
+
+    private static RunResult run(final String protocol, final int replicas, final double readRatio,
+        final Map<String, String> options)
+    {
+        final RunResult r = LabRunner.run(config(protocol, replicas, readRatio, options));
+        assertTrue(r.totalOps() > 1000, "too few operations: " + r.totalOps());
+        return r;
+    }
+
+    private static RunConfig config(final String protocol, final int replicas, final double readRatio,
+        final Map<String, String> options)
+    {
+        final RunConfig config = new RunConfig();
+        config.protocol = protocol;
+        config.replicas = replicas;
+        config.transport = "sim";
+        config.workload = new Workload(readRatio, 1000, "uniform", 0.99, 64);
+        config.clients = 2;
+        config.outstanding = 4;
+        config.durationNs = 1000 * MS;
+        config.warmupNs = 300 * MS;
+        config.intervalNs = 100 * MS;
+        config.seed = 11;
+        config.options.putAll(options);
+        return config;
+    }
+}
