@@ -163,17 +163,19 @@ status=0
 play setup setup.yml || status=1
 if [ $status = 0 ]; then
   play raft run.yml -e lab_protocol=raft -e lab_profile=true -e lab_results_dir="$results/raft" \
-    -e '{"lab_run_args": ["--duration", "2s", "--warmup", "1s", "--quiet"]}' || status=1
+    -e '{"lab_run_args": ["--duration", "3s", "--warmup", "2s", "--quiet", "--opt", "raft-election-timeout=1s"]}' || status=1
   play primary-backup-kill run.yml -e lab_protocol=primary-backup -e lab_results_dir="$results/primary-backup-kill" \
     -e '{"lab_run_args": ["--duration", "5s", "--warmup", "1s", "--quiet", "--interval", "100ms", "--opt", "pb-primary-timeout=1500ms", "--opt", "pb-backup-timeout=1s", "--opt", "pb-lease-drift=100ms"]}' \
-    -e '{"lab_fault_kill": {"node": "primary", "at": 5, "restart_after": 1}}' || status=1
+    -e '{"lab_fault_kill": {"node": "primary", "at": 3, "restart_after": 1}}' || status=1
 fi
 # teardown on its own must find nothing left to stop (and be harmless)
 play teardown teardown.yml || status=1
 cd "$root"
 
 for d in "$results"/*/; do [ -d "$d" ] || continue; echo "results ${d%/}:"; (cd "$d" && find . -type f | sort | sed 's/^/  /'); done
-[ -f "$results/raft/lab-run.log" ] && { echo "raft run:"; sed 's/^/  /' "$results/raft/lab-run.log" | tail -8; }
+for r in raft primary-backup-kill; do
+  [ -f "$results/$r/lab-run.txt" ] && { echo "$r run (lab-run.txt):"; grep -E '^(op|write|read|total|unavail|fault|  )' "$results/$r/lab-run.txt" | sed 's/^/  /' | head -12; }
+done
 [ -f "$results/primary-backup-kill/faults.json" ] && { echo "faults.json:"; sed 's/^/  /' "$results/primary-backup-kill/faults.json"; }
 
 # --- clean-up, then check that nothing is left ----------------------------------------------------------------------

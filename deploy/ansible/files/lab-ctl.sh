@@ -13,7 +13,8 @@
 #   lab-ctl.sh STATE_DIR alive NAME                      exit 0 when running
 #   lab-ctl.sh STATE_DIR stop-all [GRACE_S]              stop every process named in STATE_DIR, heal a partition,
 #                                                        remove netem
-#   lab-ctl.sh STATE_DIR partition AT_MS DURATION_S ADDR...  / partition-heal
+#   lab-ctl.sh STATE_DIR fault-kill NAME TARGET AT_S RESTART_AFTER_S -- command...   kill -9 when READY names TARGET
+#   lab-ctl.sh STATE_DIR partition NODE_NAME AT_S DURATION_S ADDR...  / partition-heal
 #   lab-ctl.sh STATE_DIR netem DELAY ADDRESS             / netem-off
 set -uo pipefail
 dir="$1"; cmd="$2"; shift 2
@@ -44,7 +45,41 @@ clean_aeron() { # NAME [PID...]: also the directories of those (stopped) process
   done
 }
 
+# Waits (at most READY_WAIT_S, default 120) until NAME's log has a READY line; prints the time it saw it (ms).
+await_ready() {
+  local deadline=$(( $(date +%s) + ${READY_WAIT_S:-120} ))
+  while ! grep -q '^READY node=' "$dir/$1.log" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 0.05
+  done
+  now_ms
+}
+sleep_until() { while [ "$(now_ms)" -lt "$1" ]; do sleep 0.01; done; }
+
 case "$cmd" in
+  fault-kill)
+    # NAME TARGET AT_S RESTART_AFTER_S -- start command...: when NAME's READY line names TARGET (its node id, or the
+    # role it reported), kill -9 it AT_S seconds after that line, and RESTART_AFTER_S later start it again with the
+    # command (empty: no restart). One JSON line says what happened (also when NAME is not the target).
+    name="$1" target="$2" at="$3" restart="$4"; shift 5
+    ready_at="$(await_ready "$name")" || { echo "{\"name\": \"$name\", \"killed\": false, \"reason\": \"never printed READY\"}"; exit 0; }
+    line="$(grep '^READY node=' "$dir/$name.log" | tail -1)"
+    id="$(echo "$line" | sed -n 's/^READY node=\([0-9]*\) .*/\1/p')"; role="$(echo "$line" | sed -n 's/.* role=\([^ ]*\).*/\1/p')"
+    if [ "$target" != "$id" ] && [ "$target" != "$role" ]; then
+      echo "{\"name\": \"$name\", \"node\": $id, \"role\": \"$role\", \"killed\": false, \"reason\": \"not the target ($target)\"}"; exit 0
+    fi
+    sleep_until $(( ready_at + $(awk "BEGIN{print int($at * 1000)}") ))
+    k="$("$0" "$dir" kill9 "$name")" || { echo "{\"name\": \"$name\", \"killed\": false, \"reason\": \"kill failed\"}"; exit 0; }
+    k="${k%\}}, \"node\": $id, \"role\": \"$role\", \"target\": \"$target\", \"ready_ms\": $ready_at, \"killed\": true"
+    if [ -n "$restart" ] && [ $# -gt 0 ]; then
+      sleep "$restart"
+      r="$("$0" "$dir" start "$name" "${FAULT_SUPERVISOR:-auto}" -- "$@")"
+      pid="$(echo "$r" | sed -n 's/.*pid=\([0-9]*\).*/\1/p')"
+      w="$("$0" "$dir" wait "$name" "^STARTED node=$id .* pid=$pid " "${READY_WAIT_S:-120}")"; ok=$?
+      k="$k, \"restart\": {\"pid\": ${pid:-0}, \"started_ms\": $(echo "$r" | sed -n 's/.*t_ms=\([0-9]*\).*/\1/p'), \"supervisor\": \"$(echo "$r" | sed -n 's/.*supervisor=\([a-z]*\).*/\1/p')\", \"listening\": $([ $ok = 0 ] && echo true || echo false), \"line\": \"$w\"}"
+    fi
+    echo "$k}"
+    ;;
   start)
     name="$1" mode="$2"; shift 3 # NAME MODE --
     if alive_pid "$(pid_of "$name")"; then echo "lab-ctl: $name already runs (pid $(pid_of "$name"))" >&2; exit 1; fi
@@ -132,10 +167,12 @@ case "$cmd" in
     exit 0
     ;;
   partition)
-    # AT_EPOCH_MS DURATION_S ADDRESS...: from AT on, drop every packet to and from those addresses for DURATION_S
-    # (nftables, else iptables); prints what it did as JSON. partition-heal undoes it (idempotent).
-    at="$1" duration="$2"; shift 2
-    while [ "$(now_ms)" -lt "$at" ]; do sleep 0.01; done
+    # NODE_NAME AT_S DURATION_S ADDRESS...: AT_S seconds after NODE_NAME printed READY (the run configured it), drop
+    # every packet to and from those addresses for DURATION_S (nftables, else iptables); prints what it did as JSON.
+    # partition-heal undoes it (idempotent).
+    node="$1" at="$2" duration="$3"; shift 3
+    ready_at="$(await_ready "$node")" || { echo "{\"applied\": false, \"reason\": \"$node never printed READY\"}"; exit 0; }
+    sleep_until $(( ready_at + ${at%.*} * 1000 ))
     t="$(now_ms)"
     if command -v nft >/dev/null && nft add table inet lab_partition 2>/dev/null; then
       tool=nft
