@@ -3,7 +3,7 @@
 # nodes, 1 for the client and 1 for the control machine (Ansible runs there), joined by veth pairs to a bridge in
 # its own namespace (nothing is added to the host's network); sshd in each host namespace with host and user keys
 # made for this run in a temporary folder; each "host" gets its own lab_home / lab_run_root under that folder.
-# Runs setup.yml, then run.yml twice: a short Raft run with profiling, and a primary-backup run with kill -9 of the
+# Runs setup.yml, then run.yml twice: a short Raft run, and a primary-backup run with profiling and kill -9 of the
 # primary and its restart. Then everything is torn down and checked: no process, sshd, namespace, key or
 # /dev/shm/lab-aeron-* directory of this run is left.
 #
@@ -162,9 +162,9 @@ cd "$root/deploy/ansible"
 status=0
 play setup setup.yml || status=1
 if [ $status = 0 ]; then
-  play raft run.yml -e lab_protocol=raft -e lab_profile=true -e lab_results_dir="$results/raft" \
+  play raft run.yml -e lab_protocol=raft -e lab_results_dir="$results/raft" \
     -e '{"lab_run_args": ["--duration", "3s", "--warmup", "2s", "--quiet", "--opt", "raft-election-timeout=1s"]}' || status=1
-  play primary-backup-kill run.yml -e lab_protocol=primary-backup -e lab_results_dir="$results/primary-backup-kill" \
+  play primary-backup-kill run.yml -e lab_protocol=primary-backup -e lab_profile=true -e lab_results_dir="$results/primary-backup-kill" \
     -e '{"lab_run_args": ["--duration", "5s", "--warmup", "1s", "--quiet", "--interval", "100ms", "--opt", "pb-primary-timeout=1500ms", "--opt", "pb-backup-timeout=1s", "--opt", "pb-lease-drift=100ms"]}' \
     -e '{"lab_fault_kill": {"node": "primary", "at": 3, "restart_after": 1}}' || status=1
 fi
