@@ -516,6 +516,13 @@ public final class PrimaryBackupReplica implements Replica
             matchIndex[from] = acked;
             progressAtNs[from] = nowNs;
         }
+        else if (acked < matchIndex[from])
+        {
+            // The backup holds less than it once acknowledged: it restarted and lost its state (or this ack was
+            // overtaken by a later one; the next ack corrects it). Believe it, so that commits do not count entries
+            // it no longer has and retransmission starts from what it has, not from past a gap it can never fill.
+            matchIndex[from] = acked;
+        }
         if (snapshotting[from] && matchIndex[from] >= snapshotOutIndex[from])
         {
             snapshotting[from] = false;
@@ -691,6 +698,7 @@ public final class PrimaryBackupReplica implements Replica
         snapshotOutIndex[b] = commitIndex;
         snapshotting[b] = true;
         inSync[b] = false;
+        matchIndex[b] = -1; // what it had is no longer known: its ack of the installed snapshot says
         sendSnapshot(b, nowNs, out);
     }
 
