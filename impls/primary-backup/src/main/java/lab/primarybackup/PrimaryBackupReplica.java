@@ -80,6 +80,12 @@ public final class PrimaryBackupReplica implements Replica
     private boolean clockStarted;
     private long electionJitterNs;
     private long proposedView;
+    /**
+     * The highest view another replica has told this one it voted in or follows (a refused vote carries it). Only
+     * raises the next proposal: a candidate whose proposal is at or below a voter's votedView is refused by that
+     * voter for good otherwise.
+     */
+    private long refusedAtView;
     private int votes;
     private long electionEndNs;
 
@@ -532,6 +538,13 @@ public final class PrimaryBackupReplica implements Replica
             matchIndex[from] = acked;
             progressAtNs[from] = nowNs;
         }
+        else if (acked < matchIndex[from])
+        {
+            // The backup holds less than it once acknowledged: it restarted and lost its state (or this ack was
+            // overtaken by a later one; the next ack corrects it). Believe it, so that commits do not count entries
+            // it no longer has and retransmission starts from what it has, not from past a gap it can never fill.
+            matchIndex[from] = acked;
+        }
         if (snapshotting[from] && matchIndex[from] >= snapshotOutIndex[from])
         {
             snapshotting[from] = false;
@@ -707,6 +720,7 @@ public final class PrimaryBackupReplica implements Replica
         snapshotOutIndex[b] = commitIndex;
         snapshotting[b] = true;
         inSync[b] = false;
+        matchIndex[b] = -1; // what it had is no longer known: its ack of the installed snapshot says
         sendSnapshot(b, nowNs, out);
     }
 
@@ -859,7 +873,7 @@ public final class PrimaryBackupReplica implements Replica
     private void startElection(final long nowNs, final Outbox out)
     {
         role = Role.PRE_CANDIDATE;
-        proposedView = Math.max(view, votedView) + 1;
+        proposedView = Math.max(Math.max(view, votedView), refusedAtView) + 1;
         votes = 1 << nodeId;
         electionJitterNs = nextJitter();
         electionEndNs = nowNs + config.primaryTimeoutNs + electionJitterNs;
@@ -917,8 +931,11 @@ public final class PrimaryBackupReplica implements Replica
             lastHeardFromPrimaryNs = nowNs;
             electionJitterNs = nextJitter();
         }
+        // A grant names the view granted; a refusal names the highest view this replica has voted in or follows
+        // (at least the one requested), so that a candidate behind it proposes above it next time.
         voteEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(m.depth() + 1).clientId(0).seq(0).view(requested)
+            .depth(m.depth() + 1).clientId(0).seq(0)
+            .view(grant ? requested : Math.max(requested, Math.max(view, votedView)))
             .granted(grant ? BooleanType.TRUE : BooleanType.FALSE)
             .preVote(preVote ? BooleanType.TRUE : BooleanType.FALSE);
         out.send(from, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + voteEncoder.encodedLength());
@@ -928,6 +945,13 @@ public final class PrimaryBackupReplica implements Replica
     {
         final boolean preVote = m.preVote() == BooleanType.TRUE;
         final Role expected = preVote ? Role.PRE_CANDIDATE : Role.CANDIDATE;
+        if (m.granted() != BooleanType.TRUE)
+        {
+            // The voter is at a higher view than proposed: the next round proposes above it. Changes nothing else
+            // (not this replica's view or vote), so a refusal from a far-ahead replica cannot fence a live primary.
+            refusedAtView = Math.max(refusedAtView, m.view());
+            return;
+        }
         if (role != expected || m.view() != proposedView || m.granted() != BooleanType.TRUE)
         {
             return;

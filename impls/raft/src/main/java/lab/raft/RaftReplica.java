@@ -981,11 +981,19 @@ public final class RaftReplica implements Replica
     // ---------------------------------------------------------------------------------------------------------------
     // Follower
 
+    /**
+     * Steps down to follower (adopting a higher term). The election timer keeps running: only a granted vote or a
+     * message from the current leader resets it (thesis 3.4), and those callers do so. Learning a higher term, e.g.
+     * from a RequestVote that is refused, must not: a candidate whose log is behind (it cannot win) would otherwise
+     * restart every up-to-date replica's timer with each of its elections, so without pre-vote it times out first
+     * again and again and no replica that could win ever stands. A leader had no timer running: it starts one.
+     */
     private void becomeFollower(final long newTerm, final int leader, final long nowNs, final Outbox out)
     {
         if (role == Role.LEADER)
         {
             failPendingReads(out);
+            electionDeadlineNs = nowNs + randomElectionTimeout();
         }
         if (newTerm > term)
         {
@@ -995,7 +1003,6 @@ public final class RaftReplica implements Replica
         }
         role = Role.FOLLOWER;
         leaderId = leader;
-        electionDeadlineNs = nowNs + randomElectionTimeout();
     }
 
     /**
