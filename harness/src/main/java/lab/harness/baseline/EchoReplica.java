@@ -20,16 +20,7 @@ public final class EchoReplica implements Replica
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        final int schemaId = wire.open(fromNode, buffer, offset, length);
-        if (schemaId != ClientMessages.SCHEMA_ID)
-        {
-            if (schemaId >= 0)
-            {
-                wire.unknownSchema();
-            }
-            return;
-        }
-        final ClientRequestDecoder request = messages.request(wire, fromNode);
+        final ClientRequestDecoder request = messages.onlyRequest(wire, fromNode, buffer, offset, length);
         if (request == null)
         {
             return;

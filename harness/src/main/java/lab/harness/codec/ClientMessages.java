@@ -111,6 +111,27 @@ public final class ClientMessages
     }
 
     /**
+     * The whole decode edge of a node that takes client requests only (the baselines): opens the message and
+     * returns its request when it is a well-formed one of the sender's session.
+     *
+     * @return the request's decoder, or null when the message was dropped (counted by {@code wire}).
+     */
+    public ClientRequestDecoder onlyRequest(
+        final WireCheck wire, final int fromNode, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int schemaId = wire.open(fromNode, buffer, offset, length);
+        if (schemaId != SCHEMA_ID)
+        {
+            if (schemaId >= 0)
+            {
+                wire.unknownSchema();
+            }
+            return null;
+        }
+        return request(wire, fromNode);
+    }
+
+    /**
      * The decode edge of a client, after {@link WireCheck#open} returned {@link #SCHEMA_ID}.
      *
      * @return the response's decoder, or null when the message was dropped (counted by {@code wire}).
