@@ -161,6 +161,12 @@ case "$cmd" in
     ;;
   stop-all)
     grace="${1:-5}"
+    # A fault agent writes its record when it is done (after the restart it made): let it finish, bounded, before
+    # stopping it, or a run that ends soon after its fault would lose the record of the fault.
+    deadline=$(( $(date +%s) + ${FAULT_WAIT_S:-30} ))
+    for job in fault partition; do
+      while alive_pid "$(pid_of "$job")" && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+    done
     for f in "$dir"/*.pid; do [ -e "$f" ] && "$0" "$dir" stop "$(basename "$f" .pid)" "$grace"; done
     "$0" "$dir" partition-heal; "$0" "$dir" netem-off
     for f in "$dir"/*.log; do [ -e "$f" ] && clean_aeron "$(basename "$f" .log)"; done
