@@ -65,8 +65,20 @@ public final class CompareCommand implements Callable<Integer>
     @Option(names = "--clients", defaultValue = "1", description = "default ${DEFAULT-VALUE}")
     int clients;
 
-    @Option(names = "--outstanding", defaultValue = "1", description = "operations in flight per client (default ${DEFAULT-VALUE})")
-    int outstanding;
+    @Option(names = "--outstanding", description = "operations in flight per client (default 1 closed loop, 256 open " +
+        "loop)")
+    Integer outstanding;
+
+    @Option(names = "--rate", description = "open loop: total operations per second over all clients, the same for " +
+        "every protocol (latency from each operation's intended start); without it, closed loop")
+    Double rate;
+
+    @Option(names = "--workload", description = "YCSB core workload a|b|c|d (sets read ratio and key distribution)")
+    String ycsb;
+
+    @Option(names = "--opt", description = "protocol option key=value (repeatable), given to every protocol that has " +
+        "it; an option none of the compared protocols has is an error")
+    Map<String, String> opts = new LinkedHashMap<>();
 
     @picocli.CommandLine.Mixin
     LinkOptions link = new LinkOptions();
@@ -118,7 +130,23 @@ public final class CompareCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
         }
-        final Workload workload = new Workload(readRatio, keys, "uniform", 0.99, valueSize);
+        final Workload workload = ycsb != null ? Workload.ycsb(ycsb, keys, valueSize) :
+            new Workload(readRatio, keys, "uniform", 0.99, valueSize);
+        if (rate != null && !(rate > 0 && !rate.isInfinite()))
+        {
+            throw new IllegalArgumentException("--rate must be > 0, got " + rate);
+        }
+        final java.util.Set<String> optionsUsed = new java.util.TreeSet<>();
+        for (final String protocol : names)
+        {
+            optionsUsed.addAll(optionsOf(protocol).keySet());
+        }
+        final java.util.Set<String> unused = new java.util.TreeSet<>(opts.keySet());
+        unused.removeAll(optionsUsed);
+        if (!unused.isEmpty())
+        {
+            throw new IllegalArgumentException("option(s) " + unused + " apply to none of " + names);
+        }
         final long durationNs = Durations.parseNs(duration);
         final long warmupNs = Durations.parseNs(warmup);
         for (final String protocol : names)
@@ -129,7 +157,11 @@ public final class CompareCommand implements Callable<Integer>
         final ResultsFolder folder = ResultsFolder.create(resultsRoot, name);
         System.out.printf("compare: %s, %d replicas over %s, workload %s, %d client(s) x %d outstanding, %s each, " +
             "%d round(s) in shuffled order (seed %d)%n", names, replicas, transport, workload.describe(), clients,
-            outstanding, duration, repeat, seed);
+            outstanding != null ? outstanding : (rate != null ? 256 : 1), duration, repeat, seed);
+        if (rate != null)
+        {
+            System.out.printf("open loop at %.0f ops/s for every protocol%n", rate);
+        }
         System.out.printf("env: %s, %s cores, %s, aeron %s, commit %s%n", environment.get("cpu"),
             environment.get("cores"), environment.get("jvm"), environment.get("aeron"), environment.get("commit"));
 
@@ -232,14 +264,45 @@ public final class CompareCommand implements Callable<Integer>
         config.replicas = replicas;
         config.transport = transport;
         config.workload = workload;
+        config.workloadPreset = ycsb;
         config.clients = clients;
-        config.outstanding = outstanding;
+        config.rate = rate == null ? 0 : rate;
+        config.outstanding = outstanding != null ? outstanding : (config.rate > 0 ? 256 : 1);
+        config.options.putAll(optionsOf(protocol));
         config.durationNs = durationNs;
         config.warmupNs = warmupNs;
         config.seed = seed + round;
         link.applyTo(config);
         config.threading = threads;
         return config;
+    }
+
+    /**
+     * @return the {@code --opt} options this protocol has (the ones its factory reads), so that one compare can set
+     * raft's batch and chain's acks without either refusing the other's.
+     */
+    private Map<String, String> optionsOf(final String protocol)
+    {
+        final lab.harness.api.ProtocolFactory factory = Protocols.byName(protocol);
+        final lab.harness.api.ProtocolSettings probe =
+            new lab.harness.api.ProtocolSettings(Math.max(1, replicas), 1, 1, opts); // a mode option may bring others
+        try
+        {
+            factory.validate(probe);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // the defaults alone are refused (e.g. too few replicas): the run's own check reports it
+        }
+        final Map<String, String> own = new LinkedHashMap<>();
+        opts.forEach((k, v) ->
+        {
+            if (probe.knownOptions().contains(k))
+            {
+                own.put(k, v);
+            }
+        });
+        return own;
     }
 
     /**

@@ -204,6 +204,43 @@ class LabCommandTest
     }
 
     @Test
+    void shouldRejectACompareOptionNoComparedProtocolHas()
+    {
+        assertOneLineError("option(s) [raft-pipeline] apply to none of [echo, none]", "compare", "--transport", "sim",
+            "--protocols", "echo,none", "--opt", "raft-pipeline=1");
+        assertOneLineError("--rate must be > 0", "compare", "--transport", "sim", "--protocols", "none", "--rate", "0");
+    }
+
+    @Test
+    void shouldCompareAnOpenLoopYcsbWorkloadWithAnOptionOfOneProtocol(@TempDir final Path dir) throws Exception
+    {
+        final PrintStream oldOut = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
+        try
+        {
+            // client-retry is an option of the baselines: given to both, as it would be to every protocol that has it
+            assertEquals(0, LabCommand.execute("compare", "--transport", "sim", "--protocols", "echo,none",
+                "--repeat", "1", "--duration", "100ms", "--warmup", "0", "--workload", "c", "--rate", "20000",
+                "--opt", "client-retry=50ms", "--results", dir.toString(), "--name", "o"));
+        }
+        finally
+        {
+            System.setOut(oldOut);
+        }
+        final Path folder;
+        try (var list = Files.list(dir))
+        {
+            folder = list.findFirst().orElseThrow();
+        }
+        final JsonNode none = new ObjectMapper().readTree(folder.resolve("run-none.json").toFile());
+        final JsonNode config = none.get("config");
+        assertEquals("open-loop", config.get("load").asText());
+        assertEquals(20000.0, config.get("rate_per_s").asDouble());
+        assertEquals("c", config.get("workload").get("ycsb").asText());
+        assertEquals("50ms", config.get("protocol_options").get("client-retry").asText());
+    }
+
+    @Test
     void shouldWriteTheResultsContractForASimulatedRun(@TempDir final Path dir) throws Exception
     {
         final File json = dir.resolve("out.json").toFile();
