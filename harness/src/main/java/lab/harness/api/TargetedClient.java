@@ -184,14 +184,10 @@ public class TargetedClient implements ClientProtocol
         {
             onHeard(fromNode);
         }
-        final int schemaId = wire.open(fromNode, buffer, offset, length);
-        if (schemaId != ClientMessages.SCHEMA_ID)
+        final int schemaId = wire.open(fromNode, buffer, offset, length, ClientMessages.SCHEMA_ID, WireCheck.NO_SCHEMA);
+        if (schemaId < 0)
         {
-            if (schemaId >= 0)
-            {
-                wire.unknownSchema();
-            }
-            return;
+            return; // dropped and counted: too short, or a schema this node does not speak
         }
         if (!wire.sender(fromNode >= 0 && fromNode < replicas))
         {

@@ -129,6 +129,34 @@ public final class WireCheck
         return schemaId;
     }
 
+    /**
+     * Stands for "no second schema" in {@link #open(int, DirectBuffer, int, int, int, int)}.
+     */
+    public static final int NO_SCHEMA = -1;
+
+    /**
+     * Opens a message for a node that speaks {@code schema} and, if it is not {@link #NO_SCHEMA}, {@code alsoSchema}
+     * (a replica speaks its protocol's schema and the client schema).
+     *
+     * @return the message's schema id, or -1 when it was dropped and counted: too short, or of a schema the node does
+     * not speak.
+     */
+    public int open(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
+        final int schema, final int alsoSchema)
+    {
+        final int schemaId = open(fromNode, buffer, offset, length);
+        if (schemaId < 0)
+        {
+            return -1;
+        }
+        if (schemaId != schema && schemaId != alsoSchema)
+        {
+            unknownSchema();
+            return -1;
+        }
+        return schemaId;
+    }
+
     public DirectBuffer buffer()
     {
         return buffer;

@@ -119,14 +119,10 @@ public final class ClientMessages
     public ClientRequestDecoder onlyRequest(
         final WireCheck wire, final int fromNode, final DirectBuffer buffer, final int offset, final int length)
     {
-        final int schemaId = wire.open(fromNode, buffer, offset, length);
-        if (schemaId != SCHEMA_ID)
+        final int schemaId = wire.open(fromNode, buffer, offset, length, SCHEMA_ID, WireCheck.NO_SCHEMA);
+        if (schemaId < 0)
         {
-            if (schemaId >= 0)
-            {
-                wire.unknownSchema();
-            }
-            return null;
+            return null; // dropped and counted: too short, or a schema this node does not speak
         }
         return request(wire, fromNode);
     }
@@ -168,14 +164,5 @@ public final class ClientMessages
             wire.atLeast(wire.int32(ClientResponseDecoder.leaderHintEncodingOffset()), -1, "leaderHint") &&
             wire.varData() &&
             wire.end();
-    }
-
-    /**
-     * Reads the schema id of any lab message: each module's schema shares the 8-byte SBE header layout.
-     */
-    public static int schemaIdOf(final DirectBuffer src, final int offset)
-    {
-        return src.getShort(offset + MessageHeaderDecoder.schemaIdEncodingOffset(), java.nio.ByteOrder.LITTLE_ENDIAN)
-            & 0xFFFF;
     }
 }

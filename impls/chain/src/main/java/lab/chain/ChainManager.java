@@ -92,14 +92,10 @@ public final class ChainManager implements Endpoint
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        final int schemaId = wire.open(fromNode, buffer, offset, length);
-        if (schemaId != MessageHeaderDecoder.SCHEMA_ID)
+        final int schemaId = wire.open(fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, WireCheck.NO_SCHEMA);
+        if (schemaId < 0)
         {
-            if (schemaId >= 0)
-            {
-                wire.unknownSchema();
-            }
-            return;
+            return; // dropped and counted: too short, or a schema this node does not speak
         }
         if (ChainWire.manager(wire, fromNode, n))
         {

@@ -259,7 +259,7 @@ public final class ChainReplica implements Replica
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        final int schemaId = wire.open(fromNode, buffer, offset, length);
+        final int schemaId = wire.open(fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ClientMessages.SCHEMA_ID);
         if (schemaId == ClientMessages.SCHEMA_ID)
         {
             final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
@@ -269,13 +269,9 @@ public final class ChainReplica implements Replica
             }
             return;
         }
-        if (schemaId != MessageHeaderDecoder.SCHEMA_ID)
+        if (schemaId < 0)
         {
-            if (schemaId >= 0)
-            {
-                wire.unknownSchema();
-            }
-            return; // not ours: dropped and counted rather than misread
+            return; // dropped and counted: too short, or a schema this node does not speak
         }
         if (!ChainWire.replica(wire, fromNode, n, nodeId, config.nodeCount, CHUNK_BYTES))
         {

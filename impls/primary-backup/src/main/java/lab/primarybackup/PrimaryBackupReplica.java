@@ -239,7 +239,7 @@ public final class PrimaryBackupReplica implements Replica
         final long nowNs, final Outbox out)
     {
         startClock(nowNs);
-        final int schemaId = wire.open(fromNode, buffer, offset, length);
+        final int schemaId = wire.open(fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ClientMessages.SCHEMA_ID);
         if (schemaId == ClientMessages.SCHEMA_ID)
         {
             final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
@@ -249,13 +249,9 @@ public final class PrimaryBackupReplica implements Replica
             }
             return;
         }
-        if (schemaId != MessageHeaderDecoder.SCHEMA_ID)
+        if (schemaId < 0)
         {
-            if (schemaId >= 0)
-            {
-                wire.unknownSchema();
-            }
-            return; // not ours: dropped and counted rather than misread
+            return; // dropped and counted: too short, or a schema this node does not speak
         }
         if (!PrimaryBackupWire.check(wire, fromNode, n, nodeId))
         {
@@ -952,7 +948,7 @@ public final class PrimaryBackupReplica implements Replica
             refusedAtView = Math.max(refusedAtView, m.view());
             return;
         }
-        if (role != expected || m.view() != proposedView || m.granted() != BooleanType.TRUE)
+        if (role != expected || m.view() != proposedView)
         {
             return;
         }

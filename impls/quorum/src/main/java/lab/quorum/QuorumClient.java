@@ -53,14 +53,10 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
         final long nowNs, final Outbox out, final ClientListener listener)
     {
         this.listener = listener;
-        final int schemaId = wire.open(fromNode, buffer, offset, length);
-        if (schemaId != QuorumMessages.SCHEMA_ID)
+        final int schemaId = wire.open(fromNode, buffer, offset, length, QuorumMessages.SCHEMA_ID, WireCheck.NO_SCHEMA);
+        if (schemaId < 0)
         {
-            if (schemaId >= 0)
-            {
-                wire.unknownSchema();
-            }
-            return;
+            return; // dropped and counted: too short, or a schema this node does not speak
         }
         if (!QuorumWire.check(wire, fromNode, -1, replicas, nodeCount, true))
         {

@@ -183,7 +183,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        final int schemaId = wire.open(fromNode, buffer, offset, length);
+        final int schemaId = wire.open(fromNode, buffer, offset, length, QuorumMessages.SCHEMA_ID, ClientMessages.SCHEMA_ID);
         if (schemaId == ClientMessages.SCHEMA_ID)
         {
             final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
@@ -193,13 +193,9 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
             }
             return;
         }
-        if (schemaId != QuorumMessages.SCHEMA_ID)
+        if (schemaId < 0)
         {
-            if (schemaId >= 0)
-            {
-                wire.unknownSchema();
-            }
-            return;
+            return; // dropped and counted: too short, or a schema this node does not speak
         }
         if (!QuorumWire.check(wire, fromNode, nodeId, config.replicas, config.nodeCount, false))
         {

@@ -278,7 +278,7 @@ public final class RaftReplica implements Replica
     {
         final Outbox out = held;
         start(nowNs);
-        final int schemaId = wire.open(fromNode, buffer, offset, length);
+        final int schemaId = wire.open(fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ClientMessages.SCHEMA_ID);
         if (schemaId == ClientMessages.SCHEMA_ID)
         {
             final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
@@ -288,13 +288,9 @@ public final class RaftReplica implements Replica
             }
             return;
         }
-        if (schemaId != MessageHeaderDecoder.SCHEMA_ID)
+        if (schemaId < 0)
         {
-            if (schemaId >= 0)
-            {
-                wire.unknownSchema();
-            }
-            return; // not ours: dropped and counted rather than misread
+            return; // dropped and counted: too short, or a schema this node does not speak
         }
         if (!RaftWire.check(wire, fromNode, n, nodeId, config.nodeCount))
         {
