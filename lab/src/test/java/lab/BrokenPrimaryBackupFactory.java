@@ -2,16 +2,16 @@ package lab;
 
 import java.util.Random;
 
-import lab.harness.api.ClientProtocol;
-import lab.harness.api.HopTheory;
-import lab.harness.api.Outbox;
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.Replica;
-import lab.harness.codec.ClientMessages;
-import lab.harness.codec.ClientRequestDecoder;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.ClientProtocol;
+import lab.core.HopTheory;
+import lab.core.Outbox;
+import lab.core.ProtocolFactory;
+import lab.core.ProtocolSettings;
+import lab.core.Replica;
+import lab.core.codec.ClientMessages;
+import lab.core.codec.ClientRequestDecoder;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 import lab.primarybackup.PrimaryBackupFactory;
 import org.agrona.DirectBuffer;
 

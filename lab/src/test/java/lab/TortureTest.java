@@ -121,7 +121,7 @@ class TortureTest
     @Test
     void theTortureMatrixShouldCoverEveryReplicatedProtocol()
     {
-        for (final lab.harness.api.ProtocolFactory factory : lab.harness.api.Protocols.all())
+        for (final lab.core.ProtocolFactory factory : lab.core.Protocols.all())
         {
             if (factory.fixedReplicas() != 0 || factory.name().equals("broken-primary-backup"))
             {

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import lab.harness.api.ClientSessions;
-import lab.harness.api.WireCheck;
-import lab.harness.codec.ClientRequestDecoder;
-import lab.harness.codec.ClientResponseDecoder;
+import lab.core.ClientSessions;
+import lab.core.WireCheck;
+import lab.core.codec.ClientRequestDecoder;
+import lab.core.codec.ClientResponseDecoder;
 import lab.harness.sim.WireFuzzer;
 import lab.harness.sim.WireFuzzer.FieldRule;
 import lab.harness.sim.WireFuzzer.Report;

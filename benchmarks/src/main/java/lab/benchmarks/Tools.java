@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.Protocols;
+import lab.core.ProtocolFactory;
+import lab.core.Protocols;
 
 /**
  * Helpers for {@code bin/lab-jmh}, run as {@code java -cp benchmarks.jar lab.benchmarks.Tools COMMAND}:

@@ -6,11 +6,11 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import lab.harness.aeron.AeronCluster;
-import lab.harness.api.Endpoint;
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.Protocols;
-import lab.harness.codec.OpType;
+import lab.core.Endpoint;
+import lab.core.ProtocolFactory;
+import lab.core.ProtocolSettings;
+import lab.core.Protocols;
+import lab.core.codec.OpType;
 import lab.harness.metrics.TrafficCounters;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.KeyGenerator;

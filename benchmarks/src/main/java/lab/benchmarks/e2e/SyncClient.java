@@ -2,13 +2,13 @@ package lab.benchmarks.e2e;
 
 import java.util.concurrent.locks.LockSupport;
 
-import lab.harness.api.ClientListener;
-import lab.harness.api.ClientProtocol;
-import lab.harness.api.ClientSessions;
-import lab.harness.api.Endpoint;
-import lab.harness.api.Outbox;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.ClientListener;
+import lab.core.ClientProtocol;
+import lab.core.ClientSessions;
+import lab.core.Endpoint;
+import lab.core.Outbox;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 import lab.harness.workload.ValueCodec;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;

@@ -1,7 +1,7 @@
 package lab.benchmarks.e2e;
 
-import lab.harness.api.Endpoint;
-import lab.harness.api.Outbox;
+import lab.core.Endpoint;
+import lab.core.Outbox;
 import org.agrona.DirectBuffer;
 
 /**

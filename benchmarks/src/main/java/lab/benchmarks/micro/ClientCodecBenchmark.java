@@ -2,11 +2,11 @@ package lab.benchmarks.micro;
 
 import java.util.concurrent.TimeUnit;
 
-import lab.harness.codec.ClientMessages;
-import lab.harness.codec.ClientRequestDecoder;
-import lab.harness.codec.ClientResponseDecoder;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.codec.ClientMessages;
+import lab.core.codec.ClientRequestDecoder;
+import lab.core.codec.ClientResponseDecoder;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -3,7 +3,7 @@ package lab.benchmarks.micro;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import lab.harness.api.KvStore;
+import lab.core.KvStore;
 import lab.harness.workload.KeyGenerator;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;

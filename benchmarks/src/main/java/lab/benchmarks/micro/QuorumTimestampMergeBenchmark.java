@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import lab.harness.api.ProtocolSettings;
+import lab.core.ProtocolSettings;
 import lab.quorum.QuorumFactory;
 import lab.quorum.QuorumReplica;
 import org.agrona.MutableDirectBuffer;

@@ -14,7 +14,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import lab.harness.api.Endpoint;
+import lab.core.Endpoint;
 import lab.harness.metrics.TrafficCounters;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;

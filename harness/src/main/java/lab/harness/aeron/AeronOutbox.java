@@ -3,7 +3,7 @@ package lab.harness.aeron;
 import io.aeron.Publication;
 import io.aeron.ReservedValueSupplier;
 import io.aeron.logbuffer.BufferClaim;
-import lab.harness.api.Outbox;
+import lab.core.Outbox;
 import lab.harness.metrics.TrafficCounters;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;

@@ -2,8 +2,8 @@ package lab.harness.aeron;
 
 import java.util.Random;
 
-import lab.harness.api.Endpoint;
-import lab.harness.api.Outbox;
+import lab.core.Endpoint;
+import lab.core.Outbox;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 

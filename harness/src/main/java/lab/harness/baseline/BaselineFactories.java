@@ -2,12 +2,12 @@ package lab.harness.baseline;
 
 import java.util.Random;
 
-import lab.harness.api.ClientProtocol;
-import lab.harness.api.HopTheory;
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.Replica;
-import lab.harness.api.TargetedClient;
+import lab.core.ClientProtocol;
+import lab.core.HopTheory;
+import lab.core.ProtocolFactory;
+import lab.core.ProtocolSettings;
+import lab.core.Replica;
+import lab.core.TargetedClient;
 
 /**
  * The two baselines that separate transport cost from protocol cost.

@@ -1,11 +1,11 @@
 package lab.harness.baseline;
 
-import lab.harness.api.Outbox;
-import lab.harness.api.Replica;
-import lab.harness.api.WireCheck;
-import lab.harness.codec.ClientMessages;
-import lab.harness.codec.ClientRequestDecoder;
-import lab.harness.codec.Status;
+import lab.core.Outbox;
+import lab.core.Replica;
+import lab.core.WireCheck;
+import lab.core.codec.ClientMessages;
+import lab.core.codec.ClientRequestDecoder;
+import lab.core.codec.Status;
 import org.agrona.DirectBuffer;
 
 /**

@@ -8,7 +8,7 @@ import java.util.List;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
-import lab.harness.codec.OpType;
+import lab.core.codec.OpType;
 import lab.harness.workload.OperationObserver;
 
 /**

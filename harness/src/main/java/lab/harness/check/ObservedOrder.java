@@ -1,6 +1,6 @@
 package lab.harness.check;
 
-import lab.harness.codec.OpType;
+import lab.core.codec.OpType;
 import lab.harness.workload.OperationObserver;
 
 /**

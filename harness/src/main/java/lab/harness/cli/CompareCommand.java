@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
-import lab.harness.api.Durations;
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.Protocols;
+import lab.core.Durations;
+import lab.core.ProtocolFactory;
+import lab.core.Protocols;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;
@@ -283,9 +283,9 @@ public final class CompareCommand implements Callable<Integer>
      */
     private Map<String, String> optionsOf(final String protocol)
     {
-        final lab.harness.api.ProtocolFactory factory = Protocols.byName(protocol);
-        final lab.harness.api.ProtocolSettings probe =
-            new lab.harness.api.ProtocolSettings(Math.max(1, replicas), 1, 1, opts); // a mode option may bring others
+        final lab.core.ProtocolFactory factory = Protocols.byName(protocol);
+        final lab.core.ProtocolSettings probe =
+            new lab.core.ProtocolSettings(Math.max(1, replicas), 1, 1, opts); // a mode option may bring others
         try
         {
             factory.validate(probe);

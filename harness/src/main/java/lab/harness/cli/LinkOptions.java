@@ -1,7 +1,7 @@
 package lab.harness.cli;
 
 import lab.harness.aeron.LinkEmulator;
-import lab.harness.api.Durations;
+import lab.core.Durations;
 import lab.harness.cluster.RunConfig;
 import picocli.CommandLine.Option;
 

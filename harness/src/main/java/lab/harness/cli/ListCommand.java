@@ -1,9 +1,9 @@
 package lab.harness.cli;
 
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.Protocols;
-import lab.harness.api.HopTheory;
+import lab.core.ProtocolFactory;
+import lab.core.ProtocolSettings;
+import lab.core.Protocols;
+import lab.core.HopTheory;
 import java.util.Map;
 import picocli.CommandLine.Command;
 

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
 
-import lab.harness.api.Durations;
+import lab.core.Durations;
 import lab.harness.check.HistoryRecorder;
 import lab.harness.multiprocess.ProcessRun;
 import lab.harness.check.JepsenHistory;

@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import lab.harness.api.Durations;
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.Protocols;
+import lab.core.Durations;
+import lab.core.ProtocolFactory;
+import lab.core.Protocols;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import lab.harness.api.Durations;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.Protocols;
+import lab.core.Durations;
+import lab.core.ProtocolSettings;
+import lab.core.Protocols;
 import lab.harness.cluster.Torture;
 import lab.harness.cluster.TortureMatrix;
 import picocli.CommandLine.Command;

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import lab.harness.aeron.LinkEmulator;
-import lab.harness.api.Durations;
+import lab.core.Durations;
 import lab.harness.cluster.CapacityModel;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.RunConfig;

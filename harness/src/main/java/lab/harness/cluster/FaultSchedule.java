@@ -3,7 +3,7 @@ package lab.harness.cluster;
 import java.util.ArrayList;
 import java.util.List;
 
-import lab.harness.api.Durations;
+import lab.core.Durations;
 
 /**
  * Faults for a real run, e.g. {@code crash:leader@5s,restart@10s}: a comma-separated list of

@@ -3,7 +3,7 @@ package lab.harness.cluster;
 import java.util.Random;
 
 import lab.harness.aeron.AeronCluster;
-import lab.harness.api.Replica;
+import lab.core.Replica;
 
 /**
  * Faults on the in-process Aeron cluster: a crash stops the node's agent and closes its subscription (what peers

@@ -7,11 +7,11 @@ import java.util.concurrent.TimeUnit;
 
 import lab.harness.aeron.AeronCluster;
 import lab.harness.aeron.NodeAgent;
-import lab.harness.api.ClientProtocol;
-import lab.harness.api.Endpoint;
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.Protocols;
+import lab.core.ClientProtocol;
+import lab.core.Endpoint;
+import lab.core.ProtocolFactory;
+import lab.core.ProtocolSettings;
+import lab.core.Protocols;
 import lab.harness.check.ObservedOrder;
 import lab.harness.metrics.LatencyTimeline;
 import lab.harness.metrics.OpStats;
@@ -30,7 +30,7 @@ import lab.harness.workload.OperationObserver;
  */
 public final class LabRunner
 {
-    /** The counter of messages dropped as malformed, in {@link lab.harness.api.Replica#counters()}. */
+    /** The counter of messages dropped as malformed, in {@link lab.core.Replica#counters()}. */
     public static final String MALFORMED = "malformed_messages";
 
     private LabRunner()
@@ -394,7 +394,7 @@ public final class LabRunner
         final Map<String, Object> protocolStats = new java.util.TreeMap<>();
         for (int i = 0; i < nodes.settings.replicas(); i++)
         {
-            for (final Map.Entry<String, Long> e : ((lab.harness.api.Replica)endpoints.apply(i)).counters().entrySet())
+            for (final Map.Entry<String, Long> e : ((lab.core.Replica)endpoints.apply(i)).counters().entrySet())
             {
                 protocolStats.merge(e.getKey(), e.getValue(), (a, b) -> (Long)a + (Long)b);
             }
@@ -411,7 +411,7 @@ public final class LabRunner
         final java.util.function.IntFunction<String> roles = i ->
         {
             final Endpoint e = endpoints.apply(i);
-            return e instanceof lab.harness.api.Replica ? ((lab.harness.api.Replica)e).role() :
+            return e instanceof lab.core.Replica ? ((lab.core.Replica)e).role() :
                 i < nodes.firstClient() ? "control" : "client";
         };
         final Object share = stats.get("node_thread_cpu_share");

@@ -3,7 +3,7 @@ package lab.harness.cluster;
 import java.util.List;
 import java.util.Map;
 
-import lab.harness.api.HopTheory;
+import lab.core.HopTheory;
 import lab.harness.metrics.OpStats;
 import lab.harness.metrics.TrafficCounters;
 
@@ -26,7 +26,7 @@ import lab.harness.metrics.TrafficCounters;
  * @param protocolStats replica counters summed (e.g. CRAQ clean/dirty reads) and stale reads when measured.
  * @param timeline     per interval from the start (warm-up included): t_s, ops/s, read/write counts and percentiles.
  * @param malformedMessages messages dropped as malformed by every node (replicas, control nodes, clients), whole
- *                     run: what failed {@link lab.harness.api.WireCheck validation} at a decode edge.
+ *                     run: what failed {@link lab.core.WireCheck validation} at a decode edge.
  * @param load         per node: messages in and out, bytes out, busy time (see {@link CapacityModel}).
  */
 public record RunResult(

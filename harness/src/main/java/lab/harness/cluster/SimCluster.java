@@ -2,7 +2,7 @@ package lab.harness.cluster;
 
 import java.util.Random;
 
-import lab.harness.api.Replica;
+import lab.core.Replica;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.ClosedLoopLoadGenerator;
 

@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-import lab.harness.api.Protocols;
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.ProtocolSettings;
+import lab.core.Protocols;
+import lab.core.ProtocolFactory;
+import lab.core.ProtocolSettings;
 import lab.harness.check.CheckResult;
 import lab.harness.check.HistoryRecorder;
 import lab.harness.check.LinearizabilityChecker;
@@ -211,7 +211,7 @@ public final class Torture
     }
 
     /**
-     * @return the duration as {@link lab.harness.api.Durations#parseNs} reads it back to the same nanosecond.
+     * @return the duration as {@link lab.core.Durations#parseNs} reads it back to the same nanosecond.
      */
     static String formatDuration(final long ns)
     {

@@ -12,9 +12,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.Protocols;
+import lab.core.ProtocolFactory;
+import lab.core.ProtocolSettings;
+import lab.core.Protocols;
 
 /**
  * The torture matrix ({@code lab torture --matrix}): every strong (linearizable) mode of every protocol at 3, 5 and 7

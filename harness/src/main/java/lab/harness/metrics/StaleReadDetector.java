@@ -3,7 +3,7 @@ package lab.harness.metrics;
 import java.util.ArrayList;
 import java.util.List;
 
-import lab.harness.codec.OpType;
+import lab.core.codec.OpType;
 import lab.harness.workload.OperationObserver;
 import org.agrona.collections.Long2LongHashMap;
 

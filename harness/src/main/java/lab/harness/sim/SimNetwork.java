@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.Random;
 
-import lab.harness.api.Endpoint;
-import lab.harness.api.Outbox;
+import lab.core.Endpoint;
+import lab.core.Outbox;
 import lab.harness.metrics.TrafficCounters;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

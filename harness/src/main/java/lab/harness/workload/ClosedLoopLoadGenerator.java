@@ -2,7 +2,7 @@ package lab.harness.workload;
 
 import java.util.Random;
 
-import lab.harness.api.ClientProtocol;
+import lab.core.ClientProtocol;
 
 /**
  * Closed loop: every slot starts its next operation as soon as the previous one completes or times out, so the

@@ -2,13 +2,13 @@ package lab.harness.workload;
 
 import java.util.Random;
 
-import lab.harness.api.ClientListener;
-import lab.harness.api.ClientProtocol;
-import lab.harness.api.ClientSessions;
-import lab.harness.api.Endpoint;
-import lab.harness.api.Outbox;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.ClientListener;
+import lab.core.ClientProtocol;
+import lab.core.ClientSessions;
+import lab.core.Endpoint;
+import lab.core.Outbox;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 import lab.harness.metrics.LatencyTimeline;
 import lab.harness.metrics.MeasurementWindow;
 import lab.harness.metrics.OpStats;

@@ -2,7 +2,7 @@ package lab.harness.workload;
 
 import java.util.Random;
 
-import lab.harness.api.ClientProtocol;
+import lab.core.ClientProtocol;
 import lab.harness.metrics.MeasurementWindow;
 
 /**

@@ -1,6 +1,6 @@
 package lab.harness.workload;
 
-import lab.harness.codec.OpType;
+import lab.core.codec.OpType;
 
 /**
  * Sees every operation a load generator runs: for histories (linearizability, stale reads) and tests.

@@ -5,8 +5,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import lab.harness.api.Endpoint;
-import lab.harness.api.Outbox;
+import lab.core.Endpoint;
+import lab.core.Outbox;
 import lab.harness.metrics.TrafficCounters;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

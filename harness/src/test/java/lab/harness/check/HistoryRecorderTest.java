@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import lab.harness.codec.OpType;
+import lab.core.codec.OpType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

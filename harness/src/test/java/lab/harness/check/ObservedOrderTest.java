@@ -8,7 +8,7 @@ import java.util.concurrent.CyclicBarrier;
 
 import org.junit.jupiter.api.Test;
 
-import lab.harness.codec.OpType;
+import lab.core.codec.OpType;
 import lab.harness.metrics.StaleReadDetector;
 import lab.harness.workload.OperationObserver;
 

@@ -8,10 +8,10 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-import lab.harness.api.Endpoint;
-import lab.harness.api.Outbox;
-import lab.harness.api.Protocols;
-import lab.harness.api.ProtocolSettings;
+import lab.core.Endpoint;
+import lab.core.Outbox;
+import lab.core.Protocols;
+import lab.core.ProtocolSettings;
 import lab.harness.check.CheckResult;
 import lab.harness.check.HistoryRecorder;
 import lab.harness.check.LinearizabilityChecker;

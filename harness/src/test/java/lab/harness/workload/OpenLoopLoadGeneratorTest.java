@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import lab.harness.api.ClientListener;
-import lab.harness.api.ClientProtocol;
-import lab.harness.api.Outbox;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.ClientListener;
+import lab.core.ClientProtocol;
+import lab.core.Outbox;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

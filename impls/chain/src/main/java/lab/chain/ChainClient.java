@@ -2,10 +2,10 @@ package lab.chain;
 
 import java.util.Random;
 
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.TargetedClient;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.ProtocolSettings;
+import lab.core.TargetedClient;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 
 /**
  * The client side of chain replication: writes go to the head, reads to the tail, or with CRAQ to a node drawn at

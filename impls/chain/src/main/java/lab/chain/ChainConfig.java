@@ -1,6 +1,6 @@
 package lab.chain;
 
-import lab.harness.api.ProtocolSettings;
+import lab.core.ProtocolSettings;
 
 /**
  * Options of chain replication, read from protocol options (all printed with results). A replica serves reads only

@@ -2,12 +2,12 @@ package lab.chain;
 
 import java.util.Random;
 
-import lab.harness.api.ClientProtocol;
-import lab.harness.api.Endpoint;
-import lab.harness.api.HopTheory;
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.Replica;
+import lab.core.ClientProtocol;
+import lab.core.Endpoint;
+import lab.core.HopTheory;
+import lab.core.ProtocolFactory;
+import lab.core.ProtocolSettings;
+import lab.core.Replica;
 
 /**
  * {@code --protocol chain [--chain-ack tail|head] [--reads tail|craq]}: chain replication with one configuration

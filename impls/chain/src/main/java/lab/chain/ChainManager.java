@@ -1,10 +1,10 @@
 package lab.chain;
 
-import lab.harness.api.WireCheck;
+import lab.core.WireCheck;
 import java.util.Arrays;
 
-import lab.harness.api.Endpoint;
-import lab.harness.api.Outbox;
+import lab.core.Endpoint;
+import lab.core.Outbox;
 import lab.chain.codec.BooleanType;
 import lab.chain.codec.ConfigEncoder;
 import lab.chain.codec.HeartbeatDecoder;

@@ -2,17 +2,17 @@ package lab.chain;
 
 import java.util.Arrays;
 
-import lab.harness.api.ClientSessions;
-import lab.harness.api.ClientSession;
-import lab.harness.api.KvStore;
-import lab.harness.api.ReplicaState;
-import lab.harness.api.Outbox;
-import lab.harness.api.Replica;
-import lab.harness.api.WireCheck;
-import lab.harness.codec.ClientMessages;
-import lab.harness.codec.ClientRequestDecoder;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.ClientSessions;
+import lab.core.ClientSession;
+import lab.core.KvStore;
+import lab.core.ReplicaState;
+import lab.core.Outbox;
+import lab.core.Replica;
+import lab.core.WireCheck;
+import lab.core.codec.ClientMessages;
+import lab.core.codec.ClientRequestDecoder;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 import lab.chain.codec.AckDecoder;
 import lab.chain.codec.AckEncoder;
 import lab.chain.codec.BooleanType;

@@ -9,7 +9,7 @@ import lab.chain.codec.LinkedDecoder;
 import lab.chain.codec.SnapshotChunkDecoder;
 import lab.chain.codec.VersionQueryDecoder;
 import lab.chain.codec.VersionReplyDecoder;
-import lab.harness.api.WireCheck;
+import lab.core.WireCheck;
 
 /**
  * The decode edge of the chain schema: whether a message opened with {@link WireCheck#open} is whole and in range

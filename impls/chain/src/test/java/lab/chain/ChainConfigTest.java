@@ -2,8 +2,8 @@ package lab.chain;
 
 import java.util.Map;
 
-import lab.harness.api.HopTheory;
-import lab.harness.api.ProtocolSettings;
+import lab.core.HopTheory;
+import lab.core.ProtocolSettings;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,6 +1,6 @@
 package lab.primarybackup;
 
-import lab.harness.api.ProtocolSettings;
+import lab.core.ProtocolSettings;
 
 /**
  * Timing of primary-backup, read from protocol options (all printed with results). The read lease must end before

@@ -1,6 +1,6 @@
 package lab.primarybackup;
 
-import lab.harness.api.WireCheck;
+import lab.core.WireCheck;
 import lab.primarybackup.codec.AckDecoder;
 import lab.primarybackup.codec.HeartbeatDecoder;
 import lab.primarybackup.codec.ReplicateDecoder;

@@ -2,10 +2,10 @@ package lab.quorum;
 
 import java.util.ArrayList;
 
-import lab.harness.api.KvStore;
-import lab.harness.api.Outbox;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.KvStore;
+import lab.core.Outbox;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 import lab.quorum.codec.ReadReplyDecoder;
 import lab.quorum.codec.WriteAckDecoder;
 import org.agrona.DirectBuffer;

@@ -1,12 +1,12 @@
 package lab.quorum;
 
-import lab.harness.api.WireCheck;
-import lab.harness.api.ClientListener;
-import lab.harness.api.ClientProtocol;
-import lab.harness.api.ClientSessions;
-import lab.harness.api.Outbox;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.WireCheck;
+import lab.core.ClientListener;
+import lab.core.ClientProtocol;
+import lab.core.ClientSessions;
+import lab.core.Outbox;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 import lab.quorum.codec.ReadReplyDecoder;
 import lab.quorum.codec.WriteAckDecoder;
 import org.agrona.DirectBuffer;

@@ -1,6 +1,6 @@
 package lab.quorum;
 
-import lab.harness.api.ProtocolSettings;
+import lab.core.ProtocolSettings;
 
 /**
  * Settings of the quorum store, read from protocol options (all printed with results).

@@ -1,6 +1,6 @@
 package lab.quorum;
 
-import lab.harness.api.KvStore;
+import lab.core.KvStore;
 import org.agrona.collections.Long2LongHashMap;
 
 /**

@@ -2,11 +2,11 @@ package lab.quorum;
 
 import java.util.Random;
 
-import lab.harness.api.ClientProtocol;
-import lab.harness.api.HopTheory;
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.Replica;
+import lab.core.ClientProtocol;
+import lab.core.HopTheory;
+import lab.core.ProtocolFactory;
+import lab.core.ProtocolSettings;
+import lab.core.Replica;
 
 /**
  * {@code --protocol quorum}: a leaderless store, Dynamo-style ({@code --quorum-mode dynamo --r R --w W}) or

@@ -2,14 +2,14 @@ package lab.quorum;
 
 import java.util.Random;
 
-import lab.harness.api.KvStore;
-import lab.harness.api.Outbox;
-import lab.harness.api.Replica;
-import lab.harness.api.WireCheck;
-import lab.harness.codec.ClientMessages;
-import lab.harness.codec.ClientRequestDecoder;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.KvStore;
+import lab.core.Outbox;
+import lab.core.Replica;
+import lab.core.WireCheck;
+import lab.core.codec.ClientMessages;
+import lab.core.codec.ClientRequestDecoder;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 import lab.quorum.codec.BooleanType;
 import lab.quorum.codec.ReadDecoder;
 import lab.quorum.codec.ReadReplyDecoder;

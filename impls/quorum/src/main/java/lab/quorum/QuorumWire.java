@@ -1,6 +1,6 @@
 package lab.quorum;
 
-import lab.harness.api.WireCheck;
+import lab.core.WireCheck;
 import lab.quorum.codec.ReadDecoder;
 import lab.quorum.codec.ReadReplyDecoder;
 import lab.quorum.codec.SyncChunkDecoder;

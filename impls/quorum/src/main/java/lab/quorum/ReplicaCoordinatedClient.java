@@ -1,9 +1,9 @@
 package lab.quorum;
 
-import lab.harness.api.Outbox;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.TargetedClient;
-import lab.harness.codec.OpType;
+import lab.core.Outbox;
+import lab.core.ProtocolSettings;
+import lab.core.TargetedClient;
+import lab.core.codec.OpType;
 import org.agrona.DirectBuffer;
 
 /**

@@ -3,8 +3,8 @@ package lab.quorum;
 import java.util.Map;
 import java.util.TreeMap;
 
-import lab.harness.api.HopTheory;
-import lab.harness.api.ProtocolSettings;
+import lab.core.HopTheory;
+import lab.core.ProtocolSettings;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,6 +1,6 @@
 package lab.quorum;
 
-import lab.harness.codec.Status;
+import lab.core.codec.Status;
 import org.junit.jupiter.api.Test;
 
 import static lab.quorum.QuorumScenario.MS;

@@ -4,13 +4,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
-import lab.harness.api.ClientListener;
-import lab.harness.api.ClientProtocol;
-import lab.harness.api.Endpoint;
-import lab.harness.api.Outbox;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.ClientListener;
+import lab.core.ClientProtocol;
+import lab.core.Endpoint;
+import lab.core.Outbox;
+import lab.core.ProtocolSettings;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 import lab.harness.sim.SimConfig;
 import lab.harness.sim.SimNetwork;
 import org.agrona.DirectBuffer;
@@ -137,7 +137,7 @@ final class ScriptedQuorum
      */
     long tsAt(final int node, final long key)
     {
-        final lab.harness.api.KvStore.Entry entry = replicas[node].kvStore().get(key);
+        final lab.core.KvStore.Entry entry = replicas[node].kvStore().get(key);
         return entry == null ? 0 : entry.version();
     }
 

@@ -1,6 +1,6 @@
 package lab.raft;
 
-import lab.harness.api.Outbox;
+import lab.core.Outbox;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 

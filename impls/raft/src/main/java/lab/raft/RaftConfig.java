@@ -2,7 +2,7 @@ package lab.raft;
 
 import java.util.Locale;
 
-import lab.harness.api.ProtocolSettings;
+import lab.core.ProtocolSettings;
 
 /**
  * Raft's options, read from protocol settings (every one is printed with results, defaults included).

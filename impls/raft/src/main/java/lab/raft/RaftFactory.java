@@ -12,12 +12,12 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import lab.harness.api.ClientProtocol;
-import lab.harness.api.HopTheory;
-import lab.harness.api.ProtocolFactory;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.api.Replica;
-import lab.harness.api.TargetedClient;
+import lab.core.ClientProtocol;
+import lab.core.HopTheory;
+import lab.core.ProtocolFactory;
+import lab.core.ProtocolSettings;
+import lab.core.Replica;
+import lab.core.TargetedClient;
 
 /**
  * {@code --protocol raft}. The factory owns each node's storage, so that a replica the simulator restarts

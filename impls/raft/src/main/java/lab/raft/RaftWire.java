@@ -1,6 +1,6 @@
 package lab.raft;
 
-import lab.harness.api.WireCheck;
+import lab.core.WireCheck;
 import lab.raft.codec.AppendEntriesDecoder;
 import lab.raft.codec.AppendResponseDecoder;
 import lab.raft.codec.InstallSnapshotDecoder;

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import lab.harness.api.ClientSessions;
-import lab.harness.api.Outbox;
-import lab.harness.api.ProtocolSettings;
-import lab.harness.codec.ClientMessages;
-import lab.harness.codec.OpType;
+import lab.core.ClientSessions;
+import lab.core.Outbox;
+import lab.core.ProtocolSettings;
+import lab.core.codec.ClientMessages;
+import lab.core.codec.OpType;
 import lab.raft.codec.AppendEntriesDecoder;
 import lab.raft.codec.AppendEntriesEncoder;
 import lab.raft.codec.AppendResponseDecoder;

@@ -2,10 +2,10 @@ package lab.raft;
 
 import java.util.concurrent.TimeUnit;
 
-import lab.harness.api.KvStore;
+import lab.core.KvStore;
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.SimCluster;
-import lab.harness.codec.OpType;
+import lab.core.codec.OpType;
 import lab.harness.metrics.StaleReadDetector;
 import lab.harness.workload.ClosedLoopLoadGenerator;
 import lab.harness.workload.OperationObserver;

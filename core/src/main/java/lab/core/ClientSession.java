@@ -1,4 +1,4 @@
-package lab.harness.api;
+package lab.core;
 
 /**
  * Duplicate detection for one client session (see {@link ClientSessions}): the last write sequence number a

@@ -1,7 +1,7 @@
-package lab.harness.codec;
+package lab.core.codec;
 
-import lab.harness.api.ClientSessions;
-import lab.harness.api.WireCheck;
+import lab.core.ClientSessions;
+import lab.core.WireCheck;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;

@@ -1,11 +1,11 @@
-package lab.harness.api;
+package lab.core;
 
 import java.util.Random;
 
 
 /**
  * How the harness finds and builds a protocol. Implementations are registered with {@link java.util.ServiceLoader}
- * ({@code META-INF/services/lab.harness.api.ProtocolFactory}) so the harness never depends on a protocol module.
+ * ({@code META-INF/services/lab.core.ProtocolFactory}) so the harness never depends on a protocol module.
  */
 public interface ProtocolFactory
 {
@@ -47,6 +47,15 @@ public interface ProtocolFactory
     ClientProtocol newClient(int clientNode, ProtocolSettings settings, Random random);
 
     HopTheory theory(ProtocolSettings settings);
+
+    /**
+     * @return how this protocol's messages (and the client messages it exchanges) print in traces; by default only
+     * the SBE header.
+     */
+    default MessagePrinter printer()
+    {
+        return MessagePrinter::header;
+    }
 
     /**
      * @return whether this configuration promises linearizable reads and writes (strong modes are checked for it

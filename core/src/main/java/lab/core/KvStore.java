@@ -1,4 +1,4 @@
-package lab.harness.api;
+package lab.core;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;

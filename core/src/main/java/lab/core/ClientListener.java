@@ -1,6 +1,6 @@
-package lab.harness.api;
+package lab.core;
 
-import lab.harness.codec.Status;
+import lab.core.codec.Status;
 import org.agrona.DirectBuffer;
 
 /**

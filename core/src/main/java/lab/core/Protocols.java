@@ -1,4 +1,4 @@
-package lab.harness.api;
+package lab.core;
 
 import java.util.ArrayList;
 import java.util.List;

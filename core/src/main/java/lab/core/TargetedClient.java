@@ -1,9 +1,9 @@
-package lab.harness.api;
+package lab.core;
 
-import lab.harness.codec.ClientMessages;
-import lab.harness.codec.ClientResponseDecoder;
-import lab.harness.codec.OpType;
-import lab.harness.codec.Status;
+import lab.core.codec.ClientMessages;
+import lab.core.codec.ClientResponseDecoder;
+import lab.core.codec.OpType;
+import lab.core.codec.Status;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 

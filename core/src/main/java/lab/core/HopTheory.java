@@ -1,4 +1,4 @@
-package lab.harness.api;
+package lab.core;
 
 /**
  * Critical-path hop counts the theory predicts for a configuration (README.md's table, from the course notes), shown beside the measured

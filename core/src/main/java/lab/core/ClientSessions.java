@@ -1,4 +1,4 @@
-package lab.harness.api;
+package lab.core;
 
 /**
  * Client session ids: one per (client node, slot), so that a slot with one operation at a time is a sequential

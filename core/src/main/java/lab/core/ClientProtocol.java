@@ -1,6 +1,6 @@
-package lab.harness.api;
+package lab.core;
 
-import lab.harness.codec.OpType;
+import lab.core.codec.OpType;
 import org.agrona.DirectBuffer;
 
 /**

@@ -1,4 +1,4 @@
-package lab.harness.api;
+package lab.core;
 
 /**
  * One replica of a replicated key-value store. Node ids of replicas are 0 .. replicas-1; clients follow them.
