@@ -1,5 +1,6 @@
 package lab.harness.predict;
 
+import lab.harness.metrics.TrafficCounters;
 import lab.harness.sim.SimNetwork;
 
 /**
@@ -10,11 +11,22 @@ public final class SimTiming implements SimNetwork.Timing
 {
     private final LinkModel links;
     private final NodeCpus cpus;
+    private final TrafficCounters[] busyInto;
 
     public SimTiming(final LinkModel links, final NodeCpus cpus)
     {
+        this(links, cpus, null);
+    }
+
+    /**
+     * @param busyInto per node, the counters its simulated busy time is charged to (the accounting a real run has,
+     *                 so the capacity model reads a predicted run as it reads a measured one); null for none.
+     */
+    public SimTiming(final LinkModel links, final NodeCpus cpus, final TrafficCounters[] busyInto)
+    {
         this.links = links;
         this.cpus = cpus;
+        this.busyInto = busyInto;
     }
 
     public long linkDelayNs(final int from, final int to, final int length, final long nowNs)
@@ -24,7 +36,14 @@ public final class SimTiming implements SimNetwork.Timing
 
     public long handledAtNs(final int node, final int from, final int length, final long arrivalNs)
     {
-        return cpus.handledAtNs(node, arrivalNs);
+        final long before = cpus.busyNs(node);
+        final long doneNs = cpus.handledAtNs(node, arrivalNs);
+        if (busyInto != null)
+        {
+            final long serviceNs = cpus.busyNs(node) - before;
+            busyInto[node].onBusy(doneNs - serviceNs, serviceNs, false);
+        }
+        return doneNs;
     }
 
     public LinkModel links()
