@@ -42,6 +42,10 @@ public final class CalibrateCommand implements Callable<Integer>
     @Option(names = "--repeat", defaultValue = "3", description = "runs per protocol (default ${DEFAULT-VALUE})")
     int repeat;
 
+    @Option(names = "--loaded-outstanding", defaultValue = "32", description = "operations in flight of the " +
+        "loaded run (1 client) that measures service times under load (default ${DEFAULT-VALUE})")
+    int loadedOutstanding;
+
     @Option(names = "--out", defaultValue = "calibration.json", description = "default ${DEFAULT-VALUE}")
     Path out;
 
@@ -52,6 +56,10 @@ public final class CalibrateCommand implements Callable<Integer>
         if (durationNs <= 0 || warmupNs < 0)
         {
             throw new IllegalArgumentException("--duration must be > 0 and --warmup >= 0");
+        }
+        if (loadedOutstanding < 1)
+        {
+            throw new IllegalArgumentException("--loaded-outstanding must be >= 1, got " + loadedOutstanding);
         }
         if (repeat < 1)
         {
@@ -66,7 +74,8 @@ public final class CalibrateCommand implements Callable<Integer>
             }
         }
         final Calibration calibration =
-            Calibrator.measure(specs, new Calibrator.Method(durationNs, warmupNs, repeat, replicas), System.out);
+            Calibrator.measure(specs, new Calibrator.Method(durationNs, warmupNs, repeat, replicas,
+                loadedOutstanding), System.out);
         calibration.write(out);
         System.out.println("written: " + out);
         return 0;

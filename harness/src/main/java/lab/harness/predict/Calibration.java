@@ -27,19 +27,24 @@ public final class Calibration
     /**
      * One role of one protocol.
      *
-     * @param serviceNs       mean busy time per message received, over the runs.
+     * @param serviceNs       mean busy time per message received at low load (1 operation in flight), over the runs.
      * @param spreadNs        standard deviation of the per-run figure between runs (not per message: the
      *                        accounting gives totals).
+     * @param loadedServiceNs the same under load (many operations in flight: messages handled in batches).
+     * @param loadedSpreadNs  its spread between runs.
      * @param messagesInPerOp messages a node of this role received per operation (all its nodes together).
      * @param runs            runs the figure averages.
      */
-    public record Role(double serviceNs, double spreadNs, double messagesInPerOp, int runs)
+    public record Role(double serviceNs, double spreadNs, double loadedServiceNs, double loadedSpreadNs,
+        double messagesInPerOp, int runs)
     {
         Map<String, Object> toJson()
         {
             final Map<String, Object> m = new LinkedHashMap<>();
             m.put("service_ns_per_message", round(serviceNs));
             m.put("spread_ns_between_runs", round(spreadNs));
+            m.put("loaded_service_ns_per_message", round(loadedServiceNs));
+            m.put("loaded_spread_ns_between_runs", round(loadedSpreadNs));
             m.put("messages_in_per_op", round(messagesInPerOp));
             m.put("runs", runs);
             return m;
@@ -47,7 +52,11 @@ public final class Calibration
 
         static Role fromJson(final Map<?, ?> m)
         {
-            return new Role(num(m, "service_ns_per_message"), num(m, "spread_ns_between_runs"),
+            final double service = num(m, "service_ns_per_message");
+            final boolean loaded = m.containsKey("loaded_service_ns_per_message");
+            return new Role(service, num(m, "spread_ns_between_runs"),
+                loaded ? num(m, "loaded_service_ns_per_message") : service,
+                loaded ? num(m, "loaded_spread_ns_between_runs") : num(m, "spread_ns_between_runs"),
                 num(m, "messages_in_per_op"), (int)num(m, "runs"));
         }
     }
@@ -67,19 +76,21 @@ public final class Calibration
          * @return the mean service time over the server roles, the stand-in for a role the calibration never saw
          * (a Raft candidate, a node catching up): such messages are counted and reported.
          */
-        public double serverMeanNs()
+        public ServiceTime serverMean(final double cv)
         {
             double sum = 0;
+            double loaded = 0;
             int n = 0;
             for (final Map.Entry<String, Role> e : roles.entrySet())
             {
                 if (!"client".equals(e.getKey()) && !"control".equals(e.getKey()))
                 {
                     sum += e.getValue().serviceNs();
+                    loaded += e.getValue().loadedServiceNs();
                     n++;
                 }
             }
-            return n == 0 ? 0 : sum / n;
+            return n == 0 ? ServiceTime.fixed(0) : new ServiceTime(sum / n, cv, loaded / n);
         }
     }
 

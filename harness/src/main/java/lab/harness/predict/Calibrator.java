@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import lab.harness.cluster.CapacityModel;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;
@@ -23,14 +24,15 @@ import lab.harness.workload.Workload;
 public final class Calibrator
 {
     /** How long each run measures, its warm-up, and how many runs per target. */
-    public record Method(long durationNs, long warmupNs, int repeats, int replicas)
+    public record Method(long durationNs, long warmupNs, int repeats, int replicas, int loadedOutstanding)
     {
         Map<String, Object> toJson()
         {
             final Map<String, Object> m = new LinkedHashMap<>();
-            m.put("runs", "in-process Aeron IPC, all node agents on one thread, 1 client x 1 outstanding, " +
-                "50% reads, uniform keys, 64-byte values");
-            m.put("service_time", "busy time per node / messages it received, by role, per run; the mean over runs");
+            m.put("runs", "in-process Aeron IPC, all node agents on one thread, 50% reads, uniform keys, 64-byte " +
+                "values; low load: 1 client x 1 outstanding; loaded: 1 client x " + loadedOutstanding);
+            m.put("service_time", "CPU demand per message: busy time per node / messages it received x the node " +
+                "thread's CPU share in the run (where measured), by role, per run; the mean over runs");
             m.put("replicas", replicas);
             m.put("duration_ms", durationNs / 1_000_000);
             m.put("warmup_ms", warmupNs / 1_000_000);
@@ -110,7 +112,8 @@ public final class Calibrator
         for (final String spec : specs)
         {
             final Map.Entry<String, Map<String, String>> t = parseTarget(spec);
-            final Map<String, double[]> sums = new TreeMap<>(); // role -> sum, sum of squares, msgs/op sum, runs
+            // role -> sum, sum of squares, msgs/op sum, runs; loaded: sum, sum of squares, runs
+            final Map<String, double[]> sums = new TreeMap<>();
             double opsPerSecond = 0;
             for (int i = 0; i < method.repeats(); i++)
             {
@@ -119,30 +122,51 @@ public final class Calibrator
                 opsPerSecond += r.achievedRate() / method.repeats();
                 for (final Map.Entry<String, double[]> e : perRole(r).entrySet())
                 {
-                    final double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[4]);
+                    final double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[7]);
                     s[0] += e.getValue()[0];
                     s[1] += e.getValue()[0] * e.getValue()[0];
                     s[2] += e.getValue()[1];
                     s[3]++;
+                }
+                final RunConfig loaded = config(t.getKey(), t.getValue(), method.replicas(), method.durationNs(),
+                    method.warmupNs(), 1 + i);
+                loaded.outstanding = method.loadedOutstanding();
+                for (final Map.Entry<String, double[]> e : perRole(LabRunner.run(loaded)).entrySet())
+                {
+                    final double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[7]);
+                    s[4] += e.getValue()[0];
+                    s[5] += e.getValue()[0] * e.getValue()[0];
+                    s[6]++;
                 }
             }
             final Map<String, Calibration.Role> roles = new LinkedHashMap<>();
             for (final Map.Entry<String, double[]> e : sums.entrySet())
             {
                 final double[] s = e.getValue();
+                if (s[3] == 0)
+                {
+                    continue; // a role seen only under load (e.g. a node that fell behind): no low-load figure
+                }
                 final double mean = s[0] / s[3];
-                final double sd = s[3] > 1 ? Math.sqrt(Math.max(0, (s[1] - s[3] * mean * mean) / (s[3] - 1))) : 0;
-                roles.put(e.getKey(), new Calibration.Role(mean, sd, s[2] / s[3], (int)s[3]));
+                final double loadedMean = s[6] == 0 ? mean : s[4] / s[6];
+                roles.put(e.getKey(), new Calibration.Role(mean, sd(s[0], s[1], s[3]), loadedMean,
+                    s[6] == 0 ? 0 : sd(s[4], s[5], s[6]), s[2] / s[3], (int)s[3]));
             }
             final String key = Calibration.key(t.getKey(), t.getValue());
             targets.put(key, new Calibration.Target(key, t.getKey(), t.getValue(), method.replicas(), roles,
                 opsPerSecond));
             final StringBuilder line = new StringBuilder();
-            roles.forEach((name, role) -> line.append(String.format(Locale.ROOT, " %s %.0f ns (+-%.0f)", name,
-                role.serviceNs(), role.spreadNs())));
-            log.printf(Locale.ROOT, "calibrate: %-22s %8.0f ops/s;%s%n", key, opsPerSecond, line);
+            roles.forEach((name, role) -> line.append(String.format(Locale.ROOT, " %s %.0f (+-%.0f) / %.0f ns", name,
+                role.serviceNs(), role.spreadNs(), role.loadedServiceNs())));
+            log.printf(Locale.ROOT, "calibrate: %-22s %8.0f ops/s at 1 x 1; ns per message, low load / loaded:%s%n", key, opsPerSecond, line);
         }
         return new Calibration(Environment.capture(), method.toJson(), transportNs, targets, "(measured now)");
+    }
+
+    private static double sd(final double sum, final double squares, final double n)
+    {
+        final double mean = sum / n;
+        return n > 1 ? Math.sqrt(Math.max(0, (squares - n * mean * mean) / (n - 1))) : 0;
     }
 
     /**
@@ -164,7 +188,10 @@ public final class Calibrator
         }
         final Map<String, double[]> out = new TreeMap<>();
         final long ops = Math.max(1, r.totalOps());
-        byRole.forEach((role, s) -> out.put(role, new double[]{(double)s[0] / s[1], (double)s[1] / ops}));
+        // Busy time is wall time: where the scheduler took the node thread away, its CPU share says how much.
+        final double share = CapacityModel.of(r, null).cpuShare();
+        final double cpu = Double.isNaN(share) ? 1 : share;
+        byRole.forEach((role, s) -> out.put(role, new double[]{cpu * s[0] / s[1], (double)s[1] / ops}));
         return out;
     }
 }

@@ -8,7 +8,8 @@ import java.util.function.IntFunction;
  * The simulated nodes' processors: each CPU is a FIFO queue served by {@code cores} servers, and every node is placed
  * on one CPU (a CPU of its own, or one CPU shared by all nodes, as the lab's in-process run puts every node agent on
  * one thread). A message that arrives at time t starts at s = max(t, the earliest time a server is free), costs a
- * service time drawn for the receiving node, and is handled (the node's handler runs and sends) at s + service.
+ * service time drawn for the receiving node (its batched figure when the CPU was busy at t, see {@link ServiceTime}),
+ * and is handled (the node's handler runs and sends) at s + service.
  *
  * <p>Ticks (timer checks) are not charged: the calibration reports them apart as background and they do not grow
  * with the load. The model is per message received; a handler's sends leave when it finishes.
@@ -87,7 +88,7 @@ public final class NodeCpus
             }
         }
         final long startNs = Math.max(arrivalNs, servers[first]);
-        final long serviceNs = serviceOf.apply(node).sampleNs(random);
+        final long serviceNs = serviceOf.apply(node).sampleNs(random, servers[first] > arrivalNs);
         servers[first] = startNs + serviceNs;
         busyNs[node] += serviceNs;
         waitNs[node] += startNs - arrivalNs;

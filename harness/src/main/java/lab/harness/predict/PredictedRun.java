@@ -204,8 +204,9 @@ public final class PredictedRun
             readAtNs = new long[n];
             calibrated = new boolean[n];
             java.util.Arrays.fill(readAtNs, -ROLE_REFRESH_NS);
-            calibration.roles().forEach((name, r) -> byRole.put(name, new ServiceTime(r.serviceNs(), cv)));
-            fallback = new ServiceTime(calibration.serverMeanNs(), cv);
+            calibration.roles().forEach((name, r) ->
+                byRole.put(name, new ServiceTime(r.serviceNs(), cv, r.loadedServiceNs())));
+            fallback = calibration.serverMean(cv);
         }
 
         public ServiceTime apply(final int node)
