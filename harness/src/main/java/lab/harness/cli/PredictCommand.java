@@ -148,7 +148,7 @@ public final class PredictCommand implements Callable<Integer>
         for (final String p : protocols)
         {
             calibration.target(p, opts);
-            for (final int n : replicas)
+            for (final int n : replicasOf(p))
             {
                 profile.checkFits(n);
                 for (int i = 0; i < points; i++)
@@ -173,7 +173,7 @@ public final class PredictCommand implements Callable<Integer>
         for (final String p : protocols)
         {
             final Calibration.Target target = calibration.target(p, opts);
-            for (final int n : replicas)
+            for (final int n : replicasOf(p))
             {
                 final Curve curve = new Curve(p, n, boundNs);
                 for (int i = 0; i < points; i++)
@@ -210,6 +210,15 @@ public final class PredictCommand implements Callable<Integer>
         folder.writeJson("run.json", summary);
         System.out.println("results: " + folder.dir());
         return 0;
+    }
+
+    /**
+     * @return the replica counts to predict for a protocol: one, when its replica count is fixed (echo).
+     */
+    private List<Integer> replicasOf(final String p)
+    {
+        final int fixed = Protocols.byName(p).fixedReplicas();
+        return fixed > 0 ? List.of(fixed) : replicas;
     }
 
     private List<String> protocols()
