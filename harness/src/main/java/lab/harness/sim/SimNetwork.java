@@ -23,8 +23,8 @@ public final class SimNetwork
 {
     private static final class InFlight
     {
-        final long deliverAtNs;
-        final long order;
+        long deliverAtNs;
+        long order;
         final int from;
         final int to;
         final byte[] bytes;
@@ -387,10 +387,10 @@ public final class SimNetwork
         }
         if (timing != null && !m.handled)
         {
-            final InFlight queued = new InFlight(timing.handledAtNs(m.to, m.from, m.bytes.length, nowNs), order++,
-                m.from, m.to, m.bytes, m.incarnation);
-            queued.handled = true;
-            queue.add(queued);
+            m.deliverAtNs = timing.handledAtNs(m.to, m.from, m.bytes.length, nowNs); // out of the queue: reused
+            m.order = order++;
+            m.handled = true;
+            queue.add(m);
             return;
         }
         delivered++;
