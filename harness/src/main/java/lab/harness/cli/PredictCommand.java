@@ -91,6 +91,11 @@ public final class PredictCommand implements Callable<Integer>
     @Option(names = "--clients", defaultValue = "1", description = "default ${DEFAULT-VALUE}")
     int clients;
 
+    @Option(names = "--tick", defaultValue = "100us", description = "simulated timer tick of every node; open-loop " +
+        "arrivals are released on ticks, so latency from the intended start includes up to one tick (finer is " +
+        "closer and slower to simulate) (default ${DEFAULT-VALUE})")
+    String tick;
+
     @Option(names = "--seed", defaultValue = "42", description = "default ${DEFAULT-VALUE}")
     long seed;
 
@@ -251,6 +256,11 @@ public final class PredictCommand implements Callable<Integer>
         config.workloadPreset = ycsb;
         config.clients = clients;
         config.seed = seed;
+        config.sim.tickIntervalNs = Durations.parseNs(tick);
+        if (config.sim.tickIntervalNs <= 0)
+        {
+            throw new IllegalArgumentException("--tick must be > 0");
+        }
         config.durationNs = Durations.parseNs(duration);
         config.warmupNs = Durations.parseNs(warmup);
         config.options.putAll(opts);

@@ -85,11 +85,6 @@ public final class PredictedRun
     {
         config.transport = "sim";
         config.sim.latency(0, 0).loss(machines.link().loss());
-        if (config.rate > 0)
-        {
-            // Open-loop arrivals are released on ticks: a finer tick keeps them close to their schedule.
-            config.sim.tickIntervalNs = Math.min(config.sim.tickIntervalNs, 20_000);
-        }
         final LabRunner.Nodes nodes = LabRunner.build(config);
         machines.link().checkFits(config.replicas);
         try
