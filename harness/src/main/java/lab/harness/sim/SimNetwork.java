@@ -23,12 +23,14 @@ public final class SimNetwork
 {
     private static final class InFlight
     {
-        final long deliverAtNs;
-        final long order;
+        long deliverAtNs;
+        long order;
         final int from;
         final int to;
         final byte[] bytes;
         final int incarnation;
+        /** Already queued at its node's CPU (see {@link Timing}): handled when it comes due. */
+        boolean handled;
 
         InFlight(final long deliverAtNs, final long order, final int from, final int to, final byte[] bytes,
             final int incarnation)
@@ -57,8 +59,22 @@ public final class SimNetwork
         }
     }
 
+    /**
+     * A model of time beyond the links' fixed latency (lab.harness.predict: node CPUs, link distributions,
+     * bandwidth); null by default, and then nothing below changes.
+     */
+    public interface Timing
+    {
+        /** @return the one-way delay of a message of {@code length} bytes sent now (replaces latency + jitter). */
+        long linkDelayNs(int from, int to, int length, long nowNs);
+
+        /** @return when {@code node} has handled a message that arrives now: its handler runs (and sends) then. */
+        long handledAtNs(int node, int from, int length, long arrivalNs);
+    }
+
     private final long seed;
     private final SimConfig config;
+    private Timing timing;
     private final Random random;
     private final int nodeCount;
     private final Endpoint[] endpoints;
@@ -167,6 +183,11 @@ public final class SimNetwork
     public TrafficCounters traffic(final int nodeId)
     {
         return traffic[nodeId];
+    }
+
+    public void timing(final Timing timing)
+    {
+        this.timing = timing;
     }
 
     public void linkLatency(final int from, final int to, final long latencyNs)
@@ -292,7 +313,11 @@ public final class SimNetwork
     private void schedule(final int from, final int to, final byte[] bytes)
     {
         long delay = linkLatencyNs[from][to] >= 0 ? linkLatencyNs[from][to] : config.latencyNs;
-        if (config.jitterNs > 0)
+        if (timing != null)
+        {
+            delay = timing.linkDelayNs(from, to, bytes.length, nowNs);
+        }
+        else if (config.jitterNs > 0)
         {
             delay += (long)(random.nextDouble() * config.jitterNs);
         }
@@ -358,6 +383,14 @@ public final class SimNetwork
         if (!up[m.to] || m.incarnation != incarnation[m.to] || !connected(m.from, m.to) || endpoints[m.to] == null)
         {
             dropped++;
+            return;
+        }
+        if (timing != null && !m.handled)
+        {
+            m.deliverAtNs = timing.handledAtNs(m.to, m.from, m.bytes.length, nowNs); // out of the queue: reused
+            m.order = order++;
+            m.handled = true;
+            queue.add(m);
             return;
         }
         delivered++;

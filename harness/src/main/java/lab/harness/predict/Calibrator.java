@@ -1,0 +1,197 @@
+package lab.harness.predict;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import lab.harness.cluster.CapacityModel;
+import lab.harness.cluster.LabRunner;
+import lab.harness.cluster.RunConfig;
+import lab.harness.cluster.RunResult;
+import lab.harness.metrics.NodeLoad;
+import lab.harness.report.Environment;
+import lab.harness.workload.Workload;
+
+/**
+ * Measures this machine for {@link Calibration}: for each protocol (and option variant), a few short real runs in one
+ * process over Aeron IPC (all node agents on one thread, one client with one operation in flight, 50% reads), and
+ * from each run's per-node accounting the busy time per message received by role; an echo run gives the transport's
+ * own cost per message.
+ */
+public final class Calibrator
+{
+    /** How long each run measures, its warm-up, and how many runs per target. */
+    public record Method(long durationNs, long warmupNs, int repeats, int replicas, int loadedOutstanding)
+    {
+        Map<String, Object> toJson()
+        {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("runs", "in-process Aeron IPC, all node agents on one thread, 50% reads, uniform keys, 64-byte " +
+                "values; low load: 1 client x 1 outstanding; loaded: 1 client x " + loadedOutstanding);
+            m.put("service_time", "CPU demand per message: busy time per node / messages it received x the node " +
+                "thread's CPU share in the run (where measured), by role, per run; the mean over runs");
+            m.put("replicas", replicas);
+            m.put("duration_ms", durationNs / 1_000_000);
+            m.put("warmup_ms", warmupNs / 1_000_000);
+            m.put("repeats", repeats);
+            return m;
+        }
+    }
+
+    private Calibrator()
+    {
+    }
+
+    /**
+     * @param spec "protocol" or "protocol:key=value,key=value".
+     * @return protocol and options.
+     */
+    public static Map.Entry<String, Map<String, String>> parseTarget(final String spec)
+    {
+        final int colon = spec.indexOf(':');
+        final String protocol = colon < 0 ? spec : spec.substring(0, colon);
+        final Map<String, String> options = new TreeMap<>();
+        if (colon >= 0)
+        {
+            for (final String kv : spec.substring(colon + 1).split(","))
+            {
+                final int eq = kv.indexOf('=');
+                if (eq <= 0)
+                {
+                    throw new IllegalArgumentException("'" + spec + "': options are key=value, got '" + kv + "'");
+                }
+                options.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
+        return Map.entry(protocol, options);
+    }
+
+    public static RunConfig config(final String protocol, final Map<String, String> options, final int replicas,
+        final long durationNs, final long warmupNs, final long seed)
+    {
+        final RunConfig config = new RunConfig();
+        config.protocol = protocol;
+        config.replicas = replicas;
+        config.transport = "ipc";
+        config.threading = "shared";
+        config.workload = new Workload(0.5, 10_000, "uniform", 0.99, 64);
+        config.clients = 1;
+        config.outstanding = 1;
+        config.durationNs = durationNs;
+        config.warmupNs = warmupNs;
+        config.seed = seed;
+        config.options.putAll(options);
+        return config;
+    }
+
+    public static Calibration measure(final List<String> specs, final Method method, final PrintStream log)
+    {
+        // Every target is checked before the first run.
+        for (final String spec : specs)
+        {
+            final Map.Entry<String, Map<String, String>> t = parseTarget(spec);
+            LabRunner.validate(config(t.getKey(), t.getValue(), method.replicas(), method.durationNs(),
+                method.warmupNs(), 1));
+        }
+        log.println("calibrate: warming up (echo, unrecorded)");
+        LabRunner.run(config("echo", Map.of(), 1, method.durationNs() / 2, 0, 1));
+        double echoSum = 0;
+        for (int i = 0; i < method.repeats(); i++)
+        {
+            final RunResult echo = LabRunner.run(config("echo", Map.of(), 1, method.durationNs(), method.warmupNs(),
+                1 + i));
+            echoSum += perRole(echo).getOrDefault("echo", new double[]{0, 0})[0];
+        }
+        final double transportNs = echoSum / method.repeats();
+        log.printf(Locale.ROOT, "calibrate: echo server %.0f ns per message received (the transport's cost + an " +
+            "echo)%n", transportNs);
+        final Map<String, Calibration.Target> targets = new LinkedHashMap<>();
+        for (final String spec : specs)
+        {
+            final Map.Entry<String, Map<String, String>> t = parseTarget(spec);
+            // role -> sum, sum of squares, msgs/op sum, runs; loaded: sum, sum of squares, runs
+            final Map<String, double[]> sums = new TreeMap<>();
+            double opsPerSecond = 0;
+            for (int i = 0; i < method.repeats(); i++)
+            {
+                final RunResult r = LabRunner.run(config(t.getKey(), t.getValue(), method.replicas(),
+                    method.durationNs(), method.warmupNs(), 1 + i));
+                opsPerSecond += r.achievedRate() / method.repeats();
+                for (final Map.Entry<String, double[]> e : perRole(r).entrySet())
+                {
+                    final double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[7]);
+                    s[0] += e.getValue()[0];
+                    s[1] += e.getValue()[0] * e.getValue()[0];
+                    s[2] += e.getValue()[1];
+                    s[3]++;
+                }
+                final RunConfig loaded = config(t.getKey(), t.getValue(), method.replicas(), method.durationNs(),
+                    method.warmupNs(), 1 + i);
+                loaded.outstanding = method.loadedOutstanding();
+                for (final Map.Entry<String, double[]> e : perRole(LabRunner.run(loaded)).entrySet())
+                {
+                    final double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[7]);
+                    s[4] += e.getValue()[0];
+                    s[5] += e.getValue()[0] * e.getValue()[0];
+                    s[6]++;
+                }
+            }
+            final Map<String, Calibration.Role> roles = new LinkedHashMap<>();
+            for (final Map.Entry<String, double[]> e : sums.entrySet())
+            {
+                final double[] s = e.getValue();
+                if (s[3] == 0)
+                {
+                    continue; // a role seen only under load (e.g. a node that fell behind): no low-load figure
+                }
+                final double mean = s[0] / s[3];
+                final double loadedMean = s[6] == 0 ? mean : s[4] / s[6];
+                roles.put(e.getKey(), new Calibration.Role(mean, sd(s[0], s[1], s[3]), loadedMean,
+                    s[6] == 0 ? 0 : sd(s[4], s[5], s[6]), s[2] / s[3], (int)s[3]));
+            }
+            final String key = Calibration.key(t.getKey(), t.getValue());
+            targets.put(key, new Calibration.Target(key, t.getKey(), t.getValue(), method.replicas(), roles,
+                opsPerSecond));
+            final StringBuilder line = new StringBuilder();
+            roles.forEach((name, role) -> line.append(String.format(Locale.ROOT, " %s %.0f (+-%.0f) / %.0f ns", name,
+                role.serviceNs(), role.spreadNs(), role.loadedServiceNs())));
+            log.printf(Locale.ROOT, "calibrate: %-22s %8.0f ops/s at 1 x 1; ns per message, low load / loaded:%s%n", key, opsPerSecond, line);
+        }
+        return new Calibration(Environment.capture(), method.toJson(), transportNs, targets, "(measured now)");
+    }
+
+    private static double sd(final double sum, final double squares, final double n)
+    {
+        final double mean = sum / n;
+        return n > 1 ? Math.sqrt(Math.max(0, (squares - n * mean * mean) / (n - 1))) : 0;
+    }
+
+    /**
+     * @return per role of a run: {busy ns per message received, messages received per operation}; roles whose nodes
+     * received nothing or whose busy time was not measured are left out.
+     */
+    static Map<String, double[]> perRole(final RunResult r)
+    {
+        final Map<String, long[]> byRole = new TreeMap<>();
+        for (final NodeLoad n : r.load().nodes())
+        {
+            if (!n.busyMeasured() || n.messagesIn() == 0)
+            {
+                continue;
+            }
+            final long[] s = byRole.computeIfAbsent(n.client() ? "client" : n.role(), k -> new long[2]);
+            s[0] += n.busyNs();
+            s[1] += n.messagesIn();
+        }
+        final Map<String, double[]> out = new TreeMap<>();
+        final long ops = Math.max(1, r.totalOps());
+        // Busy time is wall time: where the scheduler took the node thread away, its CPU share says how much.
+        final double share = CapacityModel.of(r, null).cpuShare();
+        final double cpu = Double.isNaN(share) ? 1 : share;
+        byRole.forEach((role, s) -> out.put(role, new double[]{cpu * s[0] / s[1], (double)s[1] / ops}));
+        return out;
+    }
+}

@@ -1,0 +1,122 @@
+package lab.harness.predict;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.IntFunction;
+
+/**
+ * The simulated nodes' processors: each CPU is a FIFO queue served by {@code cores} servers, and every node is placed
+ * on one CPU (a CPU of its own, or one CPU shared by all nodes, as the lab's in-process run puts every node agent on
+ * one thread). A message that arrives at time t starts at s = max(t, the earliest time a server is free), costs a
+ * service time drawn for the receiving node (its batched figure when the CPU was busy at t, see {@link ServiceTime}),
+ * and is handled (the node's handler runs and sends) at s + service.
+ *
+ * <p>Ticks (timer checks) are not charged: the calibration reports them apart as background and they do not grow
+ * with the load. The model is per message received; a handler's sends leave when it finishes.
+ */
+public final class NodeCpus
+{
+    private final int[] cpuOf;
+    private final long[][] freeAtNs;
+    private final IntFunction<ServiceTime> serviceOf;
+    private final Random random;
+    private final long[] busyNs;
+    private final long[] waitNs;
+    private final long[] served;
+
+    /**
+     * @param cpuOf     per node, the index of its CPU (0 .. cpus-1).
+     * @param cores     servers per CPU (>= 1).
+     * @param serviceOf per node, the service time of the message it receives now (may change with the node's role).
+     * @param random    the source of service-time draws (seeded by the run).
+     */
+    public NodeCpus(final int[] cpuOf, final int cores, final IntFunction<ServiceTime> serviceOf, final Random random)
+    {
+        if (cores < 1)
+        {
+            throw new IllegalArgumentException("--cores must be >= 1, got " + cores);
+        }
+        int cpus = 0;
+        for (final int c : cpuOf)
+        {
+            cpus = Math.max(cpus, c + 1);
+        }
+        this.cpuOf = cpuOf.clone();
+        this.freeAtNs = new long[cpus][cores];
+        this.serviceOf = serviceOf;
+        this.random = random;
+        this.busyNs = new long[cpuOf.length];
+        this.waitNs = new long[cpuOf.length];
+        this.served = new long[cpuOf.length];
+    }
+
+    /**
+     * @return a CPU per node.
+     */
+    public static int[] ownCpus(final int nodes)
+    {
+        final int[] cpuOf = new int[nodes];
+        for (int i = 0; i < nodes; i++)
+        {
+            cpuOf[i] = i;
+        }
+        return cpuOf;
+    }
+
+    /**
+     * @return one CPU for every node.
+     */
+    public static int[] sharedCpu(final int nodes)
+    {
+        return new int[nodes];
+    }
+
+    /**
+     * Queues a message that arrives at {@code node} at {@code arrivalNs}.
+     *
+     * @return when its handler runs.
+     */
+    public long handledAtNs(final int node, final long arrivalNs)
+    {
+        final long[] servers = freeAtNs[cpuOf[node]];
+        int first = 0;
+        for (int k = 1; k < servers.length; k++)
+        {
+            if (servers[k] < servers[first])
+            {
+                first = k;
+            }
+        }
+        final long startNs = Math.max(arrivalNs, servers[first]);
+        final long serviceNs = serviceOf.apply(node).sampleNs(random, servers[first] > arrivalNs);
+        servers[first] = startNs + serviceNs;
+        busyNs[node] += serviceNs;
+        waitNs[node] += startNs - arrivalNs;
+        served[node]++;
+        return startNs + serviceNs;
+    }
+
+    /** @return simulated CPU time the node's messages took so far. */
+    public long busyNs(final int node)
+    {
+        return busyNs[node];
+    }
+
+    /** @return time the node's messages waited for a free server so far. */
+    public long waitNs(final int node)
+    {
+        return waitNs[node];
+    }
+
+    /** @return messages the node handled so far. */
+    public long served(final int node)
+    {
+        return served[node];
+    }
+
+    @Override
+    public String toString()
+    {
+        return "NodeCpus{cpuOf=" + Arrays.toString(cpuOf) + ", cores=" + freeAtNs[0].length + "}";
+    }
+}

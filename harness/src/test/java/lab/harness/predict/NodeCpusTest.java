@@ -1,0 +1,226 @@
+package lab.harness.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+
+import lab.core.Endpoint;
+import lab.core.Outbox;
+import lab.harness.sim.SimConfig;
+import lab.harness.sim.SimNetwork;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CPU model through the simulator's timing hook: queueing theory where it has closed forms.
+ */
+class NodeCpusTest
+{
+    private static final long S = 10_000; // 10 us
+
+    /** Sends {@code count} numbered messages to node 1 on its first tick, and one more for every reply. */
+    static final class Source implements Endpoint
+    {
+        final int count;
+        final boolean resend;
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8]);
+        boolean started;
+        long replies;
+
+        Source(final int count, final boolean resend)
+        {
+            this.count = count;
+            this.resend = resend;
+        }
+
+        public void onMessage(final int fromNode, final DirectBuffer b, final int offset, final int length,
+            final long nowNs, final Outbox out)
+        {
+            replies++;
+            if (resend)
+            {
+                out.send(1, buffer, 0, 8);
+            }
+        }
+
+        public void onTick(final long nowNs, final Outbox out)
+        {
+            if (!started)
+            {
+                started = true;
+                for (int i = 0; i < count; i++)
+                {
+                    buffer.putLong(0, i);
+                    out.send(1, buffer, 0, 8);
+                }
+            }
+        }
+    }
+
+    /** Notes when it handled each numbered message; echoes when asked. */
+    static final class Sink implements Endpoint
+    {
+        final long[] handledNs;
+        final boolean echo;
+        long count;
+
+        Sink(final int capacity, final boolean echo)
+        {
+            handledNs = new long[capacity];
+            this.echo = echo;
+        }
+
+        public void onMessage(final int fromNode, final DirectBuffer b, final int offset, final int length,
+            final long nowNs, final Outbox out)
+        {
+            if (count < handledNs.length)
+            {
+                handledNs[(int)b.getLong(offset)] = nowNs;
+            }
+            count++;
+            if (echo)
+            {
+                out.send(fromNode, b, offset, length);
+            }
+        }
+
+        public void onTick(final long nowNs, final Outbox out)
+        {
+        }
+    }
+
+    /** Poisson arrivals at node 1 (a link delay per message that puts it at its arrival time), the CPU model. */
+    static final class PoissonArrivals implements SimNetwork.Timing
+    {
+        final long[] arrivalNs;
+        final NodeCpus cpus;
+        int next;
+
+        PoissonArrivals(final long[] arrivalNs, final NodeCpus cpus)
+        {
+            this.arrivalNs = arrivalNs;
+            this.cpus = cpus;
+        }
+
+        public long linkDelayNs(final int from, final int to, final int length, final long nowNs)
+        {
+            return from == 0 && next < arrivalNs.length ? arrivalNs[next++] - nowNs : 0;
+        }
+
+        public long handledAtNs(final int node, final int from, final int length, final long arrivalNs)
+        {
+            return cpus.handledAtNs(node, arrivalNs);
+        }
+    }
+
+    private static long[] poisson(final int count, final double meanGapNs, final long startNs, final long seed)
+    {
+        final Random random = new Random(seed);
+        final long[] t = new long[count];
+        double now = startNs;
+        for (int i = 0; i < count; i++)
+        {
+            now += -Math.log(1 - random.nextDouble()) * meanGapNs;
+            t[i] = (long)now;
+        }
+        return t;
+    }
+
+    private static SimConfig quietLinks()
+    {
+        return new SimConfig().latency(0, 0);
+    }
+
+    @Test
+    void poissonArrivalsAtHalfUtilizationWaitAsMD1()
+    {
+        final int count = 200_000;
+        final double rho = 0.5;
+        final long tickNs = new SimConfig().tickIntervalNs;
+        final long[] arrivals = poisson(count, S / rho, tickNs, 7);
+        final SimNetwork network = new SimNetwork(1, quietLinks(), 2, 2);
+        final Sink sink = new Sink(count, false);
+        network.register(0, new Source(count, false));
+        network.register(1, sink);
+        final ServiceTime[] service = {ServiceTime.fixed(0), ServiceTime.fixed(S)};
+        final NodeCpus cpus = new NodeCpus(NodeCpus.ownCpus(2), 1, n -> service[n], new Random(3));
+        network.timing(new PoissonArrivals(arrivals, cpus));
+        network.runUntil(arrivals[count - 1] + 1_000_000);
+
+        assertEquals(count, sink.count);
+        double waitSum = 0;
+        for (int i = 0; i < count; i++)
+        {
+            waitSum += sink.handledNs[i] - S - arrivals[i];
+        }
+        final double meanWait = waitSum / count;
+        final double md1 = rho * S / (2 * (1 - rho)); // Pollaczek-Khinchine, deterministic service
+        assertEquals(md1, meanWait, md1 * 0.05, "mean wait " + meanWait + " ns, M/D/1 says " + md1);
+        assertEquals(md1, (double)cpus.waitNs(1) / count, md1 * 0.05);
+        assertEquals(count * S, cpus.busyNs(1));
+    }
+
+    @Test
+    void aClosedLoopSaturatesAtOneOverTheServiceTime()
+    {
+        final SimNetwork network = new SimNetwork(1, quietLinks(), 2, 2);
+        final Source source = new Source(64, true);
+        final Sink sink = new Sink(64, true);
+        network.register(0, source);
+        network.register(1, sink);
+        final ServiceTime[] service = {ServiceTime.fixed(0), ServiceTime.fixed(S)};
+        final NodeCpus cpus = new NodeCpus(NodeCpus.ownCpus(2), 1, n -> service[n], new Random(3));
+        network.timing(new SimTiming(new LinkModel(new long[2][2], 0, Double.POSITIVE_INFINITY, new Random(1)), cpus));
+        final long runNs = 100_000_000;
+        network.runFor(runNs);
+        final double perSecond = sink.count * 1e9 / runNs;
+        assertEquals(1e9 / S, perSecond, 1e9 / S * 0.01, "throughput " + perSecond + "/s, 1/S = " + 1e9 / S);
+    }
+
+    @Test
+    void twoCoresServeTwiceAsMany()
+    {
+        final SimNetwork network = new SimNetwork(1, quietLinks(), 2, 2);
+        final Sink sink = new Sink(64, true);
+        network.register(0, new Source(64, true));
+        network.register(1, sink);
+        final ServiceTime[] service = {ServiceTime.fixed(0), ServiceTime.fixed(S)};
+        final NodeCpus cpus = new NodeCpus(NodeCpus.ownCpus(2), 2, n -> service[n], new Random(3));
+        network.timing(new SimTiming(new LinkModel(new long[2][2], 0, Double.POSITIVE_INFINITY, new Random(1)), cpus));
+        network.runFor(100_000_000);
+        assertEquals(2e9 / S, sink.count * 10.0, 2e9 / S * 0.01);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRun()
+    {
+        assertEquals(spreadRun(5), spreadRun(5));
+        assertNotEquals(spreadRun(5), spreadRun(6));
+    }
+
+    private static long spreadRun(final long seed)
+    {
+        final SimNetwork network = new SimNetwork(seed, quietLinks(), 2, 2);
+        network.register(0, new Source(16, true));
+        network.register(1, new Sink(16, true));
+        final ServiceTime[] service = {new ServiceTime(2_000, 0.5), new ServiceTime(S, 1.0)};
+        final NodeCpus cpus = new NodeCpus(NodeCpus.ownCpus(2), 1, n -> service[n], new Random(seed));
+        final long[][] latency = {{0, 20_000}, {20_000, 0}};
+        network.timing(new SimTiming(new LinkModel(latency, 5_000, 1.25e9, new Random(seed + 1)), cpus));
+        network.runFor(20_000_000);
+        return network.traceHash();
+    }
+
+    @Test
+    void badSettingsAreRefused()
+    {
+        assertThrows(IllegalArgumentException.class,
+            () -> new NodeCpus(NodeCpus.ownCpus(2), 0, n -> ServiceTime.fixed(1), new Random(1)));
+        assertThrows(IllegalArgumentException.class, () -> new ServiceTime(-1, 0));
+        assertThrows(IllegalArgumentException.class,
+            () -> new LinkModel(new long[2][2], 0, 0, new Random(1)));
+    }
+}

@@ -1,0 +1,107 @@
+package lab.harness.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import lab.harness.cluster.RunConfig;
+import lab.harness.cluster.RunResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Predicted runs of the echo baseline (one server, one client: the protocols live in modules the harness does not
+ * see), where queueing theory gives the answer exactly.
+ */
+class PredictedRunTest
+{
+    static final double ECHO_NS = 4_000;
+    static final double CLIENT_NS = 1_000;
+
+    @TempDir
+    Path dir;
+
+    static Calibration.Target echo()
+    {
+        final Map<String, Calibration.Role> roles = new LinkedHashMap<>();
+        roles.put("echo", new Calibration.Role(ECHO_NS, 0, ECHO_NS, 0, 1, 1));
+        roles.put("client", new Calibration.Role(CLIENT_NS, 0, CLIENT_NS, 0, 1, 1));
+        return new Calibration.Target("echo", "echo", new TreeMap<>(), 1, roles, 0);
+    }
+
+    static RunConfig config(final int outstanding, final long seed)
+    {
+        final RunConfig config = new RunConfig();
+        config.protocol = "echo";
+        config.replicas = 1;
+        config.outstanding = outstanding;
+        config.durationNs = 200_000_000;
+        config.warmupNs = 20_000_000;
+        config.seed = seed;
+        return config;
+    }
+
+    @Test
+    void lowLoadLatencyIsLinksPlusServiceTimes()
+    {
+        final PredictedRun.Outcome o = PredictedRun.run(config(1, 1), echo(),
+            new PredictedRun.Machines(LinkProfile.parse("100us"), 1, false, 0));
+        final RunResult r = o.result();
+        // client -> echo (100 us) + echo's service + echo -> client (100 us) + the client's service of the reply.
+        final double expectedUs = (2 * 100_000 + ECHO_NS + CLIENT_NS) / 1e3;
+        assertEquals(expectedUs, r.writes().latencyNs().getValueAtPercentile(50) / 1e3, expectedUs * 0.01);
+        assertEquals(2.0, r.messagesPerOp(), 0.01);
+        assertTrue(o.simulatedMessages() > 0 && o.uncalibratedMessages().isEmpty());
+    }
+
+    @Test
+    void saturationIsOneOverTheBottleneckOrTheSum()
+    {
+        final PredictedRun.Outcome own = PredictedRun.run(config(32, 1), echo(),
+            new PredictedRun.Machines(LinkProfile.parse("0us"), 1, false, 0));
+        assertEquals(1e9 / ECHO_NS, own.result().achievedRate(), 1e9 / ECHO_NS * 0.02, "a CPU each: 1 / max D");
+        final PredictedRun.Outcome shared = PredictedRun.run(config(32, 1), echo(),
+            new PredictedRun.Machines(LinkProfile.parse("0us"), 1, true, 0));
+        final double sum = 1e9 / (ECHO_NS + CLIENT_NS);
+        assertEquals(sum, shared.result().achievedRate(), sum * 0.02, "one CPU: 1 / sum D");
+        final PredictedRun.Outcome twoCores = PredictedRun.run(config(32, 1), echo(),
+            new PredictedRun.Machines(LinkProfile.parse("0us"), 2, false, 0));
+        assertEquals(2e9 / ECHO_NS, twoCores.result().achievedRate(), 2e9 / ECHO_NS * 0.02, "two cores");
+    }
+
+    @Test
+    void theSameSeedGivesTheSamePrediction()
+    {
+        final PredictedRun.Machines machines = new PredictedRun.Machines(LinkProfile.parse("datacenter"), 1, false, 0.5);
+        final RunResult a = PredictedRun.run(config(4, 9), echo(), machines).result();
+        final RunResult b = PredictedRun.run(config(4, 9), echo(), machines).result();
+        final RunResult c = PredictedRun.run(config(4, 10), echo(), machines).result();
+        assertEquals(a.totalOps(), b.totalOps());
+        assertEquals(a.writes().latencyNs().getValueAtPercentile(99), b.writes().latencyNs().getValueAtPercentile(99));
+        assertEquals(a.traffic().totalBytes(), b.traffic().totalBytes());
+        assertNotEquals(a.writes().latencyNs().getValueAtPercentile(99) + a.totalOps(),
+            c.writes().latencyNs().getValueAtPercentile(99) + c.totalOps());
+    }
+
+    @Test
+    void aCalibrationRoundTripsAndSaysWhatItLacks() throws Exception
+    {
+        final Map<String, Calibration.Target> targets = new LinkedHashMap<>();
+        targets.put("echo", echo());
+        final Path file = dir.resolve("calibration.json");
+        new Calibration(Map.of("os", "test"), Map.of(), 1234, targets, "x").write(file);
+        final Calibration read = Calibration.read(file);
+        assertEquals(ECHO_NS, read.target("echo", Map.of()).roles().get("echo").serviceNs());
+        assertEquals(1234, read.transportNsPerMessage());
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> read.target("echo", Map.of("reads", "craq")));
+        assertTrue(ex.getMessage().contains("does not cover 'echo reads=craq'"), ex.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> read.target("raft", Map.of()));
+    }
+}
