@@ -212,8 +212,8 @@ final class LeaderReplication
         int count = 0;
         int bytes = 0;
         int depth = 1;
-        for (long i = prev + 1; i <= last && (count == 0 || bytes + log.valueLength(i) <= RaftPublisher.MAX_APPEND_BYTES);
-            i++)
+        final int maxBytes = RaftPublisher.MAX_APPEND_BYTES;
+        for (long i = prev + 1; i <= last && (count == 0 || bytes + log.valueLength(i) <= maxBytes); i++)
         {
             count++;
             bytes += log.valueLength(i) + 40;

@@ -52,7 +52,8 @@ final class RaftAdapter
     void onMessage(final int from, final DirectBuffer buffer, final int offset, final int length, final long nowNs,
         final Outbox out)
     {
-        final int schemaId = wire.open(from, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ClientMessages.SCHEMA_ID);
+        final int schemaId =
+            wire.open(from, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ClientMessages.SCHEMA_ID);
         if (schemaId == ClientMessages.SCHEMA_ID)
         {
             final ClientRequestDecoder request = clientMessages.request(wire, from);

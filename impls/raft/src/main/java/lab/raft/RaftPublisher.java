@@ -51,7 +51,8 @@ final class RaftPublisher
         final long prevTerm, final long leaderCommit, final long sentNs, final long readRound, final RaftLog log,
         final int count)
     {
-        final AppendEntriesEncoder.EntriesEncoder entries = appendEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+        final AppendEntriesEncoder.EntriesEncoder entries = appendEncoder
+            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .depth(depth).clientId(0).seq(0).term(term).prevLogIndex(prevIndex).prevLogTerm(prevTerm)
             .leaderCommit(leaderCommit).sentNs(sentNs).readRound(readRound)
             .entriesCount(count);

@@ -21,7 +21,8 @@ import org.agrona.collections.Long2LongHashMap;
  * A Raft replica as a pure state machine (Ongaro and Ousterhout 2014; pre-vote, check-quorum, ReadIndex and leases
  * from Ongaro's thesis). This class holds the replica's state (role, term, vote, log, commit and apply) and the
  * rules of a follower, of client writes and of commit; the rest is in one class per concern:
- * {@link RaftElection} (timers, pre-vote and votes, on the shared {@link ElectionRules}),
+ * {@link RaftElection} (timers, pre-vote and votes, on the shared {@link ElectionRules}), {@link FollowerAck}
+ * (one acknowledgement per burst), {@link SnapshotReceiver} (InstallSnapshot chunks reassembled),
  * {@link LeaderReplication} (one {@link Progress} per follower: batching, pipelining, retransmission, snapshots
  * sent), {@link RaftReads} (lease reads and ReadIndex rounds), {@link RaftAdapter} (decoding, with the wire checks)
  * and {@link RaftPublisher} (encoding).
@@ -72,10 +73,7 @@ public final class RaftReplica implements Replica
     private final Long2LongHashMap proposedSeq = new Long2LongHashMap(-1);
 
     // snapshots
-    private final ExpandableArrayBuffer snapshotIn = new ExpandableArrayBuffer(64 * 1024);
-    private int snapshotInLength;
-    private long snapshotInIndex = -1;
-    private long snapshotInTerm = -1;
+    private final SnapshotReceiver snapshotIn = new SnapshotReceiver();
     private final ExpandableArrayBuffer snapshotOut = new ExpandableArrayBuffer(64 * 1024);
 
     // output of the current burst of input: held until flush() has persisted what it depends on
@@ -252,7 +250,8 @@ public final class RaftReplica implements Replica
         final int depth = requestDepth + 1;
         if (role != Role.LEADER)
         {
-            publisher.clientStatus(out, from, depth, clientId, seq, Status.REDIRECT, leaderId != nodeId ? leaderId : -1);
+            final int hint = leaderId != nodeId ? leaderId : -1;
+            publisher.clientStatus(out, from, depth, clientId, seq, Status.REDIRECT, hint);
             return;
         }
         if (opType == OpType.GET)
@@ -578,27 +577,15 @@ public final class RaftReplica implements Replica
             ack.hold(from, depth, term, index, index, 0, 0, held);
             return;
         }
-        if (chunkOffset == 0)
-        {
-            snapshotInIndex = index;
-            snapshotInTerm = snapshotTerm;
-            snapshotInLength = 0;
-        }
-        if (snapshotInIndex != index || snapshotInTerm != snapshotTerm || chunkOffset != snapshotInLength)
-        {
-            return; // a chunk was lost or reordered: the leader sends the snapshot again
-        }
-        snapshotIn.putBytes(snapshotInLength, chunk, chunkStart, chunkLength);
-        snapshotInLength += chunkLength;
-        if (snapshotInLength < total)
+        if (!snapshotIn.onChunk(index, snapshotTerm, chunkOffset, total, chunk, chunkStart, chunkLength))
         {
             return;
         }
         // Install by swapping in a complete copy: until the last chunk the old state stays whole.
-        if (!state.installSnapshot(snapshotIn, snapshotInLength))
+        if (!state.installSnapshot(snapshotIn.buffer(), snapshotIn.length()))
         {
             adapter.wire().rejectState(from, "snapshot");
-            snapshotInIndex = -1;
+            snapshotIn.clear();
             return;
         }
         if (log.termAt(index) == snapshotTerm)
@@ -609,10 +596,10 @@ public final class RaftReplica implements Replica
         {
             log.resetTo(index, snapshotTerm);
         }
-        storage.saveSnapshot(snapshotIn, 0, snapshotInLength);
+        storage.saveSnapshot(snapshotIn.buffer(), 0, snapshotIn.length());
         commitIndex = index;
         appliedIndex = index;
-        snapshotInIndex = -1;
+        snapshotIn.clear();
         ack.hold(from, depth, term, index, index, 0, 0, held);
     }
 }
