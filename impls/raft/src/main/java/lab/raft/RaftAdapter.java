@@ -1,0 +1,136 @@
+package lab.raft;
+
+import lab.core.Outbox;
+import lab.core.WireCheck;
+import lab.core.codec.ClientMessages;
+import lab.core.codec.ClientRequestDecoder;
+import lab.raft.codec.AppendEntriesDecoder;
+import lab.raft.codec.AppendResponseDecoder;
+import lab.raft.codec.BooleanType;
+import lab.raft.codec.InstallSnapshotDecoder;
+import lab.raft.codec.MessageHeaderDecoder;
+import lab.raft.codec.RequestVoteDecoder;
+import lab.raft.codec.VoteDecoder;
+import org.agrona.DirectBuffer;
+
+/**
+ * The decoder side of a Raft replica (as Aeron cluster's ConsensusAdapter): opens a message, checks it at the decode
+ * edge ({@link WireCheck}, {@link RaftWire}; a malformed message is dropped and counted before any decoder reads
+ * it), and calls the replica's handler with the message's fields as plain arguments. The decoders are flyweights
+ * reused for every message. Only an AppendEntries' entries stay in the message: the replica walks them from the
+ * group decoder, reading each value in place ({@link #entryValueOffset}).
+ */
+final class RaftAdapter
+{
+    private final RaftReplica replica;
+    private final int nodeId;
+    private final int replicas;
+    private final int nodeCount;
+    private final WireCheck wire;
+    private final ClientMessages clientMessages = new ClientMessages();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final AppendEntriesDecoder appendDecoder = new AppendEntriesDecoder();
+    private final AppendResponseDecoder responseDecoder = new AppendResponseDecoder();
+    private final RequestVoteDecoder requestVoteDecoder = new RequestVoteDecoder();
+    private final VoteDecoder voteDecoder = new VoteDecoder();
+    private final InstallSnapshotDecoder snapshotDecoder = new InstallSnapshotDecoder();
+
+    RaftAdapter(final RaftReplica replica, final int nodeId, final int replicas, final int nodeCount)
+    {
+        this.replica = replica;
+        this.nodeId = nodeId;
+        this.replicas = replicas;
+        this.nodeCount = nodeCount;
+        this.wire = new WireCheck("node " + nodeId + " (raft replica)");
+    }
+
+    WireCheck wire()
+    {
+        return wire;
+    }
+
+    void onMessage(final int from, final DirectBuffer buffer, final int offset, final int length, final long nowNs,
+        final Outbox out)
+    {
+        final int schemaId =
+            wire.open(from, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ClientMessages.SCHEMA_ID);
+        if (schemaId == ClientMessages.SCHEMA_ID)
+        {
+            final ClientRequestDecoder request = clientMessages.request(wire, from);
+            if (request != null)
+            {
+                replica.onClientRequest(from, request.depth(), request.clientId(), request.seq(), request.opType(),
+                    request.key(), request.buffer(), request.limit() + ClientRequestDecoder.valueHeaderLength(),
+                    request.valueLength(), nowNs, out);
+            }
+            return;
+        }
+        if (schemaId < 0)
+        {
+            return; // dropped and counted: too short, or a schema this node does not speak
+        }
+        if (!RaftWire.check(wire, from, replicas, nodeId, nodeCount))
+        {
+            return;
+        }
+        headerDecoder.wrap(buffer, offset);
+        switch (headerDecoder.templateId())
+        {
+            case AppendEntriesDecoder.TEMPLATE_ID:
+            {
+                final AppendEntriesDecoder m = appendDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.onAppendEntries(from, m.depth(), m.term(), m.prevLogIndex(), m.prevLogTerm(),
+                    m.leaderCommit(), m.sentNs(), m.readRound(), m.entries(), nowNs, out);
+                break;
+            }
+            case AppendResponseDecoder.TEMPLATE_ID:
+            {
+                final AppendResponseDecoder m = responseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.onAppendResponse(from, m.depth(), m.term(), m.success() == BooleanType.TRUE,
+                    m.matchIndex(), m.prevLogIndex(), m.conflictIndex(), m.conflictTerm(), m.sentNs(),
+                    m.readRound(), nowNs, out);
+                break;
+            }
+            case RequestVoteDecoder.TEMPLATE_ID:
+            {
+                final RequestVoteDecoder m = requestVoteDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.election().onRequestVote(from, m.depth(), m.term(), m.lastLogIndex(), m.lastLogTerm(),
+                    m.preVote() == BooleanType.TRUE, nowNs, out);
+                break;
+            }
+            case VoteDecoder.TEMPLATE_ID:
+            {
+                final VoteDecoder m = voteDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.election().onVote(from, m.term(), m.granted() == BooleanType.TRUE,
+                    m.preVote() == BooleanType.TRUE, nowNs, out);
+                break;
+            }
+            case InstallSnapshotDecoder.TEMPLATE_ID:
+            {
+                final InstallSnapshotDecoder m = snapshotDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final int chunkOffset = m.chunkOffset();
+                final int total = m.totalLength();
+                final int chunkLength = m.bytesLength();
+                replica.onInstallSnapshot(from, m.depth(), m.term(), m.lastIncludedIndex(), m.lastIncludedTerm(),
+                    chunkOffset, total, buffer, m.limit() + InstallSnapshotDecoder.bytesHeaderLength(), chunkLength,
+                    nowNs, out);
+                break;
+            }
+            default:
+                break;
+        }
+    }
+
+    /**
+     * @return where the value of the AppendEntries entry the group decoder is on starts, in the message's buffer.
+     */
+    int entryValueOffset()
+    {
+        return appendDecoder.limit() + AppendEntriesDecoder.EntriesDecoder.valueHeaderLength();
+    }
+
+    DirectBuffer entryBuffer()
+    {
+        return appendDecoder.buffer();
+    }
+}
