@@ -120,7 +120,7 @@ public interface MessagePrinter
             {
                 sb.append(" version=").append(m.version()).append(" value=").append(m.valueLength()).append('B');
             }
-            else if (m.status() == Status.REDIRECT || m.leaderHint() >= 0)
+            else if (m.status() == Status.REDIRECT || m.status() == Status.UNAVAILABLE && m.leaderHint() >= 0)
             {
                 sb.append(" hint=").append(m.leaderHint());
             }

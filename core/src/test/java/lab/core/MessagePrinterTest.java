@@ -45,6 +45,8 @@ class MessagePrinterTest
         length = messages.encodeEmptyResponse(2, session, 7, Status.REDIRECT, 2);
         assertEquals("ClientResponse REDIRECT hint=2 session=3/1 seq=7 depth=2",
             CLIENT_ONLY.print(messages.buffer(), 0, length));
+        length = messages.encodeEmptyResponse(2, session, 9, Status.NOT_FOUND, 0);
+        assertEquals("ClientResponse NOT_FOUND session=3/1 seq=9 depth=2", CLIENT_ONLY.print(messages.buffer(), 0, length));
         length = messages.encodeEmptyResponse(2, session, 7, Status.UNAVAILABLE, -1);
         assertEquals("ClientResponse UNAVAILABLE session=3/1 seq=7 depth=2",
             CLIENT_ONLY.print(messages.buffer(), 0, length));
