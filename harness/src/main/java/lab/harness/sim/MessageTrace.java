@@ -20,6 +20,8 @@ public final class MessageTrace
 {
     /** What a torture run keeps: enough for the last few hundred messages of every node together. */
     public static final int DEFAULT_CAPACITY = 512;
+    /** Sets the capacity of the traces simulators make from then on; 0 records nothing (to measure the cost). */
+    public static final String CAPACITY_PROPERTY = "lab.sim.trace";
 
     private static final byte DELIVERED = 0;
     private static final byte DROPPED = 1;
@@ -33,13 +35,25 @@ public final class MessageTrace
     private final byte[][] bytes;
     private final String[] text;
     private long recorded;
+    private int next;
     private long stopAtNs = Long.MAX_VALUE;
 
+    /**
+     * @return a trace of {@link #DEFAULT_CAPACITY}, or of what {@link #CAPACITY_PROPERTY} says.
+     */
+    public static MessageTrace withDefaultCapacity()
+    {
+        return new MessageTrace(Integer.getInteger(CAPACITY_PROPERTY, DEFAULT_CAPACITY));
+    }
+
+    /**
+     * @param capacity entries kept; 0 keeps none.
+     */
     public MessageTrace(final int capacity)
     {
-        if (capacity < 1)
+        if (capacity < 0)
         {
-            throw new IllegalArgumentException("a trace keeps at least one entry, got " + capacity);
+            throw new IllegalArgumentException("a trace cannot keep " + capacity + " entries");
         }
         this.capacity = capacity;
         timeNs = new long[capacity];
@@ -95,7 +109,7 @@ public final class MessageTrace
     public void dropped(final long nowNs, final int fromNode, final int toNode, final DirectBuffer buffer,
         final int offset, final int length, final String why)
     {
-        if (nowNs <= stopAtNs)
+        if (capacity > 0 && nowNs <= stopAtNs)
         {
             final byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
@@ -114,11 +128,13 @@ public final class MessageTrace
     private void add(final long nowNs, final byte what, final int fromNode, final int toNode, final byte[] message,
         final String note)
     {
-        if (nowNs > stopAtNs)
+        if (capacity == 0 || nowNs > stopAtNs)
         {
             return;
         }
-        final int i = (int)(recorded++ % capacity);
+        final int i = next;
+        next = next + 1 == capacity ? 0 : next + 1;
+        recorded++;
         timeNs[i] = nowNs;
         kind[i] = what;
         from[i] = fromNode;

@@ -74,7 +74,7 @@ public final class SimNetwork
         (a, b) -> a.deliverAtNs != b.deliverAtNs ? Long.compare(a.deliverAtNs, b.deliverAtNs) :
             Long.compare(a.order, b.order));
     private final UnsafeBuffer deliveryBuffer = new UnsafeBuffer(new byte[0]);
-    private final MessageTrace trace = new MessageTrace(MessageTrace.DEFAULT_CAPACITY);
+    private final MessageTrace trace = MessageTrace.withDefaultCapacity();
 
     private long nowNs;
     private long nextTickNs;
