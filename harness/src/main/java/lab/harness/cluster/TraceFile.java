@@ -25,6 +25,7 @@ import lab.harness.sim.MessageTrace;
  */
 final class TraceFile
 {
+    private static final int PROBLEM_CHARS = 400;
     private static final Pattern FIRST_STALE_READ = Pattern.compile("\\[t=(\\d+)ns");
 
     private TraceFile()
@@ -48,7 +49,10 @@ final class TraceFile
         }
         final MessageTrace trace = traced.network().trace();
         final List<String> lines = new ArrayList<>();
-        lines.add("# " + torture.protocol() + " seed " + seed + ": " + outcome.problem());
+        // The problem can list twenty violations; the first few say what went wrong, the outcome keeps them all.
+        final String problem = outcome.problem();
+        lines.add("# " + torture.protocol() + " seed " + seed + ": " +
+            (problem.length() > PROBLEM_CHARS ? problem.substring(0, PROBLEM_CHARS) + " ..." : problem));
         lines.add("# replay: " + torture.replayCommand(seed));
         lines.add("# nodes: replicas 0.." + (cluster.replicas() - 1) +
             (cluster.clientNode(0) > cluster.replicas() ? ", control " + cluster.replicas() + ".." +
