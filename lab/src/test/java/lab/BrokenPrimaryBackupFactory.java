@@ -74,6 +74,11 @@ public final class BrokenPrimaryBackupFactory implements ProtocolFactory
         };
     }
 
+    public lab.core.MessagePrinter printer()
+    {
+        return correct.printer();
+    }
+
     public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)
     {
         return correct.newClient(clientNode, settings, random);

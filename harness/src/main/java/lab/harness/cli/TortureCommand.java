@@ -60,7 +60,8 @@ public final class TortureCommand implements Callable<Integer>
     String liveness;
 
     @Option(names = "--save-failures", description = "write each failing seed's history here (JSON lines and " +
-        "Jepsen EDN), for lab check, Knossos, Elle or Porcupine")
+        "Jepsen EDN), for lab check, Knossos, Elle or Porcupine, and its trace (the last messages, printed; " +
+        "without this option traces go to the temporary folder's lab-torture)")
     java.io.File saveFailures;
 
     @Option(names = "--clock-drift-ppm", defaultValue = "20000", description = "each replica's clock runs fast or " +
@@ -88,7 +89,9 @@ public final class TortureCommand implements Callable<Integer>
     {
         Protocols.byName(protocol).validate(new ProtocolSettings(replicas, 2, 2, opts));
         return new Torture(protocol, replicas, opts, Durations.parseNs(safety), Durations.parseNs(liveness))
-            .maxClockDriftPpm(driftPpm).faultKinds(Torture.FaultKind.parse(faultKinds));
+            .maxClockDriftPpm(driftPpm).faultKinds(Torture.FaultKind.parse(faultKinds))
+            .traceDirectory(saveFailures != null ? saveFailures.toPath() :
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "lab-torture"));
     }
 
     public Integer call() throws java.io.IOException

@@ -138,6 +138,7 @@ public final class Torture
     private final LinearizabilityChecker checker = new LinearizabilityChecker();
     private long maxDriftPpm = DEFAULT_CLOCK_DRIFT_PPM;
     private EnumSet<FaultKind> faultKinds = EnumSet.allOf(FaultKind.class);
+    private java.nio.file.Path traceDirectory;
 
     /**
      * Every replica's (and control node's) clock runs fast or slow by up to this much, per seed half of them at
@@ -222,7 +223,38 @@ public final class Torture
         return ns % 1_000 == 0 ? ns / 1_000 + "us" : ns + "ns";
     }
 
+    /**
+     * Runs one seed. When it fails and a {@link #traceDirectory} is set, writes the network's last messages and
+     * faults, printed, to {@code <protocol>-trace-<seed>.txt} there (see {@link TraceFile}) and adds its path to
+     * the outcome's faults.
+     */
     public Outcome run(final long seed)
+    {
+        final SimCluster[] cluster = new SimCluster[1];
+        final Outcome outcome = run(seed, Long.MAX_VALUE, cluster);
+        return outcome.passed() || traceDirectory == null || cluster[0] == null ? outcome :
+            TraceFile.write(this, outcome, cluster[0], traceDirectory);
+    }
+
+    /**
+     * Writes each failing seed's trace into this directory (none when null, the default).
+     */
+    public Torture traceDirectory(final java.nio.file.Path directory)
+    {
+        this.traceDirectory = directory;
+        return this;
+    }
+
+    String protocol()
+    {
+        return protocol;
+    }
+
+    /**
+     * @param traceStopNs the network's trace records nothing after this time (a replay for {@link TraceFile}).
+     * @param built       receives the cluster the run builds.
+     */
+    Outcome run(final long seed, final long traceStopNs, final SimCluster[] built)
     {
         final Random schedule = new Random(SimNetwork.deriveSeed(seed, 77));
         final StaleReadDetector detector = new StaleReadDetector();
@@ -243,6 +275,8 @@ public final class Torture
             .duplication(schedule.nextDouble() * 0.03)
             .reordering(schedule.nextDouble() * 0.1, 2 * MS);
         final SimCluster cluster = new SimCluster(config);
+        cluster.network().trace().stopAt(traceStopNs);
+        built[0] = cluster;
         final List<String> faults = new ArrayList<>();
         faults.add(String.format("loss %.3f dup %.3f reorder %.3f", config.sim.lossRate, config.sim.duplicateRate,
             config.sim.reorderRate));

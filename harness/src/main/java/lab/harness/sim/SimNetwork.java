@@ -90,6 +90,7 @@ public final class SimNetwork
         (a, b) -> a.deliverAtNs != b.deliverAtNs ? Long.compare(a.deliverAtNs, b.deliverAtNs) :
             Long.compare(a.order, b.order));
     private final UnsafeBuffer deliveryBuffer = new UnsafeBuffer(new byte[0]);
+    private final MessageTrace trace = MessageTrace.withDefaultCapacity();
 
     private long nowNs;
     private long nextTickNs;
@@ -139,6 +140,14 @@ public final class SimNetwork
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * @return the recorder of the last deliveries, drops and faults: what a failing seed prints.
+     */
+    public MessageTrace trace()
+    {
+        return trace;
     }
 
     public long seed()
@@ -220,6 +229,7 @@ public final class SimNetwork
     {
         up[nodeId] = false;
         incarnation[nodeId]++;
+        trace.event(nowNs, "crash " + nodeId);
     }
 
     /**
@@ -229,6 +239,7 @@ public final class SimNetwork
     {
         endpoints[nodeId] = fresh;
         up[nodeId] = true;
+        trace.event(nowNs, "restart " + nodeId);
     }
 
     public boolean isUp(final int nodeId)
@@ -247,11 +258,13 @@ public final class SimNetwork
         {
             partitionGroup[n] = 1;
         }
+        trace.event(nowNs, "partition " + Arrays.toString(isolated) + " from the rest");
     }
 
     public void heal()
     {
         Arrays.fill(partitionGroup, 0);
+        trace.event(nowNs, "heal");
     }
 
     public boolean connected(final int a, final int b)
@@ -298,6 +311,7 @@ public final class SimNetwork
         if (!connected(from, to) || random.nextDouble() < config.lossRate)
         {
             dropped++;
+            trace.dropped(nowNs, from, to, buffer, offset, length, connected(from, to) ? "loss" : "partition");
             return;
         }
         final byte[] bytes = new byte[length];
@@ -383,6 +397,7 @@ public final class SimNetwork
         if (!up[m.to] || m.incarnation != incarnation[m.to] || !connected(m.from, m.to) || endpoints[m.to] == null)
         {
             dropped++;
+            trace.dropped(nowNs, m.from, m.to, m.bytes, connected(m.from, m.to) ? "down" : "partition");
             return;
         }
         if (timing != null && !m.handled)
@@ -394,6 +409,7 @@ public final class SimNetwork
             return;
         }
         delivered++;
+        trace.delivered(nowNs, m.from, m.to, m.bytes);
         traceHash = 31 * (31 * (31 * traceHash + m.deliverAtNs) + m.from * 64L + m.to) + Arrays.hashCode(m.bytes);
         traffic[m.to].onReceive(nowNs);
         deliveryBuffer.wrap(m.bytes);

@@ -5,6 +5,7 @@ import java.util.Random;
 import lab.core.ClientProtocol;
 import lab.core.Endpoint;
 import lab.core.HopTheory;
+import lab.core.MessagePrinter;
 import lab.core.ProtocolFactory;
 import lab.core.ProtocolSettings;
 import lab.core.Replica;
@@ -60,5 +61,10 @@ public final class ChainFactory implements ProtocolFactory
                 "dirty share = (read hops - 2) / 2" :
             "reads at the tail: 2";
         return new HopTheory(writeHops, 2, write + "; " + read);
+    }
+
+    public MessagePrinter printer()
+    {
+        return new ChainMessagePrinter();
     }
 }

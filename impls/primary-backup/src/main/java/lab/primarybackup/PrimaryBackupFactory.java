@@ -4,6 +4,7 @@ import java.util.Random;
 
 import lab.core.ClientProtocol;
 import lab.core.HopTheory;
+import lab.core.MessagePrinter;
 import lab.core.ProtocolFactory;
 import lab.core.ProtocolSettings;
 import lab.core.Replica;
@@ -41,5 +42,10 @@ public final class PrimaryBackupFactory implements ProtocolFactory
     {
         final int writeHops = settings.replicas() == 1 ? 2 : 4;
         return new HopTheory(writeHops, 2, "write: client->primary->backups->primary->client; read at the primary");
+    }
+
+    public MessagePrinter printer()
+    {
+        return new PrimaryBackupMessagePrinter();
     }
 }

@@ -4,6 +4,7 @@ import java.util.Random;
 
 import lab.core.ClientProtocol;
 import lab.core.HopTheory;
+import lab.core.MessagePrinter;
 import lab.core.ProtocolFactory;
 import lab.core.ProtocolSettings;
 import lab.core.Replica;
@@ -87,5 +88,10 @@ public final class QuorumFactory implements ProtocolFactory
     public String warnings(final ProtocolSettings settings)
     {
         return new QuorumConfig(settings).warnings();
+    }
+
+    public MessagePrinter printer()
+    {
+        return new QuorumMessagePrinter();
     }
 }

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import lab.core.ClientProtocol;
 import lab.core.HopTheory;
+import lab.core.MessagePrinter;
 import lab.core.ProtocolFactory;
 import lab.core.ProtocolSettings;
 import lab.core.Replica;
@@ -161,5 +162,10 @@ public final class RaftFactory implements ProtocolFactory
         {
             // best effort at exit
         }
+    }
+
+    public MessagePrinter printer()
+    {
+        return new RaftMessagePrinter();
     }
 }
