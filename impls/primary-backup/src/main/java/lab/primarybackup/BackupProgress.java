@@ -52,6 +52,19 @@ final class BackupProgress
     }
 
     /**
+     * A state transfer of {@code length} bytes (in {@link #snapshotBuffer}) at {@code index} starts: the backup is out
+     * of the in-sync set, and what it had is no longer known: its ack of the installed snapshot says.
+     */
+    void snapshotStarted(final int length, final long index)
+    {
+        snapshotLength = length;
+        snapshotIndex = index;
+        snapshotting = true;
+        inSync = false;
+        matchIndex = -1;
+    }
+
+    /**
      * @return whether the backup needs entries it has not acknowledged and has been quiet long enough to resend.
      */
     boolean behind(final long lastIndex, final long nowNs, final long retransmitNs)

@@ -26,6 +26,7 @@ final class PrimaryBackupAdapter
     private final int nodeId;
     private final int replicas;
     private final PrimaryBackupReplica replica;
+    private final ViewElection election;
     private final WireCheck wire;
     private final ClientMessages clientMessages = new ClientMessages();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -36,8 +37,10 @@ final class PrimaryBackupAdapter
     private final VoteDecoder voteDecoder = new VoteDecoder();
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
 
-    PrimaryBackupAdapter(final int nodeId, final int replicas, final PrimaryBackupReplica replica)
+    PrimaryBackupAdapter(final int nodeId, final int replicas, final PrimaryBackupReplica replica,
+        final ViewElection election)
     {
+        this.election = election;
         this.nodeId = nodeId;
         this.replicas = replicas;
         this.replica = replica;
@@ -92,14 +95,14 @@ final class PrimaryBackupAdapter
             case VoteRequestDecoder.TEMPLATE_ID:
             {
                 final VoteRequestDecoder m = voteRequestDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.onVoteRequest(fromNode, m.depth(), m.view(), m.lastEntryView(), m.lastIndex(),
+                election.onVoteRequest(fromNode, m.depth(), m.view(), m.lastEntryView(), m.lastIndex(),
                     m.preVote() == BooleanType.TRUE, nowNs, out);
                 break;
             }
             case VoteDecoder.TEMPLATE_ID:
             {
                 final VoteDecoder m = voteDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.onVote(fromNode, m.view(), m.granted() == BooleanType.TRUE, m.preVote() == BooleanType.TRUE,
+                election.onVote(fromNode, m.view(), m.granted() == BooleanType.TRUE, m.preVote() == BooleanType.TRUE,
                     nowNs, out);
                 break;
             }

@@ -10,7 +10,6 @@ import lab.core.codec.OpType;
 import lab.core.codec.Status;
 import lab.core.session.ClientSessionTable;
 import lab.primarybackup.codec.ReplicateDecoder;
-import lab.primarybackup.codec.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -34,13 +33,6 @@ import org.agrona.ExpandableArrayBuffer;
  */
 public final class PrimaryBackupReplica implements Replica
 {
-    enum Role
-    {
-        BACKUP, PRE_CANDIDATE, CANDIDATE, PRIMARY, RECOVERING
-    }
-
-    private static final int RETRANSMIT_BURST = 256;
-
     private final int nodeId;
     private final int n;
     private final int majority;
@@ -68,34 +60,30 @@ public final class PrimaryBackupReplica implements Replica
     private final ReadLease lease;
     private long nextHeartbeatNs;
     private long quorumCheckFromNs;
-    private final ExpandableArrayBuffer[] ring;
-    private final int[] ringLength;
-    private final int ringMask;
-    private long firstRingIndex;
+    private final EntryRing ring;
+    private final BackupFeed feed;
 
     // backup
     private final IncomingSnapshot incomingSnapshot = new IncomingSnapshot();
 
     private final PrimaryBackupAdapter adapter;
     private final PrimaryBackupPublisher publisher;
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final ReplicateDecoder entryDecoder = new ReplicateDecoder();
 
     public PrimaryBackupReplica(final int nodeId, final int replicas, final PrimaryBackupConfig config,
         final Random random, final boolean restarted)
     {
         this.nodeId = nodeId;
         this.n = replicas;
-        this.adapter = new PrimaryBackupAdapter(nodeId, replicas, this);
-        this.publisher = new PrimaryBackupPublisher(nodeId, replicas);
         this.majority = replicas / 2 + 1;
         this.config = config;
+        this.publisher = new PrimaryBackupPublisher(nodeId, replicas);
+        // the one draw from the seeded random at construction: the first election jitter
+        this.election = new ViewElection(nodeId, majority, config.primaryTimeoutNs, random, this, publisher);
+        this.adapter = new PrimaryBackupAdapter(nodeId, replicas, this, election);
         backups = new Backups(nodeId, n);
         lease = new ReadLease(nodeId, n, majority, config.leaseNs);
-        ring = new ExpandableArrayBuffer[config.pendingCapacity];
-        ringLength = new int[config.pendingCapacity];
-        ringMask = config.pendingCapacity - 1;
-        election = new ViewElection(nodeId, majority, config.primaryTimeoutNs, random);
+        ring = new EntryRing(config.pendingCapacity);
+        feed = new BackupFeed(nodeId, backups, ring, sessions, publisher, config.snapshotRetryNs);
 
         if (restarted)
         {
@@ -114,7 +102,7 @@ public final class PrimaryBackupReplica implements Replica
             if (role == Role.PRIMARY)
             {
                 established = true;
-                firstRingIndex = 1;
+                ring.startAt(1);
                 backups.bootstrap();
                 lease.reset();
             }
@@ -156,6 +144,16 @@ public final class PrimaryBackupReplica implements Replica
         return lastIndex;
     }
 
+    long votedView()
+    {
+        return votedView;
+    }
+
+    long lastEntryView()
+    {
+        return lastEntryView;
+    }
+
     KvStore store()
     {
         return state.store();
@@ -182,14 +180,14 @@ public final class PrimaryBackupReplica implements Replica
             case BACKUP:
                 if (election.primaryTimedOut(nowNs, lastHeardFromPrimaryNs))
                 {
-                    startElection(nowNs, out);
+                    election.start(nowNs, out);
                 }
                 break;
             case PRE_CANDIDATE:
             case CANDIDATE:
                 if (election.roundOver(nowNs))
                 {
-                    startElection(nowNs, out);
+                    election.start(nowNs, out);
                 }
                 break;
             default:
@@ -262,7 +260,7 @@ public final class PrimaryBackupReplica implements Replica
             default:
                 break;
         }
-        if (backups.inSyncCount() + 1 < majority || lastIndex - commitIndex >= ring.length)
+        if (backups.inSyncCount() + 1 < majority || lastIndex - commitIndex >= ring.capacity())
         {
             publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
             return;
@@ -270,23 +268,11 @@ public final class PrimaryBackupReplica implements Replica
 
         final long index = ++lastIndex;
         sessions.propose(clientId, seq, index);
-        final int slot = (int)(index & ringMask);
-        ExpandableArrayBuffer entry = ring[slot];
-        if (entry == null)
-        {
-            entry = new ExpandableArrayBuffer(256);
-            ring[slot] = entry;
-        }
+        final ExpandableArrayBuffer entry = ring.slot(index);
         final int length = publisher.encodeReplicate(
             entry, depth, clientId, seq, view, index, commitIndex, nowNs, key, value, valueOffset, valueLength);
-        ringLength[slot] = length;
-        for (int b = 0; b < n; b++)
-        {
-            if (b != nodeId && !backups.of(b).snapshotting)
-            {
-                out.send(b, entry, 0, length);
-            }
-        }
+        ring.written(index, length);
+        feed.append(out, entry, length);
         advanceCommit(depth, out);
     }
 
@@ -324,13 +310,13 @@ public final class PrimaryBackupReplica implements Replica
             {
                 if (nowNs >= backup.snapshotResendAtNs)
                 {
-                    sendSnapshot(b, nowNs, out);
+                    feed.sendSnapshot(out, b, view, nowNs);
                 }
             }
             else if (backup.behind(lastIndex, nowNs, config.retransmitNs))
             {
                 backup.progressAtNs = nowNs;
-                retransmit(b, out);
+                feed.retransmit(out, b, view, lastIndex, commitIndex);
             }
         }
         if (shrunk)
@@ -341,23 +327,6 @@ public final class PrimaryBackupReplica implements Replica
         if (heard < majority && nowNs - quorumCheckFromNs > config.primaryTimeoutNs)
         {
             stepDown(view, -1, nowNs);
-        }
-    }
-
-    private void retransmit(final int b, final Outbox out)
-    {
-        final BackupProgress backup = backups.of(b);
-        final long from = backup.matchIndex + 1;
-        if (from < firstRingIndex || from <= lastIndex - ring.length)
-        {
-            startSnapshot(b, backup.lastHeardNs, out);
-            return;
-        }
-        final long to = Math.min(lastIndex, from + RETRANSMIT_BURST - 1);
-        for (long i = from; i <= to; i++)
-        {
-            final int slot = (int)(i & ringMask);
-            out.send(b, ring[slot], 0, ringLength[slot]);
         }
     }
 
@@ -382,7 +351,7 @@ public final class PrimaryBackupReplica implements Replica
         {
             if (!backup.snapshotting)
             {
-                startSnapshot(from, nowNs, out);
+                feed.startSnapshot(out, from, view, commitIndex, nowNs);
             }
             return;
         }
@@ -404,7 +373,7 @@ public final class PrimaryBackupReplica implements Replica
         {
             backup.snapshotting = false;
             backup.progressAtNs = nowNs;
-            retransmit(from, out);
+            feed.retransmit(out, from, view, lastIndex, commitIndex);
         }
         if (!established)
         {
@@ -430,21 +399,19 @@ public final class PrimaryBackupReplica implements Replica
         while (commitIndex < newCommit)
         {
             final long index = ++commitIndex;
-            final int slot = (int)(index & ringMask);
-            final ReplicateDecoder entry = entryDecoder.wrapAndApplyHeader(
-                ring[slot], 0, headerDecoder.wrap(ring[slot], 0));
+            final ReplicateDecoder entry = ring.entry(index);
             final long clientId = entry.clientId();
             final long seq = entry.seq();
             final long key = entry.key();
             final int valueLength = entry.valueLength();
             final int valueOffset = entry.limit() + ReplicateDecoder.valueHeaderLength();
-            state.store().put(key, ring[slot], valueOffset, valueLength, index);
+            state.store().put(key, entry.buffer(), valueOffset, valueLength, index);
             publisher.committed(out, replyDepth, clientId, seq, index);
         }
         sessions.commitThrough(commitIndex);
     }
 
-    private void becomePrimary(final long newView, final long nowNs, final Outbox out)
+    void becomePrimary(final long newView, final long nowNs, final Outbox out)
     {
         role = Role.PRIMARY;
         view = newView;
@@ -454,7 +421,7 @@ public final class PrimaryBackupReplica implements Replica
         viewStartIndex = lastIndex;
         // Sessions of writes a backup applied are committed now, with the state they belong to.
         setCommitIndex(lastIndex);
-        firstRingIndex = lastIndex + 1;
+        ring.startAt(lastIndex + 1);
         established = majority == 1;
         nextHeartbeatNs = nowNs;
         quorumCheckFromNs = nowNs;
@@ -464,7 +431,7 @@ public final class PrimaryBackupReplica implements Replica
             backups.of(b).resetForView(nowNs);
             if (b != nodeId)
             {
-                startSnapshot(b, nowNs, out);
+                feed.startSnapshot(out, b, view, commitIndex, nowNs);
             }
         }
     }
@@ -485,25 +452,7 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Snapshots
-
-    private void startSnapshot(final int b, final long nowNs, final Outbox out)
-    {
-        final BackupProgress backup = backups.of(b);
-        backup.snapshotLength = sessions.writeSnapshot(backup.snapshotBuffer());
-        backup.snapshotIndex = commitIndex;
-        backup.snapshotting = true;
-        backup.inSync = false;
-        backup.matchIndex = -1; // what it had is no longer known: its ack of the installed snapshot says
-        sendSnapshot(b, nowNs, out);
-    }
-
-    private void sendSnapshot(final int b, final long nowNs, final Outbox out)
-    {
-        final BackupProgress backup = backups.of(b);
-        backup.snapshotResendAtNs = nowNs + config.snapshotRetryNs;
-        publisher.snapshot(out, b, view, backup.snapshotIndex, backup.snapshot, backup.snapshotLength);
-    }
+    // Snapshots (sent by the BackupFeed)
 
     void onSnapshotChunk(final int from, final long chunkView, final long index, final int chunkOffset,
         final int totalLength, final DirectBuffer bytes, final int bytesOffset, final int bytesLength,
@@ -607,83 +556,45 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // View change (the election's own state and rules are in ViewElection)
+    // View change: the ViewElection runs it and tells the replica how its role and vote change
 
-    private void startElection(final long nowNs, final Outbox out)
+    /**
+     * The election's pre-vote round starts: this replica stands for no view yet.
+     */
+    void becomePreCandidate()
     {
         role = Role.PRE_CANDIDATE;
-        election.startPreVote(view, votedView, nowNs);
-        if (election.won())
-        {
-            startCandidacy(nowNs, out);
-            return;
-        }
-        publisher.voteRequest(out, election.proposedView(), lastEntryView, lastIndex, true);
     }
 
-    private void startCandidacy(final long nowNs, final Outbox out)
+    /**
+     * The pre-vote passed: this replica stands for {@code proposedView}, with its own vote.
+     */
+    void becomeCandidate(final long proposedView)
     {
         role = Role.CANDIDATE;
-        votedView = election.proposedView();
-        election.startCandidacy(nowNs);
-        if (election.won())
-        {
-            becomePrimary(election.proposedView(), nowNs, out);
-            return;
-        }
-        publisher.voteRequest(out, election.proposedView(), lastEntryView, lastIndex, false);
+        votedView = proposedView;
     }
 
-    void onVoteRequest(final int from, final int msgDepth, final long requested, final long candidateLastEntryView,
-        final long candidateLastIndex, final boolean preVote, final long nowNs, final Outbox out)
+    /**
+     * A replica that is primary, or a backup that heard from its primary within the timeout, votes no one in.
+     */
+    boolean primaryAlive(final long nowNs)
     {
-        if (role == Role.RECOVERING)
-        {
-            return; // lost its state: its vote could elect a replica missing committed writes
-        }
-        final boolean primaryAlive = role == Role.PRIMARY ||
+        return role == Role.PRIMARY ||
             (role == Role.BACKUP && primary >= 0 && nowNs - lastHeardFromPrimaryNs < config.primaryTimeoutNs);
-        final boolean grant = ViewElection.grants(requested, votedView, primaryAlive,
-            candidateLastEntryView, candidateLastIndex, lastEntryView, lastIndex);
-        if (grant && !preVote)
-        {
-            votedView = requested;
-            if (role == Role.CANDIDATE || role == Role.PRE_CANDIDATE)
-            {
-                role = Role.BACKUP;
-            }
-            lastHeardFromPrimaryNs = nowNs;
-            election.newJitter();
-        }
-        // A grant names the view granted; a refusal names the highest view this replica has voted in or follows
-        // (at least the one requested), so that a candidate behind it proposes above it next time.
-        publisher.vote(out, from, msgDepth + 1,
-            grant ? requested : Math.max(requested, Math.max(view, votedView)), grant, preVote);
     }
 
-    void onVote(final int from, final long voteView, final boolean granted, final boolean preVote, final long nowNs,
-        final Outbox out)
+    /**
+     * Votes for a candidate of {@code requested}: this replica stops standing itself and waits a whole timeout for
+     * the candidate before standing.
+     */
+    void grantVote(final long requested, final long nowNs)
     {
-        if (!granted)
+        votedView = requested;
+        if (role == Role.CANDIDATE || role == Role.PRE_CANDIDATE)
         {
-            election.onRefused(voteView);
-            return;
+            role = Role.BACKUP;
         }
-        final Role expected = preVote ? Role.PRE_CANDIDATE : Role.CANDIDATE;
-        if (role != expected || !election.onGranted(from, voteView))
-        {
-            return;
-        }
-        if (election.won())
-        {
-            if (preVote)
-            {
-                startCandidacy(nowNs, out);
-            }
-            else
-            {
-                becomePrimary(election.proposedView(), nowNs, out);
-            }
-        }
+        lastHeardFromPrimaryNs = nowNs;
     }
 }

@@ -2,6 +2,8 @@ package lab.primarybackup;
 
 import java.util.Random;
 
+import lab.core.Outbox;
+
 /**
  * The candidate's side of a view change and the voter's rule, apart from the replica's other rules (a later step
  * swaps the vote counting for the shared election rules). A backup that has not heard from the primary for the
@@ -9,7 +11,8 @@ import java.util.Random;
  * anyone's state, so a replica cut off from the others cannot disrupt a working primary with ever higher views),
  * then stands for the view; each round lasts a timeout plus jitter and a lost round starts over.
  *
- * <p>The replica keeps its role and views; this keeps the election's own state: the view proposed, the votes
+ * <p>The replica keeps its role and views (it moves them when told: {@link PrimaryBackupReplica#becomeCandidate},
+ * {@link PrimaryBackupReplica#becomePrimary}); this keeps the election's own state: the view proposed, the votes
  * counted (a bit per replica), the end of the round, the jitter, and the highest view a refusal named.
  */
 final class ViewElection
@@ -18,6 +21,8 @@ final class ViewElection
     private final int majority;
     private final long primaryTimeoutNs;
     private final Random random;
+    private final PrimaryBackupReplica replica;
+    private final PrimaryBackupPublisher publisher;
 
     private long jitterNs;
     private long proposedView;
@@ -30,8 +35,11 @@ final class ViewElection
     private int votes;
     private long roundEndNs;
 
-    ViewElection(final int self, final int majority, final long primaryTimeoutNs, final Random random)
+    ViewElection(final int self, final int majority, final long primaryTimeoutNs, final Random random,
+        final PrimaryBackupReplica replica, final PrimaryBackupPublisher publisher)
     {
+        this.replica = replica;
+        this.publisher = publisher;
         this.self = self;
         this.majority = majority;
         this.primaryTimeoutNs = primaryTimeoutNs;
@@ -62,31 +70,71 @@ final class ViewElection
     }
 
     /**
-     * A pre-vote round for the view above every view this replica knows of, its own vote counted.
+     * The primary timed out, or a round ended undecided: a pre-vote round for the view above every view this replica
+     * knows of, its own vote counted.
      */
-    void startPreVote(final long view, final long votedView, final long nowNs)
+    void start(final long nowNs, final Outbox out)
     {
-        proposedView = Math.max(Math.max(view, votedView), refusedAtView) + 1;
+        replica.becomePreCandidate();
+        proposedView = Math.max(Math.max(replica.view(), replica.votedView()), refusedAtView) + 1;
         votes = 1 << self;
         newJitter();
         roundEndNs = nowNs + primaryTimeoutNs + jitterNs;
+        if (won())
+        {
+            startCandidacy(nowNs, out);
+            return;
+        }
+        publisher.voteRequest(out, proposedView, replica.lastEntryView(), replica.lastIndex(), true);
     }
 
     /**
      * The pre-vote passed: the real round for the same view, its own vote counted.
      */
-    void startCandidacy(final long nowNs)
+    private void startCandidacy(final long nowNs, final Outbox out)
     {
+        replica.becomeCandidate(proposedView);
         votes = 1 << self;
         roundEndNs = nowNs + primaryTimeoutNs + jitterNs;
+        if (won())
+        {
+            replica.becomePrimary(proposedView, nowNs, out);
+            return;
+        }
+        publisher.voteRequest(out, proposedView, replica.lastEntryView(), replica.lastIndex(), false);
     }
 
-    long proposedView()
+    /**
+     * A vote answered this replica's request: counted when granted for the round under way; a refusal raises the
+     * next proposal.
+     */
+    void onVote(final int from, final long voteView, final boolean granted, final boolean preVote, final long nowNs,
+        final Outbox out)
     {
-        return proposedView;
+        if (!granted)
+        {
+            onRefused(voteView);
+            return;
+        }
+        final Role expected = preVote ? Role.PRE_CANDIDATE : Role.CANDIDATE;
+        if (replica.roleState() != expected || !onGranted(from, voteView))
+        {
+            return;
+        }
+        if (won())
+        {
+            if (preVote)
+            {
+                startCandidacy(nowNs, out);
+            }
+            else
+            {
+                replica.becomePrimary(proposedView, nowNs, out);
+            }
+        }
     }
 
-    boolean won()
+    private boolean won()
     {
         return Integer.bitCount(votes) >= majority;
     }
@@ -96,7 +144,7 @@ final class ViewElection
      *
      * @return whether it was counted.
      */
-    boolean onGranted(final int voter, final long view)
+    private boolean onGranted(final int voter, final long view)
     {
         if (view != proposedView)
         {
@@ -110,9 +158,32 @@ final class ViewElection
      * The voter is at a higher view than proposed: the next round proposes above it. Changes nothing else (not the
      * replica's view or vote), so a refusal from a far-ahead replica cannot fence a live primary.
      */
-    void onRefused(final long voterView)
+    private void onRefused(final long voterView)
     {
         refusedAtView = Math.max(refusedAtView, voterView);
+    }
+
+    /**
+     * A candidate asks for this replica's vote (or, in a pre-vote, whether it would give it). A grant names the view
+     * granted; a refusal names the highest view this replica has voted in or follows (at least the one requested),
+     * so that a candidate behind it proposes above it next time.
+     */
+    void onVoteRequest(final int from, final int msgDepth, final long requested, final long candidateLastEntryView,
+        final long candidateLastIndex, final boolean preVote, final long nowNs, final Outbox out)
+    {
+        if (replica.roleState() == Role.RECOVERING)
+        {
+            return; // lost its state: its vote could elect a replica missing committed writes
+        }
+        final boolean grant = grants(requested, replica.votedView(), replica.primaryAlive(nowNs),
+            candidateLastEntryView, candidateLastIndex, replica.lastEntryView(), replica.lastIndex());
+        if (grant && !preVote)
+        {
+            replica.grantVote(requested, nowNs);
+            newJitter();
+        }
+        publisher.vote(out, from, msgDepth + 1,
+            grant ? requested : Math.max(requested, Math.max(replica.view(), replica.votedView())), grant, preVote);
     }
 
     /**
