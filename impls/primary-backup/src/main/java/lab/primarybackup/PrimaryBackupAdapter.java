@@ -1,0 +1,147 @@
+package lab.primarybackup;
+
+import lab.core.Outbox;
+import lab.core.WireCheck;
+import lab.core.codec.ClientMessages;
+import lab.core.codec.ClientRequestDecoder;
+import lab.core.codec.OpType;
+import lab.primarybackup.codec.AckDecoder;
+import lab.primarybackup.codec.BooleanType;
+import lab.primarybackup.codec.HeartbeatDecoder;
+import lab.primarybackup.codec.MessageHeaderDecoder;
+import lab.primarybackup.codec.ReplicateDecoder;
+import lab.primarybackup.codec.SnapshotChunkDecoder;
+import lab.primarybackup.codec.VoteDecoder;
+import lab.primarybackup.codec.VoteRequestDecoder;
+import org.agrona.DirectBuffer;
+
+/**
+ * The decoder side of a primary-backup replica (as Aeron cluster's ConsensusAdapter): opens every message through
+ * {@link WireCheck} and {@link PrimaryBackupWire} (a malformed one is dropped and counted, never read), then calls
+ * the replica's {@code onX(...)} handler with plain arguments, so the replica's rules never see a flyweight. Hop
+ * depths are passed as received: the replica adds its hop.
+ */
+final class PrimaryBackupAdapter
+{
+    private final int nodeId;
+    private final int replicas;
+    private final PrimaryBackupReplica replica;
+    private final ViewElection election;
+    private final WireCheck wire;
+    private final ClientMessages clientMessages = new ClientMessages();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ReplicateDecoder replicateDecoder = new ReplicateDecoder();
+    private final AckDecoder ackDecoder = new AckDecoder();
+    private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
+    private final VoteRequestDecoder voteRequestDecoder = new VoteRequestDecoder();
+    private final VoteDecoder voteDecoder = new VoteDecoder();
+    private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
+
+    PrimaryBackupAdapter(final int nodeId, final int replicas, final PrimaryBackupReplica replica,
+        final ViewElection election)
+    {
+        this.election = election;
+        this.nodeId = nodeId;
+        this.replicas = replicas;
+        this.replica = replica;
+        this.wire = new WireCheck("node " + nodeId + " (primary-backup replica)");
+    }
+
+    WireCheck wire()
+    {
+        return wire;
+    }
+
+    void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs, final Outbox out)
+    {
+        final int schemaId = wire.open(fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ClientMessages.SCHEMA_ID);
+        if (schemaId == ClientMessages.SCHEMA_ID)
+        {
+            final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
+            if (request != null)
+            {
+                onClientRequest(fromNode, request, nowNs, out);
+            }
+            return;
+        }
+        if (schemaId < 0)
+        {
+            return; // dropped and counted: too short, or a schema this node does not speak
+        }
+        if (!PrimaryBackupWire.check(wire, fromNode, replicas, nodeId))
+        {
+            return;
+        }
+        headerDecoder.wrap(buffer, offset);
+        switch (headerDecoder.templateId())
+        {
+            case ReplicateDecoder.TEMPLATE_ID:
+                onReplicate(fromNode, replicateDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder), nowNs, out);
+                break;
+            case AckDecoder.TEMPLATE_ID:
+            {
+                final AckDecoder m = ackDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.onAck(fromNode, m.depth(), m.view(), m.lastIndex(), m.leaseNs(),
+                    m.needSnapshot() == BooleanType.TRUE, nowNs, out);
+                break;
+            }
+            case HeartbeatDecoder.TEMPLATE_ID:
+            {
+                final HeartbeatDecoder m = heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.onHeartbeat(fromNode, m.depth(), m.view(), m.leaseNs(), nowNs, out);
+                break;
+            }
+            case VoteRequestDecoder.TEMPLATE_ID:
+            {
+                final VoteRequestDecoder m = voteRequestDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                election.onVoteRequest(fromNode, m.depth(), m.view(), m.lastEntryView(), m.lastIndex(),
+                    m.preVote() == BooleanType.TRUE, nowNs, out);
+                break;
+            }
+            case VoteDecoder.TEMPLATE_ID:
+            {
+                final VoteDecoder m = voteDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                election.onVote(fromNode, m.view(), m.granted() == BooleanType.TRUE, m.preVote() == BooleanType.TRUE,
+                    nowNs, out);
+                break;
+            }
+            case SnapshotChunkDecoder.TEMPLATE_ID:
+            {
+                final SnapshotChunkDecoder m = chunkDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final int bytesOffset = m.limit() + SnapshotChunkDecoder.bytesHeaderLength();
+                replica.onSnapshotChunk(fromNode, m.view(), m.snapshotIndex(), m.chunkOffset(), m.totalLength(),
+                    buffer, bytesOffset, m.bytesLength(), nowNs, out);
+                break;
+            }
+            default:
+                break;
+        }
+    }
+
+    private void onClientRequest(final int from, final ClientRequestDecoder request, final long nowNs, final Outbox out)
+    {
+        final OpType opType = request.opType();
+        final int valueOffset;
+        final int valueLength;
+        if (opType == OpType.GET)
+        {
+            valueOffset = 0;
+            valueLength = 0;
+        }
+        else
+        {
+            valueOffset = request.limit() + ClientRequestDecoder.valueHeaderLength();
+            valueLength = request.valueLength();
+        }
+        replica.onClientRequest(from, request.depth(), request.clientId(), request.seq(), opType, request.key(),
+            request.buffer(), valueOffset, valueLength, nowNs, out);
+    }
+
+    private void onReplicate(final int from, final ReplicateDecoder m, final long nowNs, final Outbox out)
+    {
+        final int valueOffset = m.limit() + ReplicateDecoder.valueHeaderLength();
+        replica.onReplicate(from, m.depth(), m.clientId(), m.seq(), m.view(), m.index(), m.leaseNs(), m.key(),
+            m.buffer(), valueOffset, m.valueLength(), nowNs, out);
+    }
+}

@@ -1,0 +1,184 @@
+package lab.primarybackup;
+
+import lab.core.ClientSessions;
+import lab.core.KvStore;
+import lab.core.Outbox;
+import lab.core.codec.ClientMessages;
+import lab.core.codec.Status;
+import lab.primarybackup.codec.AckEncoder;
+import lab.primarybackup.codec.BooleanType;
+import lab.primarybackup.codec.HeartbeatEncoder;
+import lab.primarybackup.codec.MessageHeaderEncoder;
+import lab.primarybackup.codec.ReplicateEncoder;
+import lab.primarybackup.codec.SnapshotChunkEncoder;
+import lab.primarybackup.codec.VoteEncoder;
+import lab.primarybackup.codec.VoteRequestEncoder;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The encoder side of a primary-backup replica (as Aeron cluster's ConsensusPublisher): every message it sends, to
+ * peers and to clients, encoded into buffers reused from message to message (a log entry into its ring slot, so a
+ * retransmission resends the same bytes). The caller gives each message its hop depth; nothing here decides.
+ */
+final class PrimaryBackupPublisher
+{
+    private static final int CHUNK_BYTES = 32 * 1024;
+
+    private final int nodeId;
+    private final int replicas;
+    private final ClientMessages clientMessages = new ClientMessages();
+    private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(1024);
+    private final ExpandableArrayBuffer empty = new ExpandableArrayBuffer(16);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final ReplicateEncoder replicateEncoder = new ReplicateEncoder();
+    private final AckEncoder ackEncoder = new AckEncoder();
+    private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final VoteRequestEncoder voteRequestEncoder = new VoteRequestEncoder();
+    private final VoteEncoder voteEncoder = new VoteEncoder();
+    private final SnapshotChunkEncoder chunkEncoder = new SnapshotChunkEncoder();
+
+    PrimaryBackupPublisher(final int nodeId, final int replicas)
+    {
+        this.nodeId = nodeId;
+        this.replicas = replicas;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Clients
+
+    /**
+     * An answer without a value: a redirect, UNAVAILABLE, NOT_FOUND.
+     */
+    void reply(final Outbox out, final int to, final int depth, final long clientId, final long seq,
+        final Status status, final int hint)
+    {
+        final int length = clientMessages.encodeEmptyResponse(depth, clientId, seq, status, hint);
+        out.send(to, clientMessages.buffer(), 0, length);
+    }
+
+    /**
+     * A read's answer from the primary's committed state: the entry, or NOT_FOUND when there is none.
+     */
+    void readResponse(final Outbox out, final int to, final int depth, final long clientId, final long seq,
+        final KvStore.Entry entry)
+    {
+        final int length = entry == null ?
+            clientMessages.encodeEmptyResponse(depth, clientId, seq, Status.NOT_FOUND, nodeId) :
+            clientMessages.encodeResponse(depth, clientId, seq, Status.OK, nodeId, entry.version(),
+                entry.value(), 0, entry.length());
+        out.send(to, clientMessages.buffer(), 0, length);
+    }
+
+    /**
+     * A write done (or a retry of one done) at {@code version}.
+     */
+    void writeDone(final Outbox out, final int to, final int depth, final long clientId, final long seq,
+        final long version)
+    {
+        final int length = clientMessages.encodeResponse(depth, clientId, seq, Status.OK, nodeId, version, empty, 0, 0);
+        out.send(to, clientMessages.buffer(), 0, length);
+    }
+
+    /**
+     * A write committed: answered to the client node its session names.
+     */
+    void committed(final Outbox out, final int depth, final long clientId, final long seq, final long version)
+    {
+        writeDone(out, ClientSessions.clientNode(clientId), depth, clientId, seq, version);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Peers
+
+    /**
+     * Encodes log entry {@code index} into {@code entry} (its ring slot), to be sent and resent from there.
+     *
+     * @return its length.
+     */
+    int encodeReplicate(final MutableDirectBuffer entry, final int depth, final long clientId, final long seq,
+        final long view, final long index, final long commitIndex, final long leaseNs, final long key,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        replicateEncoder.wrapAndApplyHeader(entry, 0, headerEncoder)
+            .depth(depth)
+            .clientId(clientId)
+            .seq(seq)
+            .view(view)
+            .index(index)
+            .commitIndex(commitIndex)
+            .leaseNs(leaseNs)
+            .key(key);
+        replicateEncoder.putValue(value, valueOffset, valueLength);
+        return MessageHeaderEncoder.ENCODED_LENGTH + replicateEncoder.encodedLength();
+    }
+
+    void ack(final Outbox out, final int to, final int depth, final long clientId, final long seq, final long view,
+        final long acked, final long leaseNs, final boolean needSnapshot)
+    {
+        ackEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .depth(depth).clientId(clientId).seq(seq).view(view).lastIndex(acked)
+            .leaseNs(leaseNs).needSnapshot(needSnapshot ? BooleanType.TRUE : BooleanType.FALSE);
+        out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + ackEncoder.encodedLength());
+    }
+
+    void heartbeat(final Outbox out, final long view, final long lastIndex, final long commitIndex, final long leaseNs)
+    {
+        heartbeatEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .depth(1).clientId(0).seq(0).view(view).lastIndex(lastIndex).commitIndex(commitIndex).leaseNs(leaseNs);
+        sendToOthers(out, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength());
+    }
+
+    void voteRequest(final Outbox out, final long view, final long lastEntryView, final long lastIndex,
+        final boolean preVote)
+    {
+        voteRequestEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .depth(1).clientId(0).seq(0).view(view).candidate(nodeId)
+            .lastEntryView(lastEntryView).lastIndex(lastIndex)
+            .preVote(preVote ? BooleanType.TRUE : BooleanType.FALSE);
+        sendToOthers(out, MessageHeaderEncoder.ENCODED_LENGTH + voteRequestEncoder.encodedLength());
+    }
+
+    void vote(final Outbox out, final int to, final int depth, final long view, final boolean granted,
+        final boolean preVote)
+    {
+        voteEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .depth(depth).clientId(0).seq(0)
+            .view(view)
+            .granted(granted ? BooleanType.TRUE : BooleanType.FALSE)
+            .preVote(preVote ? BooleanType.TRUE : BooleanType.FALSE);
+        out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + voteEncoder.encodedLength());
+    }
+
+    /**
+     * Sends a whole serialized state, in chunks that each fit a message.
+     */
+    void snapshot(final Outbox out, final int to, final long view, final long snapshotIndex, final DirectBuffer state,
+        final int total)
+    {
+        int offset = 0;
+        do
+        {
+            final int chunk = Math.min(CHUNK_BYTES, total - offset);
+            chunkEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                .depth(1).clientId(0).seq(0).view(view).snapshotIndex(snapshotIndex)
+                .chunkOffset(offset).totalLength(total)
+                .putBytes(state, offset, chunk);
+            out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + chunkEncoder.encodedLength());
+            offset += chunk;
+        }
+        while (offset < total);
+    }
+
+    private void sendToOthers(final Outbox out, final int length)
+    {
+        for (int b = 0; b < replicas; b++)
+        {
+            if (b != nodeId)
+            {
+                out.send(b, sendBuffer, 0, length);
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package lab.primarybackup;
+
+import java.util.Random;
+
+import lab.core.Outbox;
+
+/**
+ * The candidate's side of a view change and the voter's rule, apart from the replica's other rules (a later step
+ * swaps the vote counting for the shared election rules). A backup that has not heard from the primary for the
+ * primary timeout plus a random jitter pre-votes (Raft thesis 9.6: would a majority vote, asked without changing
+ * anyone's state, so a replica cut off from the others cannot disrupt a working primary with ever higher views),
+ * then stands for the view; each round lasts a timeout plus jitter and a lost round starts over.
+ *
+ * <p>The replica keeps its role and views (it moves them when told: {@link PrimaryBackupReplica#becomeCandidate},
+ * {@link PrimaryBackupReplica#becomePrimary}); this keeps the election's own state: the view proposed, the votes
+ * counted (a bit per replica), the end of the round, the jitter, and the highest view a refusal named.
+ */
+final class ViewElection
+{
+    private final int self;
+    private final int majority;
+    private final long primaryTimeoutNs;
+    private final Random random;
+    private final PrimaryBackupReplica replica;
+    private final PrimaryBackupPublisher publisher;
+
+    private long jitterNs;
+    private long proposedView;
+    /**
+     * The highest view another replica has told this one it voted in or follows (a refused vote carries it). Only
+     * raises the next proposal: a candidate whose proposal is at or below a voter's votedView is refused by that
+     * voter for good otherwise.
+     */
+    private long refusedAtView;
+    private int votes;
+    private long roundEndNs;
+
+    ViewElection(final int self, final int majority, final long primaryTimeoutNs, final Random random,
+        final PrimaryBackupReplica replica, final PrimaryBackupPublisher publisher)
+    {
+        this.replica = replica;
+        this.publisher = publisher;
+        this.self = self;
+        this.majority = majority;
+        this.primaryTimeoutNs = primaryTimeoutNs;
+        this.random = random;
+        newJitter();
+    }
+
+    /**
+     * Draws the next jitter: at start, at each round, at each step down and each vote granted (the order of draws
+     * from the seeded random is part of a run's replay).
+     */
+    void newJitter()
+    {
+        jitterNs = (long)(random.nextDouble() * primaryTimeoutNs);
+    }
+
+    /**
+     * @return whether a backup last hearing from its primary at {@code lastHeardNs} should stand.
+     */
+    boolean primaryTimedOut(final long nowNs, final long lastHeardNs)
+    {
+        return nowNs - lastHeardNs > primaryTimeoutNs + jitterNs;
+    }
+
+    boolean roundOver(final long nowNs)
+    {
+        return nowNs > roundEndNs;
+    }
+
+    /**
+     * The primary timed out, or a round ended undecided: a pre-vote round for the view above every view this replica
+     * knows of, its own vote counted.
+     */
+    void start(final long nowNs, final Outbox out)
+    {
+        replica.becomePreCandidate();
+        proposedView = Math.max(Math.max(replica.view(), replica.votedView()), refusedAtView) + 1;
+        votes = 1 << self;
+        newJitter();
+        roundEndNs = nowNs + primaryTimeoutNs + jitterNs;
+        if (won())
+        {
+            startCandidacy(nowNs, out);
+            return;
+        }
+        publisher.voteRequest(out, proposedView, replica.lastEntryView(), replica.lastIndex(), true);
+    }
+
+    /**
+     * The pre-vote passed: the real round for the same view, its own vote counted.
+     */
+    private void startCandidacy(final long nowNs, final Outbox out)
+    {
+        replica.becomeCandidate(proposedView);
+        votes = 1 << self;
+        roundEndNs = nowNs + primaryTimeoutNs + jitterNs;
+        if (won())
+        {
+            replica.becomePrimary(proposedView, nowNs, out);
+            return;
+        }
+        publisher.voteRequest(out, proposedView, replica.lastEntryView(), replica.lastIndex(), false);
+    }
+
+    /**
+     * A vote answered this replica's request: counted when granted for the round under way; a refusal raises the
+     * next proposal.
+     */
+    void onVote(final int from, final long voteView, final boolean granted, final boolean preVote, final long nowNs,
+        final Outbox out)
+    {
+        if (!granted)
+        {
+            onRefused(voteView);
+            return;
+        }
+        final Role expected = preVote ? Role.PRE_CANDIDATE : Role.CANDIDATE;
+        if (replica.roleState() != expected || !onGranted(from, voteView))
+        {
+            return;
+        }
+        if (won())
+        {
+            if (preVote)
+            {
+                startCandidacy(nowNs, out);
+            }
+            else
+            {
+                replica.becomePrimary(proposedView, nowNs, out);
+            }
+        }
+    }
+
+    private boolean won()
+    {
+        return Integer.bitCount(votes) >= majority;
+    }
+
+    /**
+     * Counts a vote granted for {@code view}; one for another view (an earlier round) is not counted.
+     *
+     * @return whether it was counted.
+     */
+    private boolean onGranted(final int voter, final long view)
+    {
+        if (view != proposedView)
+        {
+            return false;
+        }
+        votes |= 1 << voter;
+        return true;
+    }
+
+    /**
+     * The voter is at a higher view than proposed: the next round proposes above it. Changes nothing else (not the
+     * replica's view or vote), so a refusal from a far-ahead replica cannot fence a live primary.
+     */
+    private void onRefused(final long voterView)
+    {
+        refusedAtView = Math.max(refusedAtView, voterView);
+    }
+
+    /**
+     * A candidate asks for this replica's vote (or, in a pre-vote, whether it would give it). A grant names the view
+     * granted; a refusal names the highest view this replica has voted in or follows (at least the one requested),
+     * so that a candidate behind it proposes above it next time.
+     */
+    void onVoteRequest(final int from, final int msgDepth, final long requested, final long candidateLastEntryView,
+        final long candidateLastIndex, final boolean preVote, final long nowNs, final Outbox out)
+    {
+        if (replica.roleState() == Role.RECOVERING)
+        {
+            return; // lost its state: its vote could elect a replica missing committed writes
+        }
+        final boolean grant = grants(requested, replica.votedView(), replica.primaryAlive(nowNs),
+            candidateLastEntryView, candidateLastIndex, replica.lastEntryView(), replica.lastIndex());
+        if (grant && !preVote)
+        {
+            replica.grantVote(requested, nowNs);
+            newJitter();
+        }
+        publisher.vote(out, from, msgDepth + 1,
+            grant ? requested : Math.max(requested, Math.max(replica.view(), replica.votedView())), grant, preVote);
+    }
+
+    /**
+     * The voter's rule: once per view, never while its primary is alive, and only for a candidate at least as up to
+     * date ((lastEntryView, lastIndex), as Raft), so the most up-to-date backup takes over.
+     */
+    static boolean grants(final long requestedView, final long votedView, final boolean primaryAlive,
+        final long candidateLastEntryView, final long candidateLastIndex, final long lastEntryView,
+        final long lastIndex)
+    {
+        final boolean upToDate = candidateLastEntryView > lastEntryView ||
+            (candidateLastEntryView == lastEntryView && candidateLastIndex >= lastIndex);
+        return requestedView > votedView && upToDate && !primaryAlive;
+    }
+}
