@@ -126,6 +126,7 @@ class ChainAllocationTest
         }
         final int responsesBefore = net.responses;
         final long[] rounds = new long[5];
+        final long cpuStart = threads.getCurrentThreadCpuTime();
         for (int round = 0; round < rounds.length; round++)
         {
             final long before = threads.getCurrentThreadAllocatedBytes();
@@ -135,8 +136,9 @@ class ChainAllocationTest
             }
             rounds[round] = threads.getCurrentThreadAllocatedBytes() - before;
         }
+        final long cpuNs = threads.getCurrentThreadCpuTime() - cpuStart;
         System.out.println("[alloc] " + option + ": bytes allocated per round of 20,000 operations: " +
-            java.util.Arrays.toString(rounds));
+            java.util.Arrays.toString(rounds) + "; thread CPU " + cpuNs / (rounds.length * 20_000) + " ns/op");
         assertTrue(net.responses - responsesBefore >= 5 * 20_000, "every operation answered");
         assertEquals(0, malformed(nodes), "the harness sends only well-formed messages");
         // One object per operation would be 16 bytes or more per operation, 1.6 MB here. What the thread allocates
