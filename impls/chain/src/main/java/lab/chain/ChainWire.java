@@ -6,6 +6,7 @@ import lab.chain.codec.ForwardDecoder;
 import lab.chain.codec.HeartbeatDecoder;
 import lab.chain.codec.HelloDecoder;
 import lab.chain.codec.LinkedDecoder;
+import lab.chain.codec.SnapshotAckDecoder;
 import lab.chain.codec.SnapshotChunkDecoder;
 import lab.chain.codec.VersionQueryDecoder;
 import lab.chain.codec.VersionReplyDecoder;
@@ -89,6 +90,11 @@ final class ChainWire
                     w.range(chunkOffset % chunkBytes == 0 && w.lastVarLength() <= chunkBytes, "chunk alignment") &&
                     w.end();
             }
+            case SnapshotAckDecoder.TEMPLATE_ID:
+                return w.header(SnapshotAckDecoder.SCHEMA_VERSION, SnapshotAckDecoder.BLOCK_LENGTH) &&
+                    common(w, SnapshotAckDecoder.depthEncodingOffset(), SnapshotAckDecoder.epochEncodingOffset()) &&
+                    w.nonNegative(w.int32(SnapshotAckDecoder.receivedChunksEncodingOffset()), "receivedChunks") &&
+                    w.end();
             default:
                 return w.unexpected();
         }

@@ -1,0 +1,177 @@
+package lab.chain;
+
+import lab.chain.codec.AckDecoder;
+import lab.chain.codec.BooleanType;
+import lab.chain.codec.ConfigDecoder;
+import lab.chain.codec.ForwardDecoder;
+import lab.chain.codec.HelloDecoder;
+import lab.chain.codec.LinkedDecoder;
+import lab.chain.codec.MessageHeaderDecoder;
+import lab.chain.codec.SnapshotAckDecoder;
+import lab.chain.codec.SnapshotChunkDecoder;
+import lab.chain.codec.VersionQueryDecoder;
+import lab.chain.codec.VersionReplyDecoder;
+import lab.core.Outbox;
+import lab.core.WireCheck;
+import lab.core.codec.ClientMessages;
+import lab.core.codec.ClientRequestDecoder;
+import lab.core.codec.OpType;
+import org.agrona.DirectBuffer;
+
+/**
+ * The decode side of a chain replica: opens every message through {@link WireCheck} (dropped and counted when
+ * malformed, see {@link ChainWire}), reads it with a reused flyweight and calls the replica's {@code onX(...)} with
+ * plain arguments, so the replica's rules never see a decoder.
+ */
+final class ChainAdapter
+{
+    private final ChainReplica replica;
+    private final WireCheck wire;
+    private final int n;
+    private final int nodeId;
+    private final int nodeCount;
+    private final int managerNode;
+    private final int chunkBytes;
+    private final int[] members;
+    private final ClientMessages clientMessages = new ClientMessages();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ForwardDecoder forwardDecoder = new ForwardDecoder();
+    private final AckDecoder ackDecoder = new AckDecoder();
+    private final HelloDecoder helloDecoder = new HelloDecoder();
+    private final LinkedDecoder linkedDecoder = new LinkedDecoder();
+    private final VersionQueryDecoder queryDecoder = new VersionQueryDecoder();
+    private final VersionReplyDecoder versionDecoder = new VersionReplyDecoder();
+    private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
+    private final SnapshotAckDecoder snapshotAckDecoder = new SnapshotAckDecoder();
+    private final ConfigDecoder configDecoder = new ConfigDecoder();
+
+    ChainAdapter(final ChainReplica replica, final WireCheck wire, final int nodeId, final int replicas,
+        final int nodeCount, final int chunkBytes)
+    {
+        this.replica = replica;
+        this.wire = wire;
+        this.nodeId = nodeId;
+        this.n = replicas;
+        this.nodeCount = nodeCount;
+        this.managerNode = replicas;
+        this.chunkBytes = chunkBytes;
+        this.members = new int[replicas];
+    }
+
+    void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs, final Outbox out)
+    {
+        final int schemaId = wire.open(fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ClientMessages.SCHEMA_ID);
+        if (schemaId == ClientMessages.SCHEMA_ID)
+        {
+            final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
+            if (request != null)
+            {
+                onClientRequest(fromNode, request, nowNs, out);
+            }
+            return;
+        }
+        if (schemaId < 0)
+        {
+            return; // dropped and counted: too short, or a schema this node does not speak
+        }
+        if (!ChainWire.replica(wire, fromNode, n, nodeId, nodeCount, chunkBytes))
+        {
+            return;
+        }
+        headerDecoder.wrap(buffer, offset);
+        switch (headerDecoder.templateId())
+        {
+            case ForwardDecoder.TEMPLATE_ID:
+            {
+                final ForwardDecoder m = forwardDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.onForward(fromNode, m.depth(), m.epoch(), m.chainSeq(), m.clientId(), m.seq(), m.key(),
+                    buffer, offset, length, nowNs, out);
+                break;
+            }
+            case AckDecoder.TEMPLATE_ID:
+            {
+                final AckDecoder m = ackDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.onAck(fromNode, m.depth(), m.clientId(), m.seq(), m.epoch(), m.receivedSeq(), m.commitSeq(),
+                    nowNs, out);
+                break;
+            }
+            case HelloDecoder.TEMPLATE_ID:
+            {
+                final HelloDecoder m = helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.onHello(fromNode, m.epoch(), m.receivedSeq(), m.needSnapshot() == BooleanType.TRUE, nowNs,
+                    out);
+                break;
+            }
+            case LinkedDecoder.TEMPLATE_ID:
+                replica.onLinked(fromNode, linkedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder).epoch());
+                break;
+            case VersionQueryDecoder.TEMPLATE_ID:
+            {
+                final VersionQueryDecoder m = queryDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.reads().onVersionQuery(fromNode, m.depth(), m.clientId(), m.seq(), m.epoch(), m.key(), out);
+                break;
+            }
+            case VersionReplyDecoder.TEMPLATE_ID:
+            {
+                final VersionReplyDecoder m = versionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.reads().onVersionReply(m.depth(), m.clientId(), m.seq(), m.epoch(), m.key(), m.version(),
+                    nowNs, out);
+                break;
+            }
+            case SnapshotChunkDecoder.TEMPLATE_ID:
+            {
+                final SnapshotChunkDecoder m = chunkDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.onSnapshotChunk(fromNode, m.epoch(), m.snapshotSeq(), m.transferId(),
+                    m.chunkOffset() / chunkBytes, m.totalLength(), m.checksum(), buffer,
+                    m.limit() + SnapshotChunkDecoder.bytesHeaderLength(), m.bytesLength(), nowNs, out);
+                break;
+            }
+            case SnapshotAckDecoder.TEMPLATE_ID:
+            {
+                final SnapshotAckDecoder m = snapshotAckDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.onSnapshotAck(fromNode, m.epoch(), m.transferId(), m.receivedChunks(), nowNs, out);
+                break;
+            }
+            case ConfigDecoder.TEMPLATE_ID:
+                if (fromNode == managerNode)
+                {
+                    onConfig(configDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder), nowNs, out);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void onClientRequest(final int from, final ClientRequestDecoder request, final long nowNs,
+        final Outbox out)
+    {
+        final int depth = request.depth() + 1;
+        if (request.opType() == OpType.GET)
+        {
+            replica.reads().onRead(from, depth, request.clientId(), request.seq(), request.key(), nowNs, out);
+        }
+        else
+        {
+            replica.onWrite(from, depth, request.clientId(), request.seq(), request.key(), request.buffer(),
+                request.limit() + ClientRequestDecoder.valueHeaderLength(), request.valueLength(), out);
+        }
+    }
+
+    private void onConfig(final ConfigDecoder m, final long nowNs, final Outbox out)
+    {
+        final long epoch = m.epoch();
+        final long leaseSentNs = m.leaseSentNs();
+        final int joiner = m.joiner();
+        int count = 0;
+        for (final ConfigDecoder.MembersDecoder member : m.members())
+        {
+            if (count < members.length)
+            {
+                members[count++] = member.nodeId();
+            }
+        }
+        replica.onConfig(epoch, leaseSentNs, joiner, members, count, nowNs, out);
+    }
+}

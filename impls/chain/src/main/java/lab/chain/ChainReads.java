@@ -1,0 +1,122 @@
+package lab.chain;
+
+import lab.chain.codec.ForwardDecoder;
+import lab.core.ClientSessions;
+import lab.core.KvStore;
+import lab.core.Outbox;
+import lab.core.codec.Status;
+import org.agrona.DirectBuffer;
+
+/**
+ * The read path of a chain replica. With {@code reads=tail} only the tail serves reads, from its committed state
+ * (2 hops). With {@code reads=craq} (Terrace and Freedman, USENIX ATC 2009) every node does: a key with no pending
+ * write here is clean and served from the committed state (2 hops); a dirty key makes the node ask the tail for the
+ * committed version ({@code VersionQuery}), which it then serves from its committed state or from the pending write
+ * of that version (4 hops). Every read needs the node's lease from the configuration manager: a node cut off from
+ * the manager stops reading before a new chain could commit writes it has not seen.
+ */
+final class ChainReads
+{
+    private final ChainReplica replica;
+    private final ChainPublisher publisher;
+    private final PendingWrites pending;
+    private final boolean craq;
+    private long cleanReads;
+    private long dirtyReads;
+
+    ChainReads(final ChainReplica replica, final ChainPublisher publisher, final PendingWrites pending,
+        final boolean craq)
+    {
+        this.replica = replica;
+        this.publisher = publisher;
+        this.pending = pending;
+        this.craq = craq;
+    }
+
+    /**
+     * @return reads served from the node's own committed state (every read at the tail counts as clean).
+     */
+    long cleanReads()
+    {
+        return cleanReads;
+    }
+
+    /**
+     * @return CRAQ reads of a key with a pending write, answered after asking the tail for the committed version.
+     */
+    long dirtyReads()
+    {
+        return dirtyReads;
+    }
+
+    void onRead(final int from, final int depth, final long clientId, final long seq, final long key,
+        final long nowNs, final Outbox out)
+    {
+        final boolean tail = replica.isTail();
+        if (!replica.inChain() || !replica.synced() || (!craq && !tail))
+        {
+            publisher.redirect(out, from, depth, clientId, seq, replica.tail(), replica.epoch(), replica.head(),
+                replica.tail());
+            return;
+        }
+        if (!replica.leased(nowNs))
+        {
+            publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE);
+            return;
+        }
+        if (tail || !pending.dirty(key))
+        {
+            cleanReads++;
+            publisher.value(out, from, depth, clientId, seq, replica.store().get(key));
+            return;
+        }
+        dirtyReads++;
+        publisher.versionQuery(out, replica.tail(), depth, clientId, seq, replica.epoch(), key);
+    }
+
+    /**
+     * At the tail: the committed version of {@code key} for a node holding a dirty copy.
+     */
+    void onVersionQuery(final int from, final int depth, final long clientId, final long seq, final long epoch,
+        final long key, final Outbox out)
+    {
+        if (epoch != replica.epoch() || !replica.isTail() || !replica.synced())
+        {
+            return; // the asking node is behind or ahead of us: its client retries
+        }
+        final KvStore.Entry entry = replica.store().get(key);
+        publisher.versionReply(out, from, depth + 1, clientId, seq, epoch, key, entry == null ? 0 : entry.version());
+    }
+
+    void onVersionReply(final int replyDepth, final long clientId, final long seq, final long epoch, final long key,
+        final long version, final long nowNs, final Outbox out)
+    {
+        final int depth = replyDepth + 1;
+        final int client = ClientSessions.clientNode(clientId);
+        if (epoch != replica.epoch() || !replica.inChain() || !replica.synced() || !replica.leased(nowNs))
+        {
+            publisher.reply(out, client, depth, clientId, seq, Status.UNAVAILABLE);
+            return;
+        }
+        final KvStore.Entry entry = replica.store().get(key);
+        if (version == 0 || (entry != null && entry.version() >= version))
+        {
+            // Committed here already (or a newer write committed since the tail answered: also fine to return).
+            publisher.value(out, client, depth, clientId, seq, entry);
+            return;
+        }
+        if (version > replica.commitSeq() && version <= replica.lastSeq())
+        {
+            final ForwardDecoder w = pending.decode(version);
+            if (w.chainSeq() == version && w.key() == key)
+            {
+                final int valueLength = w.valueLength();
+                final int valueOffset = w.limit() + ForwardDecoder.valueHeaderLength();
+                final DirectBuffer value = pending.buffer(version);
+                publisher.value(out, client, depth, clientId, seq, version, value, valueOffset, valueLength);
+                return;
+            }
+        }
+        publisher.reply(out, client, depth, clientId, seq, Status.UNAVAILABLE);
+    }
+}
