@@ -7,6 +7,7 @@ import lab.chain.codec.HeartbeatDecoder;
 import lab.chain.codec.HelloDecoder;
 import lab.chain.codec.LinkedDecoder;
 import lab.chain.codec.MessageHeaderDecoder;
+import lab.chain.codec.SnapshotAckDecoder;
 import lab.chain.codec.SnapshotChunkDecoder;
 import lab.chain.codec.VersionQueryDecoder;
 import lab.chain.codec.VersionReplyDecoder;
@@ -88,9 +89,17 @@ public final class ChainMessagePrinter implements MessagePrinter
                 final SnapshotChunkDecoder m = new SnapshotChunkDecoder().wrapAndApplyHeader(message, 0, header);
                 MessagePrinter.whole(m.sbeDecodedLength(), message);
                 final StringBuilder sb = new StringBuilder("SnapshotChunk epoch=").append(m.epoch())
-                    .append(" snapshotSeq=").append(m.snapshotSeq())
+                    .append(" snapshotSeq=").append(m.snapshotSeq()).append(" transfer=").append(m.transferId())
                     .append(" chunk=").append(m.chunkOffset()).append('+').append(m.bytesLength())
                     .append('/').append(m.totalLength());
+                return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
+            }
+            case SnapshotAckDecoder.TEMPLATE_ID:
+            {
+                final SnapshotAckDecoder m = new SnapshotAckDecoder().wrapAndApplyHeader(message, 0, header);
+                MessagePrinter.whole(m.sbeDecodedLength(), message);
+                final StringBuilder sb = new StringBuilder("SnapshotAck epoch=").append(m.epoch())
+                    .append(" transfer=").append(m.transferId()).append(" received=").append(m.receivedChunks());
                 return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
             }
             case HeartbeatDecoder.TEMPLATE_ID:

@@ -10,6 +10,7 @@ import lab.chain.codec.HeartbeatEncoder;
 import lab.chain.codec.HelloEncoder;
 import lab.chain.codec.LinkedEncoder;
 import lab.chain.codec.MessageHeaderEncoder;
+import lab.chain.codec.SnapshotAckEncoder;
 import lab.chain.codec.SnapshotChunkEncoder;
 import lab.chain.codec.VersionQueryEncoder;
 import lab.chain.codec.VersionReplyEncoder;
@@ -64,10 +65,13 @@ class ChainMessagePrinterTest
         assertEquals("VersionReply epoch=1 key=42 version=5 session=4/0 seq=8 depth=3",
             print(new VersionReplyEncoder().wrapAndApplyHeader(buffer, 0, header).depth(3).clientId(session).seq(8)
                 .epoch(1).key(42).version(5).encodedLength()));
-        assertEquals("SnapshotChunk epoch=3 snapshotSeq=9 chunk=0+64/64 depth=2",
+        assertEquals("SnapshotChunk epoch=3 snapshotSeq=9 transfer=2 chunk=0+64/64 depth=2",
             print(new SnapshotChunkEncoder().wrapAndApplyHeader(buffer, 0, header).depth(2).clientId(0).seq(0)
-                .epoch(3).snapshotSeq(9).chunkOffset(0).totalLength(64)
+                .epoch(3).snapshotSeq(9).chunkOffset(0).totalLength(64).transferId(2).checksum(0)
                 .putBytes(new UnsafeBuffer(new byte[64]), 0, 64).encodedLength()));
+        assertEquals("SnapshotAck epoch=3 transfer=2 received=5 depth=3",
+            print(new SnapshotAckEncoder().wrapAndApplyHeader(buffer, 0, header).depth(3).clientId(0).seq(0)
+                .epoch(3).transferId(2).receivedChunks(5).encodedLength()));
         assertEquals("Heartbeat epoch=1 last=5 synced=true depth=1",
             print(new HeartbeatEncoder().wrapAndApplyHeader(buffer, 0, header).depth(1).clientId(0).seq(0)
                 .epoch(1).sentNs(77).lastSeq(5).synced(BooleanType.TRUE).encodedLength()));
