@@ -201,6 +201,7 @@ class WireFuzzTest
         final int query = lab.chain.codec.VersionQueryDecoder.TEMPLATE_ID;
         final int reply = lab.chain.codec.VersionReplyDecoder.TEMPLATE_ID;
         final int chunk = lab.chain.codec.SnapshotChunkDecoder.TEMPLATE_ID;
+        final int snapshotAck = lab.chain.codec.SnapshotAckDecoder.TEMPLATE_ID;
         final int heartbeat = lab.chain.codec.HeartbeatDecoder.TEMPLATE_ID;
         final int config = lab.chain.codec.ConfigDecoder.TEMPLATE_ID;
         final int configBlock = lab.chain.codec.ConfigDecoder.BLOCK_LENGTH;
@@ -225,6 +226,8 @@ class WireFuzzTest
             f(s, chunk, "totalLength", lab.chain.codec.SnapshotChunkDecoder.totalLengthEncodingOffset(), 4, -1,
                 WireCheck.MAX_STATE_BYTES + 1L),
             varLength(s, chunk, lab.chain.codec.SnapshotChunkDecoder.BLOCK_LENGTH),
+            f(s, snapshotAck, "receivedChunks", lab.chain.codec.SnapshotAckDecoder.receivedChunksEncodingOffset(), 4,
+                -1, IMIN),
             f(s, heartbeat, "synced", lab.chain.codec.HeartbeatDecoder.syncedEncodingOffset(), 1, 2, 255),
             f(s, heartbeat, "lastSeq", lab.chain.codec.HeartbeatDecoder.lastSeqEncodingOffset(), 8, -1),
             f(s, heartbeat, "epoch", lab.chain.codec.HeartbeatDecoder.epochEncodingOffset(), 8, -1),
