@@ -54,6 +54,8 @@ await_ready() {
   done
   now_ms
 }
+# A string as the inside of a JSON string: backslashes, quotes and control characters escaped, lines joined by \n.
+json_text() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/ /g' | awk 'NR > 1 { printf "\\n" } { printf "%s", $0 }'; }
 sleep_until() { while [ "$(now_ms)" -lt "$1" ]; do sleep 0.01; done; }
 
 case "$cmd" in
@@ -73,10 +75,13 @@ case "$cmd" in
     k="${k%\}}, \"node\": $id, \"role\": \"$role\", \"target\": \"$target\", \"ready_ms\": $ready_at, \"killed\": true"
     if [ -n "$restart" ] && [ $# -gt 0 ]; then
       sleep "$restart"
+      # Under load a killed JVM can take a while to leave the process table: start refuses while it is there.
+      for _ in $(seq 200); do alive_pid "$(pid_of "$name")" || break; sleep 0.05; done
       r="$("$0" "$dir" start "$name" "${FAULT_SUPERVISOR:-auto}" -- "$@")"
       pid="$(echo "$r" | sed -n 's/.*pid=\([0-9]*\).*/\1/p')"
       w="$("$0" "$dir" wait "$name" "^STARTED node=$id .* pid=$pid " "${READY_WAIT_S:-120}")"; ok=$?
-      k="$k, \"restart\": {\"pid\": ${pid:-0}, \"started_ms\": $(echo "$r" | sed -n 's/.*t_ms=\([0-9]*\).*/\1/p'), \"supervisor\": \"$(echo "$r" | sed -n 's/.*supervisor=\([a-z]*\).*/\1/p')\", \"listening\": $([ $ok = 0 ] && echo true || echo false), \"line\": \"$w\"}"
+      started="$(echo "$r" | sed -n 's/.*t_ms=\([0-9]*\).*/\1/p')"
+      k="$k, \"restart\": {\"pid\": ${pid:-0}, \"started_ms\": ${started:-null}, \"supervisor\": \"$(echo "$r" | sed -n 's/.*supervisor=\([a-z]*\).*/\1/p')\", \"listening\": $([ $ok = 0 ] && echo true || echo false), \"line\": \"$(json_text "$w$r")\"}"
     fi
     echo "$k}"
     ;;
