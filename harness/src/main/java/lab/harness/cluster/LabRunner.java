@@ -17,12 +17,12 @@ import lab.harness.metrics.LatencyTimeline;
 import lab.harness.metrics.OpStats;
 import lab.harness.metrics.StaleReadDetector;
 import lab.harness.metrics.TrafficCounters;
-import lab.harness.multiprocess.NodeProfiler;
+import lab.harness.metrics.NodeProfiler;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.ClosedLoopLoadGenerator;
 import lab.harness.workload.LoadGenerator;
 import lab.harness.workload.OpenLoopLoadGenerator;
-import lab.harness.workload.OperationObserver;
+import lab.harness.metrics.OperationObserver;
 
 /**
  * Runs one configuration on the embedded in-process cluster (Aeron IPC or UDP) or on the simulated network, and

@@ -19,6 +19,7 @@ import lab.core.Endpoint;
 import lab.core.Replica;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.RunConfig;
+import lab.harness.metrics.NodeProfiler;
 import lab.harness.metrics.TrafficCounters;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
