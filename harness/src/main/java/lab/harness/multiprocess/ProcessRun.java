@@ -23,12 +23,11 @@ import lab.harness.cluster.FaultInjector;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.ProgressListener;
 import lab.harness.cluster.RunConfig;
+import lab.harness.cluster.RunLoop;
 import lab.harness.cluster.RunResult;
 import lab.harness.metrics.LatencyTimeline;
-import lab.harness.metrics.OpStats;
 import lab.harness.metrics.TrafficCounters;
 import lab.harness.workload.LoadGenerator;
-import lab.harness.workload.OpenLoopLoadGenerator;
 import org.agrona.CloseHelper;
 
 /**
@@ -265,50 +264,46 @@ public final class ProcessRun
             final FaultInjector faults = processFaults == null ? null :
                 new FaultInjector(config.faults, processFaults, startNs, config.seed);
 
-            long nextSampleNs = startNs + config.intervalNs;
-            while (true)
-            {
-                final long now = System.nanoTime();
-                if (errors.fatal() != null || now >= windowEnd || exitCleanup.ranByHook())
+            final ProcessFaults whenFaults = processFaults;
+            // At most 100 ms between passes: a node process that dies ends the run promptly.
+            RunLoop.measure(startNs, windowStart, windowEnd, config.intervalNs, 100, timeline, options.progress,
+                new RunLoop.Duties()
                 {
-                    break;
-                }
-                if (launcher != null)
-                {
-                    launcher.checkAlive();
-                }
-                if (processFaults != null)
-                {
-                    for (ControlInbox.Message m = control.poll(); m != null; m = control.poll())
+                    public boolean stopped()
                     {
-                        try
+                        return errors.fatal() != null || exitCleanup.ranByHook();
+                    }
+
+                    public void poll(final long nowNs)
+                    {
+                        if (launcher != null)
                         {
-                            processFaults.onControl(m);
+                            launcher.checkAlive();
                         }
-                        catch (final RuntimeException ex)
+                        if (whenFaults != null)
                         {
-                            control.refuse(m, TransportErrors.oneLine(ex));
+                            for (ControlInbox.Message m = control.poll(); m != null; m = control.poll())
+                            {
+                                try
+                                {
+                                    whenFaults.onControl(m);
+                                }
+                                catch (final RuntimeException ex)
+                                {
+                                    control.refuse(m, TransportErrors.oneLine(ex));
+                                }
+                            }
+                            faults.poll(nowNs);
+                            whenFaults.poll(nowNs);
                         }
                     }
-                    faults.poll(now);
-                    processFaults.poll(now);
-                }
-                if (now >= nextSampleNs)
-                {
-                    options.progress.onProgress(now - startNs, timeline.sample(now));
-                    nextSampleNs += config.intervalNs;
-                }
-                final boolean faultsBusy = faults != null && (faults.active() || processFaults.busy());
-                Control.sleepMs(faultsBusy ? 1 :
-                    Math.max(1, Math.min(100, Control.ms(Math.min(nextSampleNs, windowEnd) - now))));
-            }
-            timeline.sample(System.nanoTime());
-            timeline.close();
-            final long drainDeadline = System.nanoTime() + Math.min(config.opTimeoutNs, TimeUnit.SECONDS.toNanos(2));
-            while (System.nanoTime() < drainDeadline && !allIdle(nodes.clients))
-            {
-                Control.sleepMs(1);
-            }
+
+                    public boolean busy()
+                    {
+                        return faults != null && (faults.active() || whenFaults.busy());
+                    }
+                });
+            RunLoop.drain(nodes.clients, config.opTimeoutNs);
             CloseHelper.quietClose(runner);
             runner = null;
             if (exitCleanup.ranByHook())
@@ -646,17 +641,5 @@ public final class ProcessRun
         {
             return otherwise;
         }
-    }
-
-    private static boolean allIdle(final LoadGenerator[] clients)
-    {
-        for (final LoadGenerator c : clients)
-        {
-            if (!c.idle())
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }
