@@ -19,11 +19,9 @@ import lab.harness.metrics.TrafficCounters;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
-import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * An in-process cluster over Aeron: one embedded media driver (directory under /dev/shm, deleted on close), one
@@ -43,8 +41,8 @@ import org.agrona.concurrent.SystemNanoClock;
  */
 public final class AeronCluster implements AutoCloseable
 {
-    /** Stream id of node 0; node i listens on STREAM_ID + i. */
-    public static final int STREAM_ID = 1001;
+    /** Stream id of node 0; node i listens on STREAM_ID + i ({@link NodeWiring#STREAM_ID}). */
+    public static final int STREAM_ID = NodeWiring.STREAM_ID;
 
     /**
      * How the in-process cluster is wired.
@@ -54,7 +52,7 @@ public final class AeronCluster implements AutoCloseable
         public String medium = "ipc";
         /** "auto" picks by medium, see the class comment. */
         public String idle = "auto";
-        public long tickIntervalNs = TimeUnit.MICROSECONDS.toNanos(20);
+        public long tickIntervalNs = NodeWiring.TICK_INTERVAL_NS;
         public int termLength = 4 * 1024 * 1024;
         /** UDP: Aeron's MTU (largest datagram); 0 for Aeron's default (1408, safe on any Ethernet). */
         public int mtu = 0;
@@ -96,10 +94,9 @@ public final class AeronCluster implements AutoCloseable
     private final String aeronDir;
     private MediaDriver driver;
     private Aeron aeron;
-    private final List<AgentRunner> runners = new ArrayList<>();
+    private NodeThreads threads;
     private AgentInvoker driverInvoker;
     private AgentInvoker clientInvoker;
-    private AgentInvoker nodesInvoker;
     private int driverEveryMask;
     private long invokeCycles;
     private String idleUsed;
@@ -113,8 +110,8 @@ public final class AeronCluster implements AutoCloseable
         {
             throw new IllegalArgumentException("transport must be ipc or udp, got " + settings.medium);
         }
-        if (!"shared".equals(settings.threading) && !"per-node".equals(settings.threading) &&
-            !"invoker".equals(settings.threading))
+        if (!NodeThreads.SHARED.equals(settings.threading) && !NodeThreads.PER_NODE.equals(settings.threading) &&
+            !NodeThreads.INVOKER.equals(settings.threading))
         {
             throw new IllegalArgumentException("threading must be shared, per-node or invoker, got " +
                 settings.threading);
@@ -194,59 +191,26 @@ public final class AeronCluster implements AutoCloseable
             ports = ipc ? null : freeUdpPorts(nodes);
             channels = channels(ports, nodes, settings.termLength, settings.mtu);
             final Subscription[] subscriptions = new Subscription[nodes];
-            final Publication[] publications = new Publication[nodes];
             for (int i = 0; i < nodes; i++)
             {
                 // One stream per node: IPC channels differ only by stream id.
-                subscriptions[i] = aeron.addSubscription(channels[i], STREAM_ID + i);
-                publications[i] = aeron.addPublication(channels[i], STREAM_ID + i);
+                subscriptions[i] = NodeWiring.subscribe(aeron, channels[i], i);
             }
-            awaitConnected(publications);
+            final Publication[] publications = NodeWiring.publications(aeron, nodes, i -> channels[i]);
+            NodeWiring.awaitConnected(publications, j -> false, System.nanoTime() + settings.connectTimeoutNs,
+                driverInvoker != null ? this::invokeTransport : AeronCluster::yieldOnce,
+                j -> "node " + j + " did not become reachable over " + settings.medium + " within " +
+                    TimeUnit.NANOSECONDS.toMillis(settings.connectTimeoutNs) + " ms");
 
-            final SystemNanoClock clock = SystemNanoClock.INSTANCE;
-            for (int i = 0; i < nodes; i++)
-            {
-                final AeronOutbox outbox = new AeronOutbox(i, runId, publications, traffic[i]);
-                final NodeAgent agent = new NodeAgent(i, endpoints[i], subscriptions[i], outbox, clock,
-                    settings.tickIntervalNs);
-                if (settings.link.active())
-                {
-                    agent.linkEmulation(new LinkEmulator(settings.link,
-                        new java.util.Random(lab.harness.sim.SimNetwork.deriveSeed(settings.seed, 5000 + i))));
-                }
-                agents.add(agent);
-            }
-            final boolean perNode = "per-node".equals(settings.threading);
+            NodeWiring.agents(agents, 0, nodes, endpoints, subscriptions, publications, runId, traffic,
+                settings.tickIntervalNs, settings.link, settings.seed);
+            final boolean perNode = NodeThreads.PER_NODE.equals(settings.threading);
             // One thread per node: at most one may spin on a small machine, so every node thread yields.
             idleUsed = invoker ? "none (the caller invokes)" :
                 "auto".equals(settings.idle) ? (ipc && !perNode ? "busy-spin" : "yield") : settings.idle;
-            if (invoker)
-            {
-                nodesInvoker = new AgentInvoker(errors.client("nodes"), null,
-                    new CompositeAgent(agents.toArray(new NodeAgent[0])));
-            }
-            else if (perNode)
-            {
-                for (final NodeAgent agent : agents)
-                {
-                    runners.add(new AgentRunner(IdleStrategies.of(idleUsed), errors.client(agent.roleName()), null,
-                        agent));
-                }
-            }
-            else
-            {
-                runners.add(new AgentRunner(IdleStrategies.of(idleUsed), errors.client("nodes"), null,
-                    new CompositeAgent(agents.toArray(new NodeAgent[0]))));
-            }
+            threads = new NodeThreads(agents, settings.threading, idleUsed, "nodes", errors::client);
             beforeAgentsStart.run();
-            if (nodesInvoker != null)
-            {
-                nodesInvoker.start();
-            }
-            for (final AgentRunner r : runners)
-            {
-                AgentRunner.startOnThread(r);
-            }
+            threads.start();
         }
         catch (final RuntimeException ex)
         {
@@ -265,7 +229,7 @@ public final class AeronCluster implements AutoCloseable
      */
     public int invoke()
     {
-        int work = nodesInvoker.invoke();
+        int work = threads.invoke();
         if ((++invokeCycles & driverEveryMask) == 0)
         {
             work += driverInvoker.invoke() + clientInvoker.invoke();
@@ -273,9 +237,16 @@ public final class AeronCluster implements AutoCloseable
         return work;
     }
 
-    private int invokeTransport()
+    private void invokeTransport()
     {
-        return driverInvoker.invoke() + clientInvoker.invoke();
+        driverInvoker.invoke();
+        clientInvoker.invoke();
+    }
+
+    private static void yieldOnce()
+    {
+        Thread.onSpinWait();
+        Thread.yield();
     }
 
     /**
@@ -283,7 +254,7 @@ public final class AeronCluster implements AutoCloseable
      */
     public boolean invoked()
     {
-        return nodesInvoker != null;
+        return threads != null && threads.invoked();
     }
 
     /**
@@ -306,9 +277,8 @@ public final class AeronCluster implements AutoCloseable
         final String[] channels = new String[nodes];
         for (int i = 0; i < nodes; i++)
         {
-            channels[i] = ports == null ?
-                "aeron:ipc?term-length=" + termLength :
-                "aeron:udp?endpoint=127.0.0.1:" + ports[i] + "|term-length=" + termLength + (mtu > 0 ? "|mtu=" + mtu : "");
+            channels[i] = ports == null ? NodeWiring.ipcChannel(termLength) :
+                NodeWiring.udpChannel("127.0.0.1:" + ports[i], termLength, mtu);
         }
         return channels;
     }
@@ -340,31 +310,6 @@ public final class AeronCluster implements AutoCloseable
             }
         }
         return ports;
-    }
-
-    private void awaitConnected(final Publication[] publications)
-    {
-        final long deadlineNs = System.nanoTime() + settings.connectTimeoutNs;
-        for (int i = 0; i < publications.length; i++)
-        {
-            while (!publications[i].isConnected())
-            {
-                if (System.nanoTime() > deadlineNs)
-                {
-                    throw new IllegalStateException("node " + i + " did not become reachable over " +
-                        settings.medium + " within " + TimeUnit.NANOSECONDS.toMillis(settings.connectTimeoutNs) + " ms");
-                }
-                if (driverInvoker != null)
-                {
-                    invokeTransport();
-                }
-                else
-                {
-                    Thread.onSpinWait();
-                    Thread.yield();
-                }
-            }
-        }
     }
 
     /**
@@ -434,7 +379,7 @@ public final class AeronCluster implements AutoCloseable
      */
     public void restart(final int nodeId, final Endpoint fresh)
     {
-        final Subscription subscription = aeron.addSubscription(channels[nodeId], STREAM_ID + nodeId);
+        final Subscription subscription = NodeWiring.subscribe(aeron, channels[nodeId], nodeId);
         agents.get(nodeId).restart(fresh, subscription);
     }
 
@@ -469,8 +414,7 @@ public final class AeronCluster implements AutoCloseable
             return;
         }
         closed = true;
-        CloseHelper.quietCloseAll(runners);
-        CloseHelper.quietClose(nodesInvoker);
+        CloseHelper.quietClose(threads);
         CloseHelper.quietCloseAll(aeron, driver);
         final File dir = new File(aeronDir);
         if (dir.exists())

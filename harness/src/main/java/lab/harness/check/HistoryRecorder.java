@@ -9,7 +9,7 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import lab.core.codec.OpType;
-import lab.harness.workload.OperationObserver;
+import lab.harness.metrics.OperationObserver;
 
 /**
  * Records the operations a client runs as a history for {@link LinearizabilityChecker}: process is the session id,

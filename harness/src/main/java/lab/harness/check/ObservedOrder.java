@@ -1,7 +1,7 @@
 package lab.harness.check;
 
 import lab.core.codec.OpType;
-import lab.harness.workload.OperationObserver;
+import lab.harness.metrics.OperationObserver;
 
 /**
  * Puts the operation events of all of a run's clients in one order, the order the lab observes them in, and gives

@@ -3,7 +3,6 @@ package lab.harness.cluster;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import lab.harness.aeron.AeronCluster;
 import lab.harness.aeron.NodeAgent;
@@ -17,12 +16,12 @@ import lab.harness.metrics.LatencyTimeline;
 import lab.harness.metrics.OpStats;
 import lab.harness.metrics.StaleReadDetector;
 import lab.harness.metrics.TrafficCounters;
-import lab.harness.multiprocess.NodeProfiler;
+import lab.harness.metrics.NodeProfiler;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.ClosedLoopLoadGenerator;
 import lab.harness.workload.LoadGenerator;
 import lab.harness.workload.OpenLoopLoadGenerator;
-import lab.harness.workload.OperationObserver;
+import lab.harness.metrics.OperationObserver;
 
 /**
  * Runs one configuration on the embedded in-process cluster (Aeron IPC or UDP) or on the simulated network, and
@@ -261,40 +260,42 @@ public final class LabRunner
             final FaultInjector faults =
                 new FaultInjector(config.faults, new InProcessFaults(cluster, nodes), startNs, config.seed);
             final NodeProfiler profiler = config.profileDir == null ? null : new NodeProfiler();
-            String profileMode = null;
-            long nextSampleNs = startNs + config.intervalNs;
+            final String[] profileModeHolder = new String[1];
             final lab.harness.metrics.BusyClock.CpuShare cpuShare = new lab.harness.metrics.BusyClock.CpuShare();
-            boolean cpuShareStarted = false;
-            while (true)
-            {
-                final long now = System.nanoTime();
-                if (cluster.error() != null || now >= window[1])
+            final boolean[] cpuShareStarted = {false};
+            RunLoop.measure(startNs, window[0], window[1], config.intervalNs, Long.MAX_VALUE, timeline, progress,
+                new RunLoop.Duties()
                 {
-                    break;
-                }
-                if (!cpuShareStarted && now >= window[0])
-                {
-                    cpuShare.start();
-                    cpuShareStarted = true;
-                }
-                if (profiler != null && profileMode == null && now >= window[0])
-                {
-                    profileMode = profiler.start(config.profileEvent); // the measured window only, not the warm-up
-                }
-                faults.poll(now);
-                if (now >= nextSampleNs)
-                {
-                    progress.onProgress(now - startNs, timeline.sample(now));
-                    nextSampleNs += config.intervalNs;
-                }
-                final long waitMs = TimeUnit.NANOSECONDS.toMillis(Math.min(nextSampleNs, window[1]) - now);
-                sleepMs(faults.active() ? 1 : Math.max(1, waitMs));
-            }
-            timeline.sample(System.nanoTime());
-            timeline.close();
+                    public boolean stopped()
+                    {
+                        return cluster.error() != null;
+                    }
+
+                    public void onWindowStart(final long nowNs)
+                    {
+                        cpuShare.start();
+                        cpuShareStarted[0] = true;
+                        if (profiler != null)
+                        {
+                            // the measured window only, not the warm-up
+                            profileModeHolder[0] = profiler.start(config.profileEvent);
+                        }
+                    }
+
+                    public void poll(final long nowNs)
+                    {
+                        faults.poll(nowNs);
+                    }
+
+                    public boolean busy()
+                    {
+                        return faults.active();
+                    }
+                });
+            final String profileMode = profileModeHolder[0];
             // Only a spinning thread is running or preempted at every instant: a thread that idles (yield, backoff,
             // per-node threads) gives its CPU away by itself, and its CPU share says nothing about preemption.
-            final double share = cpuShareStarted ? cpuShare.end() : Double.NaN;
+            final double share = cpuShareStarted[0] ? cpuShare.end() : Double.NaN;
             if (!Double.isNaN(share) && "shared".equals(config.threading) && "busy-spin".equals(cluster.idleUsed()))
             {
                 stats.put("node_thread_cpu_share", Math.round(share * 1000) / 1000.0);
@@ -307,12 +308,7 @@ public final class LabRunner
                 stats.put("profile", flame.getPath());
                 stats.put("profile_event", profileMode);
             }
-            // Let operations in flight at the end of the window finish (they are not counted) before stopping.
-            final long drainDeadlineNs = System.nanoTime() + Math.min(config.opTimeoutNs, TimeUnit.SECONDS.toNanos(2));
-            while (System.nanoTime() < drainDeadlineNs && !allIdle(nodes.clients))
-            {
-                sleepMs(1);
-            }
+            RunLoop.drain(nodes.clients, config.opTimeoutNs);
             cluster.close();
             if (cluster.error() != null)
             {
@@ -353,32 +349,6 @@ public final class LabRunner
             }
         }
         return result(config, nodes, traffic, stats, timeline, faultReport, endpointsAtEnd, null);
-    }
-
-    private static boolean allIdle(final LoadGenerator[] clients)
-    {
-        // Read from another thread without synchronization: only used to shorten the drain, never for results.
-        for (final LoadGenerator c : clients)
-        {
-            if (!c.idle())
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void sleepMs(final long ms)
-    {
-        try
-        {
-            Thread.sleep(ms);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", ex);
-        }
     }
 
     private static RunResult result(

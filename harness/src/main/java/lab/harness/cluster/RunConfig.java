@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 import lab.harness.sim.SimConfig;
-import lab.harness.workload.OperationObserver;
+import lab.harness.metrics.OperationObserver;
 import lab.harness.workload.Workload;
 
 /**

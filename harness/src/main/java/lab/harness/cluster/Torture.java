@@ -21,7 +21,7 @@ import lab.harness.check.Operation;
 import lab.harness.metrics.StaleReadDetector;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.ClosedLoopLoadGenerator;
-import lab.harness.workload.OperationObserver;
+import lab.harness.metrics.OperationObserver;
 import lab.harness.workload.Workload;
 
 /**

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import lab.core.codec.OpType;
-import lab.harness.workload.OperationObserver;
 import org.agrona.collections.Long2LongHashMap;
 
 /**

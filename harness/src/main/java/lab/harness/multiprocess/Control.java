@@ -43,7 +43,7 @@ final class Control
 {
     static final int CONTROL_STREAM = 900;
     /** Data stream of node i is DATA_STREAM + i (as in the in-process cluster). */
-    static final int DATA_STREAM = lab.harness.aeron.AeronCluster.STREAM_ID;
+    static final int DATA_STREAM = lab.harness.aeron.NodeWiring.STREAM_ID;
     static final int TERM_LENGTH = 1024 * 1024;
     static final String DIR_PREFIX = "lab-aeron-mp-";
 
@@ -76,7 +76,7 @@ final class Control
 
     static String channel(final ClusterFile.Address address)
     {
-        return "aeron:udp?endpoint=" + address.endpoint() + "|term-length=" + TERM_LENGTH;
+        return lab.harness.aeron.NodeWiring.udpChannel(address.endpoint(), TERM_LENGTH, 0);
     }
 
     static String encodeText(final Map<String, String> fields)

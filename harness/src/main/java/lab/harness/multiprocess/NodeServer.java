@@ -12,23 +12,23 @@ import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import lab.harness.aeron.AeronOutbox;
+import lab.harness.aeron.LinkEmulator;
 import lab.harness.aeron.NodeAgent;
+import lab.harness.aeron.NodeThreads;
+import lab.harness.aeron.NodeWiring;
 import lab.harness.aeron.TransportErrors;
 import lab.core.Endpoint;
 import lab.core.Replica;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.RunConfig;
+import lab.harness.metrics.NodeProfiler;
 import lab.harness.metrics.TrafficCounters;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
  * One replica in its own process ({@code lab node --id I --cluster FILE}): its own embedded media driver (directory
  * under /dev/shm, removed on exit, SIGTERM included), a subscription on its UDP endpoint, and, per run, publications
- * to every other node and client and one {@link NodeAgent} on a yielding {@link AgentRunner}.
+ * to every other node and client and one {@link NodeAgent} on a yielding thread ({@link NodeThreads}).
  *
  * <p>The node waits for the load driver's CONFIG (see {@link Control}), builds its replica exactly as the
  * in-process cluster would ({@link LabRunner#build}, same seeds; only its own replica), connects to every peer and
@@ -50,9 +50,6 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  */
 public final class NodeServer implements AutoCloseable
 {
-    /** Tick interval of the node thread, as in the in-process cluster. */
-    static final long TICK_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(20);
-
     /**
      * How a node process runs.
      */
@@ -95,9 +92,9 @@ public final class NodeServer implements AutoCloseable
     private Endpoint replica;
     private int firstClient;
     private Publication[] publications;
-    private AgentRunner runner;
+    private NodeThreads runner;
     private NodeAgent agent;
-    private lab.harness.aeron.LinkEmulator link;
+    private LinkEmulator link;
     private TrafficCounters traffic;
     private String profileMode;
     private String profileError;
@@ -127,7 +124,7 @@ public final class NodeServer implements AutoCloseable
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)
                 .errorHandler(errors.client("node-" + id + " client")));
             final String channel = Control.channel(self);
-            dataSubscription = aeron.addSubscription(channel, Control.DATA_STREAM + id);
+            dataSubscription = NodeWiring.subscribe(aeron, channel, id);
             control = new ControlInbox(aeron.addSubscription(channel, Control.CONTROL_STREAM), this::logRefused);
             controlReply = aeron.addPublication(Control.channel(cluster.client()), Control.CONTROL_STREAM);
         }
@@ -272,8 +269,7 @@ public final class NodeServer implements AutoCloseable
         try
         {
             final RunConfig config = Control.configFrom(m);
-            link = config.link.active() ? new lab.harness.aeron.LinkEmulator(config.link,
-                new java.util.Random(lab.harness.sim.SimNetwork.deriveSeed(config.seed, 5000 + id))) : null;
+            link = NodeWiring.linkEmulator(config.link, config.seed, id);
             final boolean restarted = Boolean.parseBoolean(m.get("restarted"));
             final LabRunner.Nodes nodes = LabRunner.build(config, node -> node == id && !restarted);
             final int replicas = nodes.settings.replicas();
@@ -287,27 +283,11 @@ public final class NodeServer implements AutoCloseable
             reportRoles = Boolean.parseBoolean(m.get("report_roles"));
             final java.util.Set<Integer> absent = nodeSet(m.get("absent"));
             firstClient = nodes.firstClient();
-            publications = new Publication[nodes.endpoints.length];
-            for (int j = 0; j < publications.length; j++)
-            {
-                if (j != id)
-                {
-                    publications[j] = aeron.addPublication(Control.channel(address(j)), Control.DATA_STREAM + j);
-                }
-            }
-            final long deadline = System.nanoTime() + m.getLong("connect_ns");
-            for (int j = 0; j < publications.length; j++)
-            {
-                while (publications[j] != null && !absent.contains(j) && !publications[j].isConnected())
-                {
-                    if (System.nanoTime() > deadline)
-                    {
-                        throw new IllegalStateException("node " + id + " cannot reach " + name(j) + " at " +
-                            address(j).endpoint());
-                    }
-                    Control.sleepMs(1);
-                }
-            }
+            publications = NodeWiring.publications(aeron, nodes.endpoints.length,
+                j -> j == id ? null : Control.channel(address(j)));
+            NodeWiring.awaitConnected(publications, absent::contains, System.nanoTime() + m.getLong("connect_ns"),
+                () -> Control.sleepMs(1), j -> "node " + id + " cannot reach " + name(j) + " at " +
+                    address(j).endpoint());
             reply.put("pid", Long.toString(ProcessHandle.current().pid()));
             reply.put("aeron_dir", aeronDir);
             Control.send(controlReply, Control.READY, id, reply, TimeUnit.SECONDS.toNanos(2));
@@ -346,12 +326,9 @@ public final class NodeServer implements AutoCloseable
         traffic = new TrafficCounters(firstClient);
         traffic.window(windowStart, windowStart + durationNs);
         agentError.set(null);
-        final AeronOutbox outbox = new AeronOutbox(id, runId, publications, traffic);
-        agent = new NodeAgent(id, replica, dataSubscription, outbox, SystemNanoClock.INSTANCE, TICK_INTERVAL_NS);
-        if (link != null)
-        {
-            agent.linkEmulation(link); // the lab's own link emulation where the kernel has no netem
-        }
+        // the lab's own link emulation where the kernel has no netem
+        agent = NodeWiring.agent(id, replica, dataSubscription, publications, runId, traffic,
+            NodeWiring.TICK_INTERVAL_NS, link);
         profileMode = null;
         profileError = null;
         reportedRole = null;
@@ -367,8 +344,10 @@ public final class NodeServer implements AutoCloseable
             }
         }
         // Everything above is published to the node thread by its start.
-        runner = new AgentRunner(new YieldingIdleStrategy(), t -> agentError.compareAndSet(null, t), null, agent);
-        AgentRunner.startOnThread(runner);
+        // One node thread, yielding: the node process shares its machine with its media driver.
+        runner = new NodeThreads(java.util.List.of(agent), NodeThreads.PER_NODE, "yield", "node",
+            name -> t -> agentError.compareAndSet(null, t));
+        runner.start();
     }
 
     private void onStop(final ControlInbox.Message m)

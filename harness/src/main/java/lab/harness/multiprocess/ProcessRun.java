@@ -13,26 +13,22 @@ import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import lab.harness.aeron.AeronOutbox;
 import lab.harness.aeron.ExitCleanup;
 import lab.harness.aeron.NodeAgent;
+import lab.harness.aeron.NodeThreads;
+import lab.harness.aeron.NodeWiring;
 import lab.harness.aeron.TransportErrors;
 import lab.harness.aeron.TransportFailure;
 import lab.harness.cluster.FaultInjector;
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.ProgressListener;
 import lab.harness.cluster.RunConfig;
+import lab.harness.cluster.RunLoop;
 import lab.harness.cluster.RunResult;
 import lab.harness.metrics.LatencyTimeline;
-import lab.harness.metrics.OpStats;
 import lab.harness.metrics.TrafficCounters;
 import lab.harness.workload.LoadGenerator;
-import lab.harness.workload.OpenLoopLoadGenerator;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.CompositeAgent;
-import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
  * The load driver of a multi-process run: replicas run in node processes ({@link NodeServer}), this process runs the
@@ -168,7 +164,7 @@ public final class ProcessRun
         Control.checkBindable(self);
         MediaDriver driver = null;
         Aeron aeron = null;
-        AgentRunner runner = null;
+        NodeThreads runner = null;
         // SIGTERM, SIGINT, SIGHUP: close this process's node thread, client and driver, remove its directory.
         final java.util.concurrent.atomic.AtomicReferenceArray<AutoCloseable> openOnSignal =
             new java.util.concurrent.atomic.AtomicReferenceArray<>(3);
@@ -198,14 +194,10 @@ public final class ProcessRun
             final Subscription[] subscriptions = new Subscription[count];
             for (int k = replicas; k < count; k++)
             {
-                subscriptions[k] = aeron.addSubscription(ownChannel, Control.DATA_STREAM + k);
+                subscriptions[k] = NodeWiring.subscribe(aeron, ownChannel, k);
             }
-            final Publication[] publications = new Publication[count];
-            for (int j = 0; j < count; j++)
-            {
-                final ClusterFile.Address to = j < replicas ? cluster.node(j) : self;
-                publications[j] = aeron.addPublication(Control.channel(to), Control.DATA_STREAM + j);
-            }
+            final Publication[] publications = NodeWiring.publications(aeron, count,
+                j -> Control.channel(j < replicas ? cluster.node(j) : self));
             for (int i = 0; i < replicas; i++)
             {
                 controlPubs.add(aeron.addPublication(Control.channel(cluster.node(i)), Control.CONTROL_STREAM));
@@ -225,34 +217,18 @@ public final class ProcessRun
                 }
             }
             awaitReady(cluster, control, runId, deadline, options, launcher);
-            for (int j = 0; j < count; j++)
-            {
-                while (!publications[j].isConnected())
-                {
-                    if (System.nanoTime() > deadline)
-                    {
-                        throw new IllegalStateException("this process cannot reach node " + j + " over UDP at " +
-                            (j < replicas ? cluster.node(j) : self).endpoint());
-                    }
-                    Control.sleepMs(1);
-                }
-            }
+            NodeWiring.awaitConnected(publications, j -> false, deadline, () -> Control.sleepMs(1),
+                j -> "this process cannot reach node " + j + " over UDP at " +
+                    (j < replicas ? cluster.node(j) : self).endpoint());
 
             final TrafficCounters[] traffic = new TrafficCounters[count];
-            final List<NodeAgent> agents = new ArrayList<>();
             for (int k = replicas; k < count; k++)
             {
                 traffic[k] = new TrafficCounters(nodes.firstClient());
-                final NodeAgent agent = new NodeAgent(k, nodes.endpoints[k], subscriptions[k],
-                    new AeronOutbox(k, runId, publications, traffic[k]), SystemNanoClock.INSTANCE,
-                    NodeServer.TICK_INTERVAL_NS);
-                if (config.link.active())
-                {
-                    agent.linkEmulation(new lab.harness.aeron.LinkEmulator(config.link,
-                        new java.util.Random(lab.harness.sim.SimNetwork.deriveSeed(config.seed, 5000 + k))));
-                }
-                agents.add(agent);
             }
+            final List<NodeAgent> agents = new ArrayList<>();
+            NodeWiring.agents(agents, replicas, count, nodes.endpoints, subscriptions, publications, runId, traffic,
+                NodeWiring.TICK_INTERVAL_NS, config.link, config.seed);
 
             final Map<String, String> startFields = new LinkedHashMap<>();
             startFields.put("run", Long.toString(runId));
@@ -276,10 +252,9 @@ public final class ProcessRun
                 c.window(windowStart, windowEnd);
                 c.timeline(timeline);
             }
-            runner = new AgentRunner(new YieldingIdleStrategy(), errors.client("client-process nodes"), null,
-                new CompositeAgent(agents.toArray(new NodeAgent[0])));
+            runner = new NodeThreads(agents, NodeThreads.SHARED, "yield", "client-process nodes", errors::client);
             openOnSignal.set(0, runner);
-            AgentRunner.startOnThread(runner);
+            runner.start();
             options.progress.onStart(config);
             if (!config.faults.isEmpty())
             {
@@ -289,50 +264,46 @@ public final class ProcessRun
             final FaultInjector faults = processFaults == null ? null :
                 new FaultInjector(config.faults, processFaults, startNs, config.seed);
 
-            long nextSampleNs = startNs + config.intervalNs;
-            while (true)
-            {
-                final long now = System.nanoTime();
-                if (errors.fatal() != null || now >= windowEnd || exitCleanup.ranByHook())
+            final ProcessFaults whenFaults = processFaults;
+            // At most 100 ms between passes: a node process that dies ends the run promptly.
+            RunLoop.measure(startNs, windowStart, windowEnd, config.intervalNs, 100, timeline, options.progress,
+                new RunLoop.Duties()
                 {
-                    break;
-                }
-                if (launcher != null)
-                {
-                    launcher.checkAlive();
-                }
-                if (processFaults != null)
-                {
-                    for (ControlInbox.Message m = control.poll(); m != null; m = control.poll())
+                    public boolean stopped()
                     {
-                        try
+                        return errors.fatal() != null || exitCleanup.ranByHook();
+                    }
+
+                    public void poll(final long nowNs)
+                    {
+                        if (launcher != null)
                         {
-                            processFaults.onControl(m);
+                            launcher.checkAlive();
                         }
-                        catch (final RuntimeException ex)
+                        if (whenFaults != null)
                         {
-                            control.refuse(m, TransportErrors.oneLine(ex));
+                            for (ControlInbox.Message m = control.poll(); m != null; m = control.poll())
+                            {
+                                try
+                                {
+                                    whenFaults.onControl(m);
+                                }
+                                catch (final RuntimeException ex)
+                                {
+                                    control.refuse(m, TransportErrors.oneLine(ex));
+                                }
+                            }
+                            faults.poll(nowNs);
+                            whenFaults.poll(nowNs);
                         }
                     }
-                    faults.poll(now);
-                    processFaults.poll(now);
-                }
-                if (now >= nextSampleNs)
-                {
-                    options.progress.onProgress(now - startNs, timeline.sample(now));
-                    nextSampleNs += config.intervalNs;
-                }
-                final boolean faultsBusy = faults != null && (faults.active() || processFaults.busy());
-                Control.sleepMs(faultsBusy ? 1 :
-                    Math.max(1, Math.min(100, Control.ms(Math.min(nextSampleNs, windowEnd) - now))));
-            }
-            timeline.sample(System.nanoTime());
-            timeline.close();
-            final long drainDeadline = System.nanoTime() + Math.min(config.opTimeoutNs, TimeUnit.SECONDS.toNanos(2));
-            while (System.nanoTime() < drainDeadline && !allIdle(nodes.clients))
-            {
-                Control.sleepMs(1);
-            }
+
+                    public boolean busy()
+                    {
+                        return faults != null && (faults.active() || whenFaults.busy());
+                    }
+                });
+            RunLoop.drain(nodes.clients, config.opTimeoutNs);
             CloseHelper.quietClose(runner);
             runner = null;
             if (exitCleanup.ranByHook())
@@ -670,17 +641,5 @@ public final class ProcessRun
         {
             return otherwise;
         }
-    }
-
-    private static boolean allIdle(final LoadGenerator[] clients)
-    {
-        for (final LoadGenerator c : clients)
-        {
-            if (!c.idle())
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -3,6 +3,7 @@ package lab.harness.workload;
 import java.util.Random;
 
 import lab.core.ClientProtocol;
+import lab.harness.metrics.OperationObserver;
 
 /**
  * Closed loop: every slot starts its next operation as soon as the previous one completes or times out, so the

@@ -12,6 +12,7 @@ import lab.core.codec.Status;
 import lab.harness.metrics.LatencyTimeline;
 import lab.harness.metrics.MeasurementWindow;
 import lab.harness.metrics.OpStats;
+import lab.harness.metrics.OperationObserver;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 

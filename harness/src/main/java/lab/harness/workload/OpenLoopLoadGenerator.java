@@ -4,6 +4,7 @@ import java.util.Random;
 
 import lab.core.ClientProtocol;
 import lab.harness.metrics.MeasurementWindow;
+import lab.harness.metrics.OperationObserver;
 
 /**
  * Open loop: operations are scheduled at a fixed rate (constant spacing, or Poisson arrivals) whatever the system

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import lab.core.codec.OpType;
 import lab.harness.metrics.StaleReadDetector;
-import lab.harness.workload.OperationObserver;
+import lab.harness.metrics.OperationObserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

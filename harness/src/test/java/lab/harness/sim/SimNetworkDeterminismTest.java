@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.SimCluster;
 import lab.core.codec.OpType;
-import lab.harness.workload.OperationObserver;
+import lab.harness.metrics.OperationObserver;
 import lab.harness.workload.Workload;
 import org.junit.jupiter.api.Test;
 

@@ -19,7 +19,7 @@ import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.SimCluster;
 import lab.harness.metrics.StaleReadDetector;
 import lab.harness.workload.ClosedLoopLoadGenerator;
-import lab.harness.workload.OperationObserver;
+import lab.harness.metrics.OperationObserver;
 import lab.harness.workload.Workload;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -9,6 +9,7 @@ import lab.core.ClientProtocol;
 import lab.core.Outbox;
 import lab.core.codec.OpType;
 import lab.core.codec.Status;
+import lab.harness.metrics.OperationObserver;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

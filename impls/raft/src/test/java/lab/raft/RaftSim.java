@@ -8,7 +8,7 @@ import lab.harness.cluster.SimCluster;
 import lab.core.codec.OpType;
 import lab.harness.metrics.StaleReadDetector;
 import lab.harness.workload.ClosedLoopLoadGenerator;
-import lab.harness.workload.OperationObserver;
+import lab.harness.metrics.OperationObserver;
 import lab.harness.workload.Workload;
 import org.agrona.collections.Long2LongHashMap;
 

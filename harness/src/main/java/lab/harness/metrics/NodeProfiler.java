@@ -1,4 +1,4 @@
-package lab.harness.multiprocess;
+package lab.harness.metrics;
 
 import java.io.File;
 import java.lang.reflect.Method;
@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * async-profiler inside a node process (or, for an in-process run, the whole lab JVM), driven by reflection so the harness needs no compile-time dependency: the
+ * async-profiler inside a node process (or, for an in-process run, the whole lab JVM), driven by reflection so the
+ * harness needs no compile-time dependency: the
  * class {@code one.profiler.AsyncProfiler} comes from the class path when present, else from the
  * tools.profiler:async-profiler jar in the local Maven repository (its native library is inside that jar).
  * Profiles the measured run only (START to STOP); one flamegraph HTML per node.
@@ -110,7 +111,7 @@ public final class NodeProfiler
         }
     }
 
-    boolean running()
+    public boolean running()
     {
         return mode != null;
     }

@@ -1,10 +1,10 @@
-package lab.harness.workload;
+package lab.harness.metrics;
 
 import lab.core.codec.OpType;
 
 /**
  * Sees every operation a load generator runs: for histories (linearizability, stale reads) and tests.
- * {@code value} is the write id carried in the first 8 bytes of a value ({@link ValueCodec}); 0 is "no value".
+ * {@code value} is the write id carried in the first 8 bytes of a value ({@code lab.harness.workload.ValueCodec}, which writes it); 0 is "no value".
  */
 public interface OperationObserver
 {
