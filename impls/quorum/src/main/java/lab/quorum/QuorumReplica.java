@@ -106,7 +106,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         this.random = random;
         final int replicas = config.replicas;
         coordinator = config.replicaCoordinator ?
-            new Coordinator(config, nodeId, this, messages, this, 2 * config.clientRetryNs) : null;
+            new Coordinator(config, nodeId, this, messages, this, 2 * config.client.retryNs()) : null;
         hints = new Long2ObjectHashMap[replicas];
         syncDone = new boolean[replicas];
         syncId = new long[replicas];
