@@ -159,17 +159,6 @@ public class TargetedClient implements ClientProtocol
     }
 
     /**
-     * Whether to go where a {@code REDIRECT} points. Not to a replica this client suspects: a follower that has not yet
-     * noticed its leader crash still names it, and following the hint would cost a second retry timeout at the crashed
-     * node; the client backs off and asks again, until the replica names the new role holder or becomes it. A client
-     * that does not send where hints point (it picks by key) believes every hint.
-     */
-    protected boolean believeHint(final int hint)
-    {
-        return !suspicion.suspected(hint, lastNowNs);
-    }
-
-    /**
      * Any message from a replica: it is alive.
      */
     protected void onHeard(final int fromNode)
@@ -255,7 +244,7 @@ public class TargetedClient implements ClientProtocol
             {
                 onTurnedAway(status, response.version());
                 final int hint = response.leaderHint();
-                if (LeaderGuess.usableHint(hint, fromNode, replicas) && believeHint(hint))
+                if (LeaderGuess.usableHint(hint, fromNode, replicas))
                 {
                     onRedirect(hint);
                     resends.moved(slot);

@@ -77,29 +77,4 @@ class TargetedClientTest
         client.onTick(600 * MS, out, listener);
         assertEquals(List.of(0, 1, 2, 0), sentTo, "round-robin after each client-retry");
     }
-
-    @Test
-    void shouldNotFollowAHintToAReplicaThatTimedOutButAskAgainAfterABackoff()
-    {
-        submit(0);
-        client.onTick(200 * MS, out, listener); // 0 timed out: suspected, 1 is asked
-        assertEquals(List.of(0, 1), sentTo);
-
-        answer(1, Status.REDIRECT, 0, 201 * MS); // 1 has not noticed that 0 crashed
-        client.onTick(201 * MS + 5 * MS, out, listener);
-        assertEquals(List.of(0, 1, 1), sentTo, "not back to 0: 1 again after client-backoff");
-
-        answer(1, Status.REDIRECT, 2, 207 * MS); // 1 learnt of the new leader
-        assertEquals(List.of(0, 1, 1, 2), sentTo);
-    }
-
-    @Test
-    void shouldFollowAHintToASuspectedReplicaOnceTheSuspicionExpires()
-    {
-        submit(0);
-        client.onTick(200 * MS, out, listener);
-        answer(1, Status.REDIRECT, 0, 200 * MS + 1000 * MS);
-
-        assertEquals(List.of(0, 1, 0), sentTo);
-    }
 }

@@ -24,10 +24,7 @@ import lab.core.ProtocolSettings;
  *   among replicas (CRAQ reads, a quorum key's home replicas), for this long or until it is heard from again, so
  *   that a crashed replica costs one timeout per suspicion rather than one per operation sent to it. Five client
  *   retries: long enough that a crashed replica costs little, short enough that a restarted one gets load back within
- *   a second. It was the quorum client's default; CRAQ's was ten retry timeouts (2 s). A {@code REDIRECT} that names a
- *   suspected replica is taken as stale (a follower that has not yet noticed its leader crash still names it): the
- *   client backs off and asks again instead of spending a second retry timeout at the crashed replica. With a retry
- *   timeout shorter than an election this is what keeps a leader crash from costing two timeouts.</li>
+ *   a second. It was the quorum client's default; CRAQ's was ten retry timeouts (2 s).</li>
  * </ul>
  *
  * <p>No jitter: runs replay from their seed, and the lab's clients are few and their slots independent, so the

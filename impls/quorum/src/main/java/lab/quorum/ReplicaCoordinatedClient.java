@@ -55,11 +55,6 @@ final class ReplicaCoordinatedClient extends TargetedClient
         // Suspected by the base class; no leader to guess: the next operation of the key picks its replica itself.
     }
 
-    protected boolean believeHint(final int hint)
-    {
-        return true; // the hint is not a target here: a turned-away operation moves on along the key's home replicas
-    }
-
     protected boolean moveOnTimeout(final int slot, final OpType type)
     {
         return !config.abd() || type != OpType.PUT;
