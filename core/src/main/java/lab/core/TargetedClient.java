@@ -1,5 +1,9 @@
 package lab.core;
 
+import lab.core.client.ClientPolicy;
+import lab.core.client.LeaderGuess;
+import lab.core.client.Resends;
+import lab.core.client.Suspicion;
 import lab.core.codec.ClientMessages;
 import lab.core.codec.ClientResponseDecoder;
 import lab.core.codec.OpType;
@@ -10,20 +14,27 @@ import org.agrona.ExpandableArrayBuffer;
 /**
  * Client side shared by protocols that send each operation to one replica and complete it on that replica's
  * {@code ClientResponse}: primary-backup (the primary), chain (head for writes, tail for reads), Raft (the leader),
- * the unreplicated and echo baselines. It follows {@code REDIRECT} hints, backs off on {@code UNAVAILABLE} and
- * resends the same (session, seq) on timeout to the next replica, so the replica's duplicate detection keeps a
- * retried write applied once.
+ * the quorum store's replica-coordinator client, the unreplicated and echo baselines. It follows {@code REDIRECT}
+ * hints, backs off on {@code UNAVAILABLE} and resends the same (session, seq) on timeout to the next replica, so the
+ * replica's duplicate detection keeps a retried write applied once.
+ *
+ * <p>The rules are the shared {@link ClientPolicy} (one set of options and defaults for every protocol): when to
+ * resend ({@link Resends}), which replica leads ({@link LeaderGuess}), which replicas to avoid ({@link Suspicion});
+ * this class decodes responses and applies them. A subclass chooses targets by overriding the hooks below.
  */
 public class TargetedClient implements ClientProtocol
 {
     protected final int clientNode;
     protected final int replicas;
-    private final long retryTimeoutNs;
-    private final long backoffNs;
+    /** The shared retry, backoff and suspicion settings. */
+    protected final ClientPolicy policy;
+    /** Replicas that timed out recently; consulted by clients that choose among replicas. */
+    protected final Suspicion suspicion;
+    private final LeaderGuess leaderGuess;
+    private final Resends resends;
     private final ClientMessages messages = new ClientMessages();
     /** Validates what arrives before it is decoded; counts what it drops. */
     protected final WireCheck wire;
-    protected int knownLeader;
     private long lastNowNs;
 
     private final boolean[] active;
@@ -32,19 +43,18 @@ public class TargetedClient implements ClientProtocol
     private final long[] key;
     private final ExpandableArrayBuffer[] value;
     private final int[] valueLength;
-    private final int[] target;
-    private final long[] resendAtNs;
     private final long[] sessionId;
-    private final boolean[] backingOff;
-    private final int[] attempts;
 
-    public TargetedClient(final int clientNode, final ProtocolSettings settings, final long retryTimeoutNs,
-        final long backoffNs)
+    /**
+     * @param policy the client options, read once by the protocol's configuration with {@link ClientPolicy#from}.
+     */
+    public TargetedClient(final int clientNode, final ProtocolSettings settings, final ClientPolicy policy)
     {
         this.clientNode = clientNode;
         this.replicas = settings.replicas();
-        this.retryTimeoutNs = retryTimeoutNs;
-        this.backoffNs = backoffNs;
+        this.policy = policy;
+        this.suspicion = new Suspicion(policy, replicas);
+        this.leaderGuess = new LeaderGuess(replicas);
         this.wire = new WireCheck("node " + clientNode + " (client)");
         final int slots = settings.slotsPerClient();
         active = new boolean[slots];
@@ -53,11 +63,8 @@ public class TargetedClient implements ClientProtocol
         key = new long[slots];
         value = new ExpandableArrayBuffer[slots];
         valueLength = new int[slots];
-        target = new int[slots];
-        resendAtNs = new long[slots];
         sessionId = new long[slots];
-        backingOff = new boolean[slots];
-        attempts = new int[slots];
+        resends = new Resends(policy, slots);
         for (int i = 0; i < slots; i++)
         {
             value[i] = new ExpandableArrayBuffer(64);
@@ -66,11 +73,22 @@ public class TargetedClient implements ClientProtocol
     }
 
     /**
+     * A client with its own retry timeout and a fixed backoff, and the shared suspicion default: for callers that do
+     * not read {@link ClientPolicy#from} (the harness's baselines). Protocols use the {@link ClientPolicy} one.
+     */
+    public TargetedClient(final int clientNode, final ProtocolSettings settings, final long retryTimeoutNs,
+        final long backoffNs)
+    {
+        this(clientNode, settings, new ClientPolicy(retryTimeoutNs, backoffNs, backoffNs,
+            Durations.parseNs(ClientPolicy.DEFAULT_SUSPECT)));
+    }
+
+    /**
      * @return the replica an operation of this type goes to now.
      */
     protected int targetFor(final OpType type)
     {
-        return knownLeader;
+        return leaderGuess.leader();
     }
 
     /**
@@ -111,19 +129,16 @@ public class TargetedClient implements ClientProtocol
     }
 
     /**
-     * The replica did not answer in time: guess another one.
+     * The replica did not answer in time (it is suspected already): guess another one.
      */
     protected void onTargetTimeout(final OpType type, final int failedTarget)
     {
-        if (failedTarget == knownLeader)
-        {
-            knownLeader = (knownLeader + 1) % replicas;
-        }
+        leaderGuess.timedOut(failedTarget);
     }
 
     protected void onRedirect(final int hint)
     {
-        knownLeader = hint;
+        leaderGuess.redirected(hint);
     }
 
     /**
@@ -150,6 +165,14 @@ public class TargetedClient implements ClientProtocol
     {
     }
 
+    /**
+     * @return how many times the slot's operation was moved to another target so far.
+     */
+    protected final int attempts(final int slot)
+    {
+        return resends.attempts(slot);
+    }
+
     public void submit(
         final int slot, final long seq, final OpType opType, final long key, final DirectBuffer value,
         final int valueOffset, final int valueLength, final long nowNs, final Outbox out)
@@ -161,15 +184,13 @@ public class TargetedClient implements ClientProtocol
         this.key[slot] = key;
         this.value[slot].putBytes(0, value, valueOffset, valueLength);
         this.valueLength[slot] = valueLength;
-        attempts[slot] = 0;
+        resends.start(slot);
         send(slot, targetFor(slot, opType, key, 0), nowNs, out);
     }
 
     private void send(final int slot, final int to, final long nowNs, final Outbox out)
     {
-        target[slot] = to;
-        backingOff[slot] = false;
-        resendAtNs[slot] = nowNs + retryTimeoutNs;
+        resends.sent(slot, to, nowNs);
         final int length = messages.encodeRequest(
             1, sessionId[slot], seq[slot], opType[slot], key[slot], value[slot], 0, valueLength[slot]);
         out.send(to, messages.buffer(), 0, length);
@@ -182,6 +203,7 @@ public class TargetedClient implements ClientProtocol
         lastNowNs = nowNs;
         if (fromNode >= 0 && fromNode < replicas)
         {
+            suspicion.heard(fromNode);
             onHeard(fromNode);
         }
         final int schemaId = wire.open(fromNode, buffer, offset, length, ClientMessages.SCHEMA_ID, WireCheck.NO_SCHEMA);
@@ -222,28 +244,29 @@ public class TargetedClient implements ClientProtocol
             {
                 onTurnedAway(status, response.version());
                 final int hint = response.leaderHint();
-                if (hint >= 0 && hint < replicas && hint != fromNode)
+                if (LeaderGuess.usableHint(hint, fromNode, replicas))
                 {
                     onRedirect(hint);
-                    attempts[slot]++;
-                    if (resendAfterRedirect(attempts[slot]))
+                    resends.moved(slot);
+                    final int attempt = resends.attempts(slot);
+                    if (resendAfterRedirect(attempt))
                     {
-                        send(slot, redirectTarget(slot, opType[slot], key[slot], attempts[slot], hint), nowNs, out);
+                        send(slot, redirectTarget(slot, opType[slot], key[slot], attempt, hint), nowNs, out);
                     }
                     else
                     {
-                        backingOff[slot] = false; // resend when the retry timeout comes round
+                        resends.waitForTimeout(slot);
                     }
                 }
                 else
                 {
-                    backOff(slot, nowNs);
+                    resends.turnedAway(slot, nowNs);
                 }
                 break;
             }
             default:
                 onTurnedAway(status, response.version());
-                backOff(slot, nowNs);
+                resends.turnedAway(slot, nowNs);
                 break;
         }
     }
@@ -253,25 +276,21 @@ public class TargetedClient implements ClientProtocol
         lastNowNs = nowNs;
         for (int slot = 0; slot < active.length; slot++)
         {
-            if (active[slot] && nowNs >= resendAtNs[slot])
+            if (active[slot] && resends.due(slot, nowNs))
             {
-                if (!backingOff[slot])
+                if (resends.timedOut(slot))
                 {
-                    onTargetTimeout(opType[slot], target[slot]);
+                    final int failed = resends.target(slot);
+                    suspicion.timedOut(failed, nowNs);
+                    onTargetTimeout(opType[slot], failed);
                     if (moveOnTimeout(slot, opType[slot]))
                     {
-                        attempts[slot]++;
+                        resends.moved(slot);
                     }
                 }
-                send(slot, targetFor(slot, opType[slot], key[slot], attempts[slot]), nowNs, out);
+                send(slot, targetFor(slot, opType[slot], key[slot], resends.attempts(slot)), nowNs, out);
             }
         }
-    }
-
-    private void backOff(final int slot, final long nowNs)
-    {
-        backingOff[slot] = true;
-        resendAtNs[slot] = nowNs + backoffNs;
     }
 
     public void abandon(final int slot)

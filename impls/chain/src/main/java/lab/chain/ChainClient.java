@@ -18,23 +18,18 @@ public final class ChainClient extends TargetedClient
 {
     private final boolean craq;
     private final Random random;
-    private final long retryTimeoutNs;
     private long knownEpoch;
     private int head;
     private int tail;
-    /** CRAQ reads avoid a node that timed out until then (a crashed node would cost a timeout per read). */
-    private final long[] suspectUntilNs;
 
     public ChainClient(final int clientNode, final ProtocolSettings settings, final ChainConfig config,
         final Random random)
     {
-        super(clientNode, settings, config.clientRetryNs, config.clientBackoffNs);
+        super(clientNode, settings, config.client);
         this.craq = config.reads == ChainConfig.Reads.CRAQ;
         this.random = random;
-        this.retryTimeoutNs = config.clientRetryNs;
         head = 0;
         tail = replicas - 1;
-        suspectUntilNs = new long[replicas];
     }
 
     protected int targetFor(final OpType type)
@@ -47,17 +42,10 @@ public final class ChainClient extends TargetedClient
         {
             return tail;
         }
-        final long nowNs = nowNs();
+        // CRAQ reads avoid a node that timed out (the base class suspects it): a crashed one would cost a timeout
+        // per read.
         final int first = random.nextInt(replicas);
-        for (int i = 0; i < replicas; i++)
-        {
-            final int candidate = (first + i) % replicas;
-            if (nowNs >= suspectUntilNs[candidate])
-            {
-                return candidate;
-            }
-        }
-        return first;
+        return (first + suspicion.firstUnsuspectedOnRing(first, replicas, nowNs())) % replicas;
     }
 
     protected int redirectTarget(final int slot, final OpType type, final long key, final int attempt, final int hint)
@@ -86,18 +74,12 @@ public final class ChainClient extends TargetedClient
         }
     }
 
-    protected void onHeard(final int fromNode)
-    {
-        suspectUntilNs[fromNode] = 0;
-    }
-
     /**
      * The node did not answer in time: guess the way the chain is repaired (head -> successor, tail ->
      * predecessor); a redirect corrects the guess.
      */
     protected void onTargetTimeout(final OpType type, final int failed)
     {
-        suspectUntilNs[failed] = nowNs() + 10 * retryTimeoutNs;
         if (type == OpType.PUT && failed == head)
         {
             head = (head + 1) % replicas;

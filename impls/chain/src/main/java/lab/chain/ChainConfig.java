@@ -1,6 +1,7 @@
 package lab.chain;
 
 import lab.core.ProtocolSettings;
+import lab.core.client.ClientPolicy;
 
 /**
  * Options of chain replication, read from protocol options (all printed with results). A replica serves reads only
@@ -29,8 +30,7 @@ public final class ChainConfig
     final long retransmitNs;
     final long snapshotRetryNs;
     final int pendingCapacity;
-    final long clientRetryNs;
-    final long clientBackoffNs;
+    final ClientPolicy client;
     /** Replicas, the manager and the clients: node ids are below this. */
     final int nodeCount;
 
@@ -45,8 +45,7 @@ public final class ChainConfig
         retransmitNs = s.durationNsOption("chain-retransmit", "5ms");
         snapshotRetryNs = s.durationNsOption("chain-snapshot-retry", "100ms");
         pendingCapacity = s.intOption("chain-pending-capacity", 8192);
-        clientRetryNs = s.durationNsOption("client-retry", "200ms");
-        clientBackoffNs = s.durationNsOption("client-backoff", "5ms");
+        client = ClientPolicy.from(s);
         nodeCount = s.replicas() + 1 + s.clients();
         if (leaseNs <= 0)
         {

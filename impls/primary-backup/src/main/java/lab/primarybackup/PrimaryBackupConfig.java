@@ -1,6 +1,7 @@
 package lab.primarybackup;
 
 import lab.core.ProtocolSettings;
+import lab.core.client.ClientPolicy;
 
 /**
  * Timing of primary-backup, read from protocol options (all printed with results). The read lease must end before
@@ -15,8 +16,7 @@ public final class PrimaryBackupConfig
     final long retransmitNs;
     final long snapshotRetryNs;
     final int pendingCapacity;
-    final long clientRetryNs;
-    final long clientBackoffNs;
+    final ClientPolicy client;
 
     PrimaryBackupConfig(final ProtocolSettings s)
     {
@@ -28,8 +28,7 @@ public final class PrimaryBackupConfig
         retransmitNs = s.durationNsOption("pb-retransmit", "20ms");
         snapshotRetryNs = s.durationNsOption("pb-snapshot-retry", "100ms");
         pendingCapacity = s.intOption("pb-pending-capacity", 8192);
-        clientRetryNs = s.durationNsOption("client-retry", "200ms");
-        clientBackoffNs = s.durationNsOption("client-backoff", "5ms");
+        client = ClientPolicy.from(s);
         if (leaseNs <= 0)
         {
             throw new IllegalArgumentException("pb-lease-drift must be smaller than pb-primary-timeout");

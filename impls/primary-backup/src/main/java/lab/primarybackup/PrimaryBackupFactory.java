@@ -35,7 +35,7 @@ public final class PrimaryBackupFactory implements ProtocolFactory
     public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)
     {
         final PrimaryBackupConfig config = new PrimaryBackupConfig(settings);
-        return new TargetedClient(clientNode, settings, config.clientRetryNs, config.clientBackoffNs);
+        return new TargetedClient(clientNode, settings, config.client);
     }
 
     public HopTheory theory(final ProtocolSettings settings)

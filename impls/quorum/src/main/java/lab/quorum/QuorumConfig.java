@@ -1,6 +1,7 @@
 package lab.quorum;
 
 import lab.core.ProtocolSettings;
+import lab.core.client.ClientPolicy;
 
 /**
  * Settings of the quorum store, read from protocol options (all printed with results).
@@ -17,7 +18,8 @@ import lab.core.ProtocolSettings;
  *   (wait for the repair before answering) or {@code off}.</li>
  *   <li>{@code sloppy-quorum}: when a home replica is slow, a spare holds the write with a hint and hands it off.</li>
  *   <li>{@code client-retry}: a replica-coordinator client resends an unanswered operation after this long;
- *   {@code client-suspect}: and starts new operations at another home replica for this long.</li>
+ *   {@code client-suspect}: and starts new operations at another home replica for this long (the options and
+ *   defaults every protocol's client shares: {@link ClientPolicy}).</li>
  *   <li>{@code clock}: how a Dynamo coordinator stamps a write. {@code lamport}: one past the highest Lamport clock
  *   it has seen; two coordinators that have not heard of each other's writes order them arbitrarily, so a write can
  *   lose to one acknowledged before it began (the lab shows this with several clients). {@code hybrid} (default): the
@@ -59,8 +61,8 @@ public final class QuorumConfig
     final long hintAfterNs;
     final long handoffIntervalNs;
     final long syncRetryNs;
-    final long clientRetryNs;
-    final long clientSuspectNs;
+    /** The shared client options ({@code client-retry}, {@code client-backoff}, {@code client-suspect}, ...). */
+    final ClientPolicy client;
 
     public QuorumConfig(final ProtocolSettings s)
     {
@@ -81,8 +83,7 @@ public final class QuorumConfig
         hintAfterNs = s.durationNsOption("hint-after", "10ms");
         handoffIntervalNs = s.durationNsOption("handoff-interval", "20ms");
         syncRetryNs = s.durationNsOption("sync-retry", "100ms");
-        clientRetryNs = s.durationNsOption("client-retry", "200ms");
-        clientSuspectNs = s.durationNsOption("client-suspect", "1s");
+        client = ClientPolicy.from(s);
 
         if (replicas > MAX_REPLICAS || s.nodeCount() > MAX_NODES)
         {
@@ -117,7 +118,7 @@ public final class QuorumConfig
             throw new IllegalArgumentException("abd with coordinator=replica needs quorum-storage=durable: a restarted " +
                 "coordinator must remember which writes it started so that it never runs one twice");
         }
-        if (retryNs <= 0 || syncRetryNs <= 0 || clientRetryNs <= 0 || clientSuspectNs < 0 || handoffIntervalNs <= 0 ||
+        if (retryNs <= 0 || syncRetryNs <= 0 || handoffIntervalNs <= 0 ||
             hintAfterNs <= 0)
         {
             throw new IllegalArgumentException("quorum timeouts must be > 0");

@@ -18,8 +18,6 @@ import lab.quorum.codec.SyncRequestDecoder;
 import lab.quorum.codec.WriteAckDecoder;
 import lab.quorum.codec.WriteDecoder;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
-import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * A replica of the quorum store as a pure state machine. It keeps one version per key, the one with the highest
@@ -29,35 +27,15 @@ import org.agrona.collections.Long2ObjectHashMap;
  * <p>Faults. With durable storage (the default) a restarted replica gets back its {@link QuorumDisk}: the versions
  * it acknowledged and, as a coordinator, which ABD writes it started, so that it never runs one twice. With volatile
  * storage a restarted replica has lost every write it acknowledged, which could break quorum intersection (a write
- * acknowledged by w replicas, one of them this one, could be missed by a later read quorum). So it first copies the state of {@code replicas - w + 1} peers (at least one of which holds each
- * acknowledged write) and merges it, newest version per key; until then it stores and acknowledges writes but answers
- * no read and coordinates nothing. A spare replica of a sloppy quorum keeps writes it holds for a home replica apart,
- * as hints, and hands them to that replica every {@code handoff-interval} until acknowledged.
+ * acknowledged by w replicas, one of them this one, could be missed by a later read quorum). So it first copies the
+ * state of enough peers ({@link StateTransfer}); until then it stores and acknowledges writes but answers no read and
+ * coordinates nothing. A spare replica of a sloppy quorum keeps writes it holds for a home replica apart, as hints,
+ * and hands them off ({@link HintedHandoff}).
  */
 public final class QuorumReplica implements Replica, Coordinator.Local, Coordinator.Completion
 {
-    private static final int SYNC_CHUNK_BYTES = 16 * 1024;
-    private static final int ENTRY_HEADER_BYTES = 20;
-
-    /**
-     * A write held for a home replica that did not acknowledge it in time.
-     */
-    private static final class Hint
-    {
-        final long key;
-        final ExpandableArrayBuffer value = new ExpandableArrayBuffer(64);
-        int length;
-        long ts;
-
-        Hint(final long key)
-        {
-            this.key = key;
-        }
-    }
-
     private final int nodeId;
     private final QuorumConfig config;
-    private final Random random;
     private final QuorumDisk disk;
     private final KvStore store;
     private final QuorumMessages messages = new QuorumMessages();
@@ -65,26 +43,9 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     private final WireCheck wire;
     private final Coordinator coordinator;
 
-    private final Long2ObjectHashMap<Hint>[] hints;
-    private long nextHandoffNs;
+    private final HintedHandoff handoff;
+    private final StateTransfer stateTransfer;
 
-    // recovery: copying peers' state in, and serving ours out
-    private boolean recovering;
-    private boolean syncStarted;
-    private int peersSynced;
-    private final boolean[] syncDone;
-    private final long[] syncId;
-    private final int[] syncOffset;
-    private final long[] syncRequestedNs;
-    private final ExpandableArrayBuffer[] syncIn;
-    private final long[] snapshotOutId;
-    private final int[] snapshotOutLength;
-    private final ExpandableArrayBuffer[] snapshotOut;
-    private ExpandableArrayBuffer snapshotTarget;
-    private int snapshotPosition;
-    private final KvStore.EntryVisitor snapshotWriter = this::writeSnapshotEntry;
-
-    @SuppressWarnings("unchecked")
     public QuorumReplica(final int nodeId, final QuorumConfig config, final Random random, final boolean restarted)
     {
         this(nodeId, config, random, restarted, new QuorumDisk());
@@ -103,20 +64,11 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         this.disk = disk;
         this.store = disk.store();
         this.config = config;
-        this.random = random;
-        final int replicas = config.replicas;
         coordinator = config.replicaCoordinator ?
-            new Coordinator(config, nodeId, this, messages, this, 2 * config.clientRetryNs) : null;
-        hints = new Long2ObjectHashMap[replicas];
-        syncDone = new boolean[replicas];
-        syncId = new long[replicas];
-        syncOffset = new int[replicas];
-        syncRequestedNs = new long[replicas];
-        syncIn = new ExpandableArrayBuffer[replicas];
-        snapshotOutId = new long[replicas];
-        snapshotOutLength = new int[replicas];
-        snapshotOut = new ExpandableArrayBuffer[replicas];
-        recovering = restarted && !config.durable && config.recoveryPeers() > 0;
+            new Coordinator(config, nodeId, this, messages, this, 2 * config.client.retryNs()) : null;
+        handoff = new HintedHandoff(config, messages);
+        stateTransfer = new StateTransfer(nodeId, config, random, store, this, messages, wire,
+            restarted && !config.durable && config.recoveryPeers() > 0);
     }
 
     public long malformedMessages()
@@ -131,7 +83,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
 
     public String role()
     {
-        return recovering ? "recovering" : "replica";
+        return stateTransfer.recovering() ? "recovering" : "replica";
     }
 
     public int nodeId()
@@ -141,7 +93,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
 
     public boolean servesReads()
     {
-        return !recovering;
+        return !stateTransfer.recovering();
     }
 
     public KvStore.Entry entry(final long key)
@@ -169,12 +121,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
 
     int hintCount()
     {
-        int count = 0;
-        for (final Long2ObjectHashMap<Hint> h : hints)
-        {
-            count += h == null ? 0 : h.size();
-        }
-        return count;
+        return handoff.count();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -220,10 +167,10 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
                 onWriteAck(fromNode, messages.wrapWriteAck(buffer, offset), nowNs, out);
                 break;
             case SyncRequestDecoder.TEMPLATE_ID:
-                onSyncRequest(fromNode, messages.wrapSyncRequest(buffer, offset), out);
+                stateTransfer.onSyncRequest(fromNode, messages.wrapSyncRequest(buffer, offset), out);
                 break;
             case SyncChunkDecoder.TEMPLATE_ID:
-                onSyncChunk(fromNode, messages.wrapSyncChunk(buffer, offset), nowNs, out);
+                stateTransfer.onSyncChunk(fromNode, messages.wrapSyncChunk(buffer, offset), nowNs, out);
                 break;
             default:
                 break; // not ours: ignore rather than misread
@@ -232,18 +179,17 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
 
     public void onTick(final long nowNs, final Outbox out)
     {
-        if (recovering)
+        if (stateTransfer.recovering())
         {
-            recoveryTick(nowNs, out);
+            stateTransfer.onTick(nowNs, out);
         }
         if (coordinator != null)
         {
             coordinator.onTick(nowNs, out);
         }
-        if (config.sloppy && nowNs >= nextHandoffNs)
+        if (config.sloppy)
         {
-            nextHandoffNs = nowNs + config.handoffIntervalNs;
-            handOff(out);
+            handoff.onTick(nowNs, out);
         }
     }
 
@@ -251,7 +197,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         final Outbox out)
     {
         final int depth = request.depth();
-        if (coordinator == null || recovering)
+        if (coordinator == null || stateTransfer.recovering())
         {
             // A recovering replica's clock and copy may lag acknowledged writes: send the client on.
             final int hint = (nodeId + 1) % config.replicas;
@@ -298,7 +244,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
 
     private void onRead(final int from, final ReadDecoder read, final Outbox out)
     {
-        if (recovering)
+        if (stateTransfer.recovering())
         {
             return; // our copy may miss acknowledged writes: let the coordinator count on others
         }
@@ -328,7 +274,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         final int valueLength = write.valueLength();
         if (hintFor >= 0 && hintFor < config.replicas && hintFor != nodeId)
         {
-            holdHint(hintFor, key, ts, write.buffer(), valueOffset, valueLength);
+            handoff.hold(hintFor, key, ts, write.buffer(), valueOffset, valueLength);
         }
         else
         {
@@ -345,214 +291,11 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     {
         if (ack.clientId() == 0)
         {
-            onHandoffAck(from, ack.key(), ack.ts());
+            handoff.onAck(from, ack.key(), ack.ts());
         }
         else if (coordinator != null)
         {
             coordinator.onWriteAck(from, ack, nowNs, out);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Hinted handoff
-
-    private void holdHint(final int home, final long key, final long ts, final DirectBuffer value, final int offset,
-        final int length)
-    {
-        Long2ObjectHashMap<Hint> held = hints[home];
-        if (held == null)
-        {
-            held = new Long2ObjectHashMap<>();
-            hints[home] = held;
-        }
-        Hint hint = held.get(key);
-        if (hint == null)
-        {
-            hint = new Hint(key);
-            held.put(key, hint);
-        }
-        else if (hint.ts >= ts)
-        {
-            return;
-        }
-        hint.ts = ts;
-        hint.value.putBytes(0, value, offset, length);
-        hint.length = length;
-    }
-
-    private void handOff(final Outbox out)
-    {
-        for (int home = 0; home < hints.length; home++)
-        {
-            final Long2ObjectHashMap<Hint> held = hints[home];
-            if (held == null || held.isEmpty())
-            {
-                continue;
-            }
-            for (final Hint hint : held.values())
-            {
-                final int length = messages.encodeWrite(
-                    1, 0, 0, hint.key, hint.ts, -1, true, hint.value, 0, hint.length);
-                out.send(home, messages.buffer(), 0, length);
-            }
-        }
-    }
-
-    private void onHandoffAck(final int home, final long key, final long ts)
-    {
-        final Long2ObjectHashMap<Hint> held = home >= 0 && home < hints.length ? hints[home] : null;
-        if (held != null)
-        {
-            final Hint hint = held.get(key);
-            if (hint != null && hint.ts <= ts)
-            {
-                held.remove(key);
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Recovery after a restart
-
-    private void recoveryTick(final long nowNs, final Outbox out)
-    {
-        for (int peer = 0; peer < config.replicas; peer++)
-        {
-            if (peer == nodeId || syncDone[peer])
-            {
-                continue;
-            }
-            if (!syncStarted)
-            {
-                syncId[peer] = random.nextLong();
-                syncOffset[peer] = 0;
-            }
-            if (!syncStarted || nowNs - syncRequestedNs[peer] >= config.syncRetryNs)
-            {
-                requestSync(peer, nowNs, out);
-            }
-        }
-        syncStarted = true;
-    }
-
-    private void requestSync(final int peer, final long nowNs, final Outbox out)
-    {
-        syncRequestedNs[peer] = nowNs;
-        final int length = messages.encodeSyncRequest(syncId[peer], syncOffset[peer]);
-        out.send(peer, messages.buffer(), 0, length);
-    }
-
-    private void onSyncRequest(final int from, final SyncRequestDecoder request, final Outbox out)
-    {
-        if (recovering || from < 0 || from >= config.replicas || from == nodeId)
-        {
-            return; // a copy of an incomplete state would not help the requester
-        }
-        final long id = request.syncId();
-        final int offset = request.position();
-        if (snapshotOutId[from] != id)
-        {
-            if (offset != 0)
-            {
-                // We no longer have the copy it was reading (we restarted): tell it to start over.
-                final int length = messages.encodeSyncChunk(id, -1, 0, messages.buffer(), 0, 0);
-                out.send(from, messages.buffer(), 0, length);
-                return;
-            }
-            takeSnapshot(from);
-            snapshotOutId[from] = id;
-        }
-        final int total = snapshotOutLength[from];
-        if (offset < 0 || offset > total)
-        {
-            return;
-        }
-        final int chunk = Math.min(SYNC_CHUNK_BYTES, total - offset);
-        final int length = messages.encodeSyncChunk(id, offset, total, snapshotOut[from], offset, chunk);
-        out.send(from, messages.buffer(), 0, length);
-    }
-
-    private void takeSnapshot(final int peer)
-    {
-        if (snapshotOut[peer] == null)
-        {
-            snapshotOut[peer] = new ExpandableArrayBuffer(4096);
-        }
-        snapshotTarget = snapshotOut[peer];
-        snapshotPosition = 0;
-        store.forEach(snapshotWriter);
-        snapshotOutLength[peer] = snapshotPosition;
-        snapshotTarget = null;
-    }
-
-    private void writeSnapshotEntry(final KvStore.Entry entry)
-    {
-        snapshotTarget.putLong(snapshotPosition, entry.key());
-        snapshotTarget.putLong(snapshotPosition + 8, entry.version());
-        snapshotTarget.putInt(snapshotPosition + 16, entry.length());
-        snapshotTarget.putBytes(snapshotPosition + ENTRY_HEADER_BYTES, entry.value(), 0, entry.length());
-        snapshotPosition += ENTRY_HEADER_BYTES + entry.length();
-    }
-
-    private void onSyncChunk(final int from, final SyncChunkDecoder chunk, final long nowNs, final Outbox out)
-    {
-        if (!recovering || from < 0 || from >= config.replicas || syncDone[from] || chunk.syncId() != syncId[from])
-        {
-            return;
-        }
-        final int offset = chunk.position();
-        if (offset == -1)
-        {
-            syncId[from] = random.nextLong();
-            syncOffset[from] = 0;
-            requestSync(from, nowNs, out);
-            return;
-        }
-        if (offset != syncOffset[from])
-        {
-            return; // a duplicate or reordered chunk: the stop-and-wait request for our offset is out
-        }
-        if (syncIn[from] == null)
-        {
-            syncIn[from] = new ExpandableArrayBuffer(4096);
-        }
-        final int length = chunk.bytesLength();
-        final int total = chunk.totalLength();
-        syncIn[from].putBytes(offset, chunk.buffer(), QuorumMessages.bytesOffset(chunk), length);
-        syncOffset[from] = offset + length;
-        if (syncOffset[from] < total)
-        {
-            requestSync(from, nowNs, out);
-            return;
-        }
-        if (!QuorumWire.wholeSync(syncIn[from], total, ENTRY_HEADER_BYTES))
-        {
-            wire.rejectState(from, "state copy");
-            syncId[from] = random.nextLong();
-            syncOffset[from] = 0;
-            return;
-        }
-        merge(syncIn[from], total);
-        syncDone[from] = true;
-        if (++peersSynced >= config.recoveryPeers())
-        {
-            recovering = false;
-        }
-    }
-
-    private void merge(final DirectBuffer in, final int total)
-    {
-        int position = 0;
-        while (position < total)
-        {
-            final long key = in.getLong(position);
-            final long ts = in.getLong(position + 8);
-            final int length = in.getInt(position + 16);
-            if (config.isHome(key, nodeId))
-            {
-                store(key, ts, in, position + ENTRY_HEADER_BYTES, length);
-            }
-            position += ENTRY_HEADER_BYTES + length;
         }
     }
 }

@@ -12,9 +12,9 @@ import org.agrona.DirectBuffer;
  * replica is up; when turned away (the replica is recovering and has not started the operation) it goes on to the
  * next home replica at once, and once round the ring it waits for the retry timeout.
  *
- * <p>On a timeout it suspects the replica for {@code client-suspect} and new operations start elsewhere. Where the
- * timed-out operation is resent depends on the mode. Dynamo: to the next replica, which runs it again (last writer
- * wins: a duplicate write is harmless there). ABD: to the same replica only. A second coordinator would give the write
+ * <p>On a timeout it suspects the replica for {@code client-suspect} (or until it hears from it) and new operations
+ * start elsewhere. Where the timed-out operation is resent depends on the mode. Dynamo: to the next replica, which
+ * runs it again (last writer wins: a duplicate write is harmless there). ABD: to the same replica only. A second coordinator would give the write
  * a second timestamp while the first may still be spreading its own; the value could then be read, overwritten by
  * a later acknowledged write and read again, which no single write explains. So an ABD write whose coordinator went
  * silent ends as a timeout (indeterminate: it may or may not have taken effect), never as two writes.
@@ -22,14 +22,12 @@ import org.agrona.DirectBuffer;
 final class ReplicaCoordinatedClient extends TargetedClient
 {
     private final QuorumConfig config;
-    private final long[] suspectedUntilNs;
     private final int[] firstChoice;
 
     ReplicaCoordinatedClient(final int clientNode, final QuorumConfig config, final ProtocolSettings settings)
     {
-        super(clientNode, settings, config.clientRetryNs, config.clientRetryNs);
+        super(clientNode, settings, config.client);
         this.config = config;
-        suspectedUntilNs = new long[config.replicas];
         firstChoice = new int[settings.slotsPerClient()];
     }
 
@@ -46,30 +44,15 @@ final class ReplicaCoordinatedClient extends TargetedClient
         if (firstChoice[slot] < 0)
         {
             // Chosen once per operation: a resend after a timeout must not move an ABD write to another replica.
-            firstChoice[slot] = firstUnsuspected(key);
+            // The key's home replicas are the ring from home(key, 0); the base class suspects one that timed out.
+            firstChoice[slot] = suspicion.firstUnsuspectedOnRing(config.home(key, 0), config.n, nowNs());
         }
         return config.home(key, firstChoice[slot] + attempt);
     }
 
-    private int firstUnsuspected(final long key)
-    {
-        final long nowNs = nowNs();
-        for (int i = 0; i < config.n; i++)
-        {
-            if (nowNs >= suspectedUntilNs[config.home(key, i)])
-            {
-                return i;
-            }
-        }
-        return 0;
-    }
-
     protected void onTargetTimeout(final OpType type, final int failedTarget)
     {
-        if (failedTarget >= 0 && failedTarget < suspectedUntilNs.length)
-        {
-            suspectedUntilNs[failedTarget] = nowNs() + config.clientSuspectNs;
-        }
+        // Suspected by the base class; no leader to guess: the next operation of the key picks its replica itself.
     }
 
     protected boolean moveOnTimeout(final int slot, final OpType type)

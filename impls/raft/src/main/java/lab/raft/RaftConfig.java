@@ -3,6 +3,7 @@ package lab.raft;
 import java.util.Locale;
 
 import lab.core.ProtocolSettings;
+import lab.core.client.ClientPolicy;
 
 /**
  * Raft's options, read from protocol settings (every one is printed with results, defaults included).
@@ -38,8 +39,7 @@ public final class RaftConfig
     final LogKind logKind;
     final FileStorage.Fsync fsync;
     final String dir;
-    final long clientRetryNs;
-    final long clientBackoffNs;
+    final ClientPolicy client;
 
     /** Replicas and clients: node ids are below this. */
     final int nodeCount;
@@ -64,8 +64,7 @@ public final class RaftConfig
         fsync = FileStorage.Fsync.valueOf(
             s.choice("fsync", "none", "none", "batch", "always").toUpperCase(Locale.ROOT));
         dir = s.option("raft-dir", "");
-        clientRetryNs = s.durationNsOption("client-retry", "300ms");
-        clientBackoffNs = s.durationNsOption("client-backoff", "2ms");
+        client = ClientPolicy.from(s);
 
         if (batch < 1 || batch > 4096)
         {

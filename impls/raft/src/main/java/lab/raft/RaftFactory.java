@@ -91,7 +91,7 @@ public final class RaftFactory implements ProtocolFactory
     public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)
     {
         final RaftConfig config = new RaftConfig(settings);
-        return new TargetedClient(clientNode, settings, config.clientRetryNs, config.clientBackoffNs);
+        return new TargetedClient(clientNode, settings, config.client);
     }
 
     public HopTheory theory(final ProtocolSettings settings)
