@@ -145,7 +145,7 @@ class TortureTest
     void everyCellOfTheTortureMatrixShouldPassItsSlice(final String name, final TortureMatrix.Cell cell)
     {
         final TortureMatrix.CellResult result = TortureMatrix.run(cell, MATRIX_FIRST_SEED, MATRIX_SEEDS, SAFETY_NS,
-            LIVENESS_NS, EnumSet.allOf(Torture.FaultKind.class), THREADS);
+            LIVENESS_NS, Torture.FaultKind.defaults(), THREADS);
         final StringBuilder failures = new StringBuilder();
         for (int i = 0; i < result.failures().size(); i++)
         {
