@@ -17,6 +17,7 @@ public final class ProtocolSettings
     private final Map<String, String> options;
     private final Map<String, String> used = new TreeMap<>();
     private int controlNodes;
+    private lab.core.storage.DiskProvider diskProvider;
 
     public ProtocolSettings(final int replicas, final int clients, final int slotsPerClient,
         final Map<String, String> options)
@@ -65,6 +66,23 @@ public final class ProtocolSettings
     public void controlNodes(final int controlNodes)
     {
         this.controlNodes = controlNodes;
+    }
+
+    /**
+     * @return where nodes that keep files get their disk, or null for the one registered with the ServiceLoader
+     * (see {@link lab.core.storage.DiskProvider#of}).
+     */
+    public lab.core.storage.DiskProvider diskProvider()
+    {
+        return diskProvider;
+    }
+
+    /**
+     * Set by a driver that decides what a node's disk is (the simulator's disks under torture).
+     */
+    public void diskProvider(final lab.core.storage.DiskProvider diskProvider)
+    {
+        this.diskProvider = diskProvider;
     }
 
     public boolean isControlNode(final int nodeId)

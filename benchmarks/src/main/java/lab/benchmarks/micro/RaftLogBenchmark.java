@@ -73,7 +73,7 @@ public class RaftLogBenchmark
         if ("file".equals(storage))
         {
             dir = Files.createTempDirectory("lab-jmh-raft-");
-            raftStorage = new FileStorage(dir, 0, capacity,
+            raftStorage = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, capacity,
                 FileStorage.Fsync.valueOf(fsync.toUpperCase(Locale.ROOT)), true);
         }
         else if ("memory".equals(storage))

@@ -110,6 +110,7 @@ public final class LabRunner
         }
         final ProtocolSettings settings = validate(config);
         settings.controlNodes(factory.controlNodes(settings));
+        settings.diskProvider(config.disks);
         final int firstClient = config.replicas + settings.controlNodes();
         final int nodes = firstClient + config.clients;
         final Endpoint[] endpoints = new Endpoint[nodes];

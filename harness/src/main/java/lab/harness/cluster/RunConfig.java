@@ -42,6 +42,11 @@ public final class RunConfig
     public String profileEvent = "auto";
     public Map<String, String> options = new TreeMap<>();
     public SimConfig sim = new SimConfig();
+    /**
+     * The nodes' disks, or null for the one registered with the ServiceLoader (real files); torture sets the
+     * simulator's ({@link lab.harness.sim.SimDisks}).
+     */
+    public lab.core.storage.DiskProvider disks;
     /** Where to write the HdrHistogram interval log (.hlog), or null. */
     public java.nio.file.Path hlog;
     /** Emulated links (delay, jitter, loss) into every node of an Aeron run: the lab's own, no netem needed. */

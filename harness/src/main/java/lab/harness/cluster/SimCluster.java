@@ -3,6 +3,9 @@ package lab.harness.cluster;
 import java.util.Random;
 
 import lab.core.Replica;
+import lab.core.storage.DiskFailure;
+import lab.harness.sim.SimDisk;
+import lab.harness.sim.SimDisks;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.ClosedLoopLoadGenerator;
 
@@ -31,6 +34,33 @@ public final class SimCluster
         for (int i = 0; i < nodes.endpoints.length; i++)
         {
             network.register(i, nodes.endpoints[i]);
+        }
+        if (config.disks instanceof SimDisks)
+        {
+            // A failed fsync is fatal for the node (see SimDisk): it crashes and, as a supervisor would, restarts
+            // at once from what its disk kept.
+            network.onDiskFailure(this::restart);
+        }
+    }
+
+    /**
+     * @return the simulated disks, or null when the nodes use another kind (real files, or none).
+     */
+    public SimDisks disks()
+    {
+        return config.disks instanceof SimDisks ? (SimDisks)config.disks : null;
+    }
+
+    /**
+     * Crashes a replica's machine: as {@link #crash} and, on the simulated disks, its unsynced writes are lost or
+     * torn ({@link SimDisk#powerCut}).
+     */
+    public void powerCut(final int nodeId)
+    {
+        network.crash(nodeId);
+        if (disks() != null)
+        {
+            disks().of(nodeId).powerCut();
         }
     }
 
@@ -100,8 +130,23 @@ public final class SimCluster
      */
     public void restart(final int nodeId)
     {
-        final Random random = new Random(SimNetwork.deriveSeed(config.seed, 10_000 + nodeId * 100L + ++restarts));
-        network.restart(nodeId, nodes.factory.newReplica(nodeId, nodes.settings, random, true));
+        while (true)
+        {
+            final Random random = new Random(SimNetwork.deriveSeed(config.seed, 10_000 + nodeId * 100L + ++restarts));
+            try
+            {
+                network.restart(nodeId, nodes.factory.newReplica(nodeId, nodes.settings, random, true));
+                return;
+            }
+            catch (final DiskFailure failure)
+            {
+                if (disks() == null)
+                {
+                    throw failure;
+                }
+                // An fsync failed while the node recovered (SimDisk fails one sync per failNextSync): start again.
+            }
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ import lab.harness.check.HistoryRecorder;
 import lab.harness.check.LinearizabilityChecker;
 import lab.harness.check.Operation;
 import lab.harness.metrics.StaleReadDetector;
+import lab.harness.sim.SimDisks;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.ClosedLoopLoadGenerator;
 import lab.harness.metrics.OperationObserver;
@@ -65,11 +66,38 @@ public final class Torture
          * replaced it (a lease that outlives its role, e.g. under clock drift beyond the lease's bound) is seen:
          * the majority's client writes, the minority's client reads the old value.
          */
-        SPLIT;
+        SPLIT,
+        /**
+         * Cut a replica's power (its current role holder's, or any): it crashes, and its simulated disk
+         * ({@link lab.harness.sim.SimDisk}) loses, or tears, what it wrote and did not sync; restart crashed ones.
+         * For the durable modes (Raft's file log with fsync always or batch): one that acknowledges before it syncs
+         * loses an acknowledged write. For state kept in memory by design this is a crash.
+         */
+        POWER_CUT,
+        /**
+         * Cut every replica's power at once (a data centre's outage) and bring them all back: what was acknowledged
+         * must be on the disks. The one fault that takes more than a minority down, so the one that tells a durable
+         * mode from one that only claims to be (fsync none); no mode that keeps its state in memory survives it.
+         */
+        OUTAGE,
+        /**
+         * Make the next fsync of a replica's simulated disk fail: the file loses or tears its unsynced writes and the
+         * node crashes and restarts at once from its disk (a failed fsync is fatal: {@link lab.core.storage.DiskFile#sync}).
+         */
+        SYNC_ERROR;
+
+        /**
+         * @return the kinds every protocol meets (what {@code lab torture} draws from by default): the disk kinds
+         * only say something about a durable mode, and asking for them changes every seed's schedule.
+         */
+        public static EnumSet<FaultKind> defaults()
+        {
+            return EnumSet.of(CRASH, ISOLATE, SPLIT);
+        }
 
         public String optionName()
         {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         /**
@@ -85,12 +113,12 @@ public final class Torture
                 {
                     try
                     {
-                        kinds.add(valueOf(name.trim().toUpperCase(Locale.ROOT)));
+                        kinds.add(valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
                     }
                     catch (final IllegalArgumentException ex)
                     {
                         throw new IllegalArgumentException("unknown fault kind '" + name.trim() +
-                            "' (known: crash, isolate, split)");
+                            "' (known: " + format(EnumSet.allOf(FaultKind.class)).replace(",", ", ") + ")");
                     }
                 }
             }
@@ -111,7 +139,7 @@ public final class Torture
     /** One step of a schedule; a seed draws among those of the enabled fault kinds, in this order. */
     private enum Action
     {
-        CRASH, RESTART, ISOLATE, HEAL, SPLIT
+        CRASH, RESTART, ISOLATE, HEAL, SPLIT, POWER_CUT, SYNC_ERROR, OUTAGE
     }
 
     /**
@@ -137,7 +165,7 @@ public final class Torture
     private final long livenessNs;
     private final LinearizabilityChecker checker = new LinearizabilityChecker();
     private long maxDriftPpm = DEFAULT_CLOCK_DRIFT_PPM;
-    private EnumSet<FaultKind> faultKinds = EnumSet.allOf(FaultKind.class);
+    private EnumSet<FaultKind> faultKinds = FaultKind.defaults();
     private java.nio.file.Path traceDirectory;
 
     /**
@@ -169,7 +197,7 @@ public final class Torture
     }
 
     /**
-     * @param kinds the fault kinds this schedule draws from (all by default).
+     * @param kinds the fault kinds this schedule draws from ({@link FaultKind#defaults()} by default).
      */
     public Torture faultKinds(final Set<FaultKind> kinds)
     {
@@ -271,6 +299,8 @@ public final class Torture
         config.opTimeoutNs = 400 * MS;
         config.options.putAll(options);
         config.observers = i -> observer;
+        // The simulator's disks: a durable mode's files survive a crash, and lose what was not synced in a power cut.
+        config.disks = new SimDisks(seed, false);
         config.sim.loss(0.01 + schedule.nextDouble() * 0.09)
             .duplication(schedule.nextDouble() * 0.03)
             .reordering(schedule.nextDouble() * 0.1, 2 * MS);
@@ -315,7 +345,7 @@ public final class Torture
                 // so the schedule never takes the state of a majority away (what no diskless protocol survives).
                 final int down = count(crashed) + count(cutOff) + stateless(cluster, crashed);
                 final Action action = actions.get(schedule.nextInt(actions.size()));
-                if (action == Action.CRASH && down < maxDown)
+                if ((action == Action.CRASH || action == Action.POWER_CUT) && down < maxDown)
                 {
                     int target = cluster.findRole(TARGET_ROLES[schedule.nextInt(TARGET_ROLES.length)]);
                     if (target < 0 || crashed[target] || cutOff[target])
@@ -324,8 +354,17 @@ public final class Torture
                     }
                     if (!crashed[target] && !cutOff[target])
                     {
-                        faults.add(at(cluster) + "crash " + target + " (" + cluster.replica(target).role() + ")");
-                        cluster.crash(target);
+                        final boolean power = action == Action.POWER_CUT;
+                        faults.add(at(cluster) + (power ? "power cut " : "crash ") + target + " (" +
+                            cluster.replica(target).role() + ")");
+                        if (power)
+                        {
+                            cluster.powerCut(target);
+                        }
+                        else
+                        {
+                            cluster.crash(target);
+                        }
                         crashed[target] = true;
                     }
                 }
@@ -335,6 +374,30 @@ public final class Torture
                     faults.add(at(cluster) + "restart " + target);
                     cluster.restart(target);
                     crashed[target] = false;
+                }
+                else if (action == Action.OUTAGE)
+                {
+                    faults.add(at(cluster) + "outage: every replica loses power, and comes back");
+                    for (int i = 0; i < replicas; i++)
+                    {
+                        if (!crashed[i])
+                        {
+                            cluster.powerCut(i);
+                        }
+                    }
+                    for (int i = 0; i < replicas; i++)
+                    {
+                        if (!crashed[i])
+                        {
+                            cluster.restart(i);
+                        }
+                    }
+                }
+                else if (action == Action.SYNC_ERROR)
+                {
+                    final int target = schedule.nextInt(replicas);
+                    faults.add(at(cluster) + "the next fsync of " + target + " fails");
+                    cluster.disks().of(target).failNextSync();
                 }
                 else if (action == Action.ISOLATE && down < maxDown)
                 {
@@ -389,6 +452,12 @@ public final class Torture
             cluster.stopClientsAt(cluster.nowNs());
             cluster.runFor(config.opTimeoutNs + 10 * MS);
 
+            if (faultKinds.contains(FaultKind.POWER_CUT) || faultKinds.contains(FaultKind.SYNC_ERROR) ||
+                faultKinds.contains(FaultKind.OUTAGE))
+            {
+                faults.add("disks: " + cluster.disks().lostWrites() + " unsynced writes lost or torn, " +
+                    cluster.disks().failedSyncs() + " fsync failures (each crashed its node, restarted at once)");
+            }
             final long traceHash = cluster.network().traceHash();
             final List<Operation> history = recorder.history();
             final boolean strong = protocolFactory().linearizable(settings());
@@ -440,6 +509,22 @@ public final class Torture
         if (faultKinds.contains(FaultKind.SPLIT))
         {
             actions.add(Action.SPLIT);
+        }
+        if (faultKinds.contains(FaultKind.POWER_CUT))
+        {
+            actions.add(Action.POWER_CUT);
+            if (!faultKinds.contains(FaultKind.CRASH))
+            {
+                actions.add(Action.RESTART);
+            }
+        }
+        if (faultKinds.contains(FaultKind.SYNC_ERROR))
+        {
+            actions.add(Action.SYNC_ERROR);
+        }
+        if (faultKinds.contains(FaultKind.OUTAGE))
+        {
+            actions.add(Action.OUTAGE);
         }
         return actions;
     }

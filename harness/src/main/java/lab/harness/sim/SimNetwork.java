@@ -6,6 +6,7 @@ import java.util.Random;
 
 import lab.core.Endpoint;
 import lab.core.Outbox;
+import lab.core.storage.DiskFailure;
 import lab.harness.metrics.TrafficCounters;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -91,6 +92,7 @@ public final class SimNetwork
             Long.compare(a.order, b.order));
     private final UnsafeBuffer deliveryBuffer = new UnsafeBuffer(new byte[0]);
     private final MessageTrace trace = MessageTrace.withDefaultCapacity();
+    private java.util.function.IntConsumer diskFailureHandler;
 
     private long nowNs;
     private long nextTickNs;
@@ -242,6 +244,26 @@ public final class SimNetwork
         trace.event(nowNs, "restart " + nodeId);
     }
 
+    /**
+     * What to do with a node whose disk failed (a {@link DiskFailure} out of one of its calls): the network has
+     * crashed it (its messages in flight are lost); the handler may restart it. Without a handler the failure
+     * propagates out of {@link #runUntil}.
+     */
+    public void onDiskFailure(final java.util.function.IntConsumer handler)
+    {
+        this.diskFailureHandler = handler;
+    }
+
+    private void diskFailed(final int nodeId, final DiskFailure failure)
+    {
+        if (diskFailureHandler == null)
+        {
+            throw failure;
+        }
+        crash(nodeId);
+        diskFailureHandler.accept(nodeId);
+    }
+
     public boolean isUp(final int nodeId)
     {
         return up[nodeId];
@@ -379,8 +401,15 @@ public final class SimNetwork
                 {
                     if (up[i] && endpoints[i] != null)
                     {
-                        endpoints[i].onTick(localNowNs(i), outboxes[i]);
-                        endpoints[i].flush(localNowNs(i), outboxes[i]);
+                        try
+                        {
+                            endpoints[i].onTick(localNowNs(i), outboxes[i]);
+                            endpoints[i].flush(localNowNs(i), outboxes[i]);
+                        }
+                        catch (final DiskFailure failure)
+                        {
+                            diskFailed(i, failure);
+                        }
                     }
                 }
             }
@@ -413,7 +442,14 @@ public final class SimNetwork
         traceHash = 31 * (31 * (31 * traceHash + m.deliverAtNs) + m.from * 64L + m.to) + Arrays.hashCode(m.bytes);
         traffic[m.to].onReceive(nowNs);
         deliveryBuffer.wrap(m.bytes);
-        endpoints[m.to].onMessage(m.from, deliveryBuffer, 0, m.bytes.length, localNowNs(m.to), outboxes[m.to]);
-        endpoints[m.to].flush(localNowNs(m.to), outboxes[m.to]);
+        try
+        {
+            endpoints[m.to].onMessage(m.from, deliveryBuffer, 0, m.bytes.length, localNowNs(m.to), outboxes[m.to]);
+            endpoints[m.to].flush(localNowNs(m.to), outboxes[m.to]);
+        }
+        catch (final DiskFailure failure)
+        {
+            diskFailed(m.to, failure);
+        }
     }
 }

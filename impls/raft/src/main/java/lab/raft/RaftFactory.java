@@ -1,16 +1,8 @@
 package lab.raft;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import lab.core.ClientProtocol;
 import lab.core.HopTheory;
@@ -19,12 +11,14 @@ import lab.core.ProtocolFactory;
 import lab.core.ProtocolSettings;
 import lab.core.Replica;
 import lab.core.TargetedClient;
+import lab.core.storage.DiskProvider;
 
 /**
  * {@code --protocol raft}. The factory owns each node's storage, so that a replica the simulator restarts
  * ({@code restarted = true}, same factory instance) recovers what its crashed predecessor persisted: the same
  * {@link MemoryStorage} object (the simulator's model of a disk), or the node's files with {@code raft-log=file}
- * (under {@code raft-dir}, by default a temporary folder deleted when the JVM exits).
+ * (under {@code raft-dir}, by default a temporary folder deleted when the run ends) on the {@link lab.core.storage.Disk}
+ * the driver provides ({@link DiskProvider#of}: real files, or under torture the simulator's disk).
  *
  * <p>There is deliberately no mode in which a restarted node forgets its term, vote and log: it could vote twice
  * in one term (two leaders) and, having acknowledged entries it no longer holds, leave a committed write on less
@@ -32,12 +26,9 @@ import lab.core.TargetedClient;
  */
 public final class RaftFactory implements ProtocolFactory
 {
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static Path tempRoot;
-
     private final Map<Integer, RaftStorage> storages = new HashMap<>();
-    private Path dir;
-    private boolean temporaryDir;
+    /** Where this run's nodes get their disks, from the first durable node on until {@link #runEnded()}. */
+    private DiskProvider disks;
 
     public String name()
     {
@@ -65,7 +56,12 @@ public final class RaftFactory implements ProtocolFactory
             {
                 previous.close(); // the crashed process's file handle
             }
-            storage = new FileStorage(dir(config), nodeId, config.logCapacity, config.fsync, !restarted);
+            if (disks == null)
+            {
+                disks = DiskProvider.of(settings);
+            }
+            storage = new FileStorage(disks.disk(config.dir, nodeId), nodeId, config.logCapacity, config.fsync,
+                !restarted);
         }
         storages.put(nodeId, storage);
         return new RaftReplica(nodeId, settings.replicas(), config, random, storage, restarted);
@@ -106,16 +102,6 @@ public final class RaftFactory implements ProtocolFactory
             (lease ? "under the leader's lease (4 when the lease has lapsed)" : "after a ReadIndex heartbeat round"));
     }
 
-    private Path dir(final RaftConfig config)
-    {
-        if (dir == null)
-        {
-            temporaryDir = config.dir.isEmpty();
-            dir = temporaryDir ? tempRoot().resolve("run-" + INSTANCES.incrementAndGet()) : Paths.get(config.dir);
-        }
-        return dir;
-    }
-
     /**
      * Closes the nodes' storage and deletes the run's temporary folder (never a folder the user named): deleted
      * files' dirty pages are dropped instead of written back while the next run of a --repeat measures.
@@ -127,41 +113,11 @@ public final class RaftFactory implements ProtocolFactory
             storage.close();
         }
         storages.clear();
-        if (dir != null && temporaryDir)
+        if (disks != null)
         {
-            deleteTree(dir);
+            disks.runEnded();
         }
-        dir = null;
-    }
-
-    private static synchronized Path tempRoot()
-    {
-        if (tempRoot == null)
-        {
-            try
-            {
-                final Path root = Files.createTempDirectory("raft-lab-");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root), "raft-lab-cleanup"));
-                tempRoot = root;
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException("cannot create a temporary folder for the raft log", ex);
-            }
-        }
-        return tempRoot;
-    }
-
-    private static void deleteTree(final Path root)
-    {
-        try (Stream<Path> paths = Files.walk(root))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (final IOException ex)
-        {
-            // best effort at exit
-        }
+        disks = null;
     }
 
     public MessagePrinter printer()

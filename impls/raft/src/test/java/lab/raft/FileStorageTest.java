@@ -27,14 +27,14 @@ class FileStorageTest
     @Test
     void shouldRecoverTermVoteAndEntriesAfterRestart()
     {
-        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true);
+        final FileStorage storage = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.NONE, true);
         storage.saveHardState(3, 2);
         append(storage, 3, 1);
         append(storage, 3, 2);
         storage.sync();
         storage.close();
 
-        final FileStorage recovered = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false);
+        final FileStorage recovered = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.NONE, false);
         assertEquals(3, recovered.term());
         assertEquals(2, recovered.votedFor());
         assertEquals(2, recovered.log().lastIndex());
@@ -45,19 +45,19 @@ class FileStorageTest
     @Test
     void shouldForgetWhatWasNeverSyncedBeforeACrash()
     {
-        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.BATCH, true);
+        final FileStorage storage = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.BATCH, true);
         append(storage, 1, 1);
         storage.sync();
         append(storage, 1, 2);
         storage.close();
 
-        assertEquals(1, new FileStorage(dir, 0, 64, FileStorage.Fsync.BATCH, false).log().lastIndex());
+        assertEquals(1, new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.BATCH, false).log().lastIndex());
     }
 
     @Test
     void shouldReplayATruncationOfAConflictingSuffix()
     {
-        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.ALWAYS, true);
+        final FileStorage storage = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.ALWAYS, true);
         append(storage, 1, 1);
         append(storage, 1, 2);
         append(storage, 1, 3);
@@ -67,7 +67,7 @@ class FileStorageTest
         storage.sync();
         storage.close();
 
-        final RaftLog log = new FileStorage(dir, 0, 64, FileStorage.Fsync.ALWAYS, false).log();
+        final RaftLog log = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.ALWAYS, false).log();
         assertEquals(2, log.lastIndex());
         assertEquals(2, log.termAt(2));
         assertEquals(4, log.seq(2));
@@ -76,7 +76,7 @@ class FileStorageTest
     @Test
     void shouldIgnoreATornRecordAtTheEndOfTheLog() throws IOException
     {
-        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true);
+        final FileStorage storage = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.NONE, true);
         append(storage, 1, 1);
         append(storage, 1, 2);
         storage.sync();
@@ -85,13 +85,13 @@ class FileStorageTest
         final byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 3)); // killed mid-write
 
-        assertEquals(1, new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false).log().lastIndex());
+        assertEquals(1, new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.NONE, false).log().lastIndex());
     }
 
     @Test
     void shouldRecoverFromTheSnapshotAndTheEntriesAfterIt()
     {
-        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.BATCH, true);
+        final FileStorage storage = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.BATCH, true);
         storage.saveHardState(2, 0);
         for (int i = 1; i <= 10; i++)
         {
@@ -103,7 +103,7 @@ class FileStorageTest
         storage.sync();
         storage.close();
 
-        final FileStorage recovered = new FileStorage(dir, 0, 64, FileStorage.Fsync.BATCH, false);
+        final FileStorage recovered = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.BATCH, false);
         assertEquals(8, recovered.log().snapshotIndex());
         assertEquals(2, recovered.log().snapshotTerm());
         assertEquals(11, recovered.log().lastIndex());
@@ -116,7 +116,7 @@ class FileStorageTest
     void shouldDeleteTheSegmentsASnapshotCoversAndRecoverFromTheRest() throws Exception
     {
         final int segmentBytes = 200; // a new segment after about four entries
-        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true, segmentBytes);
+        final FileStorage storage = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.NONE, true, segmentBytes);
         storage.saveHardState(4, 1);
         for (int i = 1; i <= 20; i++)
         {
@@ -136,7 +136,7 @@ class FileStorageTest
         storage.sync();
         storage.close();
 
-        final FileStorage recovered = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false, segmentBytes);
+        final FileStorage recovered = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.NONE, false, segmentBytes);
         assertEquals(16, recovered.log().snapshotIndex());
         assertEquals(21, recovered.log().lastIndex());
         assertEquals(17, recovered.log().seq(17));
@@ -150,7 +150,7 @@ class FileStorageTest
         final FileStorage storage = snapshotsAt8And12();
         storage.close();
 
-        final FileStorage recovered = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false);
+        final FileStorage recovered = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.NONE, false);
         assertEquals(12, recovered.log().snapshotIndex());
         assertEquals(3, recovered.snapshotLength());
         assertEquals(9, recovered.snapshot().getByte(0));
@@ -167,7 +167,7 @@ class FileStorageTest
         bytes[bytes.length - 1] ^= 1; // a crash in the middle of overwriting it
         Files.write(newer, bytes);
 
-        final FileStorage recovered = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false);
+        final FileStorage recovered = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.NONE, false);
         assertEquals(8, recovered.log().snapshotIndex());
         assertEquals(5, recovered.snapshotLength());
         assertEquals(1, recovered.snapshot().getByte(0));
@@ -180,7 +180,7 @@ class FileStorageTest
      */
     private FileStorage snapshotsAt8And12()
     {
-        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true);
+        final FileStorage storage = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.NONE, true);
         storage.saveHardState(2, 0);
         for (int i = 1; i <= 14; i++)
         {
@@ -205,7 +205,7 @@ class FileStorageTest
     @Test
     void shouldDropEntriesBeyondAnInstalledSnapshotThatTheLeaderDoesNotHave()
     {
-        final FileStorage storage = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, true);
+        final FileStorage storage = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.NONE, true);
         for (int i = 1; i <= 10; i++)
         {
             append(storage, 1, i); // a stale suffix, from a term the new leader overwrote
@@ -215,7 +215,7 @@ class FileStorageTest
         storage.saveSnapshot(VALUE, 0, 5);
         storage.close();
 
-        final RaftLog log = new FileStorage(dir, 0, 64, FileStorage.Fsync.NONE, false).log();
+        final RaftLog log = new FileStorage(new lab.harness.storage.FileDisk(dir), 0, 64, FileStorage.Fsync.NONE, false).log();
         assertEquals(5, log.snapshotIndex());
         assertEquals(5, log.lastIndex(), "entries 6..10 of the old term must not come back");
     }
