@@ -8,6 +8,7 @@ import lab.core.Replica;
 import lab.core.ReplicaState;
 import lab.core.codec.OpType;
 import lab.core.codec.Status;
+import lab.core.election.ElectionRules;
 import lab.core.session.ClientSessionTable;
 import lab.primarybackup.codec.ReplicateDecoder;
 import org.agrona.DirectBuffer;
@@ -78,10 +79,10 @@ public final class PrimaryBackupReplica implements Replica
         this.config = config;
         this.publisher = new PrimaryBackupPublisher(nodeId, replicas);
         // the one draw from the seeded random at construction: the first election jitter
-        this.election = new ViewElection(nodeId, majority, config.primaryTimeoutNs, random, this, publisher);
+        this.election = new ViewElection(nodeId, replicas, config.primaryTimeoutNs, random, this, publisher);
         this.adapter = new PrimaryBackupAdapter(nodeId, replicas, this, election);
         backups = new Backups(nodeId, n);
-        lease = new ReadLease(nodeId, n, majority, config.leaseNs);
+        lease = new ReadLease(nodeId, n, config.primaryTimeoutNs, config.leaseDriftNs);
         ring = new EntryRing(config.pendingCapacity);
         feed = new BackupFeed(nodeId, backups, ring, sessions, publisher, config.snapshotRetryNs);
 
@@ -580,8 +581,9 @@ public final class PrimaryBackupReplica implements Replica
      */
     boolean primaryAlive(final long nowNs)
     {
-        return role == Role.PRIMARY ||
-            (role == Role.BACKUP && primary >= 0 && nowNs - lastHeardFromPrimaryNs < config.primaryTimeoutNs);
+        final boolean selfIsPrimary = role == Role.PRIMARY;
+        return ElectionRules.leaderLive(selfIsPrimary, lastHeardFromPrimaryNs, config.primaryTimeoutNs, nowNs) &&
+            (selfIsPrimary || (role == Role.BACKUP && primary >= 0));
     }
 
     /**
