@@ -64,8 +64,7 @@ public final class PrimaryBackupReplica implements Replica
     private final EntryRing ring;
     private final BackupFeed feed;
 
-    // backup
-    private final IncomingSnapshot incomingSnapshot = new IncomingSnapshot();
+    private final PrimaryBackupStateTransfer stateTransfer;
 
     private final PrimaryBackupAdapter adapter;
     private final PrimaryBackupPublisher publisher;
@@ -84,7 +83,9 @@ public final class PrimaryBackupReplica implements Replica
         backups = new Backups(nodeId, n);
         lease = new ReadLease(nodeId, n, config.primaryTimeoutNs, config.leaseDriftNs);
         ring = new EntryRing(config.pendingCapacity);
-        feed = new BackupFeed(nodeId, backups, ring, sessions, publisher, config.snapshotRetryNs);
+        stateTransfer = new PrimaryBackupStateTransfer(nodeId, replicas, sessions, publisher, adapter.wire(),
+            config.snapshotRetryNs);
+        feed = new BackupFeed(nodeId, backups, ring, stateTransfer);
 
         if (restarted)
         {
@@ -309,10 +310,7 @@ public final class PrimaryBackupReplica implements Replica
             }
             if (backup.snapshotting)
             {
-                if (nowNs >= backup.snapshotResendAtNs)
-                {
-                    feed.sendSnapshot(out, b, view, nowNs);
-                }
+                feed.resendSnapshot(out, b, nowNs);
             }
             else if (backup.behind(lastIndex, nowNs, config.retransmitNs))
             {
@@ -372,7 +370,7 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (backup.snapshotting && backup.matchIndex >= backup.snapshotIndex)
         {
-            backup.snapshotting = false;
+            feed.snapshotDone(from);
             backup.progressAtNs = nowNs;
             feed.retransmit(out, from, view, lastIndex, commitIndex);
         }
@@ -455,9 +453,21 @@ public final class PrimaryBackupReplica implements Replica
     // ---------------------------------------------------------------------------------------------------------------
     // Snapshots (sent by the BackupFeed)
 
-    void onSnapshotChunk(final int from, final long chunkView, final long index, final int chunkOffset,
-        final int totalLength, final DirectBuffer bytes, final int bytesOffset, final int bytesLength,
+    /**
+     * The backup reports how many chunks of a transfer it holds: the primary sends what it lacks.
+     */
+    void onSnapshotAck(final int from, final long ackView, final long transferId, final int receivedChunks,
         final long nowNs, final Outbox out)
+    {
+        if (role == Role.PRIMARY && ackView == view && backups.of(from).snapshotting)
+        {
+            feed.onSnapshotAck(out, from, view, transferId, receivedChunks, nowNs);
+        }
+    }
+
+    void onSnapshotChunk(final int from, final long chunkView, final long index, final long transferId,
+        final int chunkIndex, final int totalLength, final int checksum, final DirectBuffer bytes,
+        final int bytesOffset, final int bytesLength, final long nowNs, final Outbox out)
     {
         if (!followPrimary(from, chunkView, nowNs, out))
         {
@@ -465,19 +475,13 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (syncedView == chunkView && lastIndex >= index)
         {
-            ack(out, from, 1, 0, 0, lastIndex, 0, false);
+            ack(out, from, 1, 0, 0, lastIndex, 0, false); // holds it already: its ack was lost
             return;
         }
-        if (!incomingSnapshot.onChunk(chunkView, index, chunkOffset, totalLength, bytes, bytesOffset, bytesLength))
+        if (!stateTransfer.onChunk(from, chunkView, index, transferId, chunkIndex, totalLength, checksum, bytes,
+            bytesOffset, bytesLength, state, out))
         {
-            return; // more to come, or a chunk was lost or reordered: the primary resends the snapshot
-        }
-        // Install by swapping in a complete copy: until the last chunk the old state stays whole, so this replica
-        // never votes or stands with half a state.
-        if (!incomingSnapshot.installInto(state))
-        {
-            adapter.wire().rejectState(from, "snapshot");
-            return;
+            return; // more to come (acknowledged), or dropped: the primary resends what is not acknowledged
         }
         lastIndex = index;
         setCommitIndex(index);
