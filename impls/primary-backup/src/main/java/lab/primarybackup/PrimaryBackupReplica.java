@@ -451,11 +451,9 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Snapshots (sent by the BackupFeed)
+    // Snapshots (sent by the BackupFeed through the PrimaryBackupStateTransfer; a SnapshotAck says which chunks a
+    // backup holds, the Ack of the snapshot's index that it holds the state)
 
-    /**
-     * The backup reports how many chunks of a transfer it holds: the primary sends what it lacks.
-     */
     void onSnapshotAck(final int from, final long ackView, final long transferId, final int receivedChunks,
         final long nowNs, final Outbox out)
     {

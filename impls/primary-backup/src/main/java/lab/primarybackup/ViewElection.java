@@ -9,8 +9,8 @@ import lab.core.election.ElectionRules;
  * The candidate's side of a view change and the voter's rule, apart from the replica's other rules. The rules a view
  * change shares with Raft's elections (up to date, one vote per view, no vote while a primary is live, pre-vote, a
  * majority of votes) are {@link ElectionRules}, with a view as the term; what is PB's own stays here: the jitter,
- * the proposal above every view heard of, and the refusal that names the voter's view. A backup that has not heard from the primary for the
- * primary timeout plus a random jitter pre-votes (Raft thesis 9.6: would a majority vote, asked without changing
+ * the proposal above every view heard of, and the refusal that names the voter's view. A backup that has not heard
+ * from the primary for the primary timeout plus a random jitter pre-votes (Raft thesis 9.6: would a majority vote, asked without changing
  * anyone's state, so a replica cut off from the others cannot disrupt a working primary with ever higher views),
  * then stands for the view; each round lasts a timeout plus jitter and a lost round starts over.
  *
@@ -202,9 +202,9 @@ final class ViewElection
      * candidate at least as up to date ((lastEntryView, lastIndex), as Raft), so the most up-to-date backup takes
      * over. A pre-vote asks the same question without recording anything.
      */
-    static boolean grants(final long requestedView, final int candidate, final long votedView, final boolean primaryAlive,
-        final long candidateLastEntryView, final long candidateLastIndex, final long lastEntryView,
-        final long lastIndex, final boolean preVote)
+    static boolean grants(final long requestedView, final int candidate, final long votedView,
+        final boolean primaryAlive, final long candidateLastEntryView, final long candidateLastIndex,
+        final long lastEntryView, final long lastIndex, final boolean preVote)
     {
         final boolean upToDate =
             ElectionRules.upToDate(candidateLastEntryView, candidateLastIndex, lastEntryView, lastIndex);

@@ -20,7 +20,8 @@ class ViewElectionTest
     void aVoterGrantsOncePerViewOnlyAnUpToDateCandidateAndNeverWhileItsPrimaryLives()
     {
         assertTrue(ViewElection.grants(3, 1, 2, false, 1, 10, 1, 10, false), "as up to date");
-        assertTrue(ViewElection.grants(3, 1, 2, false, 2, 0, 1, 10, false), "a later entry view wins over a longer log");
+        assertTrue(ViewElection.grants(3, 1, 2, false, 2, 0, 1, 10, false),
+            "a later entry view wins over a longer log");
         assertFalse(ViewElection.grants(3, 1, 2, false, 1, 9, 1, 10, false), "behind this voter");
         assertFalse(ViewElection.grants(3, 1, 2, false, 0, 20, 1, 10, false), "an older entry view");
         assertFalse(ViewElection.grants(2, 1, 2, false, 1, 10, 1, 10, false), "already voted in that view");
