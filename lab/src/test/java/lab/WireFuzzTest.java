@@ -126,6 +126,7 @@ class WireFuzzTest
         final int voteRequest = lab.primarybackup.codec.VoteRequestDecoder.TEMPLATE_ID;
         final int vote = lab.primarybackup.codec.VoteDecoder.TEMPLATE_ID;
         final int chunk = lab.primarybackup.codec.SnapshotChunkDecoder.TEMPLATE_ID;
+        final int snapshotAck = lab.primarybackup.codec.SnapshotAckDecoder.TEMPLATE_ID;
         return List.of(
             f(s, replicate, "depth", lab.primarybackup.codec.ReplicateDecoder.depthEncodingOffset(), 4, -1),
             f(s, replicate, "view", lab.primarybackup.codec.ReplicateDecoder.viewEncodingOffset(), 8, -1, IMIN),
@@ -147,10 +148,13 @@ class WireFuzzTest
             f(s, vote, "granted", lab.primarybackup.codec.VoteDecoder.grantedEncodingOffset(), 1, 2, 255),
             f(s, vote, "view", lab.primarybackup.codec.VoteDecoder.viewEncodingOffset(), 8, -1),
             f(s, chunk, "chunkOffset", lab.primarybackup.codec.SnapshotChunkDecoder.chunkOffsetEncodingOffset(), 4,
-                -1, IMIN),
+                -1, 1, IMIN),
             f(s, chunk, "totalLength", lab.primarybackup.codec.SnapshotChunkDecoder.totalLengthEncodingOffset(), 4,
                 -1, WireCheck.MAX_STATE_BYTES + 1L),
-            varLength(s, chunk, lab.primarybackup.codec.SnapshotChunkDecoder.BLOCK_LENGTH));
+            varLength(s, chunk, lab.primarybackup.codec.SnapshotChunkDecoder.BLOCK_LENGTH),
+            f(s, snapshotAck, "view", lab.primarybackup.codec.SnapshotAckDecoder.viewEncodingOffset(), 8, -1),
+            f(s, snapshotAck, "receivedChunks",
+                lab.primarybackup.codec.SnapshotAckDecoder.receivedChunksEncodingOffset(), 4, -1, IMIN));
     }
 
     static List<FieldRule> raftRules()

@@ -1,14 +1,14 @@
 package lab.primarybackup;
 
 import lab.core.Outbox;
-import lab.core.session.ClientSessionTable;
 import org.agrona.ExpandableArrayBuffer;
 
 /**
  * What the primary sends each backup to bring its log up to the primary's: new entries as they are ordered, a
  * burst of entries again when a backup stopped making progress, and the whole committed state (a snapshot) when the
- * entries it needs are no longer in the {@link EntryRing} or it has not got this view's state. A backup being sent
- * a snapshot gets no entries until it has acknowledged the snapshot (its match index is unknown until then).
+ * entries it needs are no longer in the {@link EntryRing} or it has not got this view's state (sent by the
+ * {@link PrimaryBackupStateTransfer}). A backup being sent a snapshot gets no entries until it has acknowledged the
+ * snapshot (its match index is unknown until then).
  */
 final class BackupFeed
 {
@@ -17,19 +17,14 @@ final class BackupFeed
     private final int self;
     private final Backups backups;
     private final EntryRing ring;
-    private final ClientSessionTable sessions;
-    private final PrimaryBackupPublisher publisher;
-    private final long snapshotRetryNs;
+    private final PrimaryBackupStateTransfer transfer;
 
-    BackupFeed(final int self, final Backups backups, final EntryRing ring, final ClientSessionTable sessions,
-        final PrimaryBackupPublisher publisher, final long snapshotRetryNs)
+    BackupFeed(final int self, final Backups backups, final EntryRing ring, final PrimaryBackupStateTransfer transfer)
     {
         this.self = self;
         this.backups = backups;
         this.ring = ring;
-        this.sessions = sessions;
-        this.publisher = publisher;
-        this.snapshotRetryNs = snapshotRetryNs;
+        this.transfer = transfer;
     }
 
     /**
@@ -66,22 +61,35 @@ final class BackupFeed
     }
 
     /**
-     * Serializes the committed state (with its committed sessions) for the backup and sends it.
+     * Sends the backup the committed state (with its committed sessions): until it acknowledges the snapshot's
+     * index it is out of the in-sync set and gets no entries.
      */
     void startSnapshot(final Outbox out, final int b, final long view, final long commitIndex, final long nowNs)
     {
-        final BackupProgress backup = backups.of(b);
-        backup.snapshotStarted(sessions.writeSnapshot(backup.snapshotBuffer()), commitIndex);
-        sendSnapshot(out, b, view, nowNs);
+        backups.of(b).snapshotStarted(commitIndex);
+        transfer.start(out, b, view, commitIndex, nowNs);
     }
 
     /**
-     * Sends the backup's snapshot (again: no ack came within the retry interval, a chunk may have been lost).
+     * A snapshot under way: chunks not acknowledged within the retry interval go out again.
      */
-    void sendSnapshot(final Outbox out, final int b, final long view, final long nowNs)
+    void resendSnapshot(final Outbox out, final int b, final long nowNs)
     {
-        final BackupProgress backup = backups.of(b);
-        backup.snapshotResendAtNs = nowNs + snapshotRetryNs;
-        publisher.snapshot(out, b, view, backup.snapshotIndex, backup.snapshot, backup.snapshotLength);
+        transfer.onTick(out, b, nowNs);
+    }
+
+    void onSnapshotAck(final Outbox out, final int b, final long view, final long transferId,
+        final int receivedChunks, final long nowNs)
+    {
+        transfer.onAck(out, b, view, transferId, receivedChunks, nowNs);
+    }
+
+    /**
+     * The backup acknowledged an index at or past the snapshot's: it holds the state, entries follow.
+     */
+    void snapshotDone(final int b)
+    {
+        backups.of(b).snapshotting = false;
+        transfer.done(b);
     }
 }

@@ -1,12 +1,10 @@
 package lab.primarybackup;
 
-import org.agrona.ExpandableArrayBuffer;
-
 /**
  * What a primary knows of one backup (as etcd's tracker.Progress): how far its log matches, whether it is in the
  * in-sync set that every commit waits for, when it was last heard from and last made progress, the depth of its last
- * ack, and the state transfer under way to it. One per replica, allocated with the replica and reset at each new
- * view; the snapshot buffer is allocated at the backup's first state transfer and reused.
+ * ack, and whether a state transfer is under way to it (its chunks are the {@link PrimaryBackupStateTransfer}'s). One
+ * per replica, allocated with the replica and reset at each new view.
  */
 final class BackupProgress
 {
@@ -22,10 +20,8 @@ final class BackupProgress
 
     /** A state transfer to this backup is under way: log entries are not sent to it until it has the state. */
     boolean snapshotting;
-    ExpandableArrayBuffer snapshot;
-    int snapshotLength;
+    /** The index the snapshot under way covers: an ack at or past it means the backup holds it. */
     long snapshotIndex;
-    long snapshotResendAtNs;
 
     /**
      * A new view: nothing is known of the backup but that it was just heard of.
@@ -40,24 +36,11 @@ final class BackupProgress
     }
 
     /**
-     * Serializes a state transfer into this backup's buffer (allocated once).
+     * A state transfer at {@code index} starts: the backup is out of the in-sync set, and what it had is no longer
+     * known: its ack of the installed snapshot says.
      */
-    ExpandableArrayBuffer snapshotBuffer()
+    void snapshotStarted(final long index)
     {
-        if (snapshot == null)
-        {
-            snapshot = new ExpandableArrayBuffer(64 * 1024);
-        }
-        return snapshot;
-    }
-
-    /**
-     * A state transfer of {@code length} bytes (in {@link #snapshotBuffer}) at {@code index} starts: the backup is out
-     * of the in-sync set, and what it had is no longer known: its ack of the installed snapshot says.
-     */
-    void snapshotStarted(final int length, final long index)
-    {
-        snapshotLength = length;
         snapshotIndex = index;
         snapshotting = true;
         inSync = false;

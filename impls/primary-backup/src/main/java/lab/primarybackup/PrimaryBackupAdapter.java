@@ -10,6 +10,7 @@ import lab.primarybackup.codec.BooleanType;
 import lab.primarybackup.codec.HeartbeatDecoder;
 import lab.primarybackup.codec.MessageHeaderDecoder;
 import lab.primarybackup.codec.ReplicateDecoder;
+import lab.primarybackup.codec.SnapshotAckDecoder;
 import lab.primarybackup.codec.SnapshotChunkDecoder;
 import lab.primarybackup.codec.VoteDecoder;
 import lab.primarybackup.codec.VoteRequestDecoder;
@@ -36,6 +37,7 @@ final class PrimaryBackupAdapter
     private final VoteRequestDecoder voteRequestDecoder = new VoteRequestDecoder();
     private final VoteDecoder voteDecoder = new VoteDecoder();
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
+    private final SnapshotAckDecoder snapshotAckDecoder = new SnapshotAckDecoder();
 
     PrimaryBackupAdapter(final int nodeId, final int replicas, final PrimaryBackupReplica replica,
         final ViewElection election)
@@ -69,7 +71,7 @@ final class PrimaryBackupAdapter
         {
             return; // dropped and counted: too short, or a schema this node does not speak
         }
-        if (!PrimaryBackupWire.check(wire, fromNode, replicas, nodeId))
+        if (!PrimaryBackupWire.check(wire, fromNode, replicas, nodeId, PrimaryBackupStateTransfer.CHUNK_BYTES))
         {
             return;
         }
@@ -110,8 +112,15 @@ final class PrimaryBackupAdapter
             {
                 final SnapshotChunkDecoder m = chunkDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 final int bytesOffset = m.limit() + SnapshotChunkDecoder.bytesHeaderLength();
-                replica.onSnapshotChunk(fromNode, m.view(), m.snapshotIndex(), m.chunkOffset(), m.totalLength(),
-                    buffer, bytesOffset, m.bytesLength(), nowNs, out);
+                replica.onSnapshotChunk(fromNode, m.view(), m.snapshotIndex(), m.transferId(),
+                    m.chunkOffset() / PrimaryBackupStateTransfer.CHUNK_BYTES, m.totalLength(), m.checksum(), buffer,
+                    bytesOffset, m.bytesLength(), nowNs, out);
+                break;
+            }
+            case SnapshotAckDecoder.TEMPLATE_ID:
+            {
+                final SnapshotAckDecoder m = snapshotAckDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.onSnapshotAck(fromNode, m.view(), m.transferId(), m.receivedChunks(), nowNs, out);
                 break;
             }
             default:

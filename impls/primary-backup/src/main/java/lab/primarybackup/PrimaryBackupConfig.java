@@ -5,7 +5,7 @@ import lab.core.client.ClientPolicy;
 
 /**
  * Timing of primary-backup, read from protocol options (all printed with results). The read lease must end before
- * any backup may vote a new primary in: {@code leaseNs + leaseDriftMarginNs <= primaryTimeoutNs}.
+ * any backup may vote a new primary in: {@code leaseNs + leaseDriftNs <= primaryTimeoutNs}.
  */
 public final class PrimaryBackupConfig
 {
@@ -13,6 +13,8 @@ public final class PrimaryBackupConfig
     final long backupTimeoutNs;
     final long primaryTimeoutNs;
     final long leaseNs;
+    /** How far clocks may drift apart over a lease: the lease ends this much before a backup may vote. */
+    final long leaseDriftNs;
     final long retransmitNs;
     final long snapshotRetryNs;
     final int pendingCapacity;
@@ -23,8 +25,8 @@ public final class PrimaryBackupConfig
         heartbeatIntervalNs = s.durationNsOption("pb-heartbeat", "5ms");
         backupTimeoutNs = s.durationNsOption("pb-backup-timeout", "100ms");
         primaryTimeoutNs = s.durationNsOption("pb-primary-timeout", "150ms");
-        final long driftNs = s.durationNsOption("pb-lease-drift", "20ms");
-        leaseNs = primaryTimeoutNs - driftNs;
+        leaseDriftNs = s.durationNsOption("pb-lease-drift", "20ms");
+        leaseNs = primaryTimeoutNs - leaseDriftNs;
         retransmitNs = s.durationNsOption("pb-retransmit", "20ms");
         snapshotRetryNs = s.durationNsOption("pb-snapshot-retry", "100ms");
         pendingCapacity = s.intOption("pb-pending-capacity", 8192);

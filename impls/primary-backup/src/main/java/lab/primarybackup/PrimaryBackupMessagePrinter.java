@@ -5,6 +5,7 @@ import lab.primarybackup.codec.AckDecoder;
 import lab.primarybackup.codec.HeartbeatDecoder;
 import lab.primarybackup.codec.MessageHeaderDecoder;
 import lab.primarybackup.codec.ReplicateDecoder;
+import lab.primarybackup.codec.SnapshotAckDecoder;
 import lab.primarybackup.codec.SnapshotChunkDecoder;
 import lab.primarybackup.codec.VoteDecoder;
 import lab.primarybackup.codec.VoteRequestDecoder;
@@ -79,9 +80,17 @@ public final class PrimaryBackupMessagePrinter implements MessagePrinter
                 final SnapshotChunkDecoder m = new SnapshotChunkDecoder().wrapAndApplyHeader(message, 0, header);
                 MessagePrinter.whole(m.sbeDecodedLength(), message);
                 final StringBuilder sb = new StringBuilder("SnapshotChunk view=").append(m.view())
-                    .append(" index=").append(m.snapshotIndex())
+                    .append(" index=").append(m.snapshotIndex()).append(" transfer=").append(m.transferId())
                     .append(" chunk=").append(m.chunkOffset()).append('+').append(m.bytesLength())
                     .append('/').append(m.totalLength());
+                return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
+            }
+            case SnapshotAckDecoder.TEMPLATE_ID:
+            {
+                final SnapshotAckDecoder m = new SnapshotAckDecoder().wrapAndApplyHeader(message, 0, header);
+                MessagePrinter.whole(m.sbeDecodedLength(), message);
+                final StringBuilder sb = new StringBuilder("SnapshotAck view=").append(m.view())
+                    .append(" transfer=").append(m.transferId()).append(" received=").append(m.receivedChunks());
                 return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
             }
             default:

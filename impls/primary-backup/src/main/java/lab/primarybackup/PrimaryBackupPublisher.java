@@ -10,6 +10,7 @@ import lab.primarybackup.codec.BooleanType;
 import lab.primarybackup.codec.HeartbeatEncoder;
 import lab.primarybackup.codec.MessageHeaderEncoder;
 import lab.primarybackup.codec.ReplicateEncoder;
+import lab.primarybackup.codec.SnapshotAckEncoder;
 import lab.primarybackup.codec.SnapshotChunkEncoder;
 import lab.primarybackup.codec.VoteEncoder;
 import lab.primarybackup.codec.VoteRequestEncoder;
@@ -24,8 +25,6 @@ import org.agrona.MutableDirectBuffer;
  */
 final class PrimaryBackupPublisher
 {
-    private static final int CHUNK_BYTES = 32 * 1024;
-
     private final int nodeId;
     private final int replicas;
     private final ClientMessages clientMessages = new ClientMessages();
@@ -38,6 +37,7 @@ final class PrimaryBackupPublisher
     private final VoteRequestEncoder voteRequestEncoder = new VoteRequestEncoder();
     private final VoteEncoder voteEncoder = new VoteEncoder();
     private final SnapshotChunkEncoder chunkEncoder = new SnapshotChunkEncoder();
+    private final SnapshotAckEncoder snapshotAckEncoder = new SnapshotAckEncoder();
 
     PrimaryBackupPublisher(final int nodeId, final int replicas)
     {
@@ -152,23 +152,26 @@ final class PrimaryBackupPublisher
     }
 
     /**
-     * Sends a whole serialized state, in chunks that each fit a message.
+     * One chunk of a state transfer ({@link PrimaryBackupStateTransfer} says which), its bytes at
+     * {@code chunkOffset} of {@code state}.
      */
-    void snapshot(final Outbox out, final int to, final long view, final long snapshotIndex, final DirectBuffer state,
-        final int total)
+    void snapshotChunk(final Outbox out, final int to, final long view, final long snapshotIndex,
+        final int chunkOffset, final int totalLength, final long transferId, final int checksum,
+        final DirectBuffer state, final int chunkLength)
     {
-        int offset = 0;
-        do
-        {
-            final int chunk = Math.min(CHUNK_BYTES, total - offset);
-            chunkEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-                .depth(1).clientId(0).seq(0).view(view).snapshotIndex(snapshotIndex)
-                .chunkOffset(offset).totalLength(total)
-                .putBytes(state, offset, chunk);
-            out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + chunkEncoder.encodedLength());
-            offset += chunk;
-        }
-        while (offset < total);
+        chunkEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .depth(1).clientId(0).seq(0).view(view).snapshotIndex(snapshotIndex)
+            .chunkOffset(chunkOffset).totalLength(totalLength).transferId(transferId).checksum(checksum)
+            .putBytes(state, chunkOffset, chunkLength);
+        out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + chunkEncoder.encodedLength());
+    }
+
+    void snapshotAck(final Outbox out, final int to, final long view, final long transferId,
+        final int receivedChunks)
+    {
+        snapshotAckEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .depth(1).clientId(0).seq(0).view(view).transferId(transferId).receivedChunks(receivedChunks);
+        out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + snapshotAckEncoder.encodedLength());
     }
 
     private void sendToOthers(final Outbox out, final int length)

@@ -8,6 +8,7 @@ import lab.core.Replica;
 import lab.core.ReplicaState;
 import lab.core.codec.OpType;
 import lab.core.codec.Status;
+import lab.core.election.ElectionRules;
 import lab.core.session.ClientSessionTable;
 import lab.primarybackup.codec.ReplicateDecoder;
 import org.agrona.DirectBuffer;
@@ -63,8 +64,7 @@ public final class PrimaryBackupReplica implements Replica
     private final EntryRing ring;
     private final BackupFeed feed;
 
-    // backup
-    private final IncomingSnapshot incomingSnapshot = new IncomingSnapshot();
+    private final PrimaryBackupStateTransfer stateTransfer;
 
     private final PrimaryBackupAdapter adapter;
     private final PrimaryBackupPublisher publisher;
@@ -78,12 +78,14 @@ public final class PrimaryBackupReplica implements Replica
         this.config = config;
         this.publisher = new PrimaryBackupPublisher(nodeId, replicas);
         // the one draw from the seeded random at construction: the first election jitter
-        this.election = new ViewElection(nodeId, majority, config.primaryTimeoutNs, random, this, publisher);
+        this.election = new ViewElection(nodeId, replicas, config.primaryTimeoutNs, random, this, publisher);
         this.adapter = new PrimaryBackupAdapter(nodeId, replicas, this, election);
         backups = new Backups(nodeId, n);
-        lease = new ReadLease(nodeId, n, majority, config.leaseNs);
+        lease = new ReadLease(nodeId, n, config.primaryTimeoutNs, config.leaseDriftNs);
         ring = new EntryRing(config.pendingCapacity);
-        feed = new BackupFeed(nodeId, backups, ring, sessions, publisher, config.snapshotRetryNs);
+        stateTransfer = new PrimaryBackupStateTransfer(nodeId, replicas, sessions, publisher, adapter.wire(),
+            config.snapshotRetryNs);
+        feed = new BackupFeed(nodeId, backups, ring, stateTransfer);
 
         if (restarted)
         {
@@ -308,10 +310,7 @@ public final class PrimaryBackupReplica implements Replica
             }
             if (backup.snapshotting)
             {
-                if (nowNs >= backup.snapshotResendAtNs)
-                {
-                    feed.sendSnapshot(out, b, view, nowNs);
-                }
+                feed.resendSnapshot(out, b, nowNs);
             }
             else if (backup.behind(lastIndex, nowNs, config.retransmitNs))
             {
@@ -371,7 +370,7 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (backup.snapshotting && backup.matchIndex >= backup.snapshotIndex)
         {
-            backup.snapshotting = false;
+            feed.snapshotDone(from);
             backup.progressAtNs = nowNs;
             feed.retransmit(out, from, view, lastIndex, commitIndex);
         }
@@ -452,11 +451,21 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Snapshots (sent by the BackupFeed)
+    // Snapshots (sent by the BackupFeed through the PrimaryBackupStateTransfer; a SnapshotAck says which chunks a
+    // backup holds, the Ack of the snapshot's index that it holds the state)
 
-    void onSnapshotChunk(final int from, final long chunkView, final long index, final int chunkOffset,
-        final int totalLength, final DirectBuffer bytes, final int bytesOffset, final int bytesLength,
+    void onSnapshotAck(final int from, final long ackView, final long transferId, final int receivedChunks,
         final long nowNs, final Outbox out)
+    {
+        if (role == Role.PRIMARY && ackView == view && backups.of(from).snapshotting)
+        {
+            feed.onSnapshotAck(out, from, view, transferId, receivedChunks, nowNs);
+        }
+    }
+
+    void onSnapshotChunk(final int from, final long chunkView, final long index, final long transferId,
+        final int chunkIndex, final int totalLength, final int checksum, final DirectBuffer bytes,
+        final int bytesOffset, final int bytesLength, final long nowNs, final Outbox out)
     {
         if (!followPrimary(from, chunkView, nowNs, out))
         {
@@ -464,19 +473,13 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (syncedView == chunkView && lastIndex >= index)
         {
-            ack(out, from, 1, 0, 0, lastIndex, 0, false);
+            ack(out, from, 1, 0, 0, lastIndex, 0, false); // holds it already: its ack was lost
             return;
         }
-        if (!incomingSnapshot.onChunk(chunkView, index, chunkOffset, totalLength, bytes, bytesOffset, bytesLength))
+        if (!stateTransfer.onChunk(from, chunkView, index, transferId, chunkIndex, totalLength, checksum, bytes,
+            bytesOffset, bytesLength, state, out))
         {
-            return; // more to come, or a chunk was lost or reordered: the primary resends the snapshot
-        }
-        // Install by swapping in a complete copy: until the last chunk the old state stays whole, so this replica
-        // never votes or stands with half a state.
-        if (!incomingSnapshot.installInto(state))
-        {
-            adapter.wire().rejectState(from, "snapshot");
-            return;
+            return; // more to come (acknowledged), or dropped: the primary resends what is not acknowledged
         }
         lastIndex = index;
         setCommitIndex(index);
@@ -580,8 +583,9 @@ public final class PrimaryBackupReplica implements Replica
      */
     boolean primaryAlive(final long nowNs)
     {
-        return role == Role.PRIMARY ||
-            (role == Role.BACKUP && primary >= 0 && nowNs - lastHeardFromPrimaryNs < config.primaryTimeoutNs);
+        final boolean selfIsPrimary = role == Role.PRIMARY;
+        return ElectionRules.leaderLive(selfIsPrimary, lastHeardFromPrimaryNs, config.primaryTimeoutNs, nowNs) &&
+            (selfIsPrimary || (role == Role.BACKUP && primary >= 0));
     }
 
     /**

@@ -4,6 +4,7 @@ import lab.core.WireCheck;
 import lab.primarybackup.codec.AckDecoder;
 import lab.primarybackup.codec.HeartbeatDecoder;
 import lab.primarybackup.codec.ReplicateDecoder;
+import lab.primarybackup.codec.SnapshotAckDecoder;
 import lab.primarybackup.codec.SnapshotChunkDecoder;
 import lab.primarybackup.codec.VoteDecoder;
 import lab.primarybackup.codec.VoteRequestDecoder;
@@ -11,7 +12,8 @@ import lab.primarybackup.codec.VoteRequestDecoder;
 /**
  * The decode edge of the primary-backup schema: whether a message opened with {@link WireCheck#open} is whole and
  * in range before a decoder reads it. Every message comes from a peer replica; views, indices and lengths are never
- * negative; a vote request's candidate is its sender; booleans are 0 or 1.
+ * negative; a vote request's candidate is its sender; booleans are 0 or 1; a snapshot chunk starts on a chunk
+ * boundary and is at most one chunk long.
  */
 final class PrimaryBackupWire
 {
@@ -21,7 +23,7 @@ final class PrimaryBackupWire
     {
     }
 
-    static boolean check(final WireCheck w, final int from, final int replicas, final int self)
+    static boolean check(final WireCheck w, final int from, final int replicas, final int self, final int chunkBytes)
     {
         if (!w.sender(from >= 0 && from < replicas && from != self))
         {
@@ -68,13 +70,26 @@ final class PrimaryBackupWire
                     w.enumCode(VoteDecoder.preVoteEncodingOffset(), BOOLEAN_MAX, "preVote") &&
                     w.end();
             case SnapshotChunkDecoder.TEMPLATE_ID:
-                return w.header(SnapshotChunkDecoder.SCHEMA_VERSION, SnapshotChunkDecoder.BLOCK_LENGTH) &&
+            {
+                if (!(w.header(SnapshotChunkDecoder.SCHEMA_VERSION, SnapshotChunkDecoder.BLOCK_LENGTH) &&
                     w.depth(SnapshotChunkDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(SnapshotChunkDecoder.viewEncodingOffset()), "view") &&
                     w.nonNegative(w.int64(SnapshotChunkDecoder.snapshotIndexEncodingOffset()), "snapshotIndex") &&
-                    w.varData() &&
-                    w.chunk(w.int32(SnapshotChunkDecoder.chunkOffsetEncodingOffset()),
-                        w.int32(SnapshotChunkDecoder.totalLengthEncodingOffset())) &&
+                    w.varData()))
+                {
+                    return false;
+                }
+                final int chunkOffset = w.int32(SnapshotChunkDecoder.chunkOffsetEncodingOffset());
+                // Chunks are placed by offset / chunkBytes: every chunk starts on a boundary and is at most one long.
+                return w.chunk(chunkOffset, w.int32(SnapshotChunkDecoder.totalLengthEncodingOffset())) &&
+                    w.range(chunkOffset % chunkBytes == 0 && w.lastVarLength() <= chunkBytes, "chunk alignment") &&
+                    w.end();
+            }
+            case SnapshotAckDecoder.TEMPLATE_ID:
+                return w.header(SnapshotAckDecoder.SCHEMA_VERSION, SnapshotAckDecoder.BLOCK_LENGTH) &&
+                    w.depth(SnapshotAckDecoder.depthEncodingOffset()) &&
+                    w.nonNegative(w.int64(SnapshotAckDecoder.viewEncodingOffset()), "view") &&
+                    w.nonNegative(w.int32(SnapshotAckDecoder.receivedChunksEncodingOffset()), "receivedChunks") &&
                     w.end();
             default:
                 return w.unexpected();

@@ -3,11 +3,14 @@ package lab.primarybackup;
 import java.util.Random;
 
 import lab.core.Outbox;
+import lab.core.election.ElectionRules;
 
 /**
- * The candidate's side of a view change and the voter's rule, apart from the replica's other rules (a later step
- * swaps the vote counting for the shared election rules). A backup that has not heard from the primary for the
- * primary timeout plus a random jitter pre-votes (Raft thesis 9.6: would a majority vote, asked without changing
+ * The candidate's side of a view change and the voter's rule, apart from the replica's other rules. The rules a view
+ * change shares with Raft's elections (up to date, one vote per view, no vote while a primary is live, pre-vote, a
+ * majority of votes) are {@link ElectionRules}, with a view as the term; what is PB's own stays here: the jitter,
+ * the proposal above every view heard of, and the refusal that names the voter's view. A backup that has not heard
+ * from the primary for the primary timeout plus a random jitter pre-votes (Raft thesis 9.6: would a majority vote, asked without changing
  * anyone's state, so a replica cut off from the others cannot disrupt a working primary with ever higher views),
  * then stands for the view; each round lasts a timeout plus jitter and a lost round starts over.
  *
@@ -17,8 +20,15 @@ import lab.core.Outbox;
  */
 final class ViewElection
 {
+    /**
+     * {@code votedFor} for {@link ElectionRules#grantVote} once this replica voted in (or stood for, or follows a
+     * primary of) a view: PB records the highest view voted in, not whom for, so a second request in that view is
+     * refused whoever asks (stricter than Raft, which repeats its answer to the same candidate).
+     */
+    private static final int VOTED_IN_VIEW = -2;
+
     private final int self;
-    private final int majority;
+    private final int voters;
     private final long primaryTimeoutNs;
     private final Random random;
     private final PrimaryBackupReplica replica;
@@ -35,13 +45,13 @@ final class ViewElection
     private int votes;
     private long roundEndNs;
 
-    ViewElection(final int self, final int majority, final long primaryTimeoutNs, final Random random,
+    ViewElection(final int self, final int voters, final long primaryTimeoutNs, final Random random,
         final PrimaryBackupReplica replica, final PrimaryBackupPublisher publisher)
     {
         this.replica = replica;
         this.publisher = publisher;
         this.self = self;
-        this.majority = majority;
+        this.voters = voters;
         this.primaryTimeoutNs = primaryTimeoutNs;
         this.random = random;
         newJitter();
@@ -136,7 +146,7 @@ final class ViewElection
 
     private boolean won()
     {
-        return Integer.bitCount(votes) >= majority;
+        return ElectionRules.won(votes, voters);
     }
 
     /**
@@ -175,8 +185,8 @@ final class ViewElection
         {
             return; // lost its state: its vote could elect a replica missing committed writes
         }
-        final boolean grant = grants(requested, replica.votedView(), replica.primaryAlive(nowNs),
-            candidateLastEntryView, candidateLastIndex, replica.lastEntryView(), replica.lastIndex());
+        final boolean grant = grants(requested, from, replica.votedView(), replica.primaryAlive(nowNs),
+            candidateLastEntryView, candidateLastIndex, replica.lastEntryView(), replica.lastIndex(), preVote);
         if (grant && !preVote)
         {
             replica.grantVote(requested, nowNs);
@@ -187,15 +197,23 @@ final class ViewElection
     }
 
     /**
-     * The voter's rule: once per view, never while its primary is alive, and only for a candidate at least as up to
-     * date ((lastEntryView, lastIndex), as Raft), so the most up-to-date backup takes over.
+     * The voter's rule, {@link ElectionRules} with the view as the term: once per view (the highest view voted in
+     * is the term; a view above it comes with no vote yet), never while its primary is alive, and only for a
+     * candidate at least as up to date ((lastEntryView, lastIndex), as Raft), so the most up-to-date backup takes
+     * over. A pre-vote asks the same question without recording anything.
      */
-    static boolean grants(final long requestedView, final long votedView, final boolean primaryAlive,
-        final long candidateLastEntryView, final long candidateLastIndex, final long lastEntryView,
-        final long lastIndex)
+    static boolean grants(final long requestedView, final int candidate, final long votedView,
+        final boolean primaryAlive, final long candidateLastEntryView, final long candidateLastIndex,
+        final long lastEntryView, final long lastIndex, final boolean preVote)
     {
-        final boolean upToDate = candidateLastEntryView > lastEntryView ||
-            (candidateLastEntryView == lastEntryView && candidateLastIndex >= lastIndex);
-        return requestedView > votedView && upToDate && !primaryAlive;
+        final boolean upToDate =
+            ElectionRules.upToDate(candidateLastEntryView, candidateLastIndex, lastEntryView, lastIndex);
+        if (preVote)
+        {
+            return ElectionRules.grantPreVote(requestedView, votedView, upToDate, primaryAlive);
+        }
+        final int votedFor = requestedView > votedView ? ElectionRules.NO_VOTE : VOTED_IN_VIEW;
+        return ElectionRules.considerVote(requestedView, votedView, primaryAlive) &&
+            ElectionRules.grantVote(votedFor, candidate, upToDate);
     }
 }

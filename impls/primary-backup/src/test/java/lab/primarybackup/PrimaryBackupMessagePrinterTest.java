@@ -12,6 +12,7 @@ import lab.primarybackup.codec.BooleanType;
 import lab.primarybackup.codec.HeartbeatEncoder;
 import lab.primarybackup.codec.MessageHeaderEncoder;
 import lab.primarybackup.codec.ReplicateEncoder;
+import lab.primarybackup.codec.SnapshotAckEncoder;
 import lab.primarybackup.codec.SnapshotChunkEncoder;
 import lab.primarybackup.codec.VoteEncoder;
 import lab.primarybackup.codec.VoteRequestEncoder;
@@ -68,10 +69,13 @@ class PrimaryBackupMessagePrinterTest
         assertEquals("Vote view=3 granted=false depth=2",
             print(new VoteEncoder().wrapAndApplyHeader(buffer, 0, header).depth(2).clientId(0).seq(0)
                 .view(3).granted(BooleanType.FALSE).preVote(BooleanType.FALSE).encodedLength()));
-        assertEquals("SnapshotChunk view=3 index=40 chunk=0+100/100 depth=2",
+        assertEquals("SnapshotChunk view=3 index=40 transfer=2 chunk=0+100/100 depth=2",
             print(new SnapshotChunkEncoder().wrapAndApplyHeader(buffer, 0, header).depth(2).clientId(0).seq(0)
-                .view(3).snapshotIndex(40).chunkOffset(0).totalLength(100)
+                .view(3).snapshotIndex(40).chunkOffset(0).totalLength(100).transferId(2).checksum(-5)
                 .putBytes(new UnsafeBuffer(new byte[100]), 0, 100).encodedLength()));
+        assertEquals("SnapshotAck view=3 transfer=2 received=1 depth=1",
+            print(new SnapshotAckEncoder().wrapAndApplyHeader(buffer, 0, header).depth(1).clientId(0).seq(0)
+                .view(3).transferId(2).receivedChunks(1).encodedLength()));
     }
 
     @Test

@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadLeaseTest
 {
     private static final long LEASE = 100;
+    /** The lease is the primary timeout less the drift margin. */
+    private static final long DRIFT = 20;
+    private static final long PRIMARY_TIMEOUT = LEASE + DRIFT;
 
     @Test
     void aNewReignHoldsNoLeaseUntilAMajorityAcknowledged()
     {
-        final ReadLease lease = new ReadLease(0, 5, 3, LEASE);
+        final ReadLease lease = new ReadLease(0, 5, PRIMARY_TIMEOUT, DRIFT);
         lease.reset();
         assertFalse(lease.valid(1_000));
         lease.onAck(1, 990);
@@ -24,7 +27,7 @@ class ReadLeaseTest
     @Test
     void theLeaseRunsOutALeaseAfterTheOldestMajorityMessageWasSent()
     {
-        final ReadLease lease = new ReadLease(0, 3, 2, LEASE);
+        final ReadLease lease = new ReadLease(0, 3, PRIMARY_TIMEOUT, DRIFT);
         lease.reset();
         lease.onAck(2, 1_000);
         assertTrue(lease.valid(1_099));
@@ -34,7 +37,7 @@ class ReadLeaseTest
     @Test
     void aLateAckOfAnOlderMessageDoesNotShortenTheLease()
     {
-        final ReadLease lease = new ReadLease(0, 3, 2, LEASE);
+        final ReadLease lease = new ReadLease(0, 3, PRIMARY_TIMEOUT, DRIFT);
         lease.reset();
         lease.onAck(1, 1_000);
         lease.onAck(1, 900);
@@ -44,7 +47,7 @@ class ReadLeaseTest
     @Test
     void aSingleReplicaHoldsItAlone()
     {
-        final ReadLease lease = new ReadLease(0, 1, 1, LEASE);
+        final ReadLease lease = new ReadLease(0, 1, PRIMARY_TIMEOUT, DRIFT);
         lease.reset();
         assertTrue(lease.valid(Long.MAX_VALUE / 4));
     }

@@ -19,12 +19,24 @@ class ViewElectionTest
     @Test
     void aVoterGrantsOncePerViewOnlyAnUpToDateCandidateAndNeverWhileItsPrimaryLives()
     {
-        assertTrue(ViewElection.grants(3, 2, false, 1, 10, 1, 10), "as up to date");
-        assertTrue(ViewElection.grants(3, 2, false, 2, 0, 1, 10), "a later entry view wins over a longer log");
-        assertFalse(ViewElection.grants(3, 2, false, 1, 9, 1, 10), "behind this voter");
-        assertFalse(ViewElection.grants(3, 2, false, 0, 20, 1, 10), "an older entry view");
-        assertFalse(ViewElection.grants(2, 2, false, 1, 10, 1, 10), "already voted in that view");
-        assertFalse(ViewElection.grants(3, 2, true, 1, 10, 1, 10), "its primary is alive");
+        assertTrue(ViewElection.grants(3, 1, 2, false, 1, 10, 1, 10, false), "as up to date");
+        assertTrue(ViewElection.grants(3, 1, 2, false, 2, 0, 1, 10, false),
+            "a later entry view wins over a longer log");
+        assertFalse(ViewElection.grants(3, 1, 2, false, 1, 9, 1, 10, false), "behind this voter");
+        assertFalse(ViewElection.grants(3, 1, 2, false, 0, 20, 1, 10, false), "an older entry view");
+        assertFalse(ViewElection.grants(2, 1, 2, false, 1, 10, 1, 10, false), "already voted in that view");
+        assertFalse(ViewElection.grants(3, 1, 2, true, 1, 10, 1, 10, false), "its primary is alive");
+        assertFalse(ViewElection.grants(2, 1, 2, false, 1, 10, 1, 10, false),
+            "the same candidate again in a view already voted in: PB keeps the view, not whom it voted for");
+    }
+
+    @Test
+    void aPreVoteAsksTheSameQuestion()
+    {
+        assertTrue(ViewElection.grants(3, 1, 2, false, 1, 10, 1, 10, true), "as up to date");
+        assertFalse(ViewElection.grants(3, 1, 2, false, 1, 9, 1, 10, true), "behind this voter");
+        assertFalse(ViewElection.grants(2, 1, 2, false, 1, 10, 1, 10, true), "not above the view voted in");
+        assertFalse(ViewElection.grants(3, 1, 2, true, 1, 10, 1, 10, true), "its primary is alive");
     }
 
     /** Messages one replica sends, kept for feeding another. */
