@@ -43,7 +43,7 @@ public final class BrokenPrimaryBackupFactory implements ProtocolFactory
             public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
                 final long nowNs, final Outbox out)
             {
-                if ("primary".equals(replica.role()) &&
+                if (replica.role().is("primary") &&
                     messages.templateId(buffer, offset) == ClientRequestDecoder.TEMPLATE_ID)
                 {
                     final ClientRequestDecoder request = messages.wrapRequest(buffer, offset);
@@ -67,7 +67,7 @@ public final class BrokenPrimaryBackupFactory implements ProtocolFactory
                 replica.flush(nowNs, out);
             }
 
-            public String role()
+            public lab.core.Role role()
             {
                 return replica.role();
             }

@@ -6,10 +6,10 @@ package lab.core;
 public interface Replica extends Endpoint
 {
     /**
-     * @return a short description of the role this replica believes it has now (for logs and fault targeting),
-     * e.g. "primary", "backup", "leader", "head".
+     * @return the role this replica believes it has now (for fault targeting, reports and checks), e.g. "primary",
+     * "backup", "leader", "head", with whether it serves clients and holds the state; a constant, not allocated.
      */
-    String role();
+    Role role();
 
     /**
      * @return protocol-specific counters to report with the run (e.g. CRAQ clean and dirty reads), summed over

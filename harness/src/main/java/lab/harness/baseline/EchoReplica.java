@@ -44,8 +44,10 @@ public final class EchoReplica implements Replica
         return java.util.Map.of("malformed_messages", wire.count());
     }
 
-    public String role()
+    public lab.core.Role role()
     {
-        return "echo";
+        return ECHO;
     }
+
+    private static final lab.core.Role ECHO = lab.core.Role.serving("echo");
 }

@@ -73,8 +73,10 @@ public final class UnreplicatedReplica implements Replica
         return java.util.Map.of("malformed_messages", wire.count());
     }
 
-    public String role()
+    public lab.core.Role role()
     {
-        return "single";
+        return SINGLE;
     }
+
+    private static final lab.core.Role SINGLE = lab.core.Role.serving("single");
 }

@@ -28,7 +28,7 @@ final class InProcessFaults implements FaultTarget
 
     public String role(final int node)
     {
-        return cluster.crashed(node) ? null : ((Replica)cluster.agents().get(node).endpoint()).role();
+        return cluster.crashed(node) ? null : ((Replica)cluster.agents().get(node).endpoint()).role().name();
     }
 
     public boolean crashed(final int node)

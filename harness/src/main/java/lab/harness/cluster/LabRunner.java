@@ -382,7 +382,7 @@ public final class LabRunner
         final java.util.function.IntFunction<String> roles = i ->
         {
             final Endpoint e = endpoints.apply(i);
-            return e instanceof lab.core.Replica ? ((lab.core.Replica)e).role() :
+            return e instanceof lab.core.Replica ? ((lab.core.Replica)e).role().name() :
                 i < nodes.firstClient() ? "control" : "client";
         };
         final Object share = stats.get("node_thread_cpu_share");

@@ -156,7 +156,7 @@ public final class SimCluster
     {
         for (int i = 0; i < config.replicas; i++)
         {
-            if (network.isUp(i) && role.equals(replica(i).role()))
+            if (network.isUp(i) && replica(i).role().is(role))
             {
                 return i;
             }

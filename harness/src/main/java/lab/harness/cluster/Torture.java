@@ -589,8 +589,7 @@ public final class Torture
         {
             if (!crashed[i])
             {
-                final String role = cluster.replica(i).role();
-                n += "recovering".equals(role) || "empty".equals(role) || "joining".equals(role) ? 1 : 0;
+                n += cluster.replica(i).role().caughtUp() ? 0 : 1;
             }
         }
         return n;

@@ -292,7 +292,7 @@ public final class NodeServer implements AutoCloseable
             reply.put("aeron_dir", aeronDir);
             Control.send(controlReply, Control.READY, id, reply, TimeUnit.SECONDS.toNanos(2));
             settings.out.println("READY node=" + id + " run=" + runId + " protocol=" + config.protocol + " role=" +
-                ((Replica)replica).role());
+                ((Replica)replica).role().name());
         }
         catch (final RuntimeException ex)
         {
@@ -379,7 +379,7 @@ public final class NodeServer implements AutoCloseable
         {
             reply.put("transport_error." + k, distinct.get(k));
         }
-        reply.put("role", ((Replica)agent.endpoint()).role());
+        reply.put("role", ((Replica)agent.endpoint()).role().name());
         for (final Map.Entry<String, Long> e : ((Replica)agent.endpoint()).counters().entrySet())
         {
             reply.put("counter." + e.getKey(), Long.toString(e.getValue()));
@@ -425,7 +425,7 @@ public final class NodeServer implements AutoCloseable
      */
     private void reportRole()
     {
-        final String role = ((Replica)replica).role();
+        final String role = ((Replica)replica).role().name();
         if (!role.equals(reportedRole))
         {
             final Map<String, String> fields = new LinkedHashMap<>();

@@ -229,7 +229,7 @@ public final class PredictedRun
         private String roleNow(final int node)
         {
             final Endpoint e = network.endpoint(node);
-            return node >= firstClient ? "client" : e instanceof Replica ? ((Replica)e).role() : "control";
+            return node >= firstClient ? "client" : e instanceof Replica ? ((Replica)e).role().name() : "control";
         }
 
         String roleOf(final int node)

@@ -292,7 +292,7 @@ public final class Interactions
     {
         for (int i = 0; i < settings.replicas(); i++)
         {
-            output.add(i + " " + (up[i] ? ((Replica)nodes[i]).role() : "down"));
+            output.add(i + " " + (up[i] ? ((Replica)nodes[i]).role().name() : "down"));
         }
     }
 

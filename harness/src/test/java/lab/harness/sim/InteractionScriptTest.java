@@ -138,9 +138,9 @@ class InteractionScriptTest
                 {
                 }
 
-                public String role()
+                public lab.core.Role role()
                 {
-                    return "toy";
+                    return lab.core.Role.serving("toy");
                 }
             };
         }

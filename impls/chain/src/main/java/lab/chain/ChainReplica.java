@@ -6,6 +6,7 @@ import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;
 import lab.core.ReplicaState;
+import lab.core.Role;
 import lab.core.WireCheck;
 import lab.core.codec.Status;
 import lab.chain.codec.ForwardDecoder;
@@ -36,6 +37,15 @@ import org.agrona.ExpandableArrayBuffer;
  */
 public final class ChainReplica implements Replica
 {
+    private static final Role HEAD = Role.serving("head");
+    private static final Role MIDDLE = Role.serving("middle");
+    private static final Role TAIL = Role.serving("tail");
+    private static final Role SOLE = Role.serving("sole");
+    /** Out of the chain with its state (removed, e.g. after a false suspicion): rejoins at the tail. */
+    private static final Role STANDBY = Role.standing("standby");
+    private static final Role EMPTY = Role.withoutState("empty");
+    private static final Role JOINING = Role.withoutState("joining");
+
     private static final int RETRANSMIT_BURST = 1024;
 
     private final int nodeId;
@@ -105,21 +115,21 @@ public final class ChainReplica implements Replica
         }
     }
 
-    public String role()
+    public Role role()
     {
         if (position < 0)
         {
-            return synced ? "standby" : "empty";
+            return synced ? STANDBY : EMPTY;
         }
         if (!synced)
         {
-            return "joining";
+            return JOINING;
         }
         if (memberCount == 1)
         {
-            return "sole";
+            return SOLE;
         }
-        return position == 0 ? "head" : position == memberCount - 1 ? "tail" : "middle";
+        return position == 0 ? HEAD : position == memberCount - 1 ? TAIL : MIDDLE;
     }
 
     /**

@@ -77,7 +77,7 @@ class ChainFailoverTest
             final String where = "tail then head crashed: " + sim.describe();
             assertEquals(0, sim.detector.staleReads(), where);
             assertTrue(sim.completed() > withOneLeft + 50, "no progress on the last node, " + where);
-            assertEquals("sole", sim.replica(1).role(), where);
+            assertEquals("sole", sim.replica(1).role().name(), where);
         }
     }
 
@@ -121,7 +121,7 @@ class ChainFailoverTest
             " reads=" + reads + ": " + sim.describe();
         assertEquals(0, sim.detector.staleReads(), where);
         assertTrue(sim.completed() > beforeReturn + 100, "no progress after the fault, " + where);
-        assertTrue(sim.replica(victim).synced() && !"standby".equals(sim.replica(victim).role()),
+        assertTrue(sim.replica(victim).synced() && !sim.replica(victim).role().is("standby"),
             "did not rejoin, " + where);
         assertEquals(replicas, sim.manager().chain().length, where);
         assertTrue(sim.manager().reconfigurations() >= 2, "expected removal and rejoin, " + where);

@@ -54,7 +54,7 @@ class ChainStateTransferTest
             final ChainReplica joined = (ChainReplica)cluster.replica(victim);
             final String where = "seed " + seed + ", node " + victim + ": " + joined.role() + " keys " +
                 joined.store().size();
-            assertTrue(joined.synced() && !"standby".equals(joined.role()), "did not rejoin, " + where);
+            assertTrue(joined.synced() && !joined.role().is("standby"), "did not rejoin, " + where);
             // A state far above one chunk (32 KiB): the transfer was many chunks.
             assertTrue((long)joined.store().size() * VALUE_BYTES > 20L * ChainStateTransfer.CHUNK_BYTES, where);
             assertEquals(0, detector.staleReads(), where);

@@ -121,9 +121,9 @@ public final class PrimaryBackupReplica implements Replica
         return java.util.Map.of("malformed_messages", adapter.wire().count());
     }
 
-    public String role()
+    public lab.core.Role role()
     {
-        return role.name().toLowerCase();
+        return role.value;
     }
 
     Role roleState()

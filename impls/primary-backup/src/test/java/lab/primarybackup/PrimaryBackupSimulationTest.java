@@ -85,7 +85,7 @@ class PrimaryBackupSimulationTest
             assertTrue(detector.writesAcked() > writesBefore + 50,
                 "writes stalled after backup crash: " + describe(seed, detector));
             assertEquals(0, detector.staleReads(), describe(seed, detector));
-            assertEquals("primary", cluster.replica(0).role(), "seed " + seed);
+            assertEquals("primary", cluster.replica(0).role().name(), "seed " + seed);
         }
     }
 
@@ -159,7 +159,7 @@ class PrimaryBackupSimulationTest
             cluster.network().heal();
             cluster.runFor(500 * MS);
             assertEquals(0, detector.staleReads(), describe(seed, detector));
-            assertNotEquals("primary", cluster.replica(0).role(), "old primary still leads, seed " + seed);
+            assertNotEquals("primary", cluster.replica(0).role().name(), "old primary still leads, seed " + seed);
         }
     }
 }

@@ -81,10 +81,13 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         return java.util.Map.of("malformed_messages", wire.count());
     }
 
-    public String role()
+    public lab.core.Role role()
     {
-        return stateTransfer.recovering() ? "recovering" : "replica";
+        return stateTransfer.recovering() ? RECOVERING : REPLICA;
     }
+
+    private static final lab.core.Role RECOVERING = lab.core.Role.withoutState("recovering");
+    private static final lab.core.Role REPLICA = lab.core.Role.serving("replica");
 
     public int nodeId()
     {

@@ -129,10 +129,10 @@ class QuorumReplicaTest
         final long ts = quorum.put(KEY, 11).ts();
         quorum.crash(0);
         quorum.restart(0);
-        assertEquals("recovering", quorum.replicas[0].role());
+        assertEquals("recovering", quorum.replicas[0].role().name());
         assertEquals(0, quorum.tsAt(0, KEY));
         quorum.runFor(5 * MS);
-        assertEquals("replica", quorum.replicas[0].role());
+        assertEquals("replica", quorum.replicas[0].role().name());
         assertEquals(ts, quorum.tsAt(0, KEY));
     }
 
@@ -145,10 +145,10 @@ class QuorumReplicaTest
         quorum.crash(0);
         quorum.restart(0);
         quorum.runFor(300 * MS);
-        assertEquals("recovering", quorum.replicas[0].role(), "one peer may miss a write acknowledged by two");
+        assertEquals("recovering", quorum.replicas[0].role().name(), "one peer may miss a write acknowledged by two");
         quorum.restart(1);
         quorum.runFor(300 * MS);
-        assertEquals("recovering", quorum.replicas[1].role(), "recovering replicas serve no copies");
+        assertEquals("recovering", quorum.replicas[1].role().name(), "recovering replicas serve no copies");
     }
 
     @Test

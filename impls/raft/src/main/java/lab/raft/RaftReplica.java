@@ -116,16 +116,21 @@ public final class RaftReplica implements Replica
         appliedIndex = log.snapshotIndex();
     }
 
-    public String role()
+    public lab.core.Role role()
     {
         switch (role)
         {
-            case LEADER: return "leader";
-            case CANDIDATE: return "candidate";
-            case PRE_CANDIDATE: return "pre-candidate";
-            default: return "follower";
+            case LEADER: return LEADER_ROLE;
+            case CANDIDATE: return CANDIDATE_ROLE;
+            case PRE_CANDIDATE: return PRE_CANDIDATE_ROLE;
+            default: return FOLLOWER_ROLE;
         }
     }
+
+    private static final lab.core.Role LEADER_ROLE = lab.core.Role.serving("leader");
+    private static final lab.core.Role CANDIDATE_ROLE = lab.core.Role.standing("candidate");
+    private static final lab.core.Role PRE_CANDIDATE_ROLE = lab.core.Role.standing("pre-candidate");
+    private static final lab.core.Role FOLLOWER_ROLE = lab.core.Role.standing("follower");
 
     /**
      * @return over the replica's life (warm-up included): AppendEntries sent with entries and the entries they

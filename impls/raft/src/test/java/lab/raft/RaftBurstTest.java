@@ -199,7 +199,7 @@ class RaftBurstTest
         leader.flush(0, out);
         leader.onMessage(FOLLOWER, buffer, 0, vote(false), 0, out);
         leader.flush(0, out);
-        assertEquals("leader", leader.role());
+        assertEquals("leader", leader.role().name());
         leader.onMessage(1, buffer, 0, ack(1), 0, out);
         leader.onMessage(2, buffer, 0, ack(1), 0, out);
         leader.flush(0, out);

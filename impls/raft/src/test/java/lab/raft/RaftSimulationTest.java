@@ -79,7 +79,7 @@ class RaftSimulationTest
             final int old = sim.leader();
             sim.cluster.network().partition(old);
             sim.run(250 * MS);
-            assertTrue(!"leader".equals(sim.cluster.replica(old).role()), "isolated leader kept leading (check " +
+            assertTrue(!sim.cluster.replica(old).role().is("leader"), "isolated leader kept leading (check " +
                 "quorum), " + sim.describe());
             final int leader = sim.leader();
             assertTrue(leader >= 0 && leader != old, "no leader on the majority side, " + sim.describe());
