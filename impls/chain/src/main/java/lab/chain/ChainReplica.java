@@ -1,6 +1,5 @@
 package lab.chain;
 
-import lab.core.ClientSession;
 import lab.core.ClientSessions;
 import lab.core.KvStore;
 import lab.core.Outbox;
@@ -8,6 +7,7 @@ import lab.core.Replica;
 import lab.core.ReplicaState;
 import lab.core.WireCheck;
 import lab.core.codec.Status;
+import lab.core.session.ClientSessionTable;
 import lab.chain.codec.ForwardDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -16,8 +16,9 @@ import org.agrona.ExpandableArrayBuffer;
  * A chain replication replica as a pure state machine (van Renesse and Schneider, OSDI 2004; CRAQ reads after
  * Terrace and Freedman, USENIX ATC 2009): the rules and the state. Messages are decoded by {@link ChainAdapter},
  * which calls the {@code onX(...)} handlers here with plain arguments, and encoded by {@link ChainPublisher}; reads
- * are {@link ChainReads}, the writes in flight {@link PendingWrites}, and a joining node's state transfer is
- * {@link ChainStateTransfer} over the shared {@code lab.core.snapshot} mechanism.
+ * are {@link ChainReads}, the writes in flight {@link PendingWrites}, a joining node's state transfer is
+ * {@link ChainStateTransfer} over the shared {@code lab.core.snapshot} mechanism, and duplicate detection the shared
+ * {@link ClientSessionTable}.
  *
  * <p>Normal case: the head gives each PUT the next chain sequence number (also its version) and forwards it; every
  * node keeps it as pending and forwards it to its successor; the tail applies it (it is now committed), answers the
@@ -58,6 +59,8 @@ public final class ChainReplica implements Replica
     private long lastSeq;
     private long commitSeq;
     private final ReplicaState state = new ReplicaState();
+    /** Sessions recorded when a write is taken (head) or received (successor), committed with commitSeq. */
+    private final ClientSessionTable sessions = new ClientSessionTable(state);
     private final PendingWrites pending;
 
     // Link to the successor
@@ -259,21 +262,26 @@ public final class ChainReplica implements Replica
             publisher.redirect(out, from, depth, clientId, seq, head(), epoch, head(), tail());
             return;
         }
-        final ClientSession session = state.session(clientId);
-        if (session != null && seq <= session.seq)
+        switch (sessions.check(clientId, seq))
         {
-            if (seq == session.seq)
+            case COMMITTED ->
             {
-                if (session.version <= commitSeq)
-                {
-                    publisher.written(out, from, depth, clientId, seq, session.version);
-                }
-                else
-                {
-                    session.replyOnCommit = true; // still in the chain: answered when the ack comes back
-                }
+                publisher.written(out, from, depth, clientId, seq, sessions.committedVersion());
+                return;
             }
-            return;
+            case PROPOSED ->
+            {
+                sessions.answerAtCommit(clientId); // still in the chain: answered when the ack comes back
+                return;
+            }
+            case STALE ->
+            {
+                return; // the client has moved on: a late duplicate
+            }
+            default ->
+            {
+                // NEW: ordered below
+            }
         }
         if (lastSeq - commitSeq >= pending.capacity() - 1)
         {
@@ -301,7 +309,7 @@ public final class ChainReplica implements Replica
     {
         lastSeq = chainSeq;
         pending.accepted(key);
-        state.recordWrite(clientId, seq, chainSeq);
+        sessions.propose(clientId, seq, chainSeq); // committed when commitSeq reaches chainSeq
     }
 
     /**
@@ -405,21 +413,14 @@ public final class ChainReplica implements Replica
             final int valueOffset = w.limit() + ForwardDecoder.valueHeaderLength();
             state.store().put(key, pending.buffer(chainSeq), valueOffset, valueLength, chainSeq);
             pending.committed(key);
-            boolean reply = answers;
-            if (isHead())
-            {
-                final ClientSession session = state.session(clientId);
-                if (session != null && session.seq == seq && session.replyOnCommit)
-                {
-                    session.replyOnCommit = false;
-                    reply = true;
-                }
-            }
+            // At the head, a retry that arrived while the write was in flight is answered now too.
+            final boolean reply = isHead() ? sessions.takeAnswerAtCommit(clientId, seq) || answers : answers;
             if (reply)
             {
                 publisher.written(out, ClientSessions.clientNode(clientId), depth, clientId, seq, chainSeq);
             }
         }
+        sessions.commitThrough(commitSeq);
     }
 
     private void resend(final long from, final Outbox out)
@@ -522,6 +523,7 @@ public final class ChainReplica implements Replica
             pending.clearKeys();
             lastSeq = 0;
             commitSeq = 0;
+            sessions.commitThrough(0);
         }
     }
 
@@ -589,6 +591,7 @@ public final class ChainReplica implements Replica
             pending.clearKeys();
             lastSeq = installedSeq;
             commitSeq = installedSeq;
+            sessions.commitThrough(installedSeq);
             synced = true;
             // Now ask for the writes after the snapshot.
             predLinked = false;
