@@ -32,8 +32,8 @@ import org.agrona.ExpandableArrayBuffer;
  * and sequence numbers make every resend idempotent. A node that becomes the tail commits everything it holds: each
  * of those writes may have been acknowledged by the old tail. A node without state (restarted, or removed and
  * wiped) joins at the tail: its predecessor streams it a snapshot, then resends its pending writes. Reads are only
- * served under a lease from the manager, which removes a node only after the node's lease has run out, so a node cut
- * off from the manager stops reading before a new chain can commit writes it has not seen.
+ * served under a lease from the manager ({@link ChainLease}), which removes a node only after the node's lease has
+ * run out, so a node cut off from the manager stops reading before a new chain can commit writes it has not seen.
  */
 public final class ChainReplica implements Replica
 {
@@ -52,7 +52,7 @@ public final class ChainReplica implements Replica
     private int pred = -1;
     private int succ = -1;
     private boolean synced;
-    private long leaseUntilNs = Long.MIN_VALUE;
+    private final ChainLease lease;
     private long nextHeartbeatNs;
 
     // Replicated state
@@ -89,6 +89,7 @@ public final class ChainReplica implements Replica
         this.tailAcks = config.ack == ChainConfig.Ack.TAIL;
         members = new int[replicas];
         pending = new PendingWrites(config.pendingCapacity);
+        lease = new ChainLease(config.failureTimeoutNs, config.leaseDriftNs);
         publisher = new ChainPublisher(nodeId);
         adapter = new ChainAdapter(this, wire, nodeId, replicas, config.nodeCount, ChainStateTransfer.CHUNK_BYTES);
         transfer = new ChainStateTransfer(publisher, wire, config.snapshotRetryNs);
@@ -189,7 +190,7 @@ public final class ChainReplica implements Replica
 
     boolean leased(final long nowNs)
     {
-        return nowNs < leaseUntilNs;
+        return lease.holds(nowNs);
     }
 
     private boolean isHead()
@@ -262,26 +263,18 @@ public final class ChainReplica implements Replica
             publisher.redirect(out, from, depth, clientId, seq, head(), epoch, head(), tail());
             return;
         }
-        switch (sessions.check(clientId, seq))
+        final ClientSessionTable.Outcome outcome = sessions.check(clientId, seq);
+        if (outcome != ClientSessionTable.Outcome.NEW)
         {
-            case COMMITTED ->
+            if (outcome == ClientSessionTable.Outcome.COMMITTED)
             {
                 publisher.written(out, from, depth, clientId, seq, sessions.committedVersion());
-                return;
             }
-            case PROPOSED ->
+            else if (outcome == ClientSessionTable.Outcome.PROPOSED)
             {
                 sessions.answerAtCommit(clientId); // still in the chain: answered when the ack comes back
-                return;
             }
-            case STALE ->
-            {
-                return; // the client has moved on: a late duplicate
-            }
-            default ->
-            {
-                // NEW: ordered below
-            }
+            return; // or STALE: a late duplicate of a write the client has moved on from
         }
         if (lastSeq - commitSeq >= pending.capacity() - 1)
         {
@@ -482,7 +475,7 @@ public final class ChainReplica implements Replica
         }
         if (newEpoch == epoch && position >= 0 && leaseSentNs != Long.MIN_VALUE)
         {
-            leaseUntilNs = Math.max(leaseUntilNs, leaseSentNs + config.leaseNs);
+            lease.grant(leaseSentNs);
         }
     }
 
@@ -514,7 +507,7 @@ public final class ChainReplica implements Replica
         pred = -1;
         succ = -1;
         predLinked = true;
-        leaseUntilNs = Long.MIN_VALUE;
+        lease.revoke();
         transfer.cancel();
         if (synced || lastSeq != 0)
         {
