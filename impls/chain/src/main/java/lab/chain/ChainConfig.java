@@ -6,7 +6,7 @@ import lab.core.client.ClientPolicy;
 /**
  * Options of chain replication, read from protocol options (all printed with results). A replica serves reads only
  * under a lease the configuration manager grants with its heartbeat answers; the manager removes a silent replica
- * only after its lease has run out: {@code leaseNs + leaseDriftMarginNs <= failureTimeoutNs}.
+ * only after its lease has run out: the lease is the failure timeout less the drift allowed ({@link ChainLease}).
  */
 public final class ChainConfig
 {
@@ -26,7 +26,9 @@ public final class ChainConfig
     final Reads reads;
     final long heartbeatIntervalNs;
     final long failureTimeoutNs;
+    /** The lease's length on the replica's clock: {@code failureTimeoutNs - leaseDriftNs}. */
     final long leaseNs;
+    final long leaseDriftNs;
     final long retransmitNs;
     final long snapshotRetryNs;
     final int pendingCapacity;
@@ -40,8 +42,8 @@ public final class ChainConfig
         reads = "craq".equals(s.choice("reads", "tail", "tail", "craq")) ? Reads.CRAQ : Reads.TAIL;
         heartbeatIntervalNs = s.durationNsOption("chain-heartbeat", "10ms");
         failureTimeoutNs = s.durationNsOption("chain-failure-timeout", "150ms");
-        final long driftNs = s.durationNsOption("chain-lease-drift", "30ms");
-        leaseNs = failureTimeoutNs - driftNs;
+        leaseDriftNs = s.durationNsOption("chain-lease-drift", "30ms");
+        leaseNs = failureTimeoutNs - leaseDriftNs;
         retransmitNs = s.durationNsOption("chain-retransmit", "5ms");
         snapshotRetryNs = s.durationNsOption("chain-snapshot-retry", "100ms");
         pendingCapacity = s.intOption("chain-pending-capacity", 8192);

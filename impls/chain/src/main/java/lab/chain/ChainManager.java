@@ -1,10 +1,10 @@
 package lab.chain;
 
-import lab.core.WireCheck;
 import java.util.Arrays;
 
 import lab.core.Endpoint;
 import lab.core.Outbox;
+import lab.core.WireCheck;
 import lab.chain.codec.BooleanType;
 import lab.chain.codec.ConfigEncoder;
 import lab.chain.codec.HeartbeatDecoder;
@@ -92,7 +92,8 @@ public final class ChainManager implements Endpoint
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        final int schemaId = wire.open(fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, WireCheck.NO_SCHEMA);
+        final int schemaId =
+            wire.open(fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, WireCheck.NO_SCHEMA);
         if (schemaId < 0)
         {
             return; // dropped and counted: too short, or a schema this node does not speak

@@ -1,6 +1,5 @@
 package lab.chain;
 
-import lab.core.ClientSession;
 import lab.core.ClientSessions;
 import lab.core.KvStore;
 import lab.core.Outbox;
@@ -9,6 +8,7 @@ import lab.core.ReplicaState;
 import lab.core.Role;
 import lab.core.WireCheck;
 import lab.core.codec.Status;
+import lab.core.session.ClientSessionTable;
 import lab.chain.codec.ForwardDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -17,8 +17,9 @@ import org.agrona.ExpandableArrayBuffer;
  * A chain replication replica as a pure state machine (van Renesse and Schneider, OSDI 2004; CRAQ reads after
  * Terrace and Freedman, USENIX ATC 2009): the rules and the state. Messages are decoded by {@link ChainAdapter},
  * which calls the {@code onX(...)} handlers here with plain arguments, and encoded by {@link ChainPublisher}; reads
- * are {@link ChainReads}, the writes in flight {@link PendingWrites}, and a joining node's state transfer is
- * {@link ChainStateTransfer} over the shared {@code lab.core.snapshot} mechanism.
+ * are {@link ChainReads}, the writes in flight {@link PendingWrites}, a joining node's state transfer is
+ * {@link ChainStateTransfer} over the shared {@code lab.core.snapshot} mechanism, and duplicate detection the shared
+ * {@link ClientSessionTable}.
  *
  * <p>Normal case: the head gives each PUT the next chain sequence number (also its version) and forwards it; every
  * node keeps it as pending and forwards it to its successor; the tail applies it (it is now committed), answers the
@@ -32,8 +33,8 @@ import org.agrona.ExpandableArrayBuffer;
  * and sequence numbers make every resend idempotent. A node that becomes the tail commits everything it holds: each
  * of those writes may have been acknowledged by the old tail. A node without state (restarted, or removed and
  * wiped) joins at the tail: its predecessor streams it a snapshot, then resends its pending writes. Reads are only
- * served under a lease from the manager, which removes a node only after the node's lease has run out, so a node cut
- * off from the manager stops reading before a new chain can commit writes it has not seen.
+ * served under a lease from the manager ({@link ChainLease}), which removes a node only after the node's lease has
+ * run out, so a node cut off from the manager stops reading before a new chain can commit writes it has not seen.
  */
 public final class ChainReplica implements Replica
 {
@@ -61,13 +62,15 @@ public final class ChainReplica implements Replica
     private int pred = -1;
     private int succ = -1;
     private boolean synced;
-    private long leaseUntilNs = Long.MIN_VALUE;
+    private final ChainLease lease;
     private long nextHeartbeatNs;
 
     // Replicated state
     private long lastSeq;
     private long commitSeq;
     private final ReplicaState state = new ReplicaState();
+    /** Sessions recorded when a write is taken (head) or received (successor), committed with commitSeq. */
+    private final ClientSessionTable sessions = new ClientSessionTable(state);
     private final PendingWrites pending;
 
     // Link to the successor
@@ -96,6 +99,7 @@ public final class ChainReplica implements Replica
         this.tailAcks = config.ack == ChainConfig.Ack.TAIL;
         members = new int[replicas];
         pending = new PendingWrites(config.pendingCapacity);
+        lease = new ChainLease(config.failureTimeoutNs, config.leaseDriftNs);
         publisher = new ChainPublisher(nodeId);
         adapter = new ChainAdapter(this, wire, nodeId, replicas, config.nodeCount, ChainStateTransfer.CHUNK_BYTES);
         transfer = new ChainStateTransfer(publisher, wire, config.snapshotRetryNs);
@@ -196,7 +200,7 @@ public final class ChainReplica implements Replica
 
     boolean leased(final long nowNs)
     {
-        return nowNs < leaseUntilNs;
+        return lease.holds(nowNs);
     }
 
     private boolean isHead()
@@ -269,21 +273,18 @@ public final class ChainReplica implements Replica
             publisher.redirect(out, from, depth, clientId, seq, head(), epoch, head(), tail());
             return;
         }
-        final ClientSession session = state.session(clientId);
-        if (session != null && seq <= session.seq)
+        final ClientSessionTable.Outcome outcome = sessions.check(clientId, seq);
+        if (outcome != ClientSessionTable.Outcome.NEW)
         {
-            if (seq == session.seq)
+            if (outcome == ClientSessionTable.Outcome.COMMITTED)
             {
-                if (session.version <= commitSeq)
-                {
-                    publisher.written(out, from, depth, clientId, seq, session.version);
-                }
-                else
-                {
-                    session.replyOnCommit = true; // still in the chain: answered when the ack comes back
-                }
+                publisher.written(out, from, depth, clientId, seq, sessions.committedVersion());
             }
-            return;
+            else if (outcome == ClientSessionTable.Outcome.PROPOSED)
+            {
+                sessions.answerAtCommit(clientId); // still in the chain: answered when the ack comes back
+            }
+            return; // or STALE: a late duplicate of a write the client has moved on from
         }
         if (lastSeq - commitSeq >= pending.capacity() - 1)
         {
@@ -311,7 +312,7 @@ public final class ChainReplica implements Replica
     {
         lastSeq = chainSeq;
         pending.accepted(key);
-        state.recordWrite(clientId, seq, chainSeq);
+        sessions.propose(clientId, seq, chainSeq); // committed when commitSeq reaches chainSeq
     }
 
     /**
@@ -415,21 +416,14 @@ public final class ChainReplica implements Replica
             final int valueOffset = w.limit() + ForwardDecoder.valueHeaderLength();
             state.store().put(key, pending.buffer(chainSeq), valueOffset, valueLength, chainSeq);
             pending.committed(key);
-            boolean reply = answers;
-            if (isHead())
-            {
-                final ClientSession session = state.session(clientId);
-                if (session != null && session.seq == seq && session.replyOnCommit)
-                {
-                    session.replyOnCommit = false;
-                    reply = true;
-                }
-            }
+            // At the head, a retry that arrived while the write was in flight is answered now too.
+            final boolean reply = isHead() ? sessions.takeAnswerAtCommit(clientId, seq) || answers : answers;
             if (reply)
             {
                 publisher.written(out, ClientSessions.clientNode(clientId), depth, clientId, seq, chainSeq);
             }
         }
+        sessions.commitThrough(commitSeq);
     }
 
     private void resend(final long from, final Outbox out)
@@ -491,7 +485,7 @@ public final class ChainReplica implements Replica
         }
         if (newEpoch == epoch && position >= 0 && leaseSentNs != Long.MIN_VALUE)
         {
-            leaseUntilNs = Math.max(leaseUntilNs, leaseSentNs + config.leaseNs);
+            lease.grant(leaseSentNs);
         }
     }
 
@@ -523,7 +517,7 @@ public final class ChainReplica implements Replica
         pred = -1;
         succ = -1;
         predLinked = true;
-        leaseUntilNs = Long.MIN_VALUE;
+        lease.revoke();
         transfer.cancel();
         if (synced || lastSeq != 0)
         {
@@ -532,6 +526,7 @@ public final class ChainReplica implements Replica
             pending.clearKeys();
             lastSeq = 0;
             commitSeq = 0;
+            sessions.commitThrough(0);
         }
     }
 
@@ -599,6 +594,7 @@ public final class ChainReplica implements Replica
             pending.clearKeys();
             lastSeq = installedSeq;
             commitSeq = installedSeq;
+            sessions.commitThrough(installedSeq);
             synced = true;
             // Now ask for the writes after the snapshot.
             predLinked = false;

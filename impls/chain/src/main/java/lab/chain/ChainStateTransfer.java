@@ -41,6 +41,10 @@ final class ChainStateTransfer
     /**
      * The successor asks for a snapshot: start one of {@code state} at {@code commitSeq} unless one is under way or
      * the last started less than the retry interval ago (a transfer in progress resends on its own timer).
+     *
+     * <p>Every session goes in, those of writes still pending here too (not only the committed ones, as
+     * {@code ClientSessionTable.writeSnapshot} would): the joiner gets those writes next, resent from this node's
+     * pending list, and the session of a client whose latest write is pending still stands for its earlier writes.
      */
     void offer(final int succ, final long epoch, final long commitSeq, final ReplicaState state, final long nowNs,
         final Outbox out)
