@@ -2,7 +2,6 @@ package lab.raft;
 
 import java.util.Random;
 
-import lab.core.ClientSession;
 import lab.core.ClientSessions;
 import lab.core.KvStore;
 import lab.core.Outbox;
@@ -12,10 +11,10 @@ import lab.core.codec.OpType;
 import lab.core.codec.Status;
 import lab.core.election.ElectionRules;
 import lab.core.quorum.MajorityTracker;
+import lab.core.session.ClientSessionTable;
 import lab.raft.codec.AppendEntriesDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.collections.Long2LongHashMap;
 
 /**
  * A Raft replica as a pure state machine (Ongaro and Ousterhout 2014; pre-vote, check-quorum, ReadIndex and leases
@@ -65,12 +64,16 @@ public final class RaftReplica implements Replica
     long commitIndex;
     private long appliedIndex;
     private final ReplicaState state = new ReplicaState();
+    /**
+     * Duplicate detection, recorded at apply (so a duplicate in the log is told apart there): every record is of an
+     * applied write, so committed; the leader's proposals are kept apart.
+     */
+    private final ClientSessionTable sessions = new ClientSessionTable(state);
 
     // leader
     private final MajorityTracker matched;
     private long termStartIndex;
     private boolean committedInTerm;
-    private final Long2LongHashMap proposedSeq = new Long2LongHashMap(-1);
 
     // snapshots
     private final SnapshotReceiver snapshotIn = new SnapshotReceiver();
@@ -114,6 +117,7 @@ public final class RaftReplica implements Replica
         }
         commitIndex = log.snapshotIndex();
         appliedIndex = log.snapshotIndex();
+        sessions.commitThrough(Long.MAX_VALUE);
     }
 
     public String role()
@@ -266,19 +270,17 @@ public final class RaftReplica implements Replica
             return;
         }
 
-        final ClientSession session = state.session(clientId);
-        if (session != null && seq <= session.seq)
+        switch (sessions.checkWithProposals(clientId, seq))
         {
-            if (seq == session.seq)
-            {
-                publisher.clientResponse(out, from, depth, clientId, seq, Status.OK, nodeId, session.version,
-                    publisher.emptyValue(), 0, 0);
-            }
-            return;
-        }
-        if (seq <= proposedSeq.get(clientId))
-        {
-            return; // a retry of a write in the log already: its commit answers
+            case COMMITTED:
+                publisher.clientResponse(out, from, depth, clientId, seq, Status.OK, nodeId,
+                    sessions.committedVersion(), publisher.emptyValue(), 0, 0);
+                return;
+            case PROPOSED: // a retry of a write in the log already: its commit answers
+            case STALE:    // its client has moved on
+                return;
+            default:
+                break;
         }
         if (log.isFull())
         {
@@ -287,7 +289,7 @@ public final class RaftReplica implements Replica
         }
         final long index = log.append(term, clientId, seq, key, valueBuffer, valueOffset, valueLength, requestDepth);
         storage.appended(index);
-        proposedSeq.put(clientId, seq);
+        sessions.proposeApart(clientId, seq);
         if (majority == 1)
         {
             advanceCommit(depth, out);
@@ -303,7 +305,7 @@ public final class RaftReplica implements Replica
     {
         role = Role.LEADER;
         leaderId = nodeId;
-        proposedSeq.clear();
+        sessions.abandonProposals(); // a write of an earlier reign still in the log is skipped at apply
         reads.becomeLeader();
         replication.becomeLeader(nowNs);
         // A no-op of the new term: committing it commits everything before it and tells the leader which
@@ -380,28 +382,18 @@ public final class RaftReplica implements Replica
                 continue; // a leader's no-op
             }
             final long seq = log.seq(index);
-            ClientSession session = state.session(clientId);
             long version = index;
-            if (session != null && seq <= session.seq)
+            switch (sessions.check(clientId, seq))
             {
-                if (seq != session.seq)
-                {
+                case STALE:
                     continue; // an old duplicate; its client has moved on
-                }
-                version = session.version; // a retried write: applied once, answered again
-            }
-            else
-            {
-                state.store().put(log.key(index), log.value(index), 0, log.valueLength(index), index);
-                if (session == null)
-                {
-                    state.recordWrite(clientId, seq, index);
-                }
-                else
-                {
-                    session.seq = seq; // the session at hand: no second lookup on the hot path
-                    session.version = index;
-                }
+                case COMMITTED:
+                    version = sessions.committedVersion(); // a retried write: applied once, answered again
+                    break;
+                default:
+                    state.store().put(log.key(index), log.value(index), 0, log.valueLength(index), index);
+                    sessions.recordApplied(clientId, seq, index);
+                    break;
             }
             if (leader)
             {
@@ -419,7 +411,7 @@ public final class RaftReplica implements Replica
             return;
         }
         final long snapshotTerm = log.termAt(appliedIndex);
-        final int length = state.writeSnapshot(Long.MAX_VALUE, snapshotOut); // sessions hold applied writes only
+        final int length = sessions.writeSnapshot(snapshotOut); // sessions hold applied writes only
         log.compactTo(appliedIndex, snapshotTerm);
         storage.saveSnapshot(snapshotOut, 0, length);
     }
