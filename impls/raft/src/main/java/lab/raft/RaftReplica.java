@@ -21,7 +21,8 @@ import org.agrona.ExpandableArrayBuffer;
  * from Ongaro's thesis). This class holds the replica's state (role, term, vote, log, commit and apply) and the
  * rules of a follower, of client writes and of commit; the rest is in one class per concern:
  * {@link RaftElection} (timers, pre-vote and votes, on the shared {@link ElectionRules}), {@link FollowerAck}
- * (one acknowledgement per burst), {@link SnapshotReceiver} (InstallSnapshot chunks reassembled),
+ * (one acknowledgement per burst), {@link RaftStateTransfer} (snapshots sent and received, on the shared
+ * {@code lab.core.snapshot}),
  * {@link LeaderReplication} (one {@link Progress} per follower: batching, pipelining, retransmission, snapshots
  * sent), {@link RaftReads} (lease reads and ReadIndex rounds), {@link RaftAdapter} (decoding, with the wire checks)
  * and {@link RaftPublisher} (encoding).
@@ -76,7 +77,7 @@ public final class RaftReplica implements Replica
     private boolean committedInTerm;
 
     // snapshots
-    private final SnapshotReceiver snapshotIn = new SnapshotReceiver();
+    private final RaftStateTransfer transfer;
     private final ExpandableArrayBuffer snapshotOut = new ExpandableArrayBuffer(64 * 1024);
 
     // output of the current burst of input: held until flush() has persisted what it depends on
@@ -103,8 +104,10 @@ public final class RaftReplica implements Replica
         this.matched = new MajorityTracker(replicas, 0);
         this.ack = new FollowerAck(publisher, log);
         this.adapter = new RaftAdapter(this, nodeId, replicas, config.nodeCount);
+        this.transfer = new RaftStateTransfer(nodeId, replicas, publisher, adapter.wire(), config.retransmitNs * 5);
         this.election = new RaftElection(this, nodeId, replicas, config, random, storage, publisher);
-        this.replication = new LeaderReplication(this, nodeId, replicas, config, storage, publisher);
+        this.replication = new LeaderReplication(this, nodeId, replicas, config, storage, publisher,
+            transfer);
         this.reads = new RaftReads(nodeId, replicas, config, state, replication, publisher);
 
         // Recovery: term, vote and log come from storage; the state machine from the snapshot. Entries after it
@@ -190,6 +193,11 @@ public final class RaftReplica implements Replica
     RaftReads reads()
     {
         return reads;
+    }
+
+    LeaderReplication replication()
+    {
+        return replication;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -554,8 +562,8 @@ public final class RaftReplica implements Replica
     }
 
     void onInstallSnapshot(final int from, final int messageDepth, final long leaderTerm, final long index,
-        final long snapshotTerm, final int chunkOffset, final int total, final DirectBuffer chunk,
-        final int chunkStart, final int chunkLength, final long nowNs, final Outbox out)
+        final long snapshotTerm, final int chunkOffset, final int total, final long transferId, final int checksum,
+        final DirectBuffer chunk, final int chunkStart, final int chunkLength, final long nowNs, final Outbox out)
     {
         final int depth = messageDepth + 1;
         if (!followLeader(from, leaderTerm, nowNs, out))
@@ -569,15 +577,9 @@ public final class RaftReplica implements Replica
             ack.hold(from, depth, term, index, index, 0, 0, held);
             return;
         }
-        if (!snapshotIn.onChunk(index, snapshotTerm, chunkOffset, total, chunk, chunkStart, chunkLength))
+        if (!transfer.onChunk(from, depth, term, index, transferId, chunkOffset, total, checksum, chunk, chunkStart,
+            chunkLength, state, out))
         {
-            return;
-        }
-        // Install by swapping in a complete copy: until the last chunk the old state stays whole.
-        if (!state.installSnapshot(snapshotIn.buffer(), snapshotIn.length()))
-        {
-            adapter.wire().rejectState(from, "snapshot");
-            snapshotIn.clear();
             return;
         }
         if (log.termAt(index) == snapshotTerm)
@@ -588,10 +590,9 @@ public final class RaftReplica implements Replica
         {
             log.resetTo(index, snapshotTerm);
         }
-        storage.saveSnapshot(snapshotIn.buffer(), 0, snapshotIn.length());
+        storage.saveSnapshot(transfer.bytes(), 0, transfer.length());
         commitIndex = index;
         appliedIndex = index;
-        snapshotIn.clear();
         ack.hold(from, depth, term, index, index, 0, 0, held);
     }
 }
