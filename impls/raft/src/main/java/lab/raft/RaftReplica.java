@@ -65,10 +65,7 @@ public final class RaftReplica implements Replica
     long commitIndex;
     private long appliedIndex;
     private final ReplicaState state = new ReplicaState();
-    /**
-     * Duplicate detection, recorded at apply (so a duplicate in the log is told apart there): every record is of an
-     * applied write, so committed; the leader's proposals are kept apart.
-     */
+    /** Duplicate detection: records of applied (so committed) writes, the leader's proposals apart. */
     private final ClientSessionTable sessions = new ClientSessionTable(state);
 
     // leader
@@ -106,8 +103,7 @@ public final class RaftReplica implements Replica
         this.adapter = new RaftAdapter(this, nodeId, replicas, config.nodeCount);
         this.transfer = new RaftStateTransfer(nodeId, replicas, publisher, adapter.wire(), config.retransmitNs * 5);
         this.election = new RaftElection(this, nodeId, replicas, config, random, storage, publisher);
-        this.replication = new LeaderReplication(this, nodeId, replicas, config, storage, publisher,
-            transfer);
+        this.replication = new LeaderReplication(this, nodeId, replicas, config, storage, publisher, transfer);
         this.reads = new RaftReads(nodeId, replicas, config, state, replication, publisher);
 
         // Recovery: term, vote and log come from storage; the state machine from the snapshot. Entries after it
