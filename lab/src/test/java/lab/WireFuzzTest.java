@@ -165,6 +165,7 @@ class WireFuzzTest
         final int requestVote = lab.raft.codec.RequestVoteDecoder.TEMPLATE_ID;
         final int vote = lab.raft.codec.VoteDecoder.TEMPLATE_ID;
         final int snapshot = lab.raft.codec.InstallSnapshotDecoder.TEMPLATE_ID;
+        final int snapshotResponse = lab.raft.codec.InstallSnapshotResponseDecoder.TEMPLATE_ID;
         final int block = lab.raft.codec.AppendEntriesDecoder.BLOCK_LENGTH;
         final int entry = block + WireCheck.GROUP_HEADER_LENGTH;
         return List.of(
@@ -188,11 +189,18 @@ class WireFuzzTest
             f(s, requestVote, "preVote", lab.raft.codec.RequestVoteDecoder.preVoteEncodingOffset(), 1, 2),
             f(s, vote, "granted", lab.raft.codec.VoteDecoder.grantedEncodingOffset(), 1, 2),
             f(s, vote, "term", lab.raft.codec.VoteDecoder.termEncodingOffset(), 8, -1),
-            f(s, snapshot, "chunkOffset", lab.raft.codec.InstallSnapshotDecoder.chunkOffsetEncodingOffset(), 4, -1),
+            f(s, snapshot, "chunkOffset", lab.raft.codec.InstallSnapshotDecoder.chunkOffsetEncodingOffset(), 4, -1, 1,
+                IMIN),
             f(s, snapshot, "totalLength", lab.raft.codec.InstallSnapshotDecoder.totalLengthEncodingOffset(), 4, -1),
             f(s, snapshot, "lastIncludedIndex",
                 lab.raft.codec.InstallSnapshotDecoder.lastIncludedIndexEncodingOffset(), 8, -1),
-            varLength(s, snapshot, lab.raft.codec.InstallSnapshotDecoder.BLOCK_LENGTH));
+            f(s, snapshot, "transferId", lab.raft.codec.InstallSnapshotDecoder.transferIdEncodingOffset(), 8, -1),
+            varLength(s, snapshot, lab.raft.codec.InstallSnapshotDecoder.BLOCK_LENGTH),
+            f(s, snapshotResponse, "term", lab.raft.codec.InstallSnapshotResponseDecoder.termEncodingOffset(), 8, -1),
+            f(s, snapshotResponse, "transferId",
+                lab.raft.codec.InstallSnapshotResponseDecoder.transferIdEncodingOffset(), 8, -1),
+            f(s, snapshotResponse, "receivedChunks",
+                lab.raft.codec.InstallSnapshotResponseDecoder.receivedChunksEncodingOffset(), 4, -1, IMIN));
     }
 
     static List<FieldRule> chainRules()

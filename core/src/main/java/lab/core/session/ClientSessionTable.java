@@ -5,6 +5,7 @@ import lab.core.ClientSessions;
 import lab.core.ReplicaState;
 import lab.core.StateSnapshot;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Long2LongHashMap;
 
 /**
  * Duplicate detection per client session (as TigerBeetle's {@code client_sessions.zig} beside its replica): for
@@ -47,7 +48,9 @@ import org.agrona.ExpandableArrayBuffer;
  *     <li><b>Record at apply, proposals apart</b> (Raft): the session records hold applied (committed) writes only,
  *     recorded when an entry is applied, so duplicates in the log are skipped at apply and answered with the
  *     original version; the leader keeps the proposed seq per session in a separate map so a retry of a write
- *     already in the log is not appended twice.</li>
+ *     already in the log is not appended twice. The table serves it too: the records are all committed
+ *     ({@link #commitThrough} {@code Long.MAX_VALUE}), {@link #recordApplied} at apply, the leader's proposals noted
+ *     apart ({@link #proposeApart}) and checked with {@link #checkWithProposals}.</li>
  *     <li><b>No replicated sessions</b> (quorum, Dynamo/ABD): the coordinator keeps the session's operation under
  *     way or completed (a retry of a completed one is answered from its record, of one under way dropped), and in
  *     ABD mode the durable seq of the last write it started, so a write is never started twice with two
@@ -71,6 +74,8 @@ public final class ClientSessionTable
     public static final long UNKNOWN_VERSION = 0;
 
     private final ReplicaState state;
+    /** Proposals kept apart from the records (record at apply): the latest seq proposed per session, -1 if none. */
+    private final Long2LongHashMap proposedApart = new Long2LongHashMap(-1);
     private long committedThrough;
     private long foundVersion;
 
@@ -120,6 +125,31 @@ public final class ClientSessionTable
     }
 
     /**
+     * For a protocol that records at apply (Raft): the write {@code seq} of the session is in the log, not applied
+     * yet, and not recorded (the records hold applied writes only, so that a duplicate in the log is told apart at
+     * apply). {@link #checkWithProposals} finds it proposed until {@link #abandonProposals}.
+     */
+    public void proposeApart(final long sessionId, final long seq)
+    {
+        proposedApart.put(sessionId, seq);
+    }
+
+    /**
+     * {@link #check}, and for a write the records find {@link Outcome#NEW}, the proposals noted apart
+     * ({@link #proposeApart}): {@link Outcome#PROPOSED} for the seq proposed, {@link Outcome#STALE} for an older one.
+     */
+    public Outcome checkWithProposals(final long sessionId, final long seq)
+    {
+        final Outcome outcome = check(sessionId, seq);
+        if (outcome != Outcome.NEW)
+        {
+            return outcome;
+        }
+        final long proposed = proposedApart.get(sessionId);
+        return seq > proposed ? Outcome.NEW : seq == proposed ? Outcome.PROPOSED : Outcome.STALE;
+    }
+
+    /**
      * Records a write applied with {@code version} on a replica that applies as it receives (a backup, a chain
      * successor): committed as far as this replica's table is concerned once its commit point reaches the version.
      */
@@ -145,10 +175,12 @@ public final class ClientSessionTable
      * A primary's reign ended with writes proposed and not committed: they may never commit, so a retry of one must
      * not be answered as done later. The session's previous write did complete (one operation at a time), so the
      * session goes back to it, with {@link #UNKNOWN_VERSION}: still enough to keep a late duplicate of it from being
-     * applied again.
+     * applied again. Proposals noted apart ({@link #proposeApart}) are forgotten: a new leader proposes afresh (a
+     * write already in its log is skipped at apply as a duplicate, and answered).
      */
     public void abandonProposals()
     {
+        proposedApart.clear();
         for (final ClientSession session : state.sessions().values())
         {
             if (session.version > committedThrough)

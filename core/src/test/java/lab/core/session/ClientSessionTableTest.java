@@ -153,6 +153,34 @@ class ClientSessionTableTest
     }
 
     @Test
+    void recordedAtApplyWithProposalsApartAWriteInTheLogIsProposedUntilApplied()
+    {
+        table.commitThrough(Long.MAX_VALUE); // the records hold applied writes only
+        table.proposeApart(A, 3);
+        assertEquals(Outcome.NEW, table.check(A, 3), "the records alone do not know it: apply takes it");
+        assertEquals(Outcome.PROPOSED, table.checkWithProposals(A, 3), "not appended twice");
+        assertEquals(Outcome.STALE, table.checkWithProposals(A, 2), "its client has moved on");
+        assertEquals(Outcome.NEW, table.checkWithProposals(A, 4));
+        assertEquals(Outcome.NEW, table.checkWithProposals(B, 3), "sessions are apart");
+        table.recordApplied(A, 3, 10);
+        assertEquals(Outcome.COMMITTED, table.checkWithProposals(A, 3));
+        assertEquals(10, table.committedVersion());
+        assertEquals(Outcome.COMMITTED, table.check(A, 3), "a duplicate in the log is answered, not applied");
+    }
+
+    @Test
+    void abandoningProposalsForgetsTheProposalsKeptApart()
+    {
+        table.commitThrough(Long.MAX_VALUE);
+        table.recordApplied(A, 2, 5);
+        table.proposeApart(A, 3);
+        table.abandonProposals();
+        assertEquals(Outcome.NEW, table.checkWithProposals(A, 3), "a new leader proposes afresh");
+        assertEquals(Outcome.COMMITTED, table.check(A, 2), "applied records are committed: untouched");
+        assertEquals(5, table.committedVersion());
+    }
+
+    @Test
     void theHotPathAllocatesNothing()
     {
         final com.sun.management.ThreadMXBean threads =

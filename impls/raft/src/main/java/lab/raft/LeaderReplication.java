@@ -22,6 +22,7 @@ final class LeaderReplication
     private final RaftStorage storage;
     private final RaftPublisher publisher;
     private final Progress[] progress;
+    private final RaftStateTransfer transfer;
     /** The times each replica was last heard from (the leader's own: now), for check-quorum. */
     private final MajorityTracker heard;
     private long checkQuorumNs;
@@ -29,7 +30,7 @@ final class LeaderReplication
     private long entriesSent;
 
     LeaderReplication(final RaftReplica replica, final int nodeId, final int replicas, final RaftConfig config,
-        final RaftStorage storage, final RaftPublisher publisher)
+        final RaftStorage storage, final RaftPublisher publisher, final RaftStateTransfer transfer)
     {
         this.replica = replica;
         this.nodeId = nodeId;
@@ -38,6 +39,7 @@ final class LeaderReplication
         this.storage = storage;
         this.log = storage.log();
         this.publisher = publisher;
+        this.transfer = transfer;
         this.progress = new Progress[replicas];
         for (int f = 0; f < replicas; f++)
         {
@@ -70,6 +72,10 @@ final class LeaderReplication
         for (int f = 0; f < n; f++)
         {
             progress[f].reset(log.lastIndex(), nowNs);
+            if (f != nodeId)
+            {
+                transfer.cancel(f); // of an earlier reign
+            }
         }
     }
 
@@ -122,9 +128,13 @@ final class LeaderReplication
                     }
                     break;
                 case SNAPSHOT:
-                    if (nowNs >= p.snapshotResendNs)
+                    if (transfer.active(f))
                     {
-                        sendSnapshot(f, nowNs, out);
+                        transfer.onTick(f, nowNs, out); // resends what the follower has not acknowledged
+                    }
+                    else if (nowNs >= p.snapshotResendNs)
+                    {
+                        sendSnapshot(f, nowNs, out); // the transfer ended without the follower catching up
                     }
                     break;
                 default:
@@ -239,13 +249,40 @@ final class LeaderReplication
             replica.reads().currentRound());
     }
 
+    /**
+     * Starts a transfer of the latest snapshot to follower {@code f} ({@link RaftStateTransfer}: chunked, resent
+     * until acknowledged). Its answer at the snapshot's index moves the follower out of SNAPSHOT.
+     */
     private void sendSnapshot(final int f, final long nowNs, final Outbox out)
     {
         final Progress p = progress[f];
         p.becomeSnapshot(log.snapshotIndex(), nowNs + config.retransmitNs * 5);
-        publisher.installSnapshot(out, f, replica.term, log.snapshotIndex(), log.snapshotTerm(), storage.snapshot(),
-            storage.snapshotLength());
+        transfer.start(f, replica.term, log.snapshotIndex(), log.snapshotTerm(), storage.snapshot(),
+            storage.snapshotLength(), nowNs, out);
         p.lastSentNs = nowNs;
+    }
+
+    /**
+     * A follower acknowledged chunks of a snapshot transfer: if of the leader's current term, the rest goes.
+     */
+    void onInstallSnapshotResponse(final int from, final long responseTerm, final long transferId,
+        final int receivedChunks, final long nowNs, final Outbox out)
+    {
+        if (responseTerm > replica.term)
+        {
+            replica.becomeFollower(responseTerm, -1, nowNs, out);
+            return;
+        }
+        if (replica.role != RaftReplica.Role.LEADER || responseTerm != replica.term)
+        {
+            return;
+        }
+        final Progress p = progress[from];
+        p.lastHeardNs = nowNs;
+        if (p.state == Progress.State.SNAPSHOT)
+        {
+            transfer.onAck(from, replica.term, transferId, receivedChunks, nowNs, out);
+        }
     }
 
     /**
@@ -275,6 +312,7 @@ final class LeaderReplication
                 (p.state == Progress.State.SNAPSHOT && p.match >= p.snapshotSentIndex))
             {
                 p.becomeReplicate();
+                transfer.cancel(from); // the follower has the snapshot (or more)
             }
         }
         else

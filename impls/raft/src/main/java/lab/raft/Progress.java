@@ -36,7 +36,10 @@ final class Progress
     /** When the leader last heard from it in its term (check-quorum). */
     long lastHeardNs;
 
-    /** In SNAPSHOT: the snapshot's last index, and when to send it again if unanswered. */
+    /**
+     * In SNAPSHOT: the snapshot's last index, and when to start another transfer if this one ends without the
+     * follower catching up (the transfer resends its own chunks: {@link RaftStateTransfer}).
+     */
     long snapshotSentIndex;
     long snapshotResendNs;
 

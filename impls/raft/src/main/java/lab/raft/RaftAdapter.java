@@ -8,6 +8,7 @@ import lab.raft.codec.AppendEntriesDecoder;
 import lab.raft.codec.AppendResponseDecoder;
 import lab.raft.codec.BooleanType;
 import lab.raft.codec.InstallSnapshotDecoder;
+import lab.raft.codec.InstallSnapshotResponseDecoder;
 import lab.raft.codec.MessageHeaderDecoder;
 import lab.raft.codec.RequestVoteDecoder;
 import lab.raft.codec.VoteDecoder;
@@ -34,6 +35,7 @@ final class RaftAdapter
     private final RequestVoteDecoder requestVoteDecoder = new RequestVoteDecoder();
     private final VoteDecoder voteDecoder = new VoteDecoder();
     private final InstallSnapshotDecoder snapshotDecoder = new InstallSnapshotDecoder();
+    private final InstallSnapshotResponseDecoder snapshotResponseDecoder = new InstallSnapshotResponseDecoder();
 
     RaftAdapter(final RaftReplica replica, final int nodeId, final int replicas, final int nodeCount)
     {
@@ -108,11 +110,16 @@ final class RaftAdapter
             case InstallSnapshotDecoder.TEMPLATE_ID:
             {
                 final InstallSnapshotDecoder m = snapshotDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                final int chunkOffset = m.chunkOffset();
-                final int total = m.totalLength();
-                final int chunkLength = m.bytesLength();
                 replica.onInstallSnapshot(from, m.depth(), m.term(), m.lastIncludedIndex(), m.lastIncludedTerm(),
-                    chunkOffset, total, buffer, m.limit() + InstallSnapshotDecoder.bytesHeaderLength(), chunkLength,
+                    m.chunkOffset(), m.totalLength(), m.transferId(), m.checksum(), buffer,
+                    m.limit() + InstallSnapshotDecoder.bytesHeaderLength(), m.bytesLength(), nowNs, out);
+                break;
+            }
+            case InstallSnapshotResponseDecoder.TEMPLATE_ID:
+            {
+                final InstallSnapshotResponseDecoder m =
+                    snapshotResponseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.replication().onInstallSnapshotResponse(from, m.term(), m.transferId(), m.receivedChunks(),
                     nowNs, out);
                 break;
             }

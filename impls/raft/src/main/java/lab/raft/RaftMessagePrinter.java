@@ -4,6 +4,7 @@ import lab.core.MessagePrinter;
 import lab.raft.codec.AppendEntriesDecoder;
 import lab.raft.codec.AppendResponseDecoder;
 import lab.raft.codec.InstallSnapshotDecoder;
+import lab.raft.codec.InstallSnapshotResponseDecoder;
 import lab.raft.codec.MessageHeaderDecoder;
 import lab.raft.codec.RequestVoteDecoder;
 import lab.raft.codec.VoteDecoder;
@@ -13,7 +14,7 @@ import org.agrona.DirectBuffer;
  * Raft's messages as lines for traces and interaction tests. Log positions print as {@code index/term} (etcd's
  * notation); a pre-vote and its answer print under their own names (PreVote, PreVoteResponse) because they are a
  * different step of the election although they share the RequestVote and Vote templates. Clocks (sentNs) are left
- * out: they differ between runs of a test and say nothing a reader needs.
+ * out: they differ between runs of a test and say nothing a reader needs; so is a snapshot's checksum.
  */
 public final class RaftMessagePrinter implements MessagePrinter
 {
@@ -87,8 +88,18 @@ public final class RaftMessagePrinter implements MessagePrinter
                 MessagePrinter.whole(m.sbeDecodedLength(), message);
                 final StringBuilder sb = new StringBuilder("InstallSnapshot term=").append(m.term())
                     .append(" last=").append(m.lastIncludedIndex()).append('/').append(m.lastIncludedTerm())
+                    .append(" transfer=").append(m.transferId())
                     .append(" chunk=").append(m.chunkOffset()).append('+').append(m.bytesLength())
                     .append('/').append(m.totalLength());
+                return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
+            }
+            case InstallSnapshotResponseDecoder.TEMPLATE_ID:
+            {
+                final InstallSnapshotResponseDecoder m =
+                    new InstallSnapshotResponseDecoder().wrapAndApplyHeader(message, 0, header);
+                MessagePrinter.whole(m.sbeDecodedLength(), message);
+                final StringBuilder sb = new StringBuilder("InstallSnapshotResponse term=").append(m.term())
+                    .append(" transfer=").append(m.transferId()).append(" received=").append(m.receivedChunks());
                 return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
             }
             default:

@@ -7,6 +7,7 @@ import lab.raft.codec.AppendEntriesEncoder;
 import lab.raft.codec.AppendResponseEncoder;
 import lab.raft.codec.BooleanType;
 import lab.raft.codec.InstallSnapshotEncoder;
+import lab.raft.codec.InstallSnapshotResponseEncoder;
 import lab.raft.codec.MessageHeaderEncoder;
 import lab.raft.codec.RequestVoteEncoder;
 import lab.raft.codec.VoteEncoder;
@@ -23,8 +24,6 @@ final class RaftPublisher
 {
     /** An AppendEntries carries at most this many value bytes (at least one entry, whatever its size). */
     static final int MAX_APPEND_BYTES = 64 * 1024;
-    /** A snapshot goes in chunks of this many bytes. */
-    static final int CHUNK_BYTES = 32 * 1024;
 
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(MAX_APPEND_BYTES + 4096);
     private final ExpandableArrayBuffer empty = new ExpandableArrayBuffer(16);
@@ -34,6 +33,7 @@ final class RaftPublisher
     private final RequestVoteEncoder requestVoteEncoder = new RequestVoteEncoder();
     private final VoteEncoder voteEncoder = new VoteEncoder();
     private final InstallSnapshotEncoder snapshotEncoder = new InstallSnapshotEncoder();
+    private final InstallSnapshotResponseEncoder snapshotResponseEncoder = new InstallSnapshotResponseEncoder();
     private final ClientMessages clientMessages = new ClientMessages();
 
     /**
@@ -119,23 +119,27 @@ final class RaftPublisher
     }
 
     /**
-     * The snapshot {@code state} ({@code total} bytes) in chunks of {@link #CHUNK_BYTES}, at least one.
+     * One chunk of a snapshot transfer ({@link RaftStateTransfer}): {@code chunkLength} bytes of {@code snapshot}
+     * from {@code chunkOffset}.
      */
     void installSnapshot(final Outbox out, final int to, final long term, final long lastIncludedIndex,
-        final long lastIncludedTerm, final DirectBuffer state, final int total)
+        final long lastIncludedTerm, final int chunkOffset, final int totalLength, final long transferId,
+        final int checksum, final DirectBuffer snapshot, final int chunkLength)
     {
-        int offset = 0;
-        do
-        {
-            final int chunk = Math.min(CHUNK_BYTES, total - offset);
-            snapshotEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-                .depth(1).clientId(0).seq(0).term(term).lastIncludedIndex(lastIncludedIndex)
-                .lastIncludedTerm(lastIncludedTerm).chunkOffset(offset).totalLength(total)
-                .putBytes(state, offset, chunk);
-            out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + snapshotEncoder.encodedLength());
-            offset += chunk;
-        }
-        while (offset < total);
+        snapshotEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .depth(1).clientId(0).seq(0).term(term).lastIncludedIndex(lastIncludedIndex)
+            .lastIncludedTerm(lastIncludedTerm).chunkOffset(chunkOffset).totalLength(totalLength)
+            .transferId(transferId).checksum(checksum)
+            .putBytes(snapshot, chunkOffset, chunkLength);
+        out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + snapshotEncoder.encodedLength());
+    }
+
+    void installSnapshotResponse(final Outbox out, final int to, final int depth, final long term,
+        final long transferId, final int receivedChunks)
+    {
+        snapshotResponseEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .depth(depth).clientId(0).seq(0).term(term).transferId(transferId).receivedChunks(receivedChunks);
+        out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + snapshotResponseEncoder.encodedLength());
     }
 
     /**

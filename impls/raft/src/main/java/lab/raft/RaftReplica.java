@@ -2,7 +2,6 @@ package lab.raft;
 
 import java.util.Random;
 
-import lab.core.ClientSession;
 import lab.core.ClientSessions;
 import lab.core.KvStore;
 import lab.core.Outbox;
@@ -12,17 +11,18 @@ import lab.core.codec.OpType;
 import lab.core.codec.Status;
 import lab.core.election.ElectionRules;
 import lab.core.quorum.MajorityTracker;
+import lab.core.session.ClientSessionTable;
 import lab.raft.codec.AppendEntriesDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.collections.Long2LongHashMap;
 
 /**
  * A Raft replica as a pure state machine (Ongaro and Ousterhout 2014; pre-vote, check-quorum, ReadIndex and leases
  * from Ongaro's thesis). This class holds the replica's state (role, term, vote, log, commit and apply) and the
  * rules of a follower, of client writes and of commit; the rest is in one class per concern:
  * {@link RaftElection} (timers, pre-vote and votes, on the shared {@link ElectionRules}), {@link FollowerAck}
- * (one acknowledgement per burst), {@link SnapshotReceiver} (InstallSnapshot chunks reassembled),
+ * (one acknowledgement per burst), {@link RaftStateTransfer} (snapshots sent and received, on the shared
+ * {@code lab.core.snapshot}),
  * {@link LeaderReplication} (one {@link Progress} per follower: batching, pipelining, retransmission, snapshots
  * sent), {@link RaftReads} (lease reads and ReadIndex rounds), {@link RaftAdapter} (decoding, with the wire checks)
  * and {@link RaftPublisher} (encoding).
@@ -65,15 +65,16 @@ public final class RaftReplica implements Replica
     long commitIndex;
     private long appliedIndex;
     private final ReplicaState state = new ReplicaState();
+    /** Duplicate detection: records of applied (so committed) writes, the leader's proposals apart. */
+    private final ClientSessionTable sessions = new ClientSessionTable(state);
 
     // leader
     private final MajorityTracker matched;
     private long termStartIndex;
     private boolean committedInTerm;
-    private final Long2LongHashMap proposedSeq = new Long2LongHashMap(-1);
 
     // snapshots
-    private final SnapshotReceiver snapshotIn = new SnapshotReceiver();
+    private final RaftStateTransfer transfer;
     private final ExpandableArrayBuffer snapshotOut = new ExpandableArrayBuffer(64 * 1024);
 
     // output of the current burst of input: held until flush() has persisted what it depends on
@@ -100,8 +101,9 @@ public final class RaftReplica implements Replica
         this.matched = new MajorityTracker(replicas, 0);
         this.ack = new FollowerAck(publisher, log);
         this.adapter = new RaftAdapter(this, nodeId, replicas, config.nodeCount);
+        this.transfer = new RaftStateTransfer(nodeId, replicas, publisher, adapter.wire(), config.retransmitNs * 5);
         this.election = new RaftElection(this, nodeId, replicas, config, random, storage, publisher);
-        this.replication = new LeaderReplication(this, nodeId, replicas, config, storage, publisher);
+        this.replication = new LeaderReplication(this, nodeId, replicas, config, storage, publisher, transfer);
         this.reads = new RaftReads(nodeId, replicas, config, state, replication, publisher);
 
         // Recovery: term, vote and log come from storage; the state machine from the snapshot. Entries after it
@@ -114,6 +116,7 @@ public final class RaftReplica implements Replica
         }
         commitIndex = log.snapshotIndex();
         appliedIndex = log.snapshotIndex();
+        sessions.commitThrough(Long.MAX_VALUE);
     }
 
     public lab.core.Role role()
@@ -191,6 +194,11 @@ public final class RaftReplica implements Replica
     RaftReads reads()
     {
         return reads;
+    }
+
+    LeaderReplication replication()
+    {
+        return replication;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -271,19 +279,17 @@ public final class RaftReplica implements Replica
             return;
         }
 
-        final ClientSession session = state.session(clientId);
-        if (session != null && seq <= session.seq)
+        switch (sessions.checkWithProposals(clientId, seq))
         {
-            if (seq == session.seq)
-            {
-                publisher.clientResponse(out, from, depth, clientId, seq, Status.OK, nodeId, session.version,
-                    publisher.emptyValue(), 0, 0);
-            }
-            return;
-        }
-        if (seq <= proposedSeq.get(clientId))
-        {
-            return; // a retry of a write in the log already: its commit answers
+            case COMMITTED:
+                publisher.clientResponse(out, from, depth, clientId, seq, Status.OK, nodeId,
+                    sessions.committedVersion(), publisher.emptyValue(), 0, 0);
+                return;
+            case PROPOSED: // a retry of a write in the log already: its commit answers
+            case STALE:    // its client has moved on
+                return;
+            default:
+                break;
         }
         if (log.isFull())
         {
@@ -292,7 +298,7 @@ public final class RaftReplica implements Replica
         }
         final long index = log.append(term, clientId, seq, key, valueBuffer, valueOffset, valueLength, requestDepth);
         storage.appended(index);
-        proposedSeq.put(clientId, seq);
+        sessions.proposeApart(clientId, seq);
         if (majority == 1)
         {
             advanceCommit(depth, out);
@@ -308,7 +314,7 @@ public final class RaftReplica implements Replica
     {
         role = Role.LEADER;
         leaderId = nodeId;
-        proposedSeq.clear();
+        sessions.abandonProposals(); // a write of an earlier reign still in the log is skipped at apply
         reads.becomeLeader();
         replication.becomeLeader(nowNs);
         // A no-op of the new term: committing it commits everything before it and tells the leader which
@@ -385,28 +391,18 @@ public final class RaftReplica implements Replica
                 continue; // a leader's no-op
             }
             final long seq = log.seq(index);
-            ClientSession session = state.session(clientId);
             long version = index;
-            if (session != null && seq <= session.seq)
+            switch (sessions.check(clientId, seq))
             {
-                if (seq != session.seq)
-                {
+                case STALE:
                     continue; // an old duplicate; its client has moved on
-                }
-                version = session.version; // a retried write: applied once, answered again
-            }
-            else
-            {
-                state.store().put(log.key(index), log.value(index), 0, log.valueLength(index), index);
-                if (session == null)
-                {
-                    state.recordWrite(clientId, seq, index);
-                }
-                else
-                {
-                    session.seq = seq; // the session at hand: no second lookup on the hot path
-                    session.version = index;
-                }
+                case COMMITTED:
+                    version = sessions.committedVersion(); // a retried write: applied once, answered again
+                    break;
+                default:
+                    state.store().put(log.key(index), log.value(index), 0, log.valueLength(index), index);
+                    sessions.recordApplied(clientId, seq, index);
+                    break;
             }
             if (leader)
             {
@@ -424,7 +420,7 @@ public final class RaftReplica implements Replica
             return;
         }
         final long snapshotTerm = log.termAt(appliedIndex);
-        final int length = state.writeSnapshot(Long.MAX_VALUE, snapshotOut); // sessions hold applied writes only
+        final int length = sessions.writeSnapshot(snapshotOut); // sessions hold applied writes only
         log.compactTo(appliedIndex, snapshotTerm);
         storage.saveSnapshot(snapshotOut, 0, length);
     }
@@ -567,8 +563,8 @@ public final class RaftReplica implements Replica
     }
 
     void onInstallSnapshot(final int from, final int messageDepth, final long leaderTerm, final long index,
-        final long snapshotTerm, final int chunkOffset, final int total, final DirectBuffer chunk,
-        final int chunkStart, final int chunkLength, final long nowNs, final Outbox out)
+        final long snapshotTerm, final int chunkOffset, final int total, final long transferId, final int checksum,
+        final DirectBuffer chunk, final int chunkStart, final int chunkLength, final long nowNs, final Outbox out)
     {
         final int depth = messageDepth + 1;
         if (!followLeader(from, leaderTerm, nowNs, out))
@@ -582,15 +578,9 @@ public final class RaftReplica implements Replica
             ack.hold(from, depth, term, index, index, 0, 0, held);
             return;
         }
-        if (!snapshotIn.onChunk(index, snapshotTerm, chunkOffset, total, chunk, chunkStart, chunkLength))
+        if (!transfer.onChunk(from, depth, term, index, transferId, chunkOffset, total, checksum, chunk, chunkStart,
+            chunkLength, state, out))
         {
-            return;
-        }
-        // Install by swapping in a complete copy: until the last chunk the old state stays whole.
-        if (!state.installSnapshot(snapshotIn.buffer(), snapshotIn.length()))
-        {
-            adapter.wire().rejectState(from, "snapshot");
-            snapshotIn.clear();
             return;
         }
         if (log.termAt(index) == snapshotTerm)
@@ -601,10 +591,9 @@ public final class RaftReplica implements Replica
         {
             log.resetTo(index, snapshotTerm);
         }
-        storage.saveSnapshot(snapshotIn.buffer(), 0, snapshotIn.length());
+        storage.saveSnapshot(transfer.bytes(), 0, transfer.length());
         commitIndex = index;
         appliedIndex = index;
-        snapshotIn.clear();
         ack.hold(from, depth, term, index, index, 0, 0, held);
     }
 }

@@ -4,6 +4,7 @@ import lab.core.WireCheck;
 import lab.raft.codec.AppendEntriesDecoder;
 import lab.raft.codec.AppendResponseDecoder;
 import lab.raft.codec.InstallSnapshotDecoder;
+import lab.raft.codec.InstallSnapshotResponseDecoder;
 import lab.raft.codec.RequestVoteDecoder;
 import lab.raft.codec.VoteDecoder;
 
@@ -12,7 +13,8 @@ import lab.raft.codec.VoteDecoder;
  * before a decoder reads it. Every message comes from a peer; terms and indices are never negative (-1 only where
  * the protocol uses it: a heartbeat's prevLogTerm, a response's conflictTerm); an entry's term is not above the
  * term of the append carrying it, its session a client's (0 for a leader's no-op: the leader answers the session's
- * node when it applies the entry); booleans are 0 or 1.
+ * node when it applies the entry); booleans are 0 or 1; a snapshot chunk starts on a chunk boundary
+ * ({@link RaftStateTransfer}), its transfer id and an acknowledgement's chunk count are never negative.
  */
 final class RaftWire
 {
@@ -59,16 +61,34 @@ final class RaftWire
                     w.enumCode(VoteDecoder.preVoteEncodingOffset(), BOOLEAN_MAX, "preVote") &&
                     w.end();
             case InstallSnapshotDecoder.TEMPLATE_ID:
-                return w.header(InstallSnapshotDecoder.SCHEMA_VERSION, InstallSnapshotDecoder.BLOCK_LENGTH) &&
+            {
+                if (!(w.header(InstallSnapshotDecoder.SCHEMA_VERSION, InstallSnapshotDecoder.BLOCK_LENGTH) &&
                     w.depth(InstallSnapshotDecoder.depthEncodingOffset()) &&
                     w.nonNegative(w.int64(InstallSnapshotDecoder.termEncodingOffset()), "term") &&
                     w.nonNegative(w.int64(InstallSnapshotDecoder.lastIncludedIndexEncodingOffset()),
                         "lastIncludedIndex") &&
                     w.nonNegative(w.int64(InstallSnapshotDecoder.lastIncludedTermEncodingOffset()),
                         "lastIncludedTerm") &&
-                    w.varData() &&
-                    w.chunk(w.int32(InstallSnapshotDecoder.chunkOffsetEncodingOffset()),
-                        w.int32(InstallSnapshotDecoder.totalLengthEncodingOffset())) &&
+                    w.nonNegative(w.int64(InstallSnapshotDecoder.transferIdEncodingOffset()), "transferId") &&
+                    w.varData()))
+                {
+                    return false;
+                }
+                final int chunkOffset = w.int32(InstallSnapshotDecoder.chunkOffsetEncodingOffset());
+                // Chunks are placed by offset / chunkBytes: every chunk starts on a boundary and is at most one long.
+                return w.chunk(chunkOffset, w.int32(InstallSnapshotDecoder.totalLengthEncodingOffset())) &&
+                    w.range(chunkOffset % RaftStateTransfer.CHUNK_BYTES == 0 &&
+                        w.lastVarLength() <= RaftStateTransfer.CHUNK_BYTES, "chunk alignment") &&
+                    w.end();
+            }
+            case InstallSnapshotResponseDecoder.TEMPLATE_ID:
+                return w.header(InstallSnapshotResponseDecoder.SCHEMA_VERSION,
+                    InstallSnapshotResponseDecoder.BLOCK_LENGTH) &&
+                    w.depth(InstallSnapshotResponseDecoder.depthEncodingOffset()) &&
+                    w.nonNegative(w.int64(InstallSnapshotResponseDecoder.termEncodingOffset()), "term") &&
+                    w.nonNegative(w.int64(InstallSnapshotResponseDecoder.transferIdEncodingOffset()), "transferId") &&
+                    w.nonNegative(w.int32(InstallSnapshotResponseDecoder.receivedChunksEncodingOffset()),
+                        "receivedChunks") &&
                     w.end();
             default:
                 return w.unexpected();

@@ -9,6 +9,7 @@ import lab.raft.codec.AppendEntriesEncoder;
 import lab.raft.codec.AppendResponseEncoder;
 import lab.raft.codec.BooleanType;
 import lab.raft.codec.InstallSnapshotEncoder;
+import lab.raft.codec.InstallSnapshotResponseEncoder;
 import lab.raft.codec.MessageHeaderEncoder;
 import lab.raft.codec.RequestVoteEncoder;
 import lab.raft.codec.VoteEncoder;
@@ -90,8 +91,18 @@ class RaftMessagePrinterTest
     {
         final InstallSnapshotEncoder m = new InstallSnapshotEncoder().wrapAndApplyHeader(buffer, 0, header)
             .depth(1).clientId(0).seq(0).term(5).lastIncludedIndex(100).lastIncludedTerm(4).chunkOffset(512)
-            .totalLength(2048).putBytes(new UnsafeBuffer(new byte[512]), 0, 512);
-        assertEquals("InstallSnapshot term=5 last=100/4 chunk=512+512/2048 depth=1", print(m.encodedLength()));
+            .totalLength(2048).transferId(3).checksum(0x1234).putBytes(new UnsafeBuffer(new byte[512]), 0, 512);
+        assertEquals("InstallSnapshot term=5 last=100/4 transfer=3 chunk=512+512/2048 depth=1",
+            print(m.encodedLength()));
+    }
+
+    @Test
+    void shouldPrintInstallSnapshotResponse()
+    {
+        final InstallSnapshotResponseEncoder m = new InstallSnapshotResponseEncoder()
+            .wrapAndApplyHeader(buffer, 0, header)
+            .depth(2).clientId(0).seq(0).term(5).transferId(3).receivedChunks(2);
+        assertEquals("InstallSnapshotResponse term=5 transfer=3 received=2 depth=2", print(m.encodedLength()));
     }
 
     @Test

@@ -29,6 +29,11 @@ final class RaftSim implements OperationObserver
 
     RaftSim(final long seed, final int replicas, final String... options)
     {
+        this(seed, replicas, new Workload(0.5, 16, "uniform", 0.99, 32), options);
+    }
+
+    RaftSim(final long seed, final int replicas, final Workload workload, final String... options)
+    {
         this.seed = seed;
         final RunConfig c = new RunConfig();
         c.protocol = "raft";
@@ -37,7 +42,7 @@ final class RaftSim implements OperationObserver
         c.clients = 2;
         c.outstanding = 3;
         c.seed = seed;
-        c.workload = new Workload(0.5, 16, "uniform", 0.99, 32);
+        c.workload = workload;
         c.opTimeoutNs = 800 * MS;
         c.observers = i -> this;
         c.options.put("raft-snapshot-entries", "64");
