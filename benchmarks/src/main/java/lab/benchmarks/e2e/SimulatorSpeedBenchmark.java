@@ -1,5 +1,7 @@
 package lab.benchmarks.e2e;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * 500,000 on the lab's machine). One invocation is a whole predicted run ({@link PredictedRun#run}: building the
  * cluster, {@code simulatedMs} of simulated time after a tenth as much warm-up, the result), the way a curve's point
  * costs; the secondary result {@code messages} (an {@link AuxCounters} of type OPERATIONS, as in JMH's
- * JMHSample_23_AuxCounters) is the figure, in messages per second. The primary score counts whole runs.
+ * JMHSample_23_AuxCounters) is the figure, in messages per second; {@code messagesPerCpuSecond} divides by the
+ * benchmark thread's CPU time instead (for a loaded machine). The primary score counts whole runs.
  *
  * <p>The service times are fixed here, not read from a calibration file, so the figure does not move with the
  * machine that calibrated: 2 us per message at a server role, 1 us at a client, 0.5 us batched (a CPU that finds
@@ -88,6 +91,41 @@ public class SimulatorSpeedBenchmark
         }
     }
 
+    /**
+     * Simulated messages per second of the benchmark thread's CPU time in the iteration so far (an EVENTS counter:
+     * JMH reports its value at the iteration's end). On a machine shared with other work the wall-clock figure
+     * moves with the others' load; this one far less, so before/after comparisons use it.
+     */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class PerCpuSecond
+    {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        public double messagesPerCpuSecond;
+        private long messages;
+        private long cpuNs;
+
+        @Setup(Level.Iteration)
+        public void reset()
+        {
+            messages = 0;
+            cpuNs = 0;
+            messagesPerCpuSecond = 0;
+        }
+
+        long cpuNowNs()
+        {
+            return THREADS.getCurrentThreadCpuTime();
+        }
+
+        void add(final long runMessages, final long runCpuNs)
+        {
+            messages += runMessages;
+            cpuNs += runCpuNs;
+            messagesPerCpuSecond = cpuNs == 0 ? 0 : messages * 1e9 / cpuNs;
+        }
+    }
+
     @Setup
     public void setup()
     {
@@ -119,9 +157,11 @@ public class SimulatorSpeedBenchmark
     }
 
     @Benchmark
-    public RunResult predictedRun(final Simulated simulated)
+    public RunResult predictedRun(final Simulated simulated, final PerCpuSecond perCpu)
     {
+        final long cpuStart = perCpu.cpuNowNs();
         final PredictedRun.Outcome o = PredictedRun.run(config(), target, machines);
+        perCpu.add(o.simulatedMessages(), perCpu.cpuNowNs() - cpuStart);
         simulated.messages += o.simulatedMessages();
         return o.result();
     }

@@ -108,6 +108,7 @@ public final class PredictedRun
     {
         final int count = nodes.endpoints.length;
         final SimNetwork network = new SimNetwork(config.seed, config.sim, count, nodes.firstClient());
+        network.hashDeliveries(false); // a prediction compares no histories: the per-byte hash is pure cost here
         final long startNs = config.effectiveWarmupNs();
         final long endNs = startNs + config.durationNs;
         for (int i = 0; i < count; i++)
