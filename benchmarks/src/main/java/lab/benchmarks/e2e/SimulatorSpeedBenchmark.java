@@ -42,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * below saturation for both protocols.
  *
  * <pre>
- * bin/lab jmh SimulatorSpeedBenchmark
+ * bin/lab jmh SimulatorSpeedBenchmark -p protocol=raft,chain
  * bin/lab jmh SimulatorSpeedBenchmark -p protocol=raft -prof "async:libPath=$(bin/lab-jmh --async-lib);output=flamegraph"
  * </pre>
  */
@@ -131,7 +131,7 @@ public class SimulatorSpeedBenchmark
     {
         final Map<String, Calibration.Role> roles = new LinkedHashMap<>();
         for (final String role : new String[]{"leader", "follower", "candidate", "pre-candidate", "head", "middle",
-            "tail", "sole", "control"})
+            "tail", "sole", "control", "primary", "backup", "replica"})
         {
             roles.put(role, new Calibration.Role(SERVER_NS, 0, BATCHED_NS, 0, 1, 1));
         }
