@@ -20,6 +20,7 @@ import lab.harness.predict.PredictedRun;
 import lab.harness.predict.Validation;
 import lab.harness.report.Environment;
 import lab.harness.report.ResultsFolder;
+import lab.harness.report.html.HtmlReport;
 import lab.harness.workload.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -105,6 +106,11 @@ public final class PredictCommand implements Callable<Integer>
     @Option(names = "--results", defaultValue = "results", description = "results root (default ${DEFAULT-VALUE})")
     Path resultsRoot;
 
+    @Option(names = "--measured", split = ",", description = "results folders or run JSON files of measured runs " +
+        "(lab sweep, run --json, compare) to draw beside the predictions in the folder's report.html, paired by " +
+        "protocol, replicas, link and workload")
+    List<Path> measured = new ArrayList<>();
+
     @Option(names = "--validate", description = "instead: predictions beside real in-process runs (Aeron IPC, " +
         "--link-delay 200us and 1ms, 3 and 5 replicas; shared-thread saturation), with the error")
     boolean validate;
@@ -122,6 +128,17 @@ public final class PredictCommand implements Callable<Integer>
         if (!"per-node".equals(cpu) && !"shared".equals(cpu))
         {
             throw new IllegalArgumentException("--cpu must be per-node|shared, got '" + cpu + "'");
+        }
+        for (final Path m : measured)
+        {
+            if (!java.nio.file.Files.exists(m))
+            {
+                throw new IllegalArgumentException("--measured: no such file or folder: " + m);
+            }
+        }
+        if (!measured.isEmpty())
+        {
+            HtmlReport.render(measured); // one line and exit 2 now, not after the predictions, when they hold no runs
         }
         final Calibration calibration = Calibration.read(calibrationFile);
         final List<String> protocols = protocols();
@@ -195,6 +212,10 @@ public final class PredictCommand implements Callable<Integer>
                     final String line = curve.add(config, load, o, environment, prediction);
                     System.out.println(line);
                     text.append(line).append('\n');
+                }
+                // Written once the curve is done: a later point may move its saturation mark.
+                for (int i = 0; i < points; i++)
+                {
                     folder.writeJson("run-" + p + "-r" + n + "-" + i + ".json", curve.points().get(i));
                 }
                 runs.addAll(curve.points());
@@ -213,6 +234,10 @@ public final class PredictCommand implements Callable<Integer>
         summary.put("p99_bound", p99Bound);
         summary.put("runs", runs);
         folder.writeJson("run.json", summary);
+        final List<Path> reportInputs = new ArrayList<>();
+        reportInputs.add(folder.dir());
+        reportInputs.addAll(measured);
+        System.out.println("report: " + HtmlReport.write(reportInputs, folder.dir().resolve("report.html")));
         System.out.println("results: " + folder.dir());
         return 0;
     }

@@ -28,6 +28,8 @@ public final class Curve
     private final List<Map<String, Object>> points = new ArrayList<>();
     private String saturation = "none (no point met the bound)";
     private double saturationOpsPerSecond = Double.NaN;
+    /** The prediction block of the saturation point, marked {@code "saturation_point": true}; null while none. */
+    private Map<String, Object> saturationMark;
 
     public Curve(final String protocol, final int replicas, final long boundNs)
     {
@@ -37,7 +39,8 @@ public final class Curve
     }
 
     /**
-     * Adds a point.
+     * Adds a point. Its JSON's {@code prediction} block is a copy of {@code prediction} with the p99 bound and
+     * {@code saturation_point}: true on the curve's saturation point so far (write the points once the curve is done).
      *
      * @return its line of text.
      */
@@ -52,9 +55,18 @@ public final class Curve
         final long timeouts = r.writes().timeouts() + r.reads().timeouts();
         final boolean rateMet = config.rate <= 0 || r.achievedRate() >= 0.95 * config.rate;
         final double worstP99Us = Math.max(r.writes().count() > 0 ? wp99 : 0, r.reads().count() > 0 ? rp99 : 0);
+        final Map<String, Object> marks = new LinkedHashMap<>(prediction);
+        marks.put("p99_bound_us", boundNs / 1e3);
+        marks.put("saturation_point", false);
         if (rateMet && worstP99Us * 1e3 <= boundNs && timeouts == 0 && r.totalOps() > 0 &&
             !(r.achievedRate() <= saturationOpsPerSecond))
         {
+            if (saturationMark != null)
+            {
+                saturationMark.put("saturation_point", false);
+            }
+            saturationMark = marks;
+            marks.put("saturation_point", true);
             saturationOpsPerSecond = r.achievedRate();
             saturation = String.format(Locale.ROOT, "%s (%.0f ops/s predicted, p99 %.1f us predicted)", load,
                 r.achievedRate(), worstP99Us);
@@ -62,7 +74,7 @@ public final class Curve
         final Map<String, Object> contract = new LinkedHashMap<>();
         contract.put("predicted", true);
         contract.putAll(RunReport.toContract(r, environment));
-        contract.put("prediction", prediction);
+        contract.put("prediction", marks);
         final Map<String, Object> sim = new LinkedHashMap<>();
         sim.put("messages", o.simulatedMessages());
         sim.put("wall_ms", o.wallNs() / 1_000_000);

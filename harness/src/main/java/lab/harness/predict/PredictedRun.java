@@ -52,6 +52,12 @@ public final class PredictedRun
         {
             final Map<String, Object> m = new LinkedHashMap<>();
             m.put("link", link.describe(replicas));
+            m.put("link_profile", link.name());
+            // One delay for every link (a named uniform profile or a duration): the report pairs the prediction with
+            // measured runs whose emulated link (--link-delay, --link-jitter) is the same; a matrix has no one figure.
+            final boolean uniform = link.replicaMatrixNs() == null && link.uniformNs() >= 0;
+            m.put("link_delay_us", uniform ? link.uniformNs() / 1e3 : null);
+            m.put("link_jitter_us", uniform ? link.jitterNs() / 1e3 : null);
             m.put("cores_per_cpu", cores);
             m.put("cpus", sharedCpu ? "one CPU shared by every node" : "a CPU per node");
             m.put("service_cv", serviceCv);
@@ -102,6 +108,7 @@ public final class PredictedRun
     {
         final int count = nodes.endpoints.length;
         final SimNetwork network = new SimNetwork(config.seed, config.sim, count, nodes.firstClient());
+        network.hashDeliveries(false); // a prediction compares no histories: the per-byte hash is pure cost here
         final long startNs = config.effectiveWarmupNs();
         final long endNs = startNs + config.durationNs;
         for (int i = 0; i < count; i++)

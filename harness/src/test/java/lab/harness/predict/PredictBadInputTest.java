@@ -88,6 +88,10 @@ class PredictBadInputTest
         final Path slow = dir.resolve("slow.json");
         Files.writeString(slow, "{\"latency_us\": 30, \"bandwidth_gbps\": -1}");
         assertBadInput("bandwidth", "--protocol", "echo", "--link", slow.toString());
+        assertBadInput("--measured: no such file or folder", "--protocol", "echo", "--measured",
+            dir.resolve("nowhere").toString());
+        Files.createDirectories(dir.resolve("empty"));
+        assertBadInput("no run-*.json or run.json", "--protocol", "echo", "--measured", dir.resolve("empty").toString());
         final Outcome missing = lab("predict", "--calibration", dir.resolve("missing.json").toString(), "--protocol",
             "echo");
         assertEquals(LabCommand.EXIT_BAD_INPUT, missing.code, missing.err);
@@ -107,6 +111,8 @@ class PredictBadInputTest
         {
             final var json = files.filter(p -> p.getFileName().toString().startsWith("run-")).toList();
             assertEquals(2, json.size());
+            final String report = Files.readString(json.get(0).resolveSibling("report.html"));
+            assertTrue(report.contains("<section id=\"prediction\">"), "the folder's report draws the prediction");
             for (final Path p : json)
             {
                 assertTrue(Files.readString(p).matches("(?s)\\{\\s*\"predicted\"\\s*:\\s*true.*"), p.toString());

@@ -36,6 +36,8 @@ import static lab.harness.report.html.Html.esc;
  * <li>{@code chart-latency-throughput-write}, {@code chart-latency-throughput-read}: p99 against ops/s, one curve
  * per protocol (and replica count, transport, workload where these vary) through its runs sorted by throughput;</li>
  * <li>{@code chart-hops}: hops measured beside theory, writes and reads, per run;</li>
+ * <li>{@code chart-prediction-<protocol>-n<N>-<type>} (when some runs are {@code lab predict}'s): predicted curves,
+ * marked PREDICTED, beside measured runs of the same protocol, replicas and link ({@link PredictionSection});</li>
  * <li>{@code chart-node-load} (when the runs have per-node load): busy time per operation per node, per run, the
  * bottleneck marked ({@link NodeLoadSection}).</li>
  * </ul>
@@ -112,6 +114,7 @@ public final class HtmlReport
         percentiles(sb, runs);
         timelines(sb, runs);
         latencyThroughput(sb, runs);
+        PredictionSection.append(sb, runs);
         hops(sb, runs);
         NodeLoadSection.append(sb, runs);
         environment(sb, runs);

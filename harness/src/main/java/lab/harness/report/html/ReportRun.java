@@ -84,6 +84,10 @@ final class ReportRun
     {
         final JsonNode config = json.path("config");
         final Map<String, String> dims = new java.util.LinkedHashMap<>();
+        if (json.path("predicted").asBoolean(false))
+        {
+            dims.put("predicted", "PREDICTED"); // lab predict's runs: never mistaken for measured ones
+        }
         dims.put("replicas", "n=" + replicas());
         dims.put("transport", transport());
         dims.put("workload", workload());

@@ -1,0 +1,127 @@
+package lab.harness.sim;
+
+import java.util.Arrays;
+
+/**
+ * The simulator's pending events, earliest first: a binary min-heap keyed by (time, order), the order being the
+ * network's count of events scheduled so far, so that no two keys are equal and events at one instant come out in
+ * the order they were scheduled. The keys live in two {@code long} arrays beside the events, so ordering compares
+ * primitives in place instead of calling a comparator on each event object ({@link java.util.PriorityQueue} with a
+ * comparator was a visible part of a predicted run's profile). Any correct heap pops the same sequence, since the
+ * keys are distinct: replacing the queue leaves every seed's history as it was.
+ *
+ * @param <T> what an event carries.
+ */
+final class EventQueue<T>
+{
+    private long[] timeNs = new long[1024];
+    private long[] order = new long[1024];
+    private Object[] items = new Object[1024];
+    private int size;
+
+    int size()
+    {
+        return size;
+    }
+
+    boolean isEmpty()
+    {
+        return size == 0;
+    }
+
+    /**
+     * @param orderKey distinct per event (ties in time are broken by it).
+     */
+    void add(final long atNs, final long orderKey, final T item)
+    {
+        if (size == items.length)
+        {
+            timeNs = Arrays.copyOf(timeNs, size * 2);
+            order = Arrays.copyOf(order, size * 2);
+            items = Arrays.copyOf(items, size * 2);
+        }
+        int i = size++;
+        while (i > 0)
+        {
+            final int parent = (i - 1) >>> 1;
+            if (!before(atNs, orderKey, timeNs[parent], order[parent]))
+            {
+                break;
+            }
+            move(parent, i);
+            i = parent;
+        }
+        set(i, atNs, orderKey, item);
+    }
+
+    /**
+     * @return the earliest event's time; {@link Long#MAX_VALUE} when empty.
+     */
+    long peekTimeNs()
+    {
+        return size == 0 ? Long.MAX_VALUE : timeNs[0];
+    }
+
+    /**
+     * @return the earliest event, removed; null when empty.
+     */
+    @SuppressWarnings("unchecked")
+    T poll()
+    {
+        if (size == 0)
+        {
+            return null;
+        }
+        final T first = (T)items[0];
+        final int last = --size;
+        final long lastTime = timeNs[last];
+        final long lastOrder = order[last];
+        final Object lastItem = items[last];
+        items[last] = null;
+        if (last > 0)
+        {
+            int i = 0;
+            while (true)
+            {
+                int child = 2 * i + 1;
+                if (child >= last)
+                {
+                    break;
+                }
+                if (child + 1 < last && before(timeNs[child + 1], order[child + 1], timeNs[child], order[child]))
+                {
+                    child++;
+                }
+                if (!before(timeNs[child], order[child], lastTime, lastOrder))
+                {
+                    break;
+                }
+                move(child, i);
+                i = child;
+            }
+            timeNs[i] = lastTime;
+            order[i] = lastOrder;
+            items[i] = lastItem;
+        }
+        return first;
+    }
+
+    private static boolean before(final long t1, final long o1, final long t2, final long o2)
+    {
+        return t1 < t2 || (t1 == t2 && o1 < o2);
+    }
+
+    private void move(final int from, final int to)
+    {
+        timeNs[to] = timeNs[from];
+        order[to] = order[from];
+        items[to] = items[from];
+    }
+
+    private void set(final int i, final long atNs, final long orderKey, final Object item)
+    {
+        timeNs[i] = atNs;
+        order[i] = orderKey;
+        items[i] = item;
+    }
+}
