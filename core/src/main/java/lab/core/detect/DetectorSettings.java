@@ -51,7 +51,7 @@ public record DetectorSettings(Kind kind, long timeoutNs, double phiThreshold, i
      */
     public DetectorSettings
     {
-        if (timeoutNs <= 0 || heartbeatIntervalNs <= 0)
+        if (timeoutNs < 0 || heartbeatIntervalNs <= 0)
         {
             throw new IllegalArgumentException(TIMEOUT + " and the heartbeat interval must be > 0");
         }
@@ -74,7 +74,10 @@ public record DetectorSettings(Kind kind, long timeoutNs, double phiThreshold, i
      * Reads the options a protocol's detector needs, recording each with its default.
      *
      * @param protocolTimeout     the protocol's own timeout as given (its option's value): {@code fd-timeout}'s
-     *                            default.
+     *                            default; null for a protocol with several timeouts of its own (primary-backup's
+     *                            backup and primary timeouts) or none (Raft's randomized election timeout), which
+     *                            does not read {@code fd-timeout} (timeout 0 here: see
+     *                            {@link #newDetector(int, String, long)}).
      * @param heartbeatIntervalNs the protocol's heartbeat interval.
      */
     public static DetectorSettings from(final ProtocolSettings s, final String protocolTimeout,
@@ -82,7 +85,7 @@ public record DetectorSettings(Kind kind, long timeoutNs, double phiThreshold, i
     {
         final Kind kind = Kind.valueOf(s.choice(DETECTOR, "timeout", "timeout", "phi", "swim")
             .toUpperCase(java.util.Locale.ROOT));
-        final long timeoutNs = s.durationNsOption(TIMEOUT, protocolTimeout);
+        final long timeoutNs = protocolTimeout == null ? 0 : s.durationNsOption(TIMEOUT, protocolTimeout);
         if (kind != Kind.PHI)
         {
             return new DetectorSettings(kind, timeoutNs, Double.parseDouble(DEFAULT_PHI_THRESHOLD),
@@ -107,6 +110,21 @@ public record DetectorSettings(Kind kind, long timeoutNs, double phiThreshold, i
     }
 
     /**
+     * Checks, when a protocol reads its options (before any run starts), that it can use this detector.
+     *
+     * @return this.
+     * @throws IllegalArgumentException for {@code swim}, as {@link #newDetector} would.
+     */
+    public DetectorSettings usableBy(final String protocol)
+    {
+        if (kind == Kind.SWIM)
+        {
+            newDetector(1, protocol);
+        }
+        return this;
+    }
+
+    /**
      * @param protocol who asks, for the error a SWIM choice gets.
      * @return a heartbeat detector over {@code peers} peers.
      * @throws IllegalArgumentException for {@code swim}: it needs probe messages of its own that no protocol of the
@@ -114,9 +132,18 @@ public record DetectorSettings(Kind kind, long timeoutNs, double phiThreshold, i
      */
     public FailureDetector newDetector(final int peers, final String protocol)
     {
+        return newDetector(peers, protocol, timeoutNs);
+    }
+
+    /**
+     * As {@link #newDetector(int, String)}, a fixed timeout of {@code ownTimeoutNs} unless {@code fd-timeout} was
+     * read: for a protocol whose timeouts are its own options.
+     */
+    public FailureDetector newDetector(final int peers, final String protocol, final long ownTimeoutNs)
+    {
         return switch (kind)
         {
-            case TIMEOUT -> new TimeoutDetector(peers, timeoutNs);
+            case TIMEOUT -> new TimeoutDetector(peers, timeoutNs > 0 ? timeoutNs : ownTimeoutNs);
             case PHI -> new PhiAccrualDetector(peers, phiThreshold, window, minStdDevNs, pauseNs, heartbeatIntervalNs);
             case SWIM -> throw new IllegalArgumentException(DETECTOR + "=swim cannot be used by " + protocol
                 + ": SWIM needs probe messages of its own that " + protocol
@@ -136,7 +163,7 @@ public record DetectorSettings(Kind kind, long timeoutNs, double phiThreshold, i
     {
         return switch (kind)
         {
-            case TIMEOUT -> "timeout " + ms(timeoutNs);
+            case TIMEOUT -> timeoutNs > 0 ? "timeout " + ms(timeoutNs) : "timeout (the protocol's own)";
             case PHI -> "phi threshold " + phiThreshold + " window " + window + " min-std-dev "
                 + ms(minStdDevNs) + " pause " + ms(pauseNs) + " heartbeat "
                 + ms(heartbeatIntervalNs);

@@ -6,8 +6,8 @@ package lab.core.detect;
  * follower's leader). Pure: the caller passes the clock in, so a protocol stays deterministic on the simulator.
  * Peers are numbered {@code 0 .. peers-1}; nothing is allocated after construction.
  *
- * <p>An implementation is a heartbeat detector: it learns only from {@link #heartbeat} (a message that proves the
- * peer was alive) and {@link #reset} (the caller starts watching afresh: first sight of the clock, a new view, a
+ * <p>An implementation is a heartbeat detector: it learns from {@link #heartbeat} (the peer's periodic heartbeat),
+ * {@link #heard} (any other message that proves it alive) and {@link #reset} (the caller starts watching afresh: first sight of the clock, a new view, a
  * vote granted). A detector that needs messages of its own (SWIM's probes) is not one of these: see
  * {@link SwimDetector}.
  */
@@ -17,6 +17,14 @@ public interface FailureDetector
      * A message proving {@code peer} alive arrived at {@code nowNs}: its inter-arrival time is a sample.
      */
     void heartbeat(int peer, long nowNs);
+
+    /**
+     * A message that is not one of the peer's periodic heartbeats (a replicated write, an ack to one) proves it
+     * alive at {@code nowNs}: the silence restarts, but the gap is not an inter-arrival sample. Traffic under load
+     * comes microseconds apart, and a detector that learnt those gaps would suspect the first idle heartbeat
+     * interval.
+     */
+    void heard(int peer, long nowNs);
 
     /**
      * Start watching {@code peer} afresh at {@code nowNs}: counts as hearing from it (the silence starts now) but is
@@ -37,7 +45,7 @@ public interface FailureDetector
     double phi(int peer, long nowNs);
 
     /**
-     * @return when {@code peer} was last heard from (heartbeat or reset), or {@link Long#MIN_VALUE} if never.
+     * @return when {@code peer} was last heard from (heartbeat, other message or reset), or {@link Long#MIN_VALUE} if never.
      */
     long lastHeardNs(int peer);
 }

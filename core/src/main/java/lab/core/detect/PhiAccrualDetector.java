@@ -14,7 +14,8 @@ import java.util.Arrays;
  * <p>As in Akka: a peer's first heartbeat (or reset) seeds the window with two intervals of mean
  * {@code firstEstimate} and standard deviation {@code firstEstimate / 4} (without them one sample has no spread); an
  * interval is only learnt when it ends while the peer is not suspected, so a pause that was already a suspicion
- * does not widen the distribution. The minimum standard deviation keeps perfectly regular heartbeats (the
+ * does not widen the distribution. Only heartbeats are samples ({@link #heard} restarts the silence only), and the
+ * silence phi is computed over runs from the last message of any kind. The minimum standard deviation keeps perfectly regular heartbeats (the
  * simulator's) from making phi jump to infinity a nanosecond after the mean.
  */
 public final class PhiAccrualDetector implements FailureDetector
@@ -26,6 +27,8 @@ public final class PhiAccrualDetector implements FailureDetector
     private final long firstEstimateNs;
 
     private final long[] lastHeardNs;
+    /** The last heartbeat, the start of the next inter-arrival sample; MIN_VALUE after a reset. */
+    private final long[] lastHeartbeatNs;
     /** Ring buffers of intervals: peer p's are at {@code p * window .. p * window + window - 1}. */
     private final long[] intervals;
     private final int[] count;
@@ -60,6 +63,8 @@ public final class PhiAccrualDetector implements FailureDetector
         this.firstEstimateNs = firstEstimateNs;
         this.lastHeardNs = new long[peers];
         Arrays.fill(lastHeardNs, Long.MIN_VALUE);
+        this.lastHeartbeatNs = new long[peers];
+        Arrays.fill(lastHeartbeatNs, Long.MIN_VALUE);
         this.intervals = new long[peers * window];
         this.count = new int[peers];
         this.next = new int[peers];
@@ -69,18 +74,32 @@ public final class PhiAccrualDetector implements FailureDetector
 
     public void heartbeat(final int peer, final long nowNs)
     {
-        final long last = lastHeardNs[peer];
-        if (last == Long.MIN_VALUE || count[peer] == 0)
+        if (count[peer] == 0)
         {
             seed(peer);
         }
-        else if (nowNs > last && !suspected(peer, nowNs))
+        else if (lastHeartbeatNs[peer] != Long.MIN_VALUE && nowNs > lastHeartbeatNs[peer] &&
+            !suspected(peer, nowNs))
         {
-            add(peer, nowNs - last);
+            add(peer, nowNs - lastHeartbeatNs[peer]);
         }
-        lastHeardNs[peer] = Math.max(last, nowNs);
+        lastHeartbeatNs[peer] = Math.max(lastHeartbeatNs[peer], nowNs);
+        lastHeardNs[peer] = Math.max(lastHeardNs[peer], nowNs);
     }
 
+    public void heard(final int peer, final long nowNs)
+    {
+        if (count[peer] == 0)
+        {
+            seed(peer);
+        }
+        lastHeardNs[peer] = Math.max(lastHeardNs[peer], nowNs);
+    }
+
+    /**
+     * Also forgets the last heartbeat: the gap from it to the next one spans whatever the reset stands for (a new
+     * primary, a restart), not the peer's heartbeat interval.
+     */
     public void reset(final int peer, final long nowNs)
     {
         if (count[peer] == 0)
@@ -88,6 +107,7 @@ public final class PhiAccrualDetector implements FailureDetector
             seed(peer);
         }
         lastHeardNs[peer] = nowNs;
+        lastHeartbeatNs[peer] = Long.MIN_VALUE;
     }
 
     public boolean suspected(final int peer, final long nowNs)

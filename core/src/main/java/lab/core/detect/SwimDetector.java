@@ -55,6 +55,7 @@ public final class SwimDetector
     private boolean acked;
     private boolean indirectSent;
     private long suspicionsRaised;
+    private long confirmationsRaised;
 
     /**
      * @throws IllegalArgumentException for a ping timeout that is not > 0 and shorter than the period, a negative
@@ -112,6 +113,14 @@ public final class SwimDetector
     }
 
     /**
+     * @return members this member confirmed dead by its own suspicion timeout (not those it heard of).
+     */
+    public long confirmationsRaised()
+    {
+        return confirmationsRaised;
+    }
+
+    /**
      * Timers: the end of a protocol period (suspect an unanswered target, probe the next), the ping timeout
      * (indirect probes), suspicion timeouts (confirm).
      */
@@ -142,6 +151,7 @@ public final class SwimDetector
             if (state[m] == State.SUSPECT && nowNs - suspectedAtNs[m] >= suspicionTimeoutNs)
             {
                 state[m] = State.DEAD;
+                confirmationsRaised++;
                 multicast(new SwimMessage(SwimMessage.Kind.CONFIRM, m, 0, -1, incarnation[m]), out);
             }
         }

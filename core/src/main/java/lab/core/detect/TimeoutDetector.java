@@ -33,6 +33,11 @@ public final class TimeoutDetector implements FailureDetector
         lastHeardNs[peer] = nowNs;
     }
 
+    public void heard(final int peer, final long nowNs)
+    {
+        lastHeardNs[peer] = nowNs;
+    }
+
     public void reset(final int peer, final long nowNs)
     {
         lastHeardNs[peer] = nowNs;

@@ -100,6 +100,38 @@ class PhiAccrualDetectorTest
     }
 
     @Test
+    void shouldRestartTheSilenceButNotSampleOnOtherMessages()
+    {
+        final PhiAccrualDetector d = detector(8, 10, 0);
+        for (int i = 0; i < 20; i++)
+        {
+            d.heartbeat(0, i * 10 * MS);
+            for (int j = 1; j < 10; j++)
+            {
+                d.heard(0, i * 10 * MS + j * MS); // load: a message every millisecond between heartbeats
+            }
+        }
+        assertEquals(10.0 * MS, d.meanIntervalNs(0), 1.0, "heartbeat to heartbeat, whatever came between");
+        assertFalse(d.suspected(0, 199 * MS + 12 * MS), "silence counts from the last message");
+        assertTrue(d.suspected(0, 199 * MS + 20 * MS));
+    }
+
+    @Test
+    void shouldNotSampleTheGapAcrossAReset()
+    {
+        final PhiAccrualDetector d = detector(8, 10, 0);
+        for (int i = 0; i < 20; i++)
+        {
+            d.heartbeat(0, i * 10 * MS);
+        }
+        d.reset(0, 1_000 * MS); // e.g. a new primary
+        d.heartbeat(0, 1_005 * MS);
+        d.heartbeat(0, 1_015 * MS);
+
+        assertEquals(10.0 * MS, d.meanIntervalNs(0), 1.0, "neither 190-1000 nor 1000-1005 was a sample");
+    }
+
+    @Test
     void shouldSeedAPeerOnItsFirstHeartbeatOrReset()
     {
         final PhiAccrualDetector d = detector(8, 10, 0);

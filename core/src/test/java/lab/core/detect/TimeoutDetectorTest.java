@@ -39,6 +39,9 @@ class TimeoutDetectorTest
         detector.heartbeat(2, 500);
         assertFalse(detector.suspected(2, 600));
 
+        detector.heard(2, 650);
+        assertFalse(detector.suspected(2, 740), "any message restarts the silence");
+
         detector.reset(2, 1_000);
         assertFalse(detector.suspected(2, 1_100));
         assertEquals(1_000, detector.lastHeardNs(2));
