@@ -606,13 +606,17 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     /**
-     * A replica that is primary, or a backup that heard from its primary within the timeout, votes no one in.
+     * A replica that is primary, or a backup that heard from its primary within the timeout, votes no one in. So
+     * does one standing itself that heard from its primary within the timeout: a detector other than the fixed
+     * timeout (phi) may stand a backup sooner, and the read lease rests on this promise, not on when it stood (with
+     * the fixed timeout a replica stands only after more than the timeout of silence, so this changes nothing).
      */
     boolean primaryAlive(final long nowNs)
     {
         final boolean selfIsPrimary = role == Role.PRIMARY;
         return ElectionRules.leaderLive(selfIsPrimary, lastHeardFromPrimaryNs, config.primaryTimeoutNs, nowNs) &&
-            (selfIsPrimary || (role == Role.BACKUP && primary >= 0));
+            (selfIsPrimary || (role == Role.BACKUP && primary >= 0) || role == Role.PRE_CANDIDATE ||
+                role == Role.CANDIDATE);
     }
 
     /**
