@@ -2,6 +2,7 @@ package lab.chain;
 
 import lab.core.ProtocolSettings;
 import lab.core.client.ClientPolicy;
+import lab.core.detect.DetectorSettings;
 
 /**
  * Options of chain replication, read from protocol options (all printed with results). A replica serves reads only
@@ -30,6 +31,11 @@ public final class ChainConfig
     final long leaseNs;
     final long leaseDriftNs;
     final long retransmitNs;
+    /**
+     * How the manager suspects a member. Its removal also waits out {@code failureTimeoutNs}, the floor the read
+     * lease rests on: a detector may suspect later than the failure timeout (phi under jitter), never remove earlier.
+     */
+    final DetectorSettings detector;
     final long snapshotRetryNs;
     final int pendingCapacity;
     final ClientPolicy client;
@@ -44,6 +50,8 @@ public final class ChainConfig
         failureTimeoutNs = s.durationNsOption("chain-failure-timeout", "150ms");
         leaseDriftNs = s.durationNsOption("chain-lease-drift", "30ms");
         leaseNs = failureTimeoutNs - leaseDriftNs;
+        detector = DetectorSettings.from(s, s.option("chain-failure-timeout", "150ms"), heartbeatIntervalNs)
+            .usableBy("chain");
         retransmitNs = s.durationNsOption("chain-retransmit", "5ms");
         snapshotRetryNs = s.durationNsOption("chain-snapshot-retry", "100ms");
         pendingCapacity = s.intOption("chain-pending-capacity", 8192);

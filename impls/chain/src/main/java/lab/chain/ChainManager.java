@@ -5,6 +5,7 @@ import java.util.Arrays;
 import lab.core.Endpoint;
 import lab.core.Outbox;
 import lab.core.WireCheck;
+import lab.core.detect.FailureDetector;
 import lab.chain.codec.BooleanType;
 import lab.chain.codec.ConfigEncoder;
 import lab.chain.codec.HeartbeatDecoder;
@@ -41,6 +42,7 @@ public final class ChainManager implements Endpoint
     private boolean started;
     private final long[] lastHeardNs;
     private final long[] lastSentNs;
+    private final FailureDetector detector;
     private long reconfigurations;
 
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(256);
@@ -58,6 +60,7 @@ public final class ChainManager implements Endpoint
         members = new int[replicas];
         lastHeardNs = new long[replicas];
         lastSentNs = new long[replicas];
+        detector = config.detector.newDetector(replicas, "chain");
         Arrays.fill(lastSentNs, Long.MIN_VALUE);
         memberCount = replicas;
         for (int i = 0; i < replicas; i++)
@@ -116,12 +119,18 @@ public final class ChainManager implements Endpoint
         {
             started = true;
             Arrays.fill(lastHeardNs, nowNs);
+            for (int i = 0; i < n; i++)
+            {
+                detector.reset(i, nowNs);
+            }
         }
         boolean changed = false;
         for (int i = memberCount - 1; i >= 0; i--)
         {
             final int node = members[i];
-            if (nowNs - lastHeardNs[node] > config.failureTimeoutNs && canRemove(node))
+            // the detector suspects; the failure timeout is the floor the member's read lease rests on
+            if (detector.suspected(node, nowNs) && nowNs - lastHeardNs[node] > config.failureTimeoutNs &&
+                canRemove(node))
             {
                 remove(i);
                 changed = true;
@@ -141,6 +150,7 @@ public final class ChainManager implements Endpoint
         }
         lastSentNs[from] = hb.sentNs();
         lastHeardNs[from] = nowNs;
+        detector.heartbeat(from, nowNs);
         final boolean synced = hb.synced() == BooleanType.TRUE;
         final int index = indexOf(from);
         if (index >= 0 && from == joiner)

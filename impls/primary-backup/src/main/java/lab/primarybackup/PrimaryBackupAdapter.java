@@ -85,7 +85,7 @@ final class PrimaryBackupAdapter
             {
                 final AckDecoder m = ackDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 replica.onAck(fromNode, m.depth(), m.view(), m.lastIndex(), m.leaseNs(),
-                    m.needSnapshot() == BooleanType.TRUE, nowNs, out);
+                    m.needSnapshot() == BooleanType.TRUE, m.clientId() == 0, nowNs, out);
                 break;
             }
             case HeartbeatDecoder.TEMPLATE_ID:

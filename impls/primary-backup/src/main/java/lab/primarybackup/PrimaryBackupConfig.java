@@ -2,6 +2,7 @@ package lab.primarybackup;
 
 import lab.core.ProtocolSettings;
 import lab.core.client.ClientPolicy;
+import lab.core.detect.DetectorSettings;
 
 /**
  * Timing of primary-backup, read from protocol options (all printed with results). The read lease must end before
@@ -19,6 +20,13 @@ public final class PrimaryBackupConfig
     final long snapshotRetryNs;
     final int pendingCapacity;
     final ClientPolicy client;
+    /**
+     * How a backup suspects its primary and the primary its backups ({@code failure-detector}); a fixed timeout is
+     * {@code pb-primary-timeout} and {@code pb-backup-timeout}. Voters still refuse a new primary until
+     * {@code pb-primary-timeout} after hearing from theirs (the promise the read lease rests on), whatever the
+     * detector: an earlier suspicion only stands a backup sooner.
+     */
+    final DetectorSettings detector;
 
     PrimaryBackupConfig(final ProtocolSettings s)
     {
@@ -31,6 +39,7 @@ public final class PrimaryBackupConfig
         snapshotRetryNs = s.durationNsOption("pb-snapshot-retry", "100ms");
         pendingCapacity = s.intOption("pb-pending-capacity", 8192);
         client = ClientPolicy.from(s);
+        detector = DetectorSettings.from(s, null, heartbeatIntervalNs).usableBy("primary-backup");
         if (leaseNs <= 0)
         {
             throw new IllegalArgumentException("pb-lease-drift must be smaller than pb-primary-timeout");

@@ -8,6 +8,7 @@ import lab.core.Replica;
 import lab.core.ReplicaState;
 import lab.core.codec.OpType;
 import lab.core.codec.Status;
+import lab.core.detect.FailureDetector;
 import lab.core.election.ElectionRules;
 import lab.core.session.ClientSessionTable;
 import lab.primarybackup.codec.ReplicateDecoder;
@@ -34,6 +35,9 @@ import org.agrona.ExpandableArrayBuffer;
  */
 public final class PrimaryBackupReplica implements Replica
 {
+    /** The one peer a backup's {@link #primaryWatch} watches: whoever its primary is. */
+    static final int PRIMARY_PEER = 0;
+
     private final int nodeId;
     private final int n;
     private final int majority;
@@ -59,6 +63,10 @@ public final class PrimaryBackupReplica implements Replica
     private long viewStartIndex;
     private final Backups backups;
     private final ReadLease lease;
+    /** A backup's detector on its primary: heartbeats sample it, every other message from the primary restarts it. */
+    private final FailureDetector primaryWatch;
+    /** The primary's detector on its backups: acks to heartbeats sample it, other acks restart it. */
+    private final FailureDetector backupWatch;
     private long nextHeartbeatNs;
     private long quorumCheckFromNs;
     private final EntryRing ring;
@@ -82,6 +90,8 @@ public final class PrimaryBackupReplica implements Replica
         this.adapter = new PrimaryBackupAdapter(nodeId, replicas, this, election);
         backups = new Backups(nodeId, n);
         lease = new ReadLease(nodeId, n, config.primaryTimeoutNs, config.leaseDriftNs);
+        primaryWatch = config.detector.newDetector(1, "primary-backup", config.primaryTimeoutNs);
+        backupWatch = config.detector.newDetector(n, "primary-backup", config.backupTimeoutNs);
         ring = new EntryRing(config.pendingCapacity);
         stateTransfer = new PrimaryBackupStateTransfer(nodeId, replicas, sessions, publisher, adapter.wire(),
             config.snapshotRetryNs);
@@ -180,7 +190,7 @@ public final class PrimaryBackupReplica implements Replica
                 primaryTick(nowNs, out);
                 break;
             case BACKUP:
-                if (election.primaryTimedOut(nowNs, lastHeardFromPrimaryNs))
+                if (election.primaryTimedOut(nowNs, primaryWatch))
                 {
                     election.start(nowNs, out);
                 }
@@ -207,8 +217,13 @@ public final class PrimaryBackupReplica implements Replica
         {
             clockStarted = true;
             lastHeardFromPrimaryNs = nowNs;
+            primaryWatch.reset(PRIMARY_PEER, nowNs);
             quorumCheckFromNs = nowNs;
             backups.startClock(nowNs);
+            for (int b = 0; b < n; b++)
+            {
+                backupWatch.reset(b, nowNs);
+            }
         }
     }
 
@@ -298,7 +313,7 @@ public final class PrimaryBackupReplica implements Replica
                 continue;
             }
             final BackupProgress backup = backups.of(b);
-            final boolean alive = nowNs - backup.lastHeardNs <= config.backupTimeoutNs;
+            final boolean alive = !backupWatch.suspected(b, nowNs);
             if (nowNs - backup.lastHeardNs < config.primaryTimeoutNs)
             {
                 heard++;
@@ -330,7 +345,7 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     void onAck(final int from, final int depth, final long ackView, final long acked, final long leaseNs,
-        final boolean needSnapshot, final long nowNs, final Outbox out)
+        final boolean needSnapshot, final boolean answersHeartbeat, final long nowNs, final Outbox out)
     {
         if (ackView > view)
         {
@@ -346,6 +361,14 @@ public final class PrimaryBackupReplica implements Replica
         }
         final BackupProgress backup = backups.of(from);
         backup.lastHeardNs = nowNs;
+        if (answersHeartbeat)
+        {
+            backupWatch.heartbeat(from, nowNs);
+        }
+        else
+        {
+            backupWatch.heard(from, nowNs);
+        }
         if (needSnapshot)
         {
             if (!backup.snapshotting)
@@ -428,6 +451,7 @@ public final class PrimaryBackupReplica implements Replica
         for (int b = 0; b < n; b++)
         {
             backups.of(b).resetForView(nowNs);
+            backupWatch.reset(b, nowNs);
             if (b != nodeId)
             {
                 feed.startSnapshot(out, b, view, commitIndex, nowNs);
@@ -446,6 +470,7 @@ public final class PrimaryBackupReplica implements Replica
         view = Math.max(view, newView);
         primary = newPrimary;
         lastHeardFromPrimaryNs = nowNs;
+        primaryWatch.reset(PRIMARY_PEER, nowNs);
         election.newJitter();
         established = false;
     }
@@ -514,6 +539,7 @@ public final class PrimaryBackupReplica implements Replica
         votedView = Math.max(votedView, msgView);
         primary = from;
         lastHeardFromPrimaryNs = nowNs;
+        primaryWatch.heard(PRIMARY_PEER, nowNs);
         return true;
     }
 
@@ -546,6 +572,7 @@ public final class PrimaryBackupReplica implements Replica
         {
             return;
         }
+        primaryWatch.heartbeat(PRIMARY_PEER, nowNs);
         ack(out, from, msgDepth + 1, 0, 0, lastIndex, leaseNs, syncedView != msgView);
     }
 
@@ -579,13 +606,17 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     /**
-     * A replica that is primary, or a backup that heard from its primary within the timeout, votes no one in.
+     * A replica that is primary, or a backup that heard from its primary within the timeout, votes no one in. So
+     * does one standing itself that heard from its primary within the timeout: a detector other than the fixed
+     * timeout (phi) may stand a backup sooner, and the read lease rests on this promise, not on when it stood (with
+     * the fixed timeout a replica stands only after more than the timeout of silence, so this changes nothing).
      */
     boolean primaryAlive(final long nowNs)
     {
         final boolean selfIsPrimary = role == Role.PRIMARY;
         return ElectionRules.leaderLive(selfIsPrimary, lastHeardFromPrimaryNs, config.primaryTimeoutNs, nowNs) &&
-            (selfIsPrimary || (role == Role.BACKUP && primary >= 0));
+            (selfIsPrimary || (role == Role.BACKUP && primary >= 0) || role == Role.PRE_CANDIDATE ||
+                role == Role.CANDIDATE);
     }
 
     /**
@@ -600,5 +631,6 @@ public final class PrimaryBackupReplica implements Replica
             role = Role.BACKUP;
         }
         lastHeardFromPrimaryNs = nowNs;
+        primaryWatch.reset(PRIMARY_PEER, nowNs);
     }
 }

@@ -2,6 +2,8 @@ package lab.primarybackup;
 
 import java.util.Random;
 
+import lab.core.detect.FailureDetector;
+
 import lab.core.Outbox;
 import lab.core.election.ElectionRules;
 
@@ -67,11 +69,12 @@ final class ViewElection
     }
 
     /**
-     * @return whether a backup last hearing from its primary at {@code lastHeardNs} should stand.
+     * @return whether a backup watching its primary with {@code primary} (peer 0) should stand: the primary was
+     * suspected already a jitter ago (with a fixed timeout: silent for more than the timeout plus the jitter).
      */
-    boolean primaryTimedOut(final long nowNs, final long lastHeardNs)
+    boolean primaryTimedOut(final long nowNs, final FailureDetector primary)
     {
-        return nowNs - lastHeardNs > primaryTimeoutNs + jitterNs;
+        return primary.suspected(PrimaryBackupReplica.PRIMARY_PEER, nowNs - jitterNs);
     }
 
     boolean roundOver(final long nowNs)

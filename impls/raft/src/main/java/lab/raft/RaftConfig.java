@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import lab.core.ProtocolSettings;
 import lab.core.client.ClientPolicy;
+import lab.core.detect.DetectorSettings;
 
 /**
  * Raft's options, read from protocol settings (every one is printed with results, defaults included).
@@ -40,6 +41,12 @@ public final class RaftConfig
     final FileStorage.Fsync fsync;
     final String dir;
     final ClientPolicy client;
+    /**
+     * {@code failure-detector=timeout} (the default) is Raft's randomized election timer; {@code phi} lets a follower
+     * stand once it has suspected its leader for a random jitter in {@code [0, electionMin)}. Voters keep the
+     * promise of {@code raft-election-timeout} after hearing a leader either way (ElectionRules.leaderLive).
+     */
+    final DetectorSettings detector;
 
     /** Replicas and clients: node ids are below this. */
     final int nodeCount;
@@ -65,6 +72,7 @@ public final class RaftConfig
             s.choice("fsync", "none", "none", "batch", "always").toUpperCase(Locale.ROOT));
         dir = s.option("raft-dir", "");
         client = ClientPolicy.from(s);
+        detector = DetectorSettings.from(s, null, heartbeatNs).usableBy("raft");
 
         if (batch < 1 || batch > 4096)
         {

@@ -3,6 +3,8 @@ package lab.raft;
 import java.util.Random;
 
 import lab.core.Outbox;
+import lab.core.detect.DetectorSettings;
+import lab.core.detect.FailureDetector;
 import lab.core.election.ElectionRules;
 
 /**
@@ -27,8 +29,12 @@ final class RaftElection
     private final RaftLog log;
     private final RaftPublisher publisher;
 
+    /** A follower's detector on its leader with {@code failure-detector=phi}; null for the randomized timer. */
+    private final FailureDetector leaderWatch;
     private boolean started;
     private long electionDeadlineNs;
+    /** The random part of the timer last drawn: with a detector, how long a follower suspects before it stands. */
+    private long jitterNs;
     private long lastLeaderContactNs = Long.MIN_VALUE / 2;
     /** The replicas that granted in the election under way, one bit each (the candidate's own included). */
     private int votes;
@@ -44,6 +50,8 @@ final class RaftElection
         this.storage = storage;
         this.log = storage.log();
         this.publisher = publisher;
+        this.leaderWatch = config.detector.kind() == DetectorSettings.Kind.TIMEOUT ? null :
+            config.detector.newDetector(1, "raft");
     }
 
     /**
@@ -58,6 +66,10 @@ final class RaftElection
             return;
         }
         started = true;
+        if (leaderWatch != null)
+        {
+            leaderWatch.reset(0, nowNs);
+        }
         if (restarted)
         {
             lastLeaderContactNs = nowNs;
@@ -71,12 +83,32 @@ final class RaftElection
 
     private long randomElectionTimeout()
     {
-        return config.electionMinNs + (long)(random.nextDouble() * config.electionMinNs);
+        jitterNs = (long)(random.nextDouble() * config.electionMinNs);
+        return config.electionMinNs + jitterNs;
     }
 
+    /**
+     * The timer restarts without news of a leader (start, a vote granted, a new term, a round begun): a detector
+     * watches the silence afresh from now.
+     */
     void restartTimer(final long nowNs)
     {
         electionDeadlineNs = nowNs + randomElectionTimeout();
+        if (leaderWatch != null)
+        {
+            leaderWatch.reset(0, nowNs);
+        }
+    }
+
+    /**
+     * The leader's heartbeat (an empty AppendEntries) arrived: with a detector, a sample of its interval.
+     */
+    void leaderHeartbeat(final long nowNs)
+    {
+        if (leaderWatch != null)
+        {
+            leaderWatch.heartbeat(0, nowNs);
+        }
     }
 
     /**
@@ -85,7 +117,11 @@ final class RaftElection
     void heardFromLeader(final long nowNs)
     {
         lastLeaderContactNs = nowNs;
-        restartTimer(nowNs);
+        electionDeadlineNs = nowNs + randomElectionTimeout();
+        if (leaderWatch != null)
+        {
+            leaderWatch.heard(0, nowNs);
+        }
     }
 
     /**
@@ -93,6 +129,14 @@ final class RaftElection
      */
     void tick(final long nowNs, final Outbox out)
     {
+        if (leaderWatch != null && replica.role == RaftReplica.Role.FOLLOWER)
+        {
+            if (leaderWatch.suspected(0, nowNs - jitterNs))
+            {
+                campaign(nowNs, out);
+            }
+            return;
+        }
         if (nowNs >= electionDeadlineNs)
         {
             campaign(nowNs, out);

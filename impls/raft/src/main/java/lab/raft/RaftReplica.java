@@ -490,6 +490,7 @@ public final class RaftReplica implements Replica
         if (prevTerm == -1 && count == 0)
         {
             // Heartbeat at the leader's match index for us: our log matches up to there.
+            election.leaderHeartbeat(nowNs);
             final long matched = Math.min(prev, log.lastIndex());
             commitTo(Math.min(leaderCommit, matched), out);
             ack.hold(from, depth, term, matched, prev, sentNs, round, held);

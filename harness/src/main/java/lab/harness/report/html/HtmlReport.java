@@ -93,32 +93,41 @@ public final class HtmlReport
     public static String render(final List<Path> inputs)
     {
         final List<Path> jmh = JmhSection.find(inputs);
+        final List<Path> detectors = DetectorsSection.find(inputs);
         final List<Path> runInputs = new ArrayList<>();
         for (final Path p : inputs)
         {
-            if (!JmhSection.isJmhFile(p))
+            if (!JmhSection.isJmhFile(p) && !DetectorsSection.isDetectorsFile(p) &&
+                !(java.nio.file.Files.isDirectory(p) && !DetectorsSection.find(List.of(p)).isEmpty() &&
+                !RunLoader.hasRunFiles(p)))
             {
                 runInputs.add(p);
             }
         }
-        final List<ReportRun> runs = RunLoader.load(runInputs);
+        // a report of lab detectors alone has no runs: only its section
+        final List<ReportRun> runs = runInputs.isEmpty() && !detectors.isEmpty() ? List.of() :
+            RunLoader.load(runInputs);
         name(runs);
         final StringBuilder sb = new StringBuilder(64 * 1024);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .append("<title>replication-lab report</title>\n<style>\n").append(resource("report.css"))
             .append("</style>\n</head>\n<body>\n");
-        header(sb, runs, inputs);
-        table(sb, runs);
-        failover(sb, runs);
-        percentiles(sb, runs);
-        timelines(sb, runs);
-        latencyThroughput(sb, runs);
-        PredictionSection.append(sb, runs);
-        hops(sb, runs);
-        NodeLoadSection.append(sb, runs);
-        environment(sb, runs);
-        configuration(sb, runs);
+        if (!runs.isEmpty())
+        {
+            header(sb, runs, inputs);
+            table(sb, runs);
+            failover(sb, runs);
+            percentiles(sb, runs);
+            timelines(sb, runs);
+            latencyThroughput(sb, runs);
+            PredictionSection.append(sb, runs);
+            hops(sb, runs);
+            NodeLoadSection.append(sb, runs);
+            environment(sb, runs);
+            configuration(sb, runs);
+        }
+        DetectorsSection.append(sb, detectors);
         JmhSection.append(sb, jmh);
         sb.append("<footer>replication-lab <code>lab report</code>: a self-contained file (inline SVG, no network).")
             .append("</footer>\n");

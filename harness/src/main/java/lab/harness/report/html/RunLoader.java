@@ -70,6 +70,16 @@ final class RunLoader
         return runs;
     }
 
+    /**
+     * @return whether the folder holds runs to report (a folder of lab detectors alone does not).
+     */
+    static boolean hasRunFiles(final Path dir)
+    {
+        final List<ReportRun> found = new ArrayList<>();
+        folder(dir, 0, found);
+        return !found.isEmpty();
+    }
+
     private static void folder(final Path dir, final int depth, final List<ReportRun> out)
     {
         final List<Path> runFiles = list(dir, p -> Files.isRegularFile(p) && isRunFile(p.getFileName().toString()));

@@ -1,0 +1,376 @@
+package lab.harness.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import lab.core.Durations;
+import lab.core.ProtocolSettings;
+import lab.core.detect.DetectorSettings;
+import lab.core.detect.FailureDetector;
+import lab.harness.detect.DetectorPoint;
+import lab.harness.detect.HeartbeatBench;
+import lab.harness.detect.NetworkConditions;
+import lab.harness.detect.SwimBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lab detectors}: the failure detectors' trade-off between detection time and mistakes, measured on a seeded
+ * simulation of heartbeats under jitter, loss and GC-like pauses, with real crashes. For each detector and each
+ * value of its main parameter: detection time after a crash (p50, p99) and false suspicions per hour of healthy
+ * running. With {@code --opt failure-detector=...} (and the detector's options, as a protocol takes them) it
+ * measures that one configuration instead of the sweep.
+ */
+@Command(name = "detectors", mixinStandardHelpOptions = true,
+    description = "Failure detectors (timeout, phi accrual, SWIM) on a simulated network with jitter, loss, pauses " +
+        "and crashes: detection time (p50, p99) against false suspicions per hour.")
+public final class DetectorsCommand implements Callable<Integer>
+{
+    @Option(names = "--detectors", split = ",", defaultValue = "timeout,phi,swim",
+        description = "detectors swept (default ${DEFAULT-VALUE})")
+    List<String> detectors;
+
+    @Option(names = "--timeouts", split = ",", defaultValue = "20ms,30ms,50ms,100ms,150ms,250ms",
+        description = "fd-timeout values of the timeout detector (default ${DEFAULT-VALUE})")
+    List<String> timeouts;
+
+    @Option(names = "--phi-thresholds", split = ",", defaultValue = "1,2,4,8,12,16",
+        description = "phi-threshold values (default ${DEFAULT-VALUE})")
+    List<String> phiThresholds;
+
+    @Option(names = "--swim-suspicions", split = ",", defaultValue = "20ms,50ms,100ms,200ms,500ms",
+        description = "SWIM suspicion timeouts (default ${DEFAULT-VALUE})")
+    List<String> swimSuspicions;
+
+    @Option(names = "--heartbeat-interval", defaultValue = "10ms", description = "default ${DEFAULT-VALUE}")
+    String heartbeatInterval;
+
+    @Option(names = "--delay", defaultValue = "1ms", description = "one-way delay (default ${DEFAULT-VALUE})")
+    String delay;
+
+    @Option(names = "--jitter", defaultValue = "2ms",
+        description = "mean of the exponential jitter added to each message (default ${DEFAULT-VALUE})")
+    String jitter;
+
+    @Option(names = "--loss", defaultValue = "0.01", description = "message loss in [0, 1) (default ${DEFAULT-VALUE})")
+    double loss;
+
+    @Option(names = "--pause-every", defaultValue = "30s",
+        description = "mean time between a process's GC-like pauses (default ${DEFAULT-VALUE})")
+    String pauseEvery;
+
+    @Option(names = "--pause-min", defaultValue = "20ms", description = "default ${DEFAULT-VALUE}")
+    String pauseMin;
+
+    @Option(names = "--pause-max", defaultValue = "200ms", description = "default ${DEFAULT-VALUE}")
+    String pauseMax;
+
+    @Option(names = "--fd-window", defaultValue = DetectorSettings.DEFAULT_WINDOW,
+        description = "phi: inter-arrival samples kept (default ${DEFAULT-VALUE})")
+    int window;
+
+    @Option(names = "--fd-min-std-dev", defaultValue = DetectorSettings.DEFAULT_MIN_STD_DEV,
+        description = "phi: minimum standard deviation (default ${DEFAULT-VALUE})")
+    String minStdDev;
+
+    @Option(names = "--fd-pause", defaultValue = DetectorSettings.DEFAULT_PAUSE,
+        description = "phi: acceptable heartbeat pause added to the mean (default ${DEFAULT-VALUE})")
+    String fdPause;
+
+    @Option(names = "--members", defaultValue = "5", description = "SWIM group size (default ${DEFAULT-VALUE})")
+    int members;
+
+    @Option(names = "--swim-period", defaultValue = "20ms", description = "SWIM protocol period (default " +
+        "${DEFAULT-VALUE})")
+    String swimPeriod;
+
+    @Option(names = "--swim-ping-timeout", defaultValue = "8ms", description = "default ${DEFAULT-VALUE}")
+    String swimPingTimeout;
+
+    @Option(names = "--swim-k", defaultValue = "3", description = "SWIM indirect probes (default ${DEFAULT-VALUE})")
+    int swimK;
+
+    @Option(names = "--healthy", defaultValue = "60m",
+        description = "simulated healthy time per point, over which false suspicions are counted (default " +
+            "${DEFAULT-VALUE})")
+    String healthy;
+
+    @Option(names = "--crashes", defaultValue = "500", description = "crash trials per point (default " +
+        "${DEFAULT-VALUE})")
+    int crashes;
+
+    @Option(names = "--warmup", defaultValue = "2s",
+        description = "simulated time before each crash, to fill the detector's window (default ${DEFAULT-VALUE})")
+    String warmup;
+
+    @Option(names = "--seed", defaultValue = "1", description = "default ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--opt", description = "measure one configuration as a protocol reads it: " +
+        "failure-detector=timeout|phi|swim, fd-timeout, phi-threshold, fd-window, fd-min-std-dev, fd-pause " +
+        "(repeatable; replaces the sweep)")
+    Map<String, String> opts = new LinkedHashMap<>();
+
+    @Option(names = "--json", description = "print JSON instead of the table")
+    boolean json;
+
+    @Option(names = "--out", description = "folder to write detectors.json and detectors.txt into (for lab report)")
+    Path out;
+
+    /** A point to measure, built and checked before any is measured. */
+    private record Plan(String detector, String parameter, Supplier<FailureDetector> heartbeat, SwimBench.Swim swim)
+    {
+    }
+
+    public Integer call()
+    {
+        final NetworkConditions conditions = new NetworkConditions(ns("--heartbeat-interval", heartbeatInterval),
+            ns("--delay", delay), ns("--jitter", jitter), loss, ns("--pause-every", pauseEvery),
+            ns("--pause-min", pauseMin), ns("--pause-max", pauseMax));
+        final long healthyNs = ns("--healthy", healthy);
+        final long warmupNs = ns("--warmup", warmup);
+        if (healthyNs <= 0 || warmupNs < 0)
+        {
+            throw new IllegalArgumentException("--healthy must be > 0 and --warmup >= 0");
+        }
+        if (crashes < 1)
+        {
+            throw new IllegalArgumentException("--crashes must be >= 1, got " + crashes);
+        }
+        if (out != null)
+        {
+            OutputPaths.checkFolder(out.toFile(), "--out");
+        }
+        final List<Plan> plans = opts.isEmpty() ? sweep(conditions) : List.of(one(conditions));
+
+        final List<DetectorPoint> points = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++)
+        {
+            final Plan p = plans.get(i);
+            // the same seed for every point: each meets the same jitter, losses, pauses and crash times, so
+            // points differ by their detector only (common random numbers)
+            final long pointSeed = seed;
+            points.add(p.swim() == null ?
+                HeartbeatBench.measure(p.detector(), p.parameter(), p.heartbeat(), conditions, healthyNs, warmupNs,
+                    crashes, pointSeed) :
+                SwimBench.measure(p.parameter(), p.swim(), conditions, healthyNs, warmupNs, crashes, pointSeed));
+        }
+        final Map<String, Object> doc = document(conditions, healthyNs, warmupNs, points);
+        final String text = text(conditions, healthyNs, points);
+        final String jsonText = toJson(doc);
+        System.out.print(json ? jsonText : text);
+        if (out != null)
+        {
+            write(out.resolve("detectors.json"), jsonText);
+            write(out.resolve("detectors.txt"), text);
+            if (!json)
+            {
+                System.out.println("written: " + out.resolve("detectors.json") + ", " + out.resolve("detectors.txt"));
+            }
+        }
+        return 0;
+    }
+
+    private List<Plan> sweep(final NetworkConditions conditions)
+    {
+        final List<Plan> plans = new ArrayList<>();
+        for (final String d : detectors)
+        {
+            switch (d.trim())
+            {
+                case "timeout" ->
+                {
+                    for (final String t : timeouts)
+                    {
+                        final DetectorSettings s = settings(Map.of(DetectorSettings.DETECTOR, "timeout",
+                            DetectorSettings.TIMEOUT, t.trim()), conditions);
+                        plans.add(new Plan("timeout", "fd-timeout=" + t.trim(), () -> s.newDetector(1, "detectors"),
+                            null));
+                    }
+                }
+                case "phi" ->
+                {
+                    for (final String t : phiThresholds)
+                    {
+                        final DetectorSettings s = settings(phiOptions(t.trim()), conditions);
+                        plans.add(new Plan("phi", "phi-threshold=" + t.trim(), () -> s.newDetector(1, "detectors"),
+                            null));
+                    }
+                }
+                case "swim" ->
+                {
+                    for (final String t : swimSuspicions)
+                    {
+                        plans.add(new Plan("swim", "swim-suspicion=" + t.trim(), null,
+                            swim(ns("--swim-suspicions", t.trim()))));
+                    }
+                }
+                default -> throw new IllegalArgumentException(
+                    "--detectors takes timeout, phi and swim, got '" + d.trim() + "'");
+            }
+        }
+        return plans;
+    }
+
+    private Map<String, String> phiOptions(final String threshold)
+    {
+        final Map<String, String> o = new LinkedHashMap<>();
+        o.put(DetectorSettings.DETECTOR, "phi");
+        o.put(DetectorSettings.PHI_THRESHOLD, threshold);
+        o.put(DetectorSettings.WINDOW, Integer.toString(window));
+        o.put(DetectorSettings.MIN_STD_DEV, minStdDev);
+        o.put(DetectorSettings.PAUSE, fdPause);
+        return o;
+    }
+
+    private Plan one(final NetworkConditions conditions)
+    {
+        final DetectorSettings s = settings(opts, conditions);
+        if (s.kind() == DetectorSettings.Kind.SWIM)
+        {
+            return new Plan("swim", "swim-suspicion=" + swimSuspicions.get(0).trim(), null,
+                swim(ns("--swim-suspicions", swimSuspicions.get(0).trim())));
+        }
+        return new Plan(s.kind().optionValue(), s.describe(), () -> s.newDetector(1, "detectors"), null);
+    }
+
+    private SwimBench.Swim swim(final long suspicionNs)
+    {
+        return new SwimBench.Swim(members, ns("--swim-period", swimPeriod), ns("--swim-ping-timeout", swimPingTimeout),
+            swimK, suspicionNs);
+    }
+
+    /**
+     * The detector's settings read as a protocol reads them (the same parser, the same errors), every option
+     * given required to be one the detector uses.
+     */
+    private static DetectorSettings settings(final Map<String, String> options, final NetworkConditions conditions)
+    {
+        final ProtocolSettings s = new ProtocolSettings(1, 0, 1, options);
+        final DetectorSettings settings = DetectorSettings.from(s, "150ms", conditions.heartbeatIntervalNs());
+        if (!s.unknownOptions().isEmpty())
+        {
+            throw new IllegalArgumentException("option(s) " + s.unknownOptions() + " do not apply to failure-detector="
+                + settings.kind().optionValue() + " (its options: " + s.knownOptions() + ")");
+        }
+        return settings;
+    }
+
+    private static long ns(final String flag, final String value)
+    {
+        try
+        {
+            return Durations.parseNs(value);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(flag + ": " + ex.getMessage());
+        }
+    }
+
+    private Map<String, Object> document(final NetworkConditions c, final long healthyNs, final long warmupNs,
+        final List<DetectorPoint> points)
+    {
+        final Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("kind", "detectors");
+        doc.put("simulated", true);
+        final Map<String, Object> conditions = new LinkedHashMap<>();
+        conditions.put("heartbeat_interval_ms", c.heartbeatIntervalNs() / 1e6);
+        conditions.put("delay_ms", c.delayNs() / 1e6);
+        conditions.put("jitter_mean_ms", c.jitterNs() / 1e6);
+        conditions.put("loss", c.loss());
+        conditions.put("pause_every_s", c.pauseEveryNs() / 1e9);
+        conditions.put("pause_min_ms", c.pauseMinNs() / 1e6);
+        conditions.put("pause_max_ms", c.pauseMaxNs() / 1e6);
+        doc.put("conditions", conditions);
+        final Map<String, Object> method = new LinkedHashMap<>();
+        method.put("healthy_hours_per_point", healthyNs / 3.6e12);
+        method.put("crashes_per_point", crashes);
+        method.put("warmup_s", warmupNs / 1e9);
+        method.put("seed", seed);
+        method.put("phi", Map.of("fd-window", window, "fd-min-std-dev", minStdDev, "fd-pause", fdPause));
+        method.put("swim", Map.of("members", members, "period", swimPeriod, "ping-timeout", swimPingTimeout,
+            "k", swimK));
+        doc.put("method", method);
+        final List<Map<String, Object>> rows = new ArrayList<>();
+        for (final DetectorPoint p : points)
+        {
+            final Map<String, Object> row = new LinkedHashMap<>();
+            row.put("detector", p.detector());
+            row.put("parameter", p.parameter());
+            row.put("detect_p50_ms", p.detectP50Ms());
+            row.put("detect_p99_ms", p.detectP99Ms());
+            row.put("false_per_hour", p.falsePerHour());
+            row.put("false_count", p.falseCount());
+            row.put("refuted_per_hour", Double.isNaN(p.refutedPerHour()) ? null : p.refutedPerHour());
+            row.put("messages_per_second", p.messagesPerSecond());
+            rows.add(row);
+        }
+        doc.put("points", rows);
+        return doc;
+    }
+
+    private String text(final NetworkConditions c, final long healthyNs, final List<DetectorPoint> points)
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT,
+            "SIMULATED heartbeats every %s, delay %s + exponential jitter (mean %s), loss %.3f, pauses %s..%s about " +
+                "every %s; per point %s healthy, %d crashes, seed %d%n",
+            heartbeatInterval, delay, jitter, c.loss(), pauseMin, pauseMax, pauseEvery, healthy, crashes, seed));
+        sb.append(String.format(Locale.ROOT,
+            "phi: window %d, min std-dev %s, acceptable pause %s; swim: %d members, period %s, ping timeout %s, k %d%n",
+            window, minStdDev, fdPause, members, swimPeriod, swimPingTimeout, swimK));
+        sb.append(String.format(Locale.ROOT, "%-8s %-48s %11s %11s %10s %11s %7s%n", "detector", "parameter",
+            "detect p50", "detect p99", "false/h", "refuted/h", "msgs/s"));
+        sb.append(String.format(Locale.ROOT, "%-8s %-48s %11s %11s %10s %11s %7s%n", "", "", "ms", "ms", "", "",
+            "per peer"));
+        for (final DetectorPoint p : points)
+        {
+            sb.append(String.format(Locale.ROOT, "%-8s %-48s %11.1f %11.1f %10.1f %11s %7.0f%n", p.detector(),
+                p.parameter(), p.detectP50Ms(), p.detectP99Ms(), p.falsePerHour(),
+                Double.isNaN(p.refutedPerHour()) ? "-" : String.format(Locale.ROOT, "%.1f", p.refutedPerHour()),
+                p.messagesPerSecond()));
+        }
+        sb.append("detect: crash to first suspicion (swim: to the first confirmation, what a member acts on). " +
+            "false/h: suspicions of a live peer per watched peer per hour (swim: live members confirmed dead; " +
+            "refuted/h: suspicions refuted in time). msgs/s: a timeout or phi heartbeat stream to one watcher; " +
+            "a swim member's probes, acks and news.\n");
+        return sb.toString();
+    }
+
+    private static String toJson(final Map<String, Object> doc)
+    {
+        try
+        {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc) + "\n";
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static void write(final Path file, final String text)
+    {
+        try
+        {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("cannot write " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+}
