@@ -13,6 +13,7 @@ import lab.core.codec.Status;
 import lab.quorum.codec.BooleanType;
 import lab.quorum.codec.ReadDecoder;
 import lab.quorum.codec.ReadReplyDecoder;
+import lab.quorum.codec.SyncAckDecoder;
 import lab.quorum.codec.SyncChunkDecoder;
 import lab.quorum.codec.SyncRequestDecoder;
 import lab.quorum.codec.WriteAckDecoder;
@@ -28,8 +29,8 @@ import org.agrona.DirectBuffer;
  * it acknowledged and, as a coordinator, which ABD writes it started, so that it never runs one twice. With volatile
  * storage a restarted replica has lost every write it acknowledged, which could break quorum intersection (a write
  * acknowledged by w replicas, one of them this one, could be missed by a later read quorum). So it first copies the
- * state of enough peers ({@link StateTransfer}); until then it stores and acknowledges writes but answers no read and
- * coordinates nothing. A spare replica of a sloppy quorum keeps writes it holds for a home replica apart, as hints,
+ * state of enough peers ({@link QuorumStateTransfer}); until then it stores and acknowledges writes but answers no
+ * read and coordinates nothing. A spare replica of a sloppy quorum keeps writes it holds for a home replica apart, as hints,
  * and hands them off ({@link HintedHandoff}).
  */
 public final class QuorumReplica implements Replica, Coordinator.Local, Coordinator.Completion
@@ -44,7 +45,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     private final Coordinator coordinator;
 
     private final HintedHandoff handoff;
-    private final StateTransfer stateTransfer;
+    private final QuorumStateTransfer stateTransfer;
 
     public QuorumReplica(final int nodeId, final QuorumConfig config, final Random random, final boolean restarted)
     {
@@ -67,7 +68,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         coordinator = config.replicaCoordinator ?
             new Coordinator(config, nodeId, this, messages, this, 2 * config.client.retryNs()) : null;
         handoff = new HintedHandoff(config, messages);
-        stateTransfer = new StateTransfer(nodeId, config, random, store, this, messages, wire,
+        stateTransfer = new QuorumStateTransfer(nodeId, config, random, store, this, messages, wire,
             restarted && !config.durable && config.recoveryPeers() > 0);
     }
 
@@ -170,10 +171,13 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
                 onWriteAck(fromNode, messages.wrapWriteAck(buffer, offset), nowNs, out);
                 break;
             case SyncRequestDecoder.TEMPLATE_ID:
-                stateTransfer.onSyncRequest(fromNode, messages.wrapSyncRequest(buffer, offset), out);
+                stateTransfer.onSyncRequest(fromNode, messages.wrapSyncRequest(buffer, offset), nowNs, out);
                 break;
             case SyncChunkDecoder.TEMPLATE_ID:
                 stateTransfer.onSyncChunk(fromNode, messages.wrapSyncChunk(buffer, offset), nowNs, out);
+                break;
+            case SyncAckDecoder.TEMPLATE_ID:
+                stateTransfer.onSyncAck(fromNode, messages.wrapSyncAck(buffer, offset), nowNs, out);
                 break;
             default:
                 break; // not ours: ignore rather than misread
@@ -182,10 +186,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
 
     public void onTick(final long nowNs, final Outbox out)
     {
-        if (stateTransfer.recovering())
-        {
-            stateTransfer.onTick(nowNs, out);
-        }
+        stateTransfer.onTick(nowNs, out);
         if (coordinator != null)
         {
             coordinator.onTick(nowNs, out);
