@@ -25,13 +25,13 @@ import org.agrona.DirectBuffer;
  * timestamp it has been sent (last writer wins), answers reads with it and acknowledges writes. In
  * replica-coordinator mode it also coordinates the operations clients send it ({@link Coordinator}).
  *
- * <p>Faults. With durable storage (the default) a restarted replica gets back its {@link QuorumDisk}: the versions
- * it acknowledged and, as a coordinator, which ABD writes it started, so that it never runs one twice. With volatile
- * storage a restarted replica has lost every write it acknowledged, which could break quorum intersection (a write
- * acknowledged by w replicas, one of them this one, could be missed by a later read quorum). So it first copies the
- * state of enough peers ({@link QuorumStateTransfer}); until then it stores and acknowledges writes but answers no
- * read and coordinates nothing. A spare replica of a sloppy quorum keeps writes it holds for a home replica apart, as hints,
- * and hands them off ({@link HintedHandoff}).
+ * <p>Faults. With durable storage (the default, or on the node's disk with {@code quorum-storage=file}) a restarted
+ * replica gets back its {@link QuorumDisk}: the versions it acknowledged and, as a coordinator, which ABD writes it
+ * started, so that it never runs one twice. With volatile storage a restarted replica has lost every write it
+ * acknowledged, which could break quorum intersection (a write acknowledged by w replicas, one of them this one, could
+ * be missed by a later read quorum). So it first copies the state of enough peers ({@link QuorumStateTransfer}); until
+ * then it stores and acknowledges writes but answers no read and coordinates nothing. A spare replica of a sloppy
+ * quorum keeps writes it holds for a home replica apart, as hints, and hands them off ({@link HintedHandoff}).
  */
 public final class QuorumReplica implements Replica, Coordinator.Local, Coordinator.Completion
 {
@@ -110,7 +110,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         final KvStore.Entry entry = store.get(key);
         if (ts > (entry == null ? 0 : entry.version()))
         {
-            store.put(key, value, offset, length, ts);
+            disk.put(key, ts, value, offset, length);
         }
         if (coordinator != null)
         {
