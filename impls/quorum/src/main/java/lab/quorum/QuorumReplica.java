@@ -41,6 +41,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     private final KvStore store;
     private final QuorumMessages messages = new QuorumMessages();
     private final ClientMessages clientMessages = new ClientMessages();
+    private final ClientMessages.RequestHandler requests = this::onClientRequest;
     private final WireCheck wire;
     private final Coordinator coordinator;
 
@@ -134,21 +135,9 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        final int schemaId = wire.open(fromNode, buffer, offset, length, QuorumMessages.SCHEMA_ID, ClientMessages.SCHEMA_ID);
-        if (schemaId == ClientMessages.SCHEMA_ID)
-        {
-            final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
-            if (request != null)
-            {
-                onClientRequest(fromNode, request, nowNs, out);
-            }
-            return;
-        }
-        if (schemaId < 0)
-        {
-            return; // dropped and counted: too short, or a schema this node does not speak
-        }
-        if (!QuorumWire.check(wire, fromNode, nodeId, config.replicas, config.nodeCount, false))
+        if (!clientMessages.openReplicaMessage(wire, fromNode, buffer, offset, length, QuorumMessages.SCHEMA_ID, nowNs,
+            out, requests) ||
+            !QuorumWire.check(wire, fromNode, nodeId, config.replicas, config.nodeCount, false))
         {
             return;
         }
@@ -205,9 +194,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         {
             // A recovering replica's clock and copy may lag acknowledged writes: send the client on.
             final int hint = (nodeId + 1) % config.replicas;
-            final int length = clientMessages.encodeEmptyResponse(
-                depth + 1, request.clientId(), request.seq(), Status.REDIRECT, hint);
-            out.send(from, clientMessages.buffer(), 0, length);
+            clientMessages.sendStatus(out, from, depth + 1, request.clientId(), request.seq(), Status.REDIRECT, hint);
             return;
         }
         final long sessionId = request.clientId();
@@ -241,9 +228,8 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     public void onComplete(final Coordinator.Operation op, final Status status, final int depth, final long ts,
         final DirectBuffer value, final int offset, final int length, final Outbox out)
     {
-        final int encoded = clientMessages.encodeResponse(
-            depth + 1, op.sessionId, op.seq(), status, -1, ts, value, offset, length);
-        out.send(op.replyTo(), clientMessages.buffer(), 0, encoded);
+        clientMessages.sendResponse(out, op.replyTo(), depth + 1, op.sessionId, op.seq(), status, -1, ts, value, offset,
+            length);
     }
 
     private void onRead(final int from, final ReadDecoder read, final Outbox out)
