@@ -259,6 +259,7 @@ class WireFuzzTest
         final int writeAck = lab.quorum.codec.WriteAckDecoder.TEMPLATE_ID;
         final int syncRequest = lab.quorum.codec.SyncRequestDecoder.TEMPLATE_ID;
         final int syncChunk = lab.quorum.codec.SyncChunkDecoder.TEMPLATE_ID;
+        final int syncAck = lab.quorum.codec.SyncAckDecoder.TEMPLATE_ID;
         return List.of(
             f(s, read, "depth", lab.quorum.codec.ReadDecoder.depthEncodingOffset(), 4, -1),
             f(s, readReply, "ts", lab.quorum.codec.ReadReplyDecoder.tsEncodingOffset(), 8, -1, IMIN),
@@ -269,9 +270,11 @@ class WireFuzzTest
             f(s, write, "ackWanted", lab.quorum.codec.WriteDecoder.ackWantedEncodingOffset(), 1, 2, 255),
             varLength(s, write, lab.quorum.codec.WriteDecoder.BLOCK_LENGTH),
             f(s, writeAck, "ts", lab.quorum.codec.WriteAckDecoder.tsEncodingOffset(), 8, -1),
-            f(s, syncRequest, "position", lab.quorum.codec.SyncRequestDecoder.positionEncodingOffset(), 4, -1),
-            f(s, syncChunk, "position", lab.quorum.codec.SyncChunkDecoder.positionEncodingOffset(), 4, -2),
+            f(s, syncRequest, "term", lab.quorum.codec.SyncRequestDecoder.termEncodingOffset(), 8, -1),
+            f(s, syncChunk, "term", lab.quorum.codec.SyncChunkDecoder.termEncodingOffset(), 8, -1),
+            f(s, syncChunk, "chunkOffset", lab.quorum.codec.SyncChunkDecoder.chunkOffsetEncodingOffset(), 4, -1, 1),
             f(s, syncChunk, "totalLength", lab.quorum.codec.SyncChunkDecoder.totalLengthEncodingOffset(), 4, -1),
+            f(s, syncAck, "receivedChunks", lab.quorum.codec.SyncAckDecoder.receivedChunksEncodingOffset(), 4, -1),
             varLength(s, syncChunk, lab.quorum.codec.SyncChunkDecoder.BLOCK_LENGTH));
     }
 }

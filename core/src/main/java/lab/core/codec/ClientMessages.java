@@ -1,6 +1,8 @@
 package lab.core.codec;
 
 import lab.core.ClientSessions;
+import lab.core.KvStore;
+import lab.core.Outbox;
 import lab.core.WireCheck;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -8,11 +10,23 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * Encodes the shared client messages into a reusable buffer and reads their common fields. One instance per
- * state machine: it owns its encoders and its buffer, so encoding allocates nothing.
+ * state machine: it owns its encoders and its buffer, so encoding allocates nothing. A replica's decoder side opens
+ * its input with {@link #openReplicaMessage} (client requests checked and handed on, its own schema left to it) and
+ * its encoder side answers clients with the {@code send...} methods, the same for every protocol.
  */
 public final class ClientMessages
 {
     public static final int SCHEMA_ID = MessageHeaderDecoder.SCHEMA_ID;
+
+    /**
+     * Where a replica takes a client request that passed {@link #checkRequest} (the decoder is valid until the next
+     * message): keep one in a field, so that handing a request on allocates nothing.
+     */
+    @FunctionalInterface
+    public interface RequestHandler
+    {
+        void onClientRequest(int from, ClientRequestDecoder request, long nowNs, Outbox out);
+    }
 
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -66,6 +80,79 @@ public final class ClientMessages
         final int depth, final long clientId, final long seq, final Status status, final int leaderHint)
     {
         return encodeResponse(depth, clientId, seq, status, leaderHint, 0, buffer, 0, 0);
+    }
+
+    /**
+     * Sends a response with a value.
+     */
+    public void sendResponse(final Outbox out, final int to, final int depth, final long clientId, final long seq,
+        final Status status, final int leaderHint, final long version, final DirectBuffer value, final int valueOffset,
+        final int valueLength)
+    {
+        final int length = encodeResponse(depth, clientId, seq, status, leaderHint, version, value, valueOffset,
+            valueLength);
+        out.send(to, buffer, 0, length);
+    }
+
+    /**
+     * Sends a response without a value or version: a redirect, UNAVAILABLE, NOT_FOUND.
+     */
+    public void sendStatus(final Outbox out, final int to, final int depth, final long clientId, final long seq,
+        final Status status, final int leaderHint)
+    {
+        final int length = encodeEmptyResponse(depth, clientId, seq, status, leaderHint);
+        out.send(to, buffer, 0, length);
+    }
+
+    /**
+     * Sends OK for a write done (or a retry of one done) at {@code version}: no value.
+     */
+    public void sendWritten(final Outbox out, final int to, final int depth, final long clientId, final long seq,
+        final int leaderHint, final long version)
+    {
+        final int length = encodeResponse(depth, clientId, seq, Status.OK, leaderHint, version, buffer, 0, 0);
+        out.send(to, buffer, 0, length);
+    }
+
+    /**
+     * Sends a read's answer from a store: the entry, or NOT_FOUND when there is none.
+     */
+    public void sendEntry(final Outbox out, final int to, final int depth, final long clientId, final long seq,
+        final int leaderHint, final KvStore.Entry entry)
+    {
+        if (entry == null)
+        {
+            sendStatus(out, to, depth, clientId, seq, Status.NOT_FOUND, leaderHint);
+        }
+        else
+        {
+            sendResponse(out, to, depth, clientId, seq, Status.OK, leaderHint, entry.version(), entry.value(), 0,
+                entry.length());
+        }
+    }
+
+    /**
+     * The decode edge of a replica that speaks the client schema and its protocol's: opens the message
+     * ({@link WireCheck#open}); a client request is checked ({@link #request}) and handed to {@code requests}.
+     *
+     * @return true when the message is of {@code protocolSchemaId}, opened in {@code wire} for the protocol to check
+     * and decode; false when it was a client request (handed on) or was dropped (counted by {@code wire}).
+     */
+    public boolean openReplicaMessage(final WireCheck wire, final int fromNode, final DirectBuffer src,
+        final int offset, final int length, final int protocolSchemaId, final long nowNs, final Outbox out,
+        final RequestHandler requests)
+    {
+        final int schemaId = wire.open(fromNode, src, offset, length, protocolSchemaId, SCHEMA_ID);
+        if (schemaId == SCHEMA_ID)
+        {
+            final ClientRequestDecoder request = request(wire, fromNode);
+            if (request != null)
+            {
+                requests.onClientRequest(fromNode, request, nowNs, out);
+            }
+            return false;
+        }
+        return schemaId >= 0; // < 0: dropped and counted: too short, or a schema this node does not speak
     }
 
     /**

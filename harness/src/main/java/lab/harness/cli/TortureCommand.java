@@ -39,7 +39,7 @@ public final class TortureCommand implements Callable<Integer>
     @Option(names = "--fault-kinds", defaultValue = "crash,isolate,split", description = "the faults a schedule " +
         "draws from: crash (and restart), isolate (a replica cut off from every node, clients included), split " +
         "(the leader/primary/tail cut off with a client that reads, the majority with the other); for durable " +
-        "modes (raft-log=file with fsync always|batch) also power-cut (a replica's unsynced writes lost or torn on " +
+        "modes (raft-log=file with fsync always|batch, quorum-storage=file) also power-cut (a replica's unsynced writes lost or torn on " +
         "the simulated disk), outage (every replica at once) and sync-error (a failed fsync crashes the node) " +
         "(default ${DEFAULT-VALUE})")
     String faultKinds;

@@ -70,7 +70,7 @@ public final class Torture
         /**
          * Cut a replica's power (its current role holder's, or any): it crashes, and its simulated disk
          * ({@link lab.harness.sim.SimDisk}) loses, or tears, what it wrote and did not sync; restart crashed ones.
-         * For the durable modes (Raft's file log with fsync always or batch): one that acknowledges before it syncs
+         * For the durable modes (Raft's file log with fsync always or batch, quorum's file journal): one that acknowledges before it syncs
          * loses an acknowledged write. For state kept in memory by design this is a crash.
          */
         POWER_CUT,

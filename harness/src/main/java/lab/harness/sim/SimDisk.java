@@ -1,16 +1,12 @@
 package lab.harness.sim;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.TreeMap;
 
-import lab.core.storage.Disk;
 import lab.core.storage.DiskFailure;
 import lab.core.storage.DiskFile;
+import lab.core.storage.MemoryFolder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.MutableDirectBuffer;
 
 /**
  * The simulator's disk: each file keeps what was synced apart from what was written since, so that a simulated
@@ -31,14 +27,13 @@ import org.agrona.MutableDirectBuffer;
  * <p>A simplification: names are durable at once (creating, replacing and deleting a file survive any power cut),
  * as if every such change were followed by a sync of the folder. Only file contents are at risk.
  */
-public final class SimDisk implements Disk
+public final class SimDisk extends MemoryFolder<SimDisk.Content>
 {
     /** The unit a torn write's garbage fills up to. */
     public static final int SECTOR = 512;
 
     private final Random random;
     private final boolean garbage;
-    private final TreeMap<String, Content> files = new TreeMap<>();
     private boolean failNextSync;
     private long powerCuts;
     private long lostWrites;
@@ -46,12 +41,10 @@ public final class SimDisk implements Disk
     private long failedSyncs;
 
     /**
-     * One file's bytes: what reads see, what is durable, and the writes in between.
+     * One file's bytes: what reads see ({@link Bytes}), what is durable, and the writes in between.
      */
-    private static final class Content
+    static final class Content extends MemoryFolder.Bytes
     {
-        final ExpandableArrayBuffer current = new ExpandableArrayBuffer(256);
-        long currentSize;
         final ExpandableArrayBuffer durable = new ExpandableArrayBuffer(256);
         long durableSize;
         /** The bytes of the unsynced writes, one after another. */
@@ -101,69 +94,27 @@ public final class SimDisk implements Disk
          */
         void resetToDurable()
         {
-            current.putBytes(0, durable, 0, (int)durableSize);
-            currentSize = durableSize;
+            bytes.putBytes(0, durable, 0, (int)durableSize);
+            size = durableSize;
             writes = 0;
             journalLength = 0;
         }
     }
 
-    private final class Handle implements DiskFile
+    private final class Handle extends MemoryFolder.Handle<Content>
     {
-        private final String name;
-        private final Content content;
-
         Handle(final String name, final Content content)
         {
-            this.name = name;
-            this.content = content;
+            super(name, content);
         }
 
-        public String name()
+        protected void written(final long position, final DirectBuffer source, final int offset, final int length)
         {
-            return name;
-        }
-
-        public long size()
-        {
-            return content.currentSize;
-        }
-
-        public void append(final DirectBuffer source, final int offset, final int length)
-        {
-            write(content.currentSize, source, offset, length);
-        }
-
-        public void write(final long position, final DirectBuffer source, final int offset, final int length)
-        {
-            if (position < 0 || position > content.currentSize)
-            {
-                throw new IllegalArgumentException("write at " + position + " past the end of " + name + " (" +
-                    content.currentSize + " bytes)");
-            }
-            content.current.putBytes(Math.toIntExact(position), source, offset, length);
-            content.currentSize = Math.max(content.currentSize, position + length);
             content.record(position, length, source, offset);
         }
 
-        public int read(final long position, final MutableDirectBuffer destination, final int offset,
-            final int length)
+        protected void truncated(final long size)
         {
-            final int n = (int)Math.max(0, Math.min(length, content.currentSize - position));
-            if (n > 0)
-            {
-                destination.putBytes(offset, content.current, (int)position, n);
-            }
-            return n;
-        }
-
-        public void truncate(final long size)
-        {
-            if (size < 0 || size > content.currentSize)
-            {
-                throw new IllegalArgumentException("truncate " + name + " to " + size + " of " + content.currentSize);
-            }
-            content.currentSize = size;
             content.record(size, -1, null, 0);
         }
 
@@ -183,10 +134,6 @@ public final class SimDisk implements Disk
             content.writes = 0;
             content.journalLength = 0;
         }
-
-        public void close()
-        {
-        }
     }
 
     /**
@@ -199,40 +146,14 @@ public final class SimDisk implements Disk
         this.garbage = garbage;
     }
 
-    public DiskFile open(final String name)
+    protected Content newContent()
     {
-        return new Handle(name, files.computeIfAbsent(name, n -> new Content()));
+        return new Content();
     }
 
-    public DiskFile create(final String name)
+    protected DiskFile handle(final String name, final Content content)
     {
-        final Content content = new Content();
-        files.put(name, content);
         return new Handle(name, content);
-    }
-
-    public boolean exists(final String name)
-    {
-        return files.containsKey(name);
-    }
-
-    public List<String> list(final String prefix)
-    {
-        final List<String> names = new ArrayList<>();
-        for (final String name : files.tailMap(prefix, true).keySet())
-        {
-            if (!name.startsWith(prefix))
-            {
-                break;
-            }
-            names.add(name);
-        }
-        return names;
-    }
-
-    public void delete(final String name)
-    {
-        files.remove(name);
     }
 
     /**
@@ -251,7 +172,7 @@ public final class SimDisk implements Disk
     public void powerCut()
     {
         powerCuts++;
-        for (final Content content : files.values())
+        for (final Content content : contents())
         {
             cut(content);
         }

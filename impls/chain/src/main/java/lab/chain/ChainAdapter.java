@@ -34,6 +34,7 @@ final class ChainAdapter
     private final int chunkBytes;
     private final int[] members;
     private final ClientMessages clientMessages = new ClientMessages();
+    private final ClientMessages.RequestHandler requests = this::onClientRequest;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ForwardDecoder forwardDecoder = new ForwardDecoder();
     private final AckDecoder ackDecoder = new AckDecoder();
@@ -61,22 +62,9 @@ final class ChainAdapter
     void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        final int schemaId =
-            wire.open(fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ClientMessages.SCHEMA_ID);
-        if (schemaId == ClientMessages.SCHEMA_ID)
-        {
-            final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
-            if (request != null)
-            {
-                onClientRequest(fromNode, request, nowNs, out);
-            }
-            return;
-        }
-        if (schemaId < 0)
-        {
-            return; // dropped and counted: too short, or a schema this node does not speak
-        }
-        if (!ChainWire.replica(wire, fromNode, n, nodeId, nodeCount, chunkBytes))
+        if (!clientMessages.openReplicaMessage(wire, fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID,
+            nowNs, out, requests) ||
+            !ChainWire.replica(wire, fromNode, n, nodeId, nodeCount, chunkBytes))
         {
             return;
         }

@@ -170,8 +170,7 @@ final class ChainPublisher
     void written(final Outbox out, final int to, final int depth, final long clientId, final long seq,
         final long version)
     {
-        final int length = clientMessages.encodeResponse(depth, clientId, seq, Status.OK, nodeId, version, empty, 0, 0);
-        out.send(to, clientMessages.buffer(), 0, length);
+        clientMessages.sendWritten(out, to, depth, clientId, seq, nodeId, version);
     }
 
     /**
@@ -180,11 +179,7 @@ final class ChainPublisher
     void value(final Outbox out, final int to, final int depth, final long clientId, final long seq,
         final KvStore.Entry entry)
     {
-        final int length = entry == null ?
-            clientMessages.encodeEmptyResponse(depth, clientId, seq, Status.NOT_FOUND, nodeId) :
-            clientMessages.encodeResponse(depth, clientId, seq, Status.OK, nodeId, entry.version(),
-                entry.value(), 0, entry.length());
-        out.send(to, clientMessages.buffer(), 0, length);
+        clientMessages.sendEntry(out, to, depth, clientId, seq, nodeId, entry);
     }
 
     /**
@@ -193,16 +188,14 @@ final class ChainPublisher
     void value(final Outbox out, final int to, final int depth, final long clientId, final long seq,
         final long version, final DirectBuffer value, final int valueOffset, final int valueLength)
     {
-        final int length = clientMessages.encodeResponse(
-            depth, clientId, seq, Status.OK, nodeId, version, value, valueOffset, valueLength);
-        out.send(to, clientMessages.buffer(), 0, length);
+        clientMessages.sendResponse(out, to, depth, clientId, seq, Status.OK, nodeId, version, value, valueOffset,
+            valueLength);
     }
 
     void reply(final Outbox out, final int to, final int depth, final long clientId, final long seq,
         final Status status)
     {
-        final int length = clientMessages.encodeEmptyResponse(depth, clientId, seq, status, nodeId);
-        out.send(to, clientMessages.buffer(), 0, length);
+        clientMessages.sendStatus(out, to, depth, clientId, seq, status, nodeId);
     }
 
     /**
@@ -213,8 +206,7 @@ final class ChainPublisher
         final int hint, final long epoch, final int head, final int tail)
     {
         final Status status = hint >= 0 && hint != nodeId ? Status.REDIRECT : Status.UNAVAILABLE;
-        final int length = clientMessages.encodeResponse(depth, clientId, seq, status, hint,
-            ChainHint.pack(epoch, head, tail), empty, 0, 0);
-        out.send(to, clientMessages.buffer(), 0, length);
+        clientMessages.sendResponse(out, to, depth, clientId, seq, status, hint, ChainHint.pack(epoch, head, tail),
+            empty, 0, 0);
     }
 }

@@ -30,6 +30,7 @@ final class PrimaryBackupAdapter
     private final ViewElection election;
     private final WireCheck wire;
     private final ClientMessages clientMessages = new ClientMessages();
+    private final ClientMessages.RequestHandler requests = this::onClientRequest;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ReplicateDecoder replicateDecoder = new ReplicateDecoder();
     private final AckDecoder ackDecoder = new AckDecoder();
@@ -57,21 +58,9 @@ final class PrimaryBackupAdapter
     void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        final int schemaId = wire.open(fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ClientMessages.SCHEMA_ID);
-        if (schemaId == ClientMessages.SCHEMA_ID)
-        {
-            final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
-            if (request != null)
-            {
-                onClientRequest(fromNode, request, nowNs, out);
-            }
-            return;
-        }
-        if (schemaId < 0)
-        {
-            return; // dropped and counted: too short, or a schema this node does not speak
-        }
-        if (!PrimaryBackupWire.check(wire, fromNode, replicas, nodeId, PrimaryBackupStateTransfer.CHUNK_BYTES))
+        if (!clientMessages.openReplicaMessage(wire, fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID,
+            nowNs, out, requests) ||
+            !PrimaryBackupWire.check(wire, fromNode, replicas, nodeId, PrimaryBackupStateTransfer.CHUNK_BYTES))
         {
             return;
         }

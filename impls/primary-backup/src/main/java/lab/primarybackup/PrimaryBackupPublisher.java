@@ -29,7 +29,6 @@ final class PrimaryBackupPublisher
     private final int replicas;
     private final ClientMessages clientMessages = new ClientMessages();
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(1024);
-    private final ExpandableArrayBuffer empty = new ExpandableArrayBuffer(16);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ReplicateEncoder replicateEncoder = new ReplicateEncoder();
     private final AckEncoder ackEncoder = new AckEncoder();
@@ -54,8 +53,7 @@ final class PrimaryBackupPublisher
     void reply(final Outbox out, final int to, final int depth, final long clientId, final long seq,
         final Status status, final int hint)
     {
-        final int length = clientMessages.encodeEmptyResponse(depth, clientId, seq, status, hint);
-        out.send(to, clientMessages.buffer(), 0, length);
+        clientMessages.sendStatus(out, to, depth, clientId, seq, status, hint);
     }
 
     /**
@@ -64,11 +62,7 @@ final class PrimaryBackupPublisher
     void readResponse(final Outbox out, final int to, final int depth, final long clientId, final long seq,
         final KvStore.Entry entry)
     {
-        final int length = entry == null ?
-            clientMessages.encodeEmptyResponse(depth, clientId, seq, Status.NOT_FOUND, nodeId) :
-            clientMessages.encodeResponse(depth, clientId, seq, Status.OK, nodeId, entry.version(),
-                entry.value(), 0, entry.length());
-        out.send(to, clientMessages.buffer(), 0, length);
+        clientMessages.sendEntry(out, to, depth, clientId, seq, nodeId, entry);
     }
 
     /**
@@ -77,8 +71,7 @@ final class PrimaryBackupPublisher
     void writeDone(final Outbox out, final int to, final int depth, final long clientId, final long seq,
         final long version)
     {
-        final int length = clientMessages.encodeResponse(depth, clientId, seq, Status.OK, nodeId, version, empty, 0, 0);
-        out.send(to, clientMessages.buffer(), 0, length);
+        clientMessages.sendWritten(out, to, depth, clientId, seq, nodeId, version);
     }
 
     /**

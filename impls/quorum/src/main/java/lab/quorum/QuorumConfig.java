@@ -20,6 +20,10 @@ import lab.core.client.ClientPolicy;
  *   <li>{@code client-retry}: a replica-coordinator client resends an unanswered operation after this long;
  *   {@code client-suspect}: and starts new operations at another home replica for this long (the options and
  *   defaults every protocol's client shares: {@link ClientPolicy}).</li>
+ *   <li>{@code quorum-storage}: {@code durable} (default: what a replica stored survives its crash, kept in memory as
+ *   the model of its disk), {@code file} (journaled on the node's disk and synced before the replica answers, in
+ *   {@code quorum-dir} or a temporary folder; under torture the simulator's disk, with its power cuts) or
+ *   {@code volatile} (a restart is amnesia: the replica copies its peers' state before it serves).</li>
  *   <li>{@code clock}: how a Dynamo coordinator stamps a write. {@code lamport}: one past the highest Lamport clock
  *   it has seen; two coordinators that have not heard of each other's writes order them arbitrarily, so a write can
  *   lose to one acknowledged before it began (the lab shows this with several clients). {@code hybrid} (default): the
@@ -56,6 +60,10 @@ public final class QuorumConfig
     final boolean sloppy;
     /** Acknowledged writes survive a restart (as on a disk written before the ack); volatile: a restart is amnesia. */
     final boolean durable;
+    /** quorum-storage=file: the durable state is journaled on the node's {@code lab.core.storage.Disk}. */
+    final boolean onDisk;
+    /** quorum-dir: the folder of the journals, "" for a temporary one. */
+    final String dir;
     final boolean hybridClock;
     final long retryNs;
     final long hintAfterNs;
@@ -77,7 +85,10 @@ public final class QuorumConfig
         readRepair = mode == Mode.ABD ? ReadRepair.OFF :
             ReadRepair.valueOf(s.choice("read-repair", "async", "async", "sync", "off").toUpperCase());
         sloppy = Boolean.parseBoolean(s.choice("sloppy-quorum", "false", "true", "false"));
-        durable = "durable".equals(s.choice("quorum-storage", "durable", "durable", "volatile"));
+        final String storage = s.choice("quorum-storage", "durable", "durable", "file", "volatile");
+        durable = !"volatile".equals(storage);
+        onDisk = "file".equals(storage);
+        dir = onDisk ? s.option("quorum-dir", "") : "";
         hybridClock = mode == Mode.DYNAMO && "hybrid".equals(s.choice("clock", "hybrid", "hybrid", "lamport"));
         retryNs = s.durationNsOption("quorum-retry", "50ms");
         hintAfterNs = s.durationNsOption("hint-after", "10ms");
@@ -115,8 +126,8 @@ public final class QuorumConfig
         {
             // A coordinator that forgot, in a restart, which writes it had started would run a resent one again with a
             // second timestamp while the first run may still be landing: one write, two versions.
-            throw new IllegalArgumentException("abd with coordinator=replica needs quorum-storage=durable: a restarted " +
-                "coordinator must remember which writes it started so that it never runs one twice");
+            throw new IllegalArgumentException("abd with coordinator=replica needs quorum-storage=durable or file: a " +
+                "restarted coordinator must remember which writes it started so that it never runs one twice");
         }
         if (retryNs <= 0 || syncRetryNs <= 0 || handoffIntervalNs <= 0 ||
             hintAfterNs <= 0)

@@ -8,6 +8,7 @@ import lab.core.MessagePrinter;
 import lab.core.ProtocolFactory;
 import lab.core.ProtocolSettings;
 import lab.core.Replica;
+import lab.core.storage.DiskProvider;
 
 /**
  * {@code --protocol quorum}: a leaderless store, Dynamo-style ({@code --quorum-mode dynamo --r R --w W}) or
@@ -17,6 +18,8 @@ import lab.core.Replica;
 public final class QuorumFactory implements ProtocolFactory
 {
     private final java.util.Map<Integer, QuorumDisk> disks = new java.util.HashMap<>();
+    /** Where this run's nodes get their disks with quorum-storage=file, until {@link #runEnded()}. */
+    private DiskProvider diskProvider;
 
     public String name()
     {
@@ -28,7 +31,7 @@ public final class QuorumFactory implements ProtocolFactory
         new QuorumConfig(settings);
     }
 
-    public Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,
+    public synchronized Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,
         final boolean restarted)
     {
         final QuorumConfig config = new QuorumConfig(settings);
@@ -36,13 +39,53 @@ public final class QuorumFactory implements ProtocolFactory
         {
             return new QuorumReplica(nodeId, config, random, restarted);
         }
+        if (config.onDisk)
+        {
+            // The node's journal on its disk: a restart replays what the disk kept (under torture, what was synced).
+            final QuorumDisk previous = disks.get(nodeId);
+            if (previous != null)
+            {
+                previous.close(); // the crashed process's file handle
+            }
+            if (diskProvider == null)
+            {
+                diskProvider = DiskProvider.of(settings);
+            }
+            final QuorumDisk disk = new QuorumDisk(diskProvider.disk(config.dir, nodeId), nodeId, !restarted);
+            disks.put(nodeId, disk);
+            return new QuorumReplica(nodeId, config, random, restarted, disk);
+        }
         // The "disk" of each node: what a replica stored survives its crash and is handed to its restart.
         return new QuorumReplica(nodeId, config, random, restarted, disks.computeIfAbsent(nodeId, n -> new QuorumDisk()));
     }
 
+    /**
+     * Closes the journals and deletes the run's temporary folder (never one the user named).
+     */
+    public synchronized void runEnded()
+    {
+        for (final QuorumDisk disk : disks.values())
+        {
+            disk.close();
+        }
+        disks.clear();
+        if (diskProvider != null)
+        {
+            diskProvider.runEnded();
+        }
+        diskProvider = null;
+    }
+
     public String processRestartProblem(final ProtocolSettings settings)
     {
-        return new QuorumConfig(settings).durable ?
+        final QuorumConfig config = new QuorumConfig(settings);
+        if (config.onDisk)
+        {
+            return config.dir.isEmpty() ?
+                "quorum-storage=file without quorum-dir keeps each node's journal in a temporary folder of the " +
+                "node's own process, which its new process does not find: name a folder, --opt quorum-dir=DIR" : null;
+        }
+        return config.durable ?
             "quorum-storage=durable keeps each replica's store in memory as the model of its disk, which kill -9 " +
             "takes with it: use --opt quorum-storage=volatile (a restarted replica copies its peers' state first)" :
             null;

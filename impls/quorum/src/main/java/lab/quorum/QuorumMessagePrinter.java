@@ -4,6 +4,7 @@ import lab.core.MessagePrinter;
 import lab.quorum.codec.MessageHeaderDecoder;
 import lab.quorum.codec.ReadDecoder;
 import lab.quorum.codec.ReadReplyDecoder;
+import lab.quorum.codec.SyncAckDecoder;
 import lab.quorum.codec.SyncChunkDecoder;
 import lab.quorum.codec.SyncRequestDecoder;
 import lab.quorum.codec.WriteAckDecoder;
@@ -70,17 +71,25 @@ public final class QuorumMessagePrinter implements MessagePrinter
             {
                 final SyncRequestDecoder m = new SyncRequestDecoder().wrapAndApplyHeader(message, 0, header);
                 MessagePrinter.whole(m.sbeDecodedLength(), message);
-                final StringBuilder sb = new StringBuilder("SyncRequest sync=").append(m.syncId())
-                    .append(" position=").append(m.position());
+                final StringBuilder sb = new StringBuilder("SyncRequest term=").append(m.term());
                 return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
             }
             case SyncChunkDecoder.TEMPLATE_ID:
             {
                 final SyncChunkDecoder m = new SyncChunkDecoder().wrapAndApplyHeader(message, 0, header);
                 MessagePrinter.whole(m.sbeDecodedLength(), message);
-                final StringBuilder sb = new StringBuilder("SyncChunk sync=").append(m.syncId())
-                    .append(" chunk=").append(m.position()).append('+').append(m.bytesLength())
+                final StringBuilder sb = new StringBuilder("SyncChunk term=").append(m.term())
+                    .append(" transfer=").append(m.transferId())
+                    .append(" chunk=").append(m.chunkOffset()).append('+').append(m.bytesLength())
                     .append('/').append(m.totalLength());
+                return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
+            }
+            case SyncAckDecoder.TEMPLATE_ID:
+            {
+                final SyncAckDecoder m = new SyncAckDecoder().wrapAndApplyHeader(message, 0, header);
+                MessagePrinter.whole(m.sbeDecodedLength(), message);
+                final StringBuilder sb = new StringBuilder("SyncAck term=").append(m.term())
+                    .append(" transfer=").append(m.transferId()).append(" chunks=").append(m.receivedChunks());
                 return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
             }
             default:

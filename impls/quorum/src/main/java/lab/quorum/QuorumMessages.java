@@ -7,6 +7,8 @@ import lab.quorum.codec.ReadDecoder;
 import lab.quorum.codec.ReadEncoder;
 import lab.quorum.codec.ReadReplyDecoder;
 import lab.quorum.codec.ReadReplyEncoder;
+import lab.quorum.codec.SyncAckDecoder;
+import lab.quorum.codec.SyncAckEncoder;
 import lab.quorum.codec.SyncChunkDecoder;
 import lab.quorum.codec.SyncChunkEncoder;
 import lab.quorum.codec.SyncRequestDecoder;
@@ -37,6 +39,7 @@ final class QuorumMessages
     private final WriteAckEncoder writeAckEncoder = new WriteAckEncoder();
     private final SyncRequestEncoder syncRequestEncoder = new SyncRequestEncoder();
     private final SyncChunkEncoder syncChunkEncoder = new SyncChunkEncoder();
+    private final SyncAckEncoder syncAckEncoder = new SyncAckEncoder();
 
     final ReadDecoder read = new ReadDecoder();
     final ReadReplyDecoder readReply = new ReadReplyDecoder();
@@ -44,6 +47,7 @@ final class QuorumMessages
     final WriteAckDecoder writeAck = new WriteAckDecoder();
     final SyncRequestDecoder syncRequest = new SyncRequestDecoder();
     final SyncChunkDecoder syncChunk = new SyncChunkDecoder();
+    final SyncAckDecoder syncAck = new SyncAckDecoder();
 
     MutableDirectBuffer buffer()
     {
@@ -90,6 +94,11 @@ final class QuorumMessages
         return syncChunk.wrapAndApplyHeader(src, offset, headerDecoder);
     }
 
+    SyncAckDecoder wrapSyncAck(final DirectBuffer src, final int offset)
+    {
+        return syncAck.wrapAndApplyHeader(src, offset, headerDecoder);
+    }
+
     int encodeRead(final int depth, final long clientId, final long seq, final long key)
     {
         readEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).depth(depth).clientId(clientId).seq(seq).key(key);
@@ -133,26 +142,34 @@ final class QuorumMessages
         return HEADER_LENGTH + writeAckEncoder.encodedLength();
     }
 
-    int encodeSyncRequest(final long syncId, final int offset)
+    int encodeSyncRequest(final long term)
     {
-        syncRequestEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .depth(1).clientId(0).seq(0).syncId(syncId).position(offset);
+        syncRequestEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).depth(1).clientId(0).seq(0).term(term);
         return HEADER_LENGTH + syncRequestEncoder.encodedLength();
     }
 
     int encodeSyncChunk(
-        final long syncId, final int offset, final int totalLength, final DirectBuffer bytes, final int bytesOffset,
-        final int bytesLength)
+        final long term, final long transferId, final int chunkOffset, final int totalLength, final int checksum,
+        final DirectBuffer bytes, final int bytesOffset, final int bytesLength)
     {
         syncChunkEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .depth(1)
             .clientId(0)
             .seq(0)
-            .syncId(syncId)
-            .position(offset)
+            .term(term)
+            .transferId(transferId)
+            .chunkOffset(chunkOffset)
             .totalLength(totalLength)
+            .checksum(checksum)
             .putBytes(bytes, bytesOffset, bytesLength);
         return HEADER_LENGTH + syncChunkEncoder.encodedLength();
+    }
+
+    int encodeSyncAck(final long term, final long transferId, final int receivedChunks)
+    {
+        syncAckEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .depth(1).clientId(0).seq(0).term(term).transferId(transferId).receivedChunks(receivedChunks);
+        return HEADER_LENGTH + syncAckEncoder.encodedLength();
     }
 
     /**

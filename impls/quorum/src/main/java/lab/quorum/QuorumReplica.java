@@ -13,6 +13,7 @@ import lab.core.codec.Status;
 import lab.quorum.codec.BooleanType;
 import lab.quorum.codec.ReadDecoder;
 import lab.quorum.codec.ReadReplyDecoder;
+import lab.quorum.codec.SyncAckDecoder;
 import lab.quorum.codec.SyncChunkDecoder;
 import lab.quorum.codec.SyncRequestDecoder;
 import lab.quorum.codec.WriteAckDecoder;
@@ -24,13 +25,13 @@ import org.agrona.DirectBuffer;
  * timestamp it has been sent (last writer wins), answers reads with it and acknowledges writes. In
  * replica-coordinator mode it also coordinates the operations clients send it ({@link Coordinator}).
  *
- * <p>Faults. With durable storage (the default) a restarted replica gets back its {@link QuorumDisk}: the versions
- * it acknowledged and, as a coordinator, which ABD writes it started, so that it never runs one twice. With volatile
- * storage a restarted replica has lost every write it acknowledged, which could break quorum intersection (a write
- * acknowledged by w replicas, one of them this one, could be missed by a later read quorum). So it first copies the
- * state of enough peers ({@link StateTransfer}); until then it stores and acknowledges writes but answers no read and
- * coordinates nothing. A spare replica of a sloppy quorum keeps writes it holds for a home replica apart, as hints,
- * and hands them off ({@link HintedHandoff}).
+ * <p>Faults. With durable storage (the default, or on the node's disk with {@code quorum-storage=file}) a restarted
+ * replica gets back its {@link QuorumDisk}: the versions it acknowledged and, as a coordinator, which ABD writes it
+ * started, so that it never runs one twice. With volatile storage a restarted replica has lost every write it
+ * acknowledged, which could break quorum intersection (a write acknowledged by w replicas, one of them this one, could
+ * be missed by a later read quorum). So it first copies the state of enough peers ({@link QuorumStateTransfer}); until
+ * then it stores and acknowledges writes but answers no read and coordinates nothing. A spare replica of a sloppy
+ * quorum keeps writes it holds for a home replica apart, as hints, and hands them off ({@link HintedHandoff}).
  */
 public final class QuorumReplica implements Replica, Coordinator.Local, Coordinator.Completion
 {
@@ -40,11 +41,12 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     private final KvStore store;
     private final QuorumMessages messages = new QuorumMessages();
     private final ClientMessages clientMessages = new ClientMessages();
+    private final ClientMessages.RequestHandler requests = this::onClientRequest;
     private final WireCheck wire;
     private final Coordinator coordinator;
 
     private final HintedHandoff handoff;
-    private final StateTransfer stateTransfer;
+    private final QuorumStateTransfer stateTransfer;
 
     public QuorumReplica(final int nodeId, final QuorumConfig config, final Random random, final boolean restarted)
     {
@@ -67,7 +69,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         coordinator = config.replicaCoordinator ?
             new Coordinator(config, nodeId, this, messages, this, 2 * config.client.retryNs()) : null;
         handoff = new HintedHandoff(config, messages);
-        stateTransfer = new StateTransfer(nodeId, config, random, store, this, messages, wire,
+        stateTransfer = new QuorumStateTransfer(nodeId, config, random, store, this, messages, wire,
             restarted && !config.durable && config.recoveryPeers() > 0);
     }
 
@@ -109,7 +111,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         final KvStore.Entry entry = store.get(key);
         if (ts > (entry == null ? 0 : entry.version()))
         {
-            store.put(key, value, offset, length, ts);
+            disk.put(key, ts, value, offset, length);
         }
         if (coordinator != null)
         {
@@ -133,21 +135,9 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
-        final int schemaId = wire.open(fromNode, buffer, offset, length, QuorumMessages.SCHEMA_ID, ClientMessages.SCHEMA_ID);
-        if (schemaId == ClientMessages.SCHEMA_ID)
-        {
-            final ClientRequestDecoder request = clientMessages.request(wire, fromNode);
-            if (request != null)
-            {
-                onClientRequest(fromNode, request, nowNs, out);
-            }
-            return;
-        }
-        if (schemaId < 0)
-        {
-            return; // dropped and counted: too short, or a schema this node does not speak
-        }
-        if (!QuorumWire.check(wire, fromNode, nodeId, config.replicas, config.nodeCount, false))
+        if (!clientMessages.openReplicaMessage(wire, fromNode, buffer, offset, length, QuorumMessages.SCHEMA_ID, nowNs,
+            out, requests) ||
+            !QuorumWire.check(wire, fromNode, nodeId, config.replicas, config.nodeCount, false))
         {
             return;
         }
@@ -170,10 +160,13 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
                 onWriteAck(fromNode, messages.wrapWriteAck(buffer, offset), nowNs, out);
                 break;
             case SyncRequestDecoder.TEMPLATE_ID:
-                stateTransfer.onSyncRequest(fromNode, messages.wrapSyncRequest(buffer, offset), out);
+                stateTransfer.onSyncRequest(fromNode, messages.wrapSyncRequest(buffer, offset), nowNs, out);
                 break;
             case SyncChunkDecoder.TEMPLATE_ID:
                 stateTransfer.onSyncChunk(fromNode, messages.wrapSyncChunk(buffer, offset), nowNs, out);
+                break;
+            case SyncAckDecoder.TEMPLATE_ID:
+                stateTransfer.onSyncAck(fromNode, messages.wrapSyncAck(buffer, offset), nowNs, out);
                 break;
             default:
                 break; // not ours: ignore rather than misread
@@ -182,10 +175,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
 
     public void onTick(final long nowNs, final Outbox out)
     {
-        if (stateTransfer.recovering())
-        {
-            stateTransfer.onTick(nowNs, out);
-        }
+        stateTransfer.onTick(nowNs, out);
         if (coordinator != null)
         {
             coordinator.onTick(nowNs, out);
@@ -204,9 +194,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         {
             // A recovering replica's clock and copy may lag acknowledged writes: send the client on.
             final int hint = (nodeId + 1) % config.replicas;
-            final int length = clientMessages.encodeEmptyResponse(
-                depth + 1, request.clientId(), request.seq(), Status.REDIRECT, hint);
-            out.send(from, clientMessages.buffer(), 0, length);
+            clientMessages.sendStatus(out, from, depth + 1, request.clientId(), request.seq(), Status.REDIRECT, hint);
             return;
         }
         final long sessionId = request.clientId();
@@ -240,9 +228,8 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     public void onComplete(final Coordinator.Operation op, final Status status, final int depth, final long ts,
         final DirectBuffer value, final int offset, final int length, final Outbox out)
     {
-        final int encoded = clientMessages.encodeResponse(
-            depth + 1, op.sessionId, op.seq(), status, -1, ts, value, offset, length);
-        out.send(op.replyTo(), clientMessages.buffer(), 0, encoded);
+        clientMessages.sendResponse(out, op.replyTo(), depth + 1, op.sessionId, op.seq(), status, -1, ts, value, offset,
+            length);
     }
 
     private void onRead(final int from, final ReadDecoder read, final Outbox out)

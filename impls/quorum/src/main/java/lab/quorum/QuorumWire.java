@@ -3,6 +3,7 @@ package lab.quorum;
 import lab.core.WireCheck;
 import lab.quorum.codec.ReadDecoder;
 import lab.quorum.codec.ReadReplyDecoder;
+import lab.quorum.codec.SyncAckDecoder;
 import lab.quorum.codec.SyncChunkDecoder;
 import lab.quorum.codec.SyncRequestDecoder;
 import lab.quorum.codec.WriteAckDecoder;
@@ -64,7 +65,7 @@ final class QuorumWire
             case SyncRequestDecoder.TEMPLATE_ID:
                 return !client && w.sender(fromReplica) &&
                     w.header(SyncRequestDecoder.SCHEMA_VERSION, SyncRequestDecoder.BLOCK_LENGTH) &&
-                    w.nonNegative(w.int32(SyncRequestDecoder.positionEncodingOffset()), "position") &&
+                    w.nonNegative(w.int64(SyncRequestDecoder.termEncodingOffset()), "term") &&
                     w.end() || client && w.unexpected();
             case SyncChunkDecoder.TEMPLATE_ID:
             {
@@ -74,16 +75,25 @@ final class QuorumWire
                 }
                 if (!(w.sender(fromReplica) &&
                     w.header(SyncChunkDecoder.SCHEMA_VERSION, SyncChunkDecoder.BLOCK_LENGTH) &&
+                    w.nonNegative(w.int64(SyncChunkDecoder.termEncodingOffset()), "term") &&
+                    w.nonNegative(w.int64(SyncChunkDecoder.transferIdEncodingOffset()), "transferId") &&
                     w.varData()))
                 {
                     return false;
                 }
-                final int position = w.int32(SyncChunkDecoder.positionEncodingOffset());
-                final int total = w.int32(SyncChunkDecoder.totalLengthEncodingOffset());
-                // position -1: "start over" (the peer lost the copy being read), with no bytes.
-                return (position == -1 ? w.range(total == 0 && w.lastVarLength() == 0, "restart chunk") :
-                    w.chunk(position, total)) && w.end();
+                final int chunkOffset = w.int32(SyncChunkDecoder.chunkOffsetEncodingOffset());
+                // Chunks are placed by offset / chunk size: every chunk starts on a boundary and is at most one long.
+                return w.chunk(chunkOffset, w.int32(SyncChunkDecoder.totalLengthEncodingOffset())) &&
+                    w.range(chunkOffset % QuorumStateTransfer.CHUNK_BYTES == 0 &&
+                        w.lastVarLength() <= QuorumStateTransfer.CHUNK_BYTES, "chunk alignment") &&
+                    w.end();
             }
+            case SyncAckDecoder.TEMPLATE_ID:
+                return !client && w.sender(fromReplica) &&
+                    w.header(SyncAckDecoder.SCHEMA_VERSION, SyncAckDecoder.BLOCK_LENGTH) &&
+                    w.nonNegative(w.int64(SyncAckDecoder.termEncodingOffset()), "term") &&
+                    w.nonNegative(w.int32(SyncAckDecoder.receivedChunksEncodingOffset()), "receivedChunks") &&
+                    w.end() || client && w.unexpected();
             default:
                 return w.unexpected();
         }
@@ -97,28 +107,5 @@ final class QuorumWire
     static boolean ts(final WireCheck w, final long ts, final int nodeCount)
     {
         return w.range(ts >= 0 && Timestamps.lamport(ts) < MAX_LAMPORT && Timestamps.node(ts) < nodeCount, "ts");
-    }
-
-    /**
-     * @return whether {@code total} bytes are whole entries of a replica's state copy: [key][ts][length][bytes].
-     */
-    static boolean wholeSync(final org.agrona.DirectBuffer in, final int total, final int entryHeaderBytes)
-    {
-        long position = 0;
-        while (position < total)
-        {
-            if (position + entryHeaderBytes > total)
-            {
-                return false;
-            }
-            final int length = in.getInt((int)position + 16);
-            final long ts = in.getLong((int)position + 8);
-            if (length < 0 || ts < 0 || Timestamps.lamport(ts) >= MAX_LAMPORT)
-            {
-                return false;
-            }
-            position += entryHeaderBytes + length;
-        }
-        return position == total;
     }
 }

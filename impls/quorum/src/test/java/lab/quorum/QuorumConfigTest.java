@@ -98,4 +98,20 @@ class QuorumConfigTest
     {
         return new HopTheory(theory.writeHops(), theory.readHops(), "");
     }
+
+    @Test
+    void shouldJournalOnTheDiskWithFileStorageAndNeedANamedFolderForAProcessRestart()
+    {
+        final QuorumConfig file = new QuorumConfig(settings(3, "quorum-storage", "file"));
+        assertTrue(file.durable && file.onDisk);
+        assertTrue(factory.processRestartProblem(settings(3, "quorum-storage", "file")).contains("quorum-dir"));
+        assertEquals(null, factory.processRestartProblem(settings(3, "quorum-storage", "file", "quorum-dir", "/x")));
+        final QuorumConfig memory = new QuorumConfig(settings(3));
+        assertTrue(memory.durable && !memory.onDisk);
+        // The folder is an option of file storage only: other runs print the options they printed before.
+        final ProtocolSettings s = settings(3);
+        factory.validate(s);
+        assertEquals(null, s.effectiveOptions().get("quorum-dir"));
+        assertThrows(IllegalArgumentException.class, () -> new QuorumConfig(settings(3, "quorum-storage", "disk")));
+    }
 }

@@ -9,6 +9,7 @@ import lab.quorum.codec.BooleanType;
 import lab.quorum.codec.MessageHeaderEncoder;
 import lab.quorum.codec.ReadEncoder;
 import lab.quorum.codec.ReadReplyEncoder;
+import lab.quorum.codec.SyncAckEncoder;
 import lab.quorum.codec.SyncChunkEncoder;
 import lab.quorum.codec.SyncRequestEncoder;
 import lab.quorum.codec.WriteAckEncoder;
@@ -56,11 +57,15 @@ class QuorumMessagePrinterTest
         assertEquals("WriteAck key=42 ts=65538 session=3/1 seq=8 depth=3",
             print(new WriteAckEncoder().wrapAndApplyHeader(buffer, 0, header).depth(3).clientId(session).seq(8)
                 .key(42).ts(65538).encodedLength()));
-        assertEquals("SyncRequest sync=5 position=1024 depth=1",
+        assertEquals("SyncRequest term=5 depth=1",
             print(new SyncRequestEncoder().wrapAndApplyHeader(buffer, 0, header).depth(1).clientId(0).seq(0)
-                .syncId(5).position(1024).encodedLength()));
-        assertEquals("SyncChunk sync=5 chunk=1024+16/2048 depth=2",
-            print(new SyncChunkEncoder().wrapAndApplyHeader(buffer, 0, header).depth(2).clientId(0).seq(0)
-                .syncId(5).position(1024).totalLength(2048).putBytes(value, 0, 16).encodedLength()));
+                .term(5).encodedLength()));
+        assertEquals("SyncChunk term=5 transfer=1 chunk=16384+16/16400 depth=1",
+            print(new SyncChunkEncoder().wrapAndApplyHeader(buffer, 0, header).depth(1).clientId(0).seq(0)
+                .term(5).transferId(1).chunkOffset(16384).totalLength(16400).checksum(7).putBytes(value, 0, 16)
+                .encodedLength()));
+        assertEquals("SyncAck term=5 transfer=1 chunks=2 depth=1",
+            print(new SyncAckEncoder().wrapAndApplyHeader(buffer, 0, header).depth(1).clientId(0).seq(0)
+                .term(5).transferId(1).receivedChunks(2).encodedLength()));
     }
 }

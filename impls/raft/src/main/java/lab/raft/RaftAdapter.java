@@ -29,6 +29,7 @@ final class RaftAdapter
     private final int nodeCount;
     private final WireCheck wire;
     private final ClientMessages clientMessages = new ClientMessages();
+    private final ClientMessages.RequestHandler requests = this::onClientRequest;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final AppendEntriesDecoder appendDecoder = new AppendEntriesDecoder();
     private final AppendResponseDecoder responseDecoder = new AppendResponseDecoder();
@@ -51,27 +52,20 @@ final class RaftAdapter
         return wire;
     }
 
+    private void onClientRequest(final int from, final ClientRequestDecoder request, final long nowNs,
+        final Outbox out)
+    {
+        replica.onClientRequest(from, request.depth(), request.clientId(), request.seq(), request.opType(),
+            request.key(), request.buffer(), request.limit() + ClientRequestDecoder.valueHeaderLength(),
+            request.valueLength(), nowNs, out);
+    }
+
     void onMessage(final int from, final DirectBuffer buffer, final int offset, final int length, final long nowNs,
         final Outbox out)
     {
-        final int schemaId =
-            wire.open(from, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ClientMessages.SCHEMA_ID);
-        if (schemaId == ClientMessages.SCHEMA_ID)
-        {
-            final ClientRequestDecoder request = clientMessages.request(wire, from);
-            if (request != null)
-            {
-                replica.onClientRequest(from, request.depth(), request.clientId(), request.seq(), request.opType(),
-                    request.key(), request.buffer(), request.limit() + ClientRequestDecoder.valueHeaderLength(),
-                    request.valueLength(), nowNs, out);
-            }
-            return;
-        }
-        if (schemaId < 0)
-        {
-            return; // dropped and counted: too short, or a schema this node does not speak
-        }
-        if (!RaftWire.check(wire, from, replicas, nodeId, nodeCount))
+        if (!clientMessages.openReplicaMessage(wire, from, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, nowNs,
+            out, requests) ||
+            !RaftWire.check(wire, from, replicas, nodeId, nodeCount))
         {
             return;
         }

@@ -148,16 +148,14 @@ final class RaftPublisher
     void clientStatus(final Outbox out, final int to, final int depth, final long clientId, final long seq,
         final Status status, final int hint)
     {
-        final int length = clientMessages.encodeEmptyResponse(depth, clientId, seq, status, hint);
-        out.send(to, clientMessages.buffer(), 0, length);
+        clientMessages.sendStatus(out, to, depth, clientId, seq, status, hint);
     }
 
     void clientResponse(final Outbox out, final int to, final int depth, final long clientId, final long seq,
         final Status status, final int hint, final long version, final DirectBuffer value, final int valueOffset,
         final int valueLength)
     {
-        final int length = clientMessages.encodeResponse(
-            depth, clientId, seq, status, hint, version, value, valueOffset, valueLength);
-        out.send(to, clientMessages.buffer(), 0, length);
+        clientMessages.sendResponse(out, to, depth, clientId, seq, status, hint, version, value, valueOffset,
+            valueLength);
     }
 }
