@@ -392,16 +392,15 @@ public final class RaftReplica implements Replica
             }
             final long seq = log.seq(index);
             long version = index;
-            switch (sessions.check(clientId, seq))
+            switch (sessions.applyIfNew(clientId, seq, index)) // one session lookup per entry: the hot path
             {
                 case STALE:
                     continue; // an old duplicate; its client has moved on
                 case COMMITTED:
                     version = sessions.committedVersion(); // a retried write: applied once, answered again
                     break;
-                default:
+                default: // NEW, recorded as applied
                     state.store().put(log.key(index), log.value(index), 0, log.valueLength(index), index);
-                    sessions.recordApplied(clientId, seq, index);
                     break;
             }
             if (leader)
