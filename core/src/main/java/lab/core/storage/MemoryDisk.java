@@ -126,4 +126,11 @@ public final class MemoryDisk implements Disk
     {
         files.remove(name);
     }
+
+    /**
+     * Nothing to do: memory has no power cut to survive.
+     */
+    public void syncDirectory()
+    {
+    }
 }

@@ -28,8 +28,10 @@ import org.agrona.MutableDirectBuffer;
  * (Linux reports a write-back error once and may drop the dirty pages); the driver must crash the node: the
  * simulator crashes it and restarts it from what its disk kept ({@link SimNetwork#onDiskFailure}).
  *
- * <p>A simplification: names are durable at once (creating, replacing and deleting a file survive any power cut),
- * as if every such change were followed by a sync of the folder. Only file contents are at risk.
+ * <p>Names are at risk too, as in a real folder: creating, replacing and deleting a file is durable only after
+ * {@link #syncDirectory()} (fsync of the directory). A power cut puts the folder back to its names as last synced:
+ * a file created since is gone whatever syncs of its contents said, a file deleted since is back with its durable
+ * bytes. (A real file system may also keep such a change; losing it is the case a protocol must survive.)
  */
 public final class SimDisk implements Disk
 {
@@ -39,6 +41,9 @@ public final class SimDisk implements Disk
     private final Random random;
     private final boolean garbage;
     private final TreeMap<String, Content> files = new TreeMap<>();
+    /** The folder's names as of the last {@link #syncDirectory()}: what a power cut leaves. */
+    private final TreeMap<String, Content> durableNames = new TreeMap<>();
+    private long directorySyncs;
     private boolean failNextSync;
     private long powerCuts;
     private long lostWrites;
@@ -236,6 +241,30 @@ public final class SimDisk implements Disk
     }
 
     /**
+     * Makes the current names durable; fails instead, once, after {@link #failNextSync()} (the folder is then put
+     * back to its durable names, as a power cut would).
+     */
+    public void syncDirectory()
+    {
+        if (failNextSync)
+        {
+            failNextSync = false;
+            failedSyncs++;
+            files.clear();
+            files.putAll(durableNames);
+            throw new DiskFailure("simulated fsync failure of the directory");
+        }
+        directorySyncs++;
+        durableNames.clear();
+        durableNames.putAll(files);
+    }
+
+    public long directorySyncs()
+    {
+        return directorySyncs;
+    }
+
+    /**
      * The next sync of any file of this disk fails (once).
      */
     public void failNextSync()
@@ -251,10 +280,24 @@ public final class SimDisk implements Disk
     public void powerCut()
     {
         powerCuts++;
+        // Every content a name points at, now or as last synced, in name order (the seed decides the same way).
+        final java.util.Set<Content> contents = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (final Content content : files.values())
         {
-            cut(content);
+            if (contents.add(content))
+            {
+                cut(content);
+            }
         }
+        for (final Content content : durableNames.values())
+        {
+            if (contents.add(content))
+            {
+                cut(content);
+            }
+        }
+        files.clear();
+        files.putAll(durableNames);
     }
 
     private void cut(final Content content)
