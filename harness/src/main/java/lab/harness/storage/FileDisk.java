@@ -70,6 +70,16 @@ public final class FileDisk implements Disk
         {
             throw new DiskFailure("cannot create " + dir, ex);
         }
+        // What a process that died before its janitor ran left (a live disk's pending one may go early: its janitor
+        // then finds nothing to unlink).
+        try (Stream<Path> files = Files.list(dir))
+        {
+            files.filter(p -> p.getFileName().toString().startsWith(TRASH_PREFIX)).forEach(p -> p.toFile().delete());
+        }
+        catch (final IOException ex)
+        {
+            // a leftover only costs disk space
+        }
     }
 
     public Path dir()
