@@ -37,6 +37,15 @@ public interface Disk
     void delete(String name);
 
     /**
+     * Makes the folder's names durable (fsync of the directory): a file created, replaced or deleted since the last
+     * call may, after a power cut, be missing again, or back, whatever syncs of its contents said. A protocol that
+     * counts a new file's records as durable calls this after creating it and before it relies on them. A delete in
+     * the background ({@link #deleteInBackground}) is made durable by a later call once it is done. Throws
+     * {@link DiskFailure} on an I/O error.
+     */
+    void syncDirectory();
+
+    /**
      * Removes a file the caller will never open again under this name, possibly later and on another thread: a
      * real disk frees a large file's pages off the caller's thread (deleting a 1 GB segment on the node thread
      * stalled it for milliseconds). Disks without that cost delete at once.

@@ -28,4 +28,11 @@ public final class MemoryDisk extends MemoryFolder<MemoryFolder.Bytes>
     {
         return new DurableHandle(name, content);
     }
+
+    /**
+     * Nothing to do: memory has no power cut to survive.
+     */
+    public void syncDirectory()
+    {
+    }
 }

@@ -130,6 +130,23 @@ public abstract class MemoryFolder<C extends MemoryFolder.Bytes> implements Disk
         return files.values();
     }
 
+    /**
+     * @return a copy of the folder's names and the contents they point at now.
+     */
+    protected final TreeMap<String, C> names()
+    {
+        return new TreeMap<>(files);
+    }
+
+    /**
+     * Puts the folder back to these names (a simulated disk's power cut restores the names last synced).
+     */
+    protected final void restoreNames(final java.util.Map<String, C> names)
+    {
+        files.clear();
+        files.putAll(names);
+    }
+
     public DiskFile open(final String name)
     {
         return handle(name, files.computeIfAbsent(name, n -> newContent()));

@@ -169,6 +169,50 @@ class ClientSessionTableTest
     }
 
     @Test
+    void applyIfNewRecordsANewWriteAtApplyAndAnswersADuplicateWithTheOriginalVersion()
+    {
+        table.commitThrough(Long.MAX_VALUE); // record at apply: the records hold applied writes only
+        assertEquals(Outcome.NEW, table.applyIfNew(A, 3, 10), "a session never seen: recorded");
+        assertEquals(Outcome.COMMITTED, table.check(A, 3));
+        assertEquals(10, table.committedVersion());
+        assertEquals(Outcome.COMMITTED, table.applyIfNew(A, 3, 12), "a duplicate in the log: not recorded again");
+        assertEquals(10, table.committedVersion(), "answered with its original version");
+        assertEquals(Outcome.NEW, table.applyIfNew(A, 4, 13), "the session's next write: recorded");
+        assertEquals(Outcome.COMMITTED, table.check(A, 4));
+        assertEquals(13, table.committedVersion());
+        assertEquals(Outcome.STALE, table.applyIfNew(A, 3, 14), "an old duplicate: dropped, the record unchanged");
+        assertEquals(Outcome.COMMITTED, table.check(A, 4));
+        assertEquals(13, table.committedVersion());
+        assertEquals(Outcome.NEW, table.check(B, 1), "sessions are apart");
+    }
+
+    @Test
+    void applyIfNewGivesTheSameOutcomesAsCheckThenRecordApplied()
+    {
+        final ReplicaState other = new ReplicaState();
+        final ClientSessionTable twoLookups = new ClientSessionTable(other);
+        table.commitThrough(50);
+        twoLookups.commitThrough(50);
+        final java.util.Random random = new java.util.Random(7);
+        for (int i = 1; i <= 2_000; i++)
+        {
+            final long session = random.nextInt(4);
+            final long seq = 1 + random.nextInt(8);
+            final long version = i;
+            final Outcome expected = twoLookups.check(session, seq);
+            if (expected == Outcome.NEW)
+            {
+                twoLookups.recordApplied(session, seq, version);
+            }
+            assertEquals(expected, table.applyIfNew(session, seq, version), "write " + i);
+            if (expected == Outcome.COMMITTED)
+            {
+                assertEquals(twoLookups.committedVersion(), table.committedVersion(), "write " + i);
+            }
+        }
+    }
+
+    @Test
     void abandoningProposalsForgetsTheProposalsKeptApart()
     {
         table.commitThrough(Long.MAX_VALUE);

@@ -299,8 +299,9 @@ public final class Torture
         config.opTimeoutNs = 400 * MS;
         config.options.putAll(options);
         config.observers = i -> observer;
-        // The simulator's disks: a durable mode's files survive a crash, and lose what was not synced in a power cut.
-        config.disks = new SimDisks(seed, false);
+        // The simulator's disks: a durable mode's files survive a crash, and lose what was not synced in a power cut,
+        // a torn write followed by garbage up to a sector (the Raft log's record checksums must cut it).
+        config.disks = new SimDisks(seed, true);
         config.sim.loss(0.01 + schedule.nextDouble() * 0.09)
             .duplication(schedule.nextDouble() * 0.03)
             .reordering(schedule.nextDouble() * 0.1, 2 * MS);

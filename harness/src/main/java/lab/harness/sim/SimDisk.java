@@ -24,8 +24,10 @@ import org.agrona.ExpandableArrayBuffer;
  * (Linux reports a write-back error once and may drop the dirty pages); the driver must crash the node: the
  * simulator crashes it and restarts it from what its disk kept ({@link SimNetwork#onDiskFailure}).
  *
- * <p>A simplification: names are durable at once (creating, replacing and deleting a file survive any power cut),
- * as if every such change were followed by a sync of the folder. Only file contents are at risk.
+ * <p>Names are at risk too, as in a real folder: creating, replacing and deleting a file is durable only after
+ * {@link #syncDirectory()} (fsync of the directory). A power cut puts the folder back to its names as last synced:
+ * a file created since is gone whatever syncs of its contents said, a file deleted since is back with its durable
+ * bytes. (A real file system may also keep such a change; losing it is the case a protocol must survive.)
  */
 public final class SimDisk extends MemoryFolder<SimDisk.Content>
 {
@@ -34,6 +36,9 @@ public final class SimDisk extends MemoryFolder<SimDisk.Content>
 
     private final Random random;
     private final boolean garbage;
+    /** The folder's names as of the last {@link #syncDirectory()}: what a power cut leaves. */
+    private java.util.TreeMap<String, Content> durableNames = new java.util.TreeMap<>();
+    private long directorySyncs;
     private boolean failNextSync;
     private long powerCuts;
     private long lostWrites;
@@ -157,6 +162,28 @@ public final class SimDisk extends MemoryFolder<SimDisk.Content>
     }
 
     /**
+     * Makes the current names durable; fails instead, once, after {@link #failNextSync()} (the folder is then put
+     * back to its durable names, as a power cut would).
+     */
+    public void syncDirectory()
+    {
+        if (failNextSync)
+        {
+            failNextSync = false;
+            failedSyncs++;
+            restoreNames(durableNames);
+            throw new DiskFailure("simulated fsync failure of the directory");
+        }
+        directorySyncs++;
+        durableNames = names();
+    }
+
+    public long directorySyncs()
+    {
+        return directorySyncs;
+    }
+
+    /**
      * The next sync of any file of this disk fails (once).
      */
     public void failNextSync()
@@ -172,10 +199,23 @@ public final class SimDisk extends MemoryFolder<SimDisk.Content>
     public void powerCut()
     {
         powerCuts++;
+        // Every content a name points at, now or as last synced, in name order (the seed decides the same way).
+        final java.util.Set<Content> contents = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (final Content content : contents())
         {
-            cut(content);
+            if (contents.add(content))
+            {
+                cut(content);
+            }
         }
+        for (final Content content : durableNames.values())
+        {
+            if (contents.add(content))
+            {
+                cut(content);
+            }
+        }
+        restoreNames(durableNames);
     }
 
     private void cut(final Content content)

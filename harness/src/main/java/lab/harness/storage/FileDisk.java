@@ -24,7 +24,12 @@ import org.agrona.MutableDirectBuffer;
  * allocation: the Raft log's staging buffer is one); others go through a direct scratch buffer.
  *
  * <p>Not thread-safe, except that {@link #deleteInBackground} hands the close and unlink to one daemon thread shared
- * by every FileDisk, so that the kernel frees a large file's pages off the node thread.
+ * by every FileDisk, so that the kernel frees a large file's pages off the node thread. The name itself goes at
+ * once, on the caller's thread: the file is first renamed to a name of its own ({@value #TRASH_PREFIX}...), which no
+ * listing with a protocol's prefix shows, and only that name is unlinked later. Deleting the name later raced with
+ * a node restarted on the same folder: its recovery listed a segment the old instance's pending delete then removed
+ * (a {@code NoSuchFileException} under load), or a fresh node created a segment of the same name and the pending
+ * delete removed the new file.
  */
 public final class FileDisk implements Disk
 {
@@ -35,13 +40,28 @@ public final class FileDisk implements Disk
         return t;
     });
 
+    /** Names of files renamed for a background delete: no protocol prefix starts with it. */
+    static final String TRASH_PREFIX = ".deleting-";
+    private static final java.util.concurrent.atomic.AtomicLong TRASHED = new java.util.concurrent.atomic.AtomicLong();
+
     private final Path dir;
+    private final java.util.concurrent.Executor janitor;
     private final List<Handle> handles = new ArrayList<>();
     private ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
 
     public FileDisk(final Path dir)
     {
+        this(dir, JANITOR);
+    }
+
+    /**
+     * @param janitor runs the background unlinks ({@link #deleteInBackground}); a test passes its own to decide
+     * when they happen.
+     */
+    public FileDisk(final Path dir, final java.util.concurrent.Executor janitor)
+    {
         this.dir = dir;
+        this.janitor = janitor;
         try
         {
             Files.createDirectories(dir);
@@ -49,6 +69,16 @@ public final class FileDisk implements Disk
         catch (final IOException ex)
         {
             throw new DiskFailure("cannot create " + dir, ex);
+        }
+        // What a process that died before its janitor ran left (a live disk's pending one may go early: its janitor
+        // then finds nothing to unlink).
+        try (Stream<Path> files = Files.list(dir))
+        {
+            files.filter(p -> p.getFileName().toString().startsWith(TRASH_PREFIX)).forEach(p -> p.toFile().delete());
+        }
+        catch (final IOException ex)
+        {
+            // a leftover only costs disk space
         }
     }
 
@@ -272,12 +302,42 @@ public final class FileDisk implements Disk
     public void deleteInBackground(final String name)
     {
         final List<Handle> open = closeHandles(name);
-        final Path file = dir.resolve(name);
-        JANITOR.execute(() ->
+        final Path trash = dir.resolve(TRASH_PREFIX + TRASHED.incrementAndGet() + "-" + name);
+        try
+        {
+            // The name goes now (a rename is metadata only); the pages are freed by the unlink, off this thread.
+            Files.move(dir.resolve(name), trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final java.nio.file.NoSuchFileException ex)
         {
             open.forEach(Handle::closeChannel);
-            file.toFile().delete(); // a file that cannot be deleted only costs disk space
+            return; // nothing of that name
+        }
+        catch (final IOException ex)
+        {
+            open.forEach(Handle::closeChannel);
+            throw new DiskFailure("delete " + dir.resolve(name), ex);
+        }
+        janitor.execute(() ->
+        {
+            open.forEach(Handle::closeChannel);
+            trash.toFile().delete(); // a file that cannot be deleted only costs disk space
         });
+    }
+
+    /**
+     * {@code fsync} of the folder itself, so that files created, renamed or deleted in it stay so after a power cut.
+     */
+    public void syncDirectory()
+    {
+        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ))
+        {
+            folder.force(true);
+        }
+        catch (final IOException ex)
+        {
+            throw new DiskFailure("fsync " + dir, ex);
+        }
     }
 
     private List<Handle> closeHandles(final String name)

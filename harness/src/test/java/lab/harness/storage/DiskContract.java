@@ -56,6 +56,20 @@ abstract class DiskContract
     }
 
     @Test
+    void syncingTheDirectoryKeepsItsNames()
+    {
+        final Disk disk = disk();
+        disk.create("n1").append(bytes("x"), 0, 1);
+        disk.create("n2");
+        disk.delete("n2");
+        disk.syncDirectory();
+        assertTrue(disk.exists("n1"));
+        assertFalse(disk.exists("n2"));
+        assertEquals(List.of("n1"), disk.list("n"));
+        assertEquals("x", read(disk.open("n1")));
+    }
+
+    @Test
     void writeOverwritesInPlaceAndMayExtend()
     {
         final Disk disk = disk();

@@ -34,6 +34,39 @@ class FileDiskTest extends DiskContract
     }
 
     @Test
+    void aBackgroundDeleteTakesTheNameAtOnceAndNeverRemovesAFileMadeLaterUnderIt() throws Exception
+    {
+        final java.util.ArrayDeque<Runnable> janitor = new java.util.ArrayDeque<>();
+        final FileDisk old = new FileDisk(dir, janitor::add); // the unlinks wait until the test runs them
+        old.create("raft-0-0000000000.seg").append(new UnsafeBuffer(new byte[] {1}), 0, 1);
+        old.create("raft-0-0000000001.seg").append(new UnsafeBuffer(new byte[] {2}), 0, 1);
+        old.deleteInBackground("raft-0-0000000000.seg");
+        assertEquals(1, janitor.size());
+
+        // A node restarted on the folder before the unlink ran: the name is gone already.
+        final FileDisk restarted = new FileDisk(dir, janitor::add);
+        assertEquals(java.util.List.of("raft-0-0000000001.seg"), restarted.list("raft-0-"));
+        assertEquals(false, restarted.exists("raft-0-0000000000.seg"));
+        // A fresh node makes a file of the same name; the old delete, run now, leaves it alone.
+        restarted.create("raft-0-0000000000.seg").append(new UnsafeBuffer(new byte[] {3, 4}), 0, 2);
+        janitor.poll().run();
+        assertArrayEquals(new byte[] {3, 4}, Files.readAllBytes(dir.resolve("raft-0-0000000000.seg")));
+        try (java.util.stream.Stream<Path> left = Files.list(dir))
+        {
+            assertEquals(2, left.count(), "the renamed file is unlinked");
+        }
+    }
+
+    @Test
+    void theFolderCanBeSynced()
+    {
+        final FileDisk disk = new FileDisk(dir);
+        disk.create("a").sync();
+        disk.syncDirectory();
+        assertEquals(java.util.List.of("a"), disk.list(""));
+    }
+
+    @Test
     void theProviderGivesATemporaryFolderThatTheEndOfTheRunDeletes()
     {
         final FileDiskProvider provider = new FileDiskProvider();

@@ -13,6 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,7 @@ class SimDiskTest extends DiskContract
         {
             final SimDisk disk = new SimDisk(new Random(lab.harness.sim.SimNetwork.deriveSeed(seed, 1)), true);
             final DiskFile f = disk.create("f");
+            disk.syncDirectory(); // the name; its bytes below
             f.append(bytes("durable"), 0, 7);
             f.sync();
             f.append(bytes("-maybe"), 0, 6);
@@ -60,6 +62,7 @@ class SimDiskTest extends DiskContract
         {
             final SimDisk disk = new SimDisk(new Random(lab.harness.sim.SimNetwork.deriveSeed(seed, 1)), false);
             final DiskFile f = disk.create("f");
+            disk.syncDirectory();
             f.append(bytes("AAAA"), 0, 4);
             f.append(bytes("BBBB"), 0, 4);
             disk.powerCut();
@@ -82,6 +85,7 @@ class SimDiskTest extends DiskContract
         {
             final SimDisk disk = new SimDisk(new Random(lab.harness.sim.SimNetwork.deriveSeed(seed, 1)), true);
             final DiskFile f = disk.create("f");
+            disk.syncDirectory();
             f.append(bytes("0123456789"), 0, 10);
             disk.powerCut();
             final long size = disk.open("f").size();
@@ -96,6 +100,7 @@ class SimDiskTest extends DiskContract
     {
         final SimDisk disk = new SimDisk(new Random(3), false);
         final DiskFile f = disk.create("f");
+        disk.syncDirectory();
         f.append(bytes("kept"), 0, 4);
         f.sync();
         f.append(bytes("-unsynced"), 0, 9);
@@ -111,6 +116,50 @@ class SimDiskTest extends DiskContract
     }
 
     @Test
+    void namesChangedSinceTheLastDirectorySyncAreUndoneByAPowerCut()
+    {
+        final SimDisk disk = new SimDisk(new Random(5), false);
+        final DiskFile kept = disk.create("kept");
+        kept.append(bytes("old"), 0, 3);
+        kept.sync();
+        disk.syncDirectory();
+        final DiskFile fresh = disk.create("fresh");
+        fresh.append(bytes("synced"), 0, 6);
+        fresh.sync(); // its bytes, not its name
+        disk.delete("kept");
+        disk.powerCut();
+        assertFalse(disk.exists("fresh"), "created after the directory's last sync: gone");
+        assertTrue(disk.exists("kept"), "deleted after it: back");
+        assertEquals("old", read(disk.open("kept")));
+        assertEquals(1, disk.directorySyncs());
+
+        disk.create("fresh").append(bytes("synced"), 0, 6);
+        disk.open("fresh").sync();
+        disk.delete("kept");
+        disk.syncDirectory();
+        disk.powerCut();
+        assertTrue(disk.exists("fresh"));
+        assertEquals("synced", read(disk.open("fresh")));
+        assertFalse(disk.exists("kept"));
+    }
+
+    @Test
+    void aFailedDirectorySyncThrowsOnceAndUndoesTheUnsyncedNames()
+    {
+        final SimDisk disk = new SimDisk(new Random(6), false);
+        disk.create("a");
+        disk.syncDirectory();
+        disk.create("b");
+        disk.failNextSync();
+        assertThrows(DiskFailure.class, disk::syncDirectory);
+        assertTrue(disk.exists("a"));
+        assertFalse(disk.exists("b"));
+        disk.create("b");
+        disk.syncDirectory(); // once
+        assertTrue(disk.exists("b"));
+    }
+
+    @Test
     void theSameSeedLosesTheSame()
     {
         for (int seed = 0; seed < 50; seed++)
@@ -123,6 +172,7 @@ class SimDiskTest extends DiskContract
     {
         final SimDisks disks = new SimDisks(seed, true);
         final DiskFile f = disks.disk("", 2).create("f");
+        disks.of(2).syncDirectory();
         for (int i = 0; i < 20; i++)
         {
             f.append(bytes("write" + i), 0, 5 + Integer.toString(i).length());

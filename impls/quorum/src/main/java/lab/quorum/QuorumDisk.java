@@ -61,7 +61,14 @@ final class QuorumDisk
         {
             disk.delete(name);
         }
+        final boolean created = !disk.exists(name);
         journal = disk.open(name);
+        if (created)
+        {
+            // The journal's name must be durable before anything synced into it is acknowledged: a power cut
+            // otherwise loses the file itself, whatever its syncs said (caught by the simulator's disk).
+            disk.syncDirectory();
+        }
         record = new ExpandableArrayBuffer(256);
         crc = new CRC32();
         replay();

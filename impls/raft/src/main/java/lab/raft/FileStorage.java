@@ -18,13 +18,22 @@ import org.agrona.concurrent.UnsafeBuffer;
  * survives a process crash, kill -9 included, not a power cut), {@code batch} (one fsync per {@link #sync()}, i.e. per
  * message that acknowledges or forwards entries) or {@code always} (one per entry).
  *
- * <p>Records, little-endian: {@code [int length of the rest][byte type]} then HARD {@code [term][vote int]}, ENTRY
- * {@code [index][term][clientId][seq][key][valueLength int][value]} or TRUNCATE {@code [fromIndex]}. They are staged in
- * a direct buffer and written with one {@code write} per {@link #sync()}; what was never synced is lost in a crash, as
- * the replica expects. Once a segment has passed {@value #SEGMENT_BYTES} bytes the next write starts a new one; a
- * record never spans two, and every segment starts with the hard state, so that older segments can go. Recovery reads
- * the segments in order, keeps the last hard state, skips what the snapshot covers, applies truncations and stops a
- * segment at a torn record at its end.
+ * <p>Records, little-endian: {@code [int length of the rest][int crc32c][byte type]} then HARD {@code [term][vote
+ * int]}, ENTRY {@code [index][term][clientId][seq][key][valueLength int][value]} or TRUNCATE {@code [fromIndex]}. The
+ * CRC32C covers the length field, the type and the payload. They are staged in a direct buffer and written with one
+ * {@code write} per {@link #sync()}; what was never synced is lost in a crash, as the replica expects. Once a segment
+ * has passed {@value #SEGMENT_BYTES} bytes the next write starts a new one; a record never spans two, and every
+ * segment starts with the hard state, so that older segments can go. With an fsync policy, a new segment's name is
+ * made durable (the folder synced) before its records count, and so is a compaction's delete.
+ *
+ * <p>Recovery reads the segments in order, keeps the last hard state, skips what the snapshot covers and applies
+ * truncations. A record that is cut short by the end of the file, or whose length, type or checksum is wrong, is a bad
+ * record. In the last segment, with no whole valid record after it, it is a write torn by a crash (a power cut keeps
+ * a prefix of what was not synced, maybe with garbage up to a sector): the file is cut there and synced, the tail
+ * counted ({@link #tornTails()}) and logged. Any other bad record (in an older segment, which was synced whole before
+ * the next one began, or followed by a valid record) is corruption of data that was synced: recovery fails with
+ * an {@link IllegalStateException} instead of dropping entries silently. Only {@code fsync=none}, which claims no
+ * durability, cuts such a segment and goes on.
  *
  * <p>Compaction never copies the log: once the snapshot is written, segments holding only entries the snapshot covers
  * are deleted with {@link Disk#deleteInBackground}, so that a real disk frees their pages off the node thread (rewriting the
@@ -58,8 +67,16 @@ public final class FileStorage implements RaftStorage
     private static final byte HARD = 1;
     private static final byte ENTRY = 2;
     private static final byte TRUNCATE = 3;
-    private static final int HARD_LENGTH = 4 + 1 + 8 + 4;
-    private static final int ENTRY_FIXED = 4 + 1 + 5 * 8 + 4;
+    /** {@code [length int][crc32c int][type byte]}: what every record starts with. */
+    private static final int RECORD_HEADER = 4 + 4 + 1;
+    private static final int HARD_LENGTH = RECORD_HEADER + 8 + 4;
+    private static final int TRUNCATE_LENGTH = RECORD_HEADER + 8;
+    private static final int ENTRY_FIXED = RECORD_HEADER + 5 * 8 + 4;
+    /** No record is longer (a value larger than this is no client's): a longer length field is a bad record. */
+    private static final int MAX_RECORD_LENGTH = 1 << 26;
+    /** Torn tails logged per JVM before the log only says every thousandth (a torture run cuts power thousands of times). */
+    private static final int TORN_TAILS_LOGGED = 10;
+    private static final java.util.concurrent.atomic.AtomicLong TORN_TAILS = new java.util.concurrent.atomic.AtomicLong();
     /** {@code [generation long][index long][term long][length int][crc32c int]}, then the state. */
     private static final int SNAPSHOT_HEADER = 32;
 
@@ -93,7 +110,8 @@ public final class FileStorage implements RaftStorage
     private ByteBuffer snapshotOut = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private final UnsafeBuffer snapshotOutBuffer = new UnsafeBuffer(snapshotOut);
     /** A new segment's first record, the hard state. */
-    private final UnsafeBuffer hardRecord = new UnsafeBuffer(ByteBuffer.allocateDirect(HARD_LENGTH));
+    private final ByteBuffer hardRecordBytes = ByteBuffer.allocateDirect(HARD_LENGTH);
+    private final UnsafeBuffer hardRecord = new UnsafeBuffer(hardRecordBytes);
     private long term;
     private int votedFor = -1;
 
@@ -112,7 +130,11 @@ public final class FileStorage implements RaftStorage
     private final List<String> retired = new ArrayList<>();
     private long retiredLastIndex;
     private final int segmentBytes;
+    private final int nodeId;
     private long fileWrites;
+    private long tornTails;
+    /** Set by {@link #replay}: it stopped at a bad record (else at one the window does not hold whole). */
+    private boolean stoppedAtBadRecord;
 
     /**
      * Opens the node's files on {@code disk}, recovering what they hold, or starts empty when {@code fresh}.
@@ -127,6 +149,7 @@ public final class FileStorage implements RaftStorage
         final int segmentBytes)
     {
         this.segmentBytes = segmentBytes;
+        this.nodeId = nodeId;
         this.log = new RaftLog(logCapacity);
         this.fsync = fsync;
         this.disk = disk;
@@ -162,7 +185,7 @@ public final class FileStorage implements RaftStorage
         {
             snapshotFiles[i] = disk.open(snapshotNames[i]);
         }
-        roll();
+        roll(); // syncs the folder: the deletes of a fresh start, the snapshot files and the first segment
         forceCurrent();
     }
 
@@ -243,6 +266,11 @@ public final class FileStorage implements RaftStorage
         return fileWrites;
     }
 
+    public long tornTails()
+    {
+        return tornTails;
+    }
+
     public DirectBuffer snapshot()
     {
         return snapshot;
@@ -297,6 +325,26 @@ public final class FileStorage implements RaftStorage
         return (int)crc.getValue();
     }
 
+    /**
+     * CRC32C of the record at {@code p} of {@code buffer} (direct, so no copy): its length field, type and payload.
+     */
+    private int recordChecksum(final ByteBuffer buffer, final int p, final int length)
+    {
+        crc.reset();
+        buffer.limit(p + 4).position(p);
+        crc.update(buffer);
+        buffer.limit(p + 4 + length).position(p + 8);
+        crc.update(buffer);
+        buffer.clear();
+        return (int)crc.getValue();
+    }
+
+    private void seal(final UnsafeBuffer buffer, final ByteBuffer bytes, final int p)
+    {
+        final int length = buffer.getInt(p, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(p + 4, recordChecksum(bytes, p, length), ByteOrder.LITTLE_ENDIAN);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Staging and writing
 
@@ -320,18 +368,20 @@ public final class FileStorage implements RaftStorage
     {
         final int p = reserve(HARD_LENGTH);
         staging.putInt(p, HARD_LENGTH - 4, ByteOrder.LITTLE_ENDIAN);
-        staging.putByte(p + 4, HARD);
-        staging.putLong(p + 5, term, ByteOrder.LITTLE_ENDIAN);
-        staging.putInt(p + 13, votedFor, ByteOrder.LITTLE_ENDIAN);
+        staging.putByte(p + 8, HARD);
+        staging.putLong(p + 9, term, ByteOrder.LITTLE_ENDIAN);
+        staging.putInt(p + 17, votedFor, ByteOrder.LITTLE_ENDIAN);
+        seal(staging, stagingBytes, p);
     }
 
     private void stageTruncate(final long fromIndex)
     {
         fileLastIndex = Math.min(fileLastIndex, fromIndex - 1);
-        final int p = reserve(4 + 1 + 8);
-        staging.putInt(p, 1 + 8, ByteOrder.LITTLE_ENDIAN);
-        staging.putByte(p + 4, TRUNCATE);
-        staging.putLong(p + 5, fromIndex, ByteOrder.LITTLE_ENDIAN);
+        final int p = reserve(TRUNCATE_LENGTH);
+        staging.putInt(p, TRUNCATE_LENGTH - 4, ByteOrder.LITTLE_ENDIAN);
+        staging.putByte(p + 8, TRUNCATE);
+        staging.putLong(p + 9, fromIndex, ByteOrder.LITTLE_ENDIAN);
+        seal(staging, stagingBytes, p);
     }
 
     private void stageEntry(final long index)
@@ -341,17 +391,18 @@ public final class FileStorage implements RaftStorage
         stagedLastEntryIndex = Math.max(stagedLastEntryIndex, index);
         final int p = reserve(ENTRY_FIXED + valueLength);
         staging.putInt(p, ENTRY_FIXED - 4 + valueLength, ByteOrder.LITTLE_ENDIAN);
-        staging.putByte(p + 4, ENTRY);
-        staging.putLong(p + 5, index, ByteOrder.LITTLE_ENDIAN);
-        staging.putLong(p + 13, log.termAt(index), ByteOrder.LITTLE_ENDIAN);
-        staging.putLong(p + 21, log.clientId(index), ByteOrder.LITTLE_ENDIAN);
-        staging.putLong(p + 29, log.seq(index), ByteOrder.LITTLE_ENDIAN);
-        staging.putLong(p + 37, log.key(index), ByteOrder.LITTLE_ENDIAN);
-        staging.putInt(p + 45, valueLength, ByteOrder.LITTLE_ENDIAN);
+        staging.putByte(p + 8, ENTRY);
+        staging.putLong(p + 9, index, ByteOrder.LITTLE_ENDIAN);
+        staging.putLong(p + 17, log.termAt(index), ByteOrder.LITTLE_ENDIAN);
+        staging.putLong(p + 25, log.clientId(index), ByteOrder.LITTLE_ENDIAN);
+        staging.putLong(p + 33, log.seq(index), ByteOrder.LITTLE_ENDIAN);
+        staging.putLong(p + 41, log.key(index), ByteOrder.LITTLE_ENDIAN);
+        staging.putInt(p + 49, valueLength, ByteOrder.LITTLE_ENDIAN);
         if (valueLength > 0)
         {
             staging.putBytes(p + ENTRY_FIXED, log.value(index), 0, valueLength);
         }
+        seal(staging, stagingBytes, p);
     }
 
     /**
@@ -393,11 +444,17 @@ public final class FileStorage implements RaftStorage
     private void roll()
     {
         final Segment segment = new Segment(disk.create(prefix + String.format("%010d", nextSegment++) + ".seg"));
+        if (fsync != Fsync.NONE)
+        {
+            // A synced record of a file whose name a power cut undoes is lost all the same.
+            disk.syncDirectory();
+        }
         segments.addLast(segment);
         hardRecord.putInt(0, HARD_LENGTH - 4, ByteOrder.LITTLE_ENDIAN);
-        hardRecord.putByte(4, HARD);
-        hardRecord.putLong(5, term, ByteOrder.LITTLE_ENDIAN);
-        hardRecord.putInt(13, votedFor, ByteOrder.LITTLE_ENDIAN);
+        hardRecord.putByte(8, HARD);
+        hardRecord.putLong(9, term, ByteOrder.LITTLE_ENDIAN);
+        hardRecord.putInt(17, votedFor, ByteOrder.LITTLE_ENDIAN);
+        seal(hardRecord, hardRecordBytes, 0);
         segment.file.append(hardRecord, 0, HARD_LENGTH);
         position = HARD_LENGTH;
         unforced = true;
@@ -410,9 +467,11 @@ public final class FileStorage implements RaftStorage
     private void releaseCovered()
     {
         final long covered = log.snapshotIndex();
+        boolean deleted = false;
         while (segments.size() > 1 && segments.peekFirst().lastEntryIndex <= covered)
         {
             disk.deleteInBackground(segments.pollFirst().file.name());
+            deleted = true;
         }
         if (!retired.isEmpty() && retiredLastIndex <= covered)
         {
@@ -421,6 +480,11 @@ public final class FileStorage implements RaftStorage
                 disk.deleteInBackground(name);
             }
             retired.clear();
+            deleted = true;
+        }
+        if (deleted && fsync != Fsync.NONE)
+        {
+            disk.syncDirectory(); // so that a power cut does not bring the deleted segments back
         }
     }
 
@@ -487,8 +551,9 @@ public final class FileStorage implements RaftStorage
         }
         // Read a window at a time, not into the heap whole: a segment may be a gigabyte.
         UnsafeBuffer window = new UnsafeBuffer(ByteBuffer.allocateDirect(1 << 20));
-        for (final String name : files)
+        for (int i = 0; i < files.size(); i++)
         {
+            final String name = files.get(i);
             final DiskFile file = disk.open(name);
             try
             {
@@ -498,18 +563,23 @@ public final class FileStorage implements RaftStorage
                 {
                     final int n = file.read(start, window, 0, (int)Math.min(window.capacity(), size - start));
                     final int used = replay(window, n);
-                    if (used > 0)
+                    start += used;
+                    if (start >= size || (used > 0 && !stoppedAtBadRecord))
                     {
-                        start += used;
-                        continue;
+                        continue; // done, or the next record starts the next window
                     }
-                    // No whole record in the window: one larger than the window, or a torn one at the end.
-                    final int length = n >= 4 ? window.getInt(0, ByteOrder.LITTLE_ENDIAN) : -1;
-                    if (n < 5 || length < 1 || start + 4 + length > size || type(window, n) < 0 || 4 + length <= n)
+                    if (!stoppedAtBadRecord)
                     {
-                        break;
+                        // No whole record in the window: one larger than the window, or one cut short by the end.
+                        final int length = size - start >= 4 ? window.getInt(0, ByteOrder.LITTLE_ENDIAN) : -1;
+                        if (plausibleLength(length) && start + 4 + length <= size)
+                        {
+                            window = new UnsafeBuffer(ByteBuffer.allocateDirect(Integer.highestOneBit(4 + length) << 1));
+                            continue;
+                        }
                     }
-                    window = new UnsafeBuffer(ByteBuffer.allocateDirect(Integer.highestOneBit(4 + length) << 1));
+                    onBadRecord(file, start, size, i == files.size() - 1);
+                    break;
                 }
             }
             finally
@@ -520,40 +590,128 @@ public final class FileStorage implements RaftStorage
         retiredLastIndex = log.lastIndex();
     }
 
-    /**
-     * @return the first record's type in the window if it is one this format knows, else -1.
-     */
-    private static int type(final UnsafeBuffer in, final int end)
+    private static boolean plausibleLength(final int length)
     {
-        final byte type = in.getByte(4);
-        return end > 4 && (type == HARD || type == ENTRY || type == TRUNCATE) ? type : -1;
+        return length >= TRUNCATE_LENGTH - 4 && length <= MAX_RECORD_LENGTH;
     }
 
     /**
-     * Applies the whole records at the start of {@code in[0, end)}.
+     * @return whether a whole record with a right checksum starts at {@code p} of {@code in[0, end)}.
+     */
+    private boolean validRecord(final UnsafeBuffer in, final int p, final int end)
+    {
+        if (p + RECORD_HEADER > end)
+        {
+            return false;
+        }
+        final int length = in.getInt(p, ByteOrder.LITTLE_ENDIAN);
+        if (!plausibleLength(length) || p + 4 + length > end)
+        {
+            return false;
+        }
+        final byte type = in.getByte(p + 8);
+        final int expected = type == HARD ? HARD_LENGTH - 4 : type == TRUNCATE ? TRUNCATE_LENGTH - 4 :
+            type == ENTRY && length >= ENTRY_FIXED - 4 ? ENTRY_FIXED - 4 + in.getInt(p + 49, ByteOrder.LITTLE_ENDIAN) :
+            -1;
+        return length == expected &&
+            in.getInt(p + 4, ByteOrder.LITTLE_ENDIAN) == recordChecksum(in.byteBuffer(), in.wrapAdjustment() + p, length);
+    }
+
+    /**
+     * A bad record at {@code offset} of a segment: a torn tail is cut (the file truncated there and synced), counted
+     * and logged; one before valid data is corruption of what was synced, an error unless fsync is none.
+     */
+    private void onBadRecord(final DiskFile file, final long offset, final long size, final boolean lastSegment)
+    {
+        final boolean validAfter = validRecordAfter(file, offset + 1, size);
+        if (fsync != Fsync.NONE && (!lastSegment || validAfter))
+        {
+            // Not a DiskFailure: retrying (what a driver does after a failed sync) cannot help.
+            throw new IllegalStateException("raft log of node " + nodeId + ": bad record at byte " + offset +
+                " of " + file.name() + " before " + (validAfter ? "a valid record" : "the segments after it") +
+                ": corrupted synced data (recovery refuses to drop it)");
+        }
+        file.truncate(offset);
+        file.sync();
+        tornTails++;
+        final long torn = TORN_TAILS.incrementAndGet();
+        if (torn <= TORN_TAILS_LOGGED || torn % 1000 == 0)
+        {
+            System.err.println("[raft-log] node " + nodeId + ": cut a torn tail of " + (size - offset) +
+                " bytes at byte " + offset + " of " + file.name() + " (" + torn + " torn tails in this JVM)");
+        }
+    }
+
+    /**
+     * @return whether a whole valid record starts anywhere in {@code [from, size)} of the file (a scan at every byte:
+     * it runs only after a bad record, over what follows it, normally less than a write and a sector).
+     */
+    private boolean validRecordAfter(final DiskFile file, final long from, final long size)
+    {
+        UnsafeBuffer window = new UnsafeBuffer(ByteBuffer.allocateDirect(1 << 16));
+        long q = from;
+        while (q + RECORD_HEADER <= size)
+        {
+            final int n = file.read(q, window, 0, (int)Math.min(window.capacity(), size - q));
+            long next = q + Math.max(1, n - RECORD_HEADER + 1);
+            for (int i = 0; i + RECORD_HEADER <= n; i++)
+            {
+                final int length = window.getInt(i, ByteOrder.LITTLE_ENDIAN);
+                if (!plausibleLength(length) || q + i + 4 + length > size)
+                {
+                    continue;
+                }
+                if (i + 4 + length > n)
+                {
+                    // Whole in the file, not in the window: read again from there (with room for it).
+                    if (4 + length > window.capacity())
+                    {
+                        window = new UnsafeBuffer(ByteBuffer.allocateDirect(Integer.highestOneBit(4 + length) << 1));
+                    }
+                    next = q + i;
+                    break;
+                }
+                if (validRecord(window, i, n))
+                {
+                    return true;
+                }
+            }
+            q = next;
+        }
+        return false;
+    }
+
+    /**
+     * Applies the whole, valid records at the start of {@code in[0, end)}; sets {@link #stoppedAtBadRecord} when it
+     * stops at a record that is whole in the window but not valid.
      *
-     * @return the bytes they take: the next record starts there (0: none is whole; a record that is not followed
-     * by its last byte is torn only if the file ends first, which the caller tells).
+     * @return the bytes they take: the next record starts there (0: none is whole).
      */
     private int replay(final UnsafeBuffer in, final int end)
     {
+        stoppedAtBadRecord = false;
         int p = 0;
-        while (p + 5 <= end)
+        while (p + 4 <= end)
         {
             final int length = in.getInt(p, ByteOrder.LITTLE_ENDIAN);
-            if (length < 1 || p + 4 + length > end)
+            if (plausibleLength(length) && p + 4 + length > end)
             {
-                break; // a torn record at the end, or one the next window holds
+                break; // one the next window holds, or cut short by the end of the file: the caller tells
             }
-            final byte type = in.getByte(p + 4);
+            if (!validRecord(in, p, end))
+            {
+                stoppedAtBadRecord = true;
+                break;
+            }
+            final byte type = in.getByte(p + 8);
             if (type == HARD)
             {
-                term = in.getLong(p + 5, ByteOrder.LITTLE_ENDIAN);
-                votedFor = in.getInt(p + 13, ByteOrder.LITTLE_ENDIAN);
+                term = in.getLong(p + 9, ByteOrder.LITTLE_ENDIAN);
+                votedFor = in.getInt(p + 17, ByteOrder.LITTLE_ENDIAN);
             }
             else if (type == ENTRY)
             {
-                final long index = in.getLong(p + 5, ByteOrder.LITTLE_ENDIAN);
+                final long index = in.getLong(p + 9, ByteOrder.LITTLE_ENDIAN);
                 if (index > log.snapshotIndex())
                 {
                     if (index <= log.lastIndex())
@@ -562,23 +720,20 @@ public final class FileStorage implements RaftStorage
                     }
                     if (index == log.lastIndex() + 1)
                     {
-                        log.append(in.getLong(p + 13, ByteOrder.LITTLE_ENDIAN), in.getLong(p + 21, ByteOrder.LITTLE_ENDIAN),
-                            in.getLong(p + 29, ByteOrder.LITTLE_ENDIAN), in.getLong(p + 37, ByteOrder.LITTLE_ENDIAN),
-                            in, p + ENTRY_FIXED, in.getInt(p + 45, ByteOrder.LITTLE_ENDIAN), 1);
+                        log.append(in.getLong(p + 17, ByteOrder.LITTLE_ENDIAN),
+                            in.getLong(p + 25, ByteOrder.LITTLE_ENDIAN), in.getLong(p + 33, ByteOrder.LITTLE_ENDIAN),
+                            in.getLong(p + 41, ByteOrder.LITTLE_ENDIAN), in, p + ENTRY_FIXED,
+                            in.getInt(p + 49, ByteOrder.LITTLE_ENDIAN), 1);
                     }
-                }
-            }
-            else if (type == TRUNCATE)
-            {
-                final long from = in.getLong(p + 5, ByteOrder.LITTLE_ENDIAN);
-                if (from > log.snapshotIndex() && from <= log.lastIndex())
-                {
-                    log.truncateFrom(from);
                 }
             }
             else
             {
-                break;
+                final long from = in.getLong(p + 9, ByteOrder.LITTLE_ENDIAN);
+                if (from > log.snapshotIndex() && from <= log.lastIndex())
+                {
+                    log.truncateFrom(from);
+                }
             }
             p += 4 + length;
         }

@@ -137,13 +137,14 @@ public final class RaftReplica implements Replica
 
     /**
      * @return over the replica's life (warm-up included): AppendEntries sent with entries and the entries they
-     * carried (the leader's batching), acknowledgements sent (one per burst of appends) and write calls to the log.
+     * carried (the leader's batching), acknowledgements sent (one per burst of appends), write calls to the log and
+     * torn records cut from its end when it was recovered.
      */
     public java.util.Map<String, Long> counters()
     {
         return java.util.Map.of("raft_appends_sent", replication.appendsSent(), "raft_entries_sent",
             replication.entriesSent(), "raft_acks_sent", ack.sent(), "raft_log_writes", storage.fileWrites(),
-            "malformed_messages", adapter.wire().count());
+            "raft_log_torn_tails", storage.tornTails(), "malformed_messages", adapter.wire().count());
     }
 
     public long malformedMessages()
@@ -392,16 +393,15 @@ public final class RaftReplica implements Replica
             }
             final long seq = log.seq(index);
             long version = index;
-            switch (sessions.check(clientId, seq))
+            switch (sessions.applyIfNew(clientId, seq, index)) // one session lookup per entry: the hot path
             {
                 case STALE:
                     continue; // an old duplicate; its client has moved on
                 case COMMITTED:
                     version = sessions.committedVersion(); // a retried write: applied once, answered again
                     break;
-                default:
+                default: // NEW, recorded as applied
                     state.store().put(log.key(index), log.value(index), 0, log.valueLength(index), index);
-                    sessions.recordApplied(clientId, seq, index);
                     break;
             }
             if (leader)

@@ -59,5 +59,13 @@ public interface RaftStorage
         return 0;
     }
 
+    /**
+     * @return records torn by a crash that recovery cut from the end of the log (0 for a log kept in memory).
+     */
+    default long tornTails()
+    {
+        return 0;
+    }
+
     void close();
 }
