@@ -69,6 +69,40 @@ public final class RunConfig
         return Math.min(TimeUnit.SECONDS.toNanos(2), durationNs / 5);
     }
 
+    /**
+     * Every fault target names a replica that exists or a role the protocol has (where it lists its roles); a cut
+     * needs node ids below 64 (a bit per node at the receive edge).
+     */
+    private void checkFaultTargets()
+    {
+        if (faults.isEmpty())
+        {
+            return;
+        }
+        final java.util.Set<String> roles = lab.core.Protocols.byName(protocol).roleNames();
+        for (final String target : faults.targets())
+        {
+            final int node = FaultSchedule.nodeId(target);
+            if (node >= replicas)
+            {
+                throw new IllegalArgumentException("--fault: node " + node + " does not exist (replicas are node0 .. " +
+                    "node" + (replicas - 1) + ")");
+            }
+            if (node < 0 && !roles.isEmpty() && !roles.contains(target) &&
+                !("leader".equals(target) && roles.contains("primary")))
+            {
+                throw new IllegalArgumentException("--fault: unknown target '" + target + "': " + protocol +
+                    " has the roles " + String.join(", ", new java.util.TreeSet<>(roles)) + "; or name a node (node0 .. node" +
+                    (replicas - 1) + ")");
+            }
+        }
+        if (replicas + clients + 8 > 64 && faults.events().stream().anyMatch(e ->
+            e.kind() == FaultSchedule.Kind.PARTITION || e.kind() == FaultSchedule.Kind.ISOLATE))
+        {
+            throw new IllegalArgumentException("--fault: partition and isolate need fewer than 56 replicas + clients");
+        }
+    }
+
     public void validate()
     {
         if (replicas < 1)
@@ -105,13 +139,8 @@ public final class RunConfig
                     "(warm-up %.3f s + duration %.3f s): it would never happen", event.text(), event.atNs() / 1e9,
                     effectiveWarmupNs() / 1e9, durationNs / 1e9));
             }
-            final int node = FaultSchedule.nodeId(event.target());
-            if (node >= replicas)
-            {
-                throw new IllegalArgumentException("--fault '" + event.text() + "': node " + node + " does not exist " +
-                    "(replicas are node0 .. node" + (replicas - 1) + ")");
-            }
         }
+        checkFaultTargets();
         if (mtu != 0 && (mtu < 32 || mtu > 65504 || mtu % 32 != 0))
         {
             throw new IllegalArgumentException("--mtu must be a multiple of 32 in [32, 65504], got " + mtu);
