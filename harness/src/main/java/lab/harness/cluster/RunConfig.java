@@ -79,7 +79,9 @@ public final class RunConfig
         {
             return;
         }
-        final java.util.Set<String> roles = lab.core.Protocols.byName(protocol).roleNames();
+        final lab.core.ProtocolFactory factory = lab.core.Protocols.byName(protocol);
+        final java.util.Set<String> roles = factory.roleNames();
+        final int replicas = factory.fixedReplicas() > 0 ? factory.fixedReplicas() : this.replicas;
         for (final String target : faults.targets())
         {
             final int node = FaultSchedule.nodeId(target);
@@ -99,7 +101,8 @@ public final class RunConfig
         if (replicas + clients + 8 > 64 && faults.events().stream().anyMatch(e ->
             e.kind() == FaultSchedule.Kind.PARTITION || e.kind() == FaultSchedule.Kind.ISOLATE))
         {
-            throw new IllegalArgumentException("--fault: partition and isolate need fewer than 56 replicas + clients");
+            throw new IllegalArgumentException("--fault: partition and isolate need replicas + clients <= 56 (a bit " +
+                "per node at the receive edge)");
         }
     }
 
@@ -182,9 +185,10 @@ public final class RunConfig
         m.put("seed", seed);
         if (!faults.isEmpty())
         {
-            final java.util.List<String> f = new java.util.ArrayList<>();
+            // As written: a repeated pause is one item, not its many pauses and resumes.
+            final java.util.Set<String> f = new java.util.LinkedHashSet<>();
             faults.events().forEach(e -> f.add(e.text()));
-            m.put("faults", f);
+            m.put("faults", new java.util.ArrayList<>(f));
         }
         if ("sim".equals(transport))
         {
