@@ -173,7 +173,7 @@ public final class ReceiveEdgeFaults
         {
             return false;
         }
-        // Behind a queue a message waits its turn even when the rule that built the queue was cleared: FIFO.
+        // Behind a queue a message waits its turn (FIFO); once the rules are cleared the next deliverDue drains it.
         long releaseNs = Math.max(nowNs + r.delayNs(), lastReleaseNs) + r.slowNs();
         lastReleaseNs = releaseNs;
         if (head == tail)
@@ -198,7 +198,10 @@ public final class ReceiveEdgeFaults
     public int deliverDue(final Next next, final long nowNs)
     {
         int delivered = 0;
-        while (head != tail && queue.getLong(head) <= nowNs)
+        // Once delay and slowness are cleared, what they still hold goes now: the CPU is fast again and catches up.
+        final Rules r = rules;
+        final boolean drain = r.delayNs() == 0 && r.slowNs() == 0;
+        while (head != tail && (drain || queue.getLong(head) <= nowNs))
         {
             final int from = queue.getInt(head + 8);
             final int length = queue.getInt(head + 12);
@@ -211,6 +214,7 @@ public final class ReceiveEdgeFaults
         {
             head = 0;
             tail = 0;
+            lastReleaseNs = drain ? 0 : lastReleaseNs;
         }
         return delivered;
     }

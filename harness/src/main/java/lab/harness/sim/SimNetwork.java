@@ -239,10 +239,25 @@ public final class SimNetwork
 
     /**
      * A slow CPU (a gray failure): from now the node handles one message per {@code serviceNs}, in arrival order
-     * (each message waits for the ones before it); 0 ends it. What the real runs' {@code slow} fault emulates.
+     * (each message waits for the ones before it); 0 ends it, and what it still holds is handled at once. What the
+     * real runs' {@code slow} fault emulates.
      */
     public void slow(final int nodeId, final long serviceNs)
     {
+        if (serviceNs == 0 && slowNs[nodeId] > 0)
+        {
+            // The CPU is fast again: the backlog it queued is handled now, in its order (not at the slow pace).
+            final java.util.List<InFlight> backlog = new java.util.ArrayList<>();
+            queue.removeIf(m -> m.to == nodeId && m.slowed && m.deliverAtNs > nowNs && backlog.add(m));
+            backlog.sort((a, b) -> Long.compare(a.deliverAtNs, b.deliverAtNs));
+            for (final InFlight m : backlog)
+            {
+                m.deliverAtNs = nowNs;
+                m.order = order++;
+                queue.add(m);
+            }
+            slowFreeAtNs[nodeId] = nowNs;
+        }
         slowNs[nodeId] = serviceNs;
         trace.event(nowNs, serviceNs == 0 ? "slow " + nodeId + " ends" : "slow " + nodeId + " " + serviceNs + "ns");
     }

@@ -76,16 +76,18 @@ class ReceiveEdgeFaultsTest
     }
 
     @Test
-    void shouldAddTheDelayAndKeepOrderAfterAClear()
+    void shouldAddTheDelayAndDrainInOrderOnceCleared()
     {
         final ReceiveEdgeFaults edge = new ReceiveEdgeFaults(new Random(1));
         edge.rules(ReceiveEdgeFaults.Rules.NONE.withDelay(5 * MS));
         assertTrue(edge.onReceive(0, message, 0, 4, 0));
-        edge.rules(ReceiveEdgeFaults.Rules.NONE);
-        assertTrue(edge.onReceive(1, message, 0, 4, MS), "behind a held message: queued, not overtaking");
+        assertTrue(edge.onReceive(1, message, 0, 4, MS));
         assertEquals(0, edge.deliverDue(next, 4 * MS));
-        assertEquals(2, edge.deliverDue(next, 5 * MS));
-        assertEquals(List.of("0@5:1", "1@5:1"), delivered);
+        assertEquals(1, edge.deliverDue(next, 5 * MS));
+        edge.rules(ReceiveEdgeFaults.Rules.NONE);
+        assertTrue(edge.onReceive(2, message, 0, 4, 5 * MS), "behind a held message: queued, not overtaking");
+        assertEquals(2, edge.deliverDue(next, 5 * MS), "cleared: what is held goes now, in order");
+        assertEquals(List.of("0@5:1", "1@5:1", "2@5:1"), delivered);
         assertFalse(edge.onReceive(1, message, 0, 4, 6 * MS), "queue empty, no rule: passed on");
     }
 

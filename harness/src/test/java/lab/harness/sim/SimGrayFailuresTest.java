@@ -71,6 +71,22 @@ class SimGrayFailuresTest
     }
 
     @Test
+    void shouldHandleTheBacklogAtOnceWhenTheSlownessEnds()
+    {
+        final Recorder receiver = new Recorder();
+        final SimNetwork network = network(receiver);
+        network.slow(1, 10 * MS);
+        for (int i = 1; i <= 3; i++)
+        {
+            send(network, i);
+        }
+        network.runFor(15 * MS);
+        network.slow(1, 0);
+        network.runFor(MS);
+        assertEquals(List.of("1@10050", "2@15000", "3@15000"), receiver.handled, "the rest at the end, in order");
+    }
+
+    @Test
     void shouldHoldWhatArrivesAtAPausedNodeUntilItResumes()
     {
         final Recorder receiver = new Recorder();
