@@ -74,7 +74,9 @@ class GrayFaultsTest
         // Four JVMs share 2 cores: timeouts long enough that a starved node is not taken for a crashed one.
         config.options.putAll(Map.of("pb-backup-timeout", "400ms", "pb-primary-timeout", "600ms",
             "pb-lease-drift", "100ms"));
-        final RunResult result = ProcessRun.runLocal(config, new ProcessRun.Options());
+        final ProcessRun.Options options = new ProcessRun.Options();
+        options.readyTimeoutNs = TimeUnit.SECONDS.toNanos(90); // four JVMs starting on a busy 2-core machine
+        final RunResult result = ProcessRun.runLocal(config, options);
 
         @SuppressWarnings("unchecked")
         final List<Map<String, Object>> signals = (List<Map<String, Object>>)result.faults().get("signals");
