@@ -164,6 +164,7 @@ class TortureTest
         "raft 5 replicas no pre-vote high drift crash+split, raft, 5, raft-reads=lease;raft-pre-vote=false, 60000, " +
             "crash;split",
         "chain craq head-ack, chain, 3, chain-ack=head;reads=craq, 20000, crash;isolate;split",
+        "chain with slow and paused replicas, chain, 3, chain-ack=tail;reads=tail, 20000, crash;isolate;slow;pause",
         "primary-backup past the lease bound, primary-backup, 3, client-retry=5ms, 200000, split",
         "raft file log on the simulated disk, raft, 3, raft-log=file;fsync=batch, 20000, " +
             "crash;power-cut;outage;sync-error"})

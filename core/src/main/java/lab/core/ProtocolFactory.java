@@ -76,6 +76,15 @@ public interface ProtocolFactory
     }
 
     /**
+     * @return every role name a replica of this protocol may report ({@link Role#name()}), so that a fault target
+     * naming a role is checked before a run starts; empty when the protocol does not say (then it is not checked).
+     */
+    default java.util.Set<String> roleNames()
+    {
+        return java.util.Set.of();
+    }
+
+    /**
      * @return the replica count this protocol always runs with (1 for the single-node baselines), or 0 when it
      * takes the one asked for.
      */

@@ -47,6 +47,11 @@ public final class NodeAgent implements Agent, FragmentHandler
     private final long tickIntervalNs;
     private final FragmentAssembler assembler = new FragmentAssembler(this);
     private LinkEmulator link;
+    /** Faults of a real run at the receive edge (cut, loss, delay, slow), before the link emulation. */
+    private final ReceiveEdgeFaults faults;
+    private final ReceiveEdgeFaults.Next afterFaults = this::afterFaults;
+    /** A paused node (GC pause, SIGSTOP) runs no duty cycle: nothing read, ticked or sent; its state stays. */
+    private volatile boolean paused;
     /** Busy time of this node (see {@link lab.harness.metrics.BusyClock}): bound to the node thread on first use. */
     private lab.harness.metrics.BusyClock busy;
     private long nowNs;
@@ -67,6 +72,9 @@ public final class NodeAgent implements Agent, FragmentHandler
         this.members = outbox.members();
         this.clock = clock;
         this.tickIntervalNs = tickIntervalNs;
+        // Loss over Aeron is not replayable anyway (arrival order is the machine's): the run id seeds it.
+        this.faults = new ReceiveEdgeFaults(new java.util.Random(lab.harness.sim.SimNetwork.deriveSeed(runId,
+            7000 + nodeId)));
     }
 
     public int doWork()
@@ -110,6 +118,10 @@ public final class NodeAgent implements Agent, FragmentHandler
             nextTickNs = 0;
             crashed = false;
         }
+        if (paused)
+        {
+            return 0;
+        }
         nowNs = clock.nanoTime();
         if (busy == null)
         {
@@ -119,6 +131,7 @@ public final class NodeAgent implements Agent, FragmentHandler
         outbox.nowNs(nowNs);
         int work = outbox.flush();
         work += subscription.poll(assembler, FRAGMENT_LIMIT);
+        work += faults.deliverDue(afterFaults, nowNs);
         if (link != null)
         {
             work += link.deliverDue(endpoint, nowNs, outbox);
@@ -148,14 +161,47 @@ public final class NodeAgent implements Agent, FragmentHandler
             return;
         }
         outbox.traffic().onReceive(nowNs);
-        if (link != null)
+        if (faults.onReceive(from, buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH,
+            length - AeronOutbox.FRAME_HEADER_LENGTH, nowNs))
         {
-            link.onReceive(from, buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH,
-                length - AeronOutbox.FRAME_HEADER_LENGTH, nowNs);
             return;
         }
-        endpoint.onMessage(from, buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH,
-            length - AeronOutbox.FRAME_HEADER_LENGTH, nowNs, outbox);
+        afterFaults(from, buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH, length - AeronOutbox.FRAME_HEADER_LENGTH,
+            nowNs);
+    }
+
+    private void afterFaults(final int from, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs)
+    {
+        if (link != null)
+        {
+            link.onReceive(from, buffer, offset, length, nowNs);
+            return;
+        }
+        endpoint.onMessage(from, buffer, offset, length, nowNs, outbox);
+    }
+
+    /**
+     * @return this node's receive-edge faults (set its rules from any thread).
+     */
+    public ReceiveEdgeFaults faults()
+    {
+        return faults;
+    }
+
+    /**
+     * Pause (true) or resume (false) from any thread: a paused node runs no duty cycle, so it reads, ticks and sends
+     * nothing, and keeps its state; what peers send it waits in its subscription, as in a process stopped by a GC
+     * pause or SIGSTOP. Its clock jumps on resume, as theirs does.
+     */
+    public void paused(final boolean paused)
+    {
+        this.paused = paused;
+    }
+
+    public boolean paused()
+    {
+        return paused;
     }
 
     /**

@@ -52,6 +52,12 @@ public final class BaselineFactories
             return "none";
         }
 
+        @Override
+        public java.util.Set<String> roleNames()
+        {
+            return java.util.Set.of("single");
+        }
+
         public Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,
             final boolean restarted)
         {
@@ -67,6 +73,12 @@ public final class BaselineFactories
         public String name()
         {
             return "echo";
+        }
+
+        @Override
+        public java.util.Set<String> roleNames()
+        {
+            return java.util.Set.of("echo");
         }
 
         public Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,

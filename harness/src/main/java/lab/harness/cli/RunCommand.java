@@ -112,7 +112,8 @@ public final class RunCommand implements Callable<Integer>
 
     @Option(names = "--fault", description = "faults over Aeron, e.g. crash:leader@5s,restart@10s (roles: leader, " +
         "primary, head, tail, middle, ...; or node<i>); with --processes a crash is kill -9 of the node's JVM and a " +
-        "restart a new JVM")
+        "restart a new JVM. Also partition:A|B+C@t, isolate:X@t, heal@t, loss:X=5@t, delay:X=2ms@t, slow:X=1ms@t, " +
+        "clear:X@t, pause:X@t, resume:X@t, pause:X=50ms@2s..6s/every=200ms (README: Faults beyond crash)")
     String fault;
 
     @Option(names = "--interval", defaultValue = "1s",

@@ -32,6 +32,14 @@ public final class FaultInjector
     private long firstCrashNs = -1;
     private double failoverMs = -1;
     private int restarts;
+    /** Per node of the run (lazily sized): its receive-edge rules, without its cuts. */
+    private lab.harness.aeron.ReceiveEdgeFaults.Rules[] rules;
+    /** Per node: the senders it is cut from (bit per node id). */
+    private long[] blocked;
+    private boolean[] paused;
+    /** The node a role target resolved to when its fault began ("slow:middle"), for the event that ends it. */
+    private final Map<String, Integer> bound = new java.util.HashMap<>();
+    private final java.util.Set<String> quietItems = new java.util.HashSet<>();
 
     /**
      * @param startNs start of the run (warm-up included): event times count from it.
@@ -85,40 +93,295 @@ public final class FaultInjector
 
     private void apply(final FaultSchedule.Event event, final long nowNs)
     {
-        if (event.crash())
+        switch (event.kind())
         {
-            final int node = resolve(event.target());
+            case CRASH -> crash(event, nowNs);
+            case RESTART -> restart(event, nowNs);
+            case PARTITION, ISOLATE, HEAL -> cut(event, nowNs);
+            case LOSS, DELAY, SLOW, CLEAR -> edge(event, nowNs);
+            case PAUSE, RESUME -> pause(event, nowNs);
+            default -> throw new IllegalStateException(event.kind().name());
+        }
+    }
+
+    private void ensureNodes()
+    {
+        if (rules == null)
+        {
+            final int members = target.members();
+            rules = new lab.harness.aeron.ReceiveEdgeFaults.Rules[members];
+            java.util.Arrays.fill(rules, lab.harness.aeron.ReceiveEdgeFaults.Rules.NONE);
+            blocked = new long[members];
+            paused = new boolean[members];
+        }
+    }
+
+    private void push(final int node)
+    {
+        final lab.harness.aeron.ReceiveEdgeFaults.Rules r = rules[node].withBlocked(blocked[node]);
+        target.edge(node, r.equals(lab.harness.aeron.ReceiveEdgeFaults.Rules.NONE) ?
+            lab.harness.aeron.ReceiveEdgeFaults.Rules.NONE : r);
+    }
+
+    /**
+     * Partition, isolate and heal: each node's receive edge drops what comes from the nodes it is cut from, so a cut
+     * is both ways. Nodes a partition does not name (clients, control nodes, other replicas) keep every link.
+     */
+    private void cut(final FaultSchedule.Event event, final long nowNs)
+    {
+        ensureNodes();
+        final long[] before = blocked.clone();
+        if (event.kind() == FaultSchedule.Kind.HEAL)
+        {
+            java.util.Arrays.fill(blocked, 0);
+            note(nowNs, "heal", -1);
+        }
+        else if (event.kind() == FaultSchedule.Kind.ISOLATE)
+        {
+            final int node = resolveLive(event, nowNs);
             if (node < 0)
             {
-                note(nowNs, event.text() + ": no live replica has role " + event.target() + " (" + roles() + ")", -1);
                 return;
             }
-            final String role = target.role(node);
-            target.crash(node);
-            lastCrashed = node;
-            if (firstCrashNs < 0)
+            for (int i = 0; i < blocked.length; i++)
             {
-                firstCrashNs = nowNs;
+                if (i != node)
+                {
+                    blocked[i] |= 1L << node;
+                    blocked[node] |= 1L << i;
+                }
             }
-            note(nowNs, "crash " + (role == null ? "node" + node : role), node);
-            if (FaultSchedule.nodeId(event.target()) < 0)
-            {
-                watchedRole = event.target();
-                watchedNode = node;
-                watchSinceNs = nowNs;
-            }
+            note(nowNs, "isolate " + describe(node), node);
         }
         else
         {
-            final int node = event.target().isEmpty() ? lastCrashed : resolve(event.target());
-            if (node < 0 || !target.crashed(node))
+            final List<List<Integer>> sides = new ArrayList<>();
+            final java.util.Set<Integer> seen = new java.util.HashSet<>();
+            for (final List<String> group : event.groups())
             {
-                note(nowNs, event.text() + ": nothing to restart", -1);
+                final List<Integer> side = new ArrayList<>();
+                for (final String t : group)
+                {
+                    final int node = resolve(t);
+                    if (node < 0 || !seen.add(node))
+                    {
+                        note(nowNs, event.text() + ": " + (node < 0 ? "no live replica has role " + t :
+                            t + " is a node another side already holds") + " (" + roles() + ")", -1);
+                        return;
+                    }
+                    side.add(node);
+                }
+                sides.add(side);
+            }
+            for (int a = 0; a < sides.size(); a++)
+            {
+                for (int b = 0; b < sides.size(); b++)
+                {
+                    if (a != b)
+                    {
+                        for (final int x : sides.get(a))
+                        {
+                            for (final int y : sides.get(b))
+                            {
+                                blocked[x] |= 1L << y;
+                            }
+                        }
+                    }
+                }
+            }
+            note(nowNs, "partition " + sides.toString().replace(", [", " | [").replace("[", "").replace("]", ""), -1);
+        }
+        for (int i = 0; i < blocked.length; i++)
+        {
+            if (blocked[i] != before[i])
+            {
+                push(i);
+            }
+        }
+    }
+
+    /**
+     * Loss, delay, slow and clear: the target's receive edge; the node a role resolved to stays the one cleared.
+     */
+    private void edge(final FaultSchedule.Event event, final long nowNs)
+    {
+        ensureNodes();
+        final String key = key(event.target());
+        if (event.kind() == FaultSchedule.Kind.CLEAR)
+        {
+            final Integer node = bound.remove("edge " + key);
+            final int n = node != null ? node : resolve(event.target());
+            if (n < 0)
+            {
+                note(nowNs, event.text() + ": nothing to clear", -1);
                 return;
             }
-            target.restart(node, SimNetwork.deriveSeed(seed, 10_000 + node * 100L + ++restarts));
-            note(nowNs, "restart", node);
+            rules[n] = rules[n].cleared();
+            push(n);
+            note(nowNs, "clear", n);
+            return;
         }
+        final Integer earlier = bound.get("edge " + key);
+        final int node = earlier != null ? earlier : resolveLive(event, nowNs);
+        if (node < 0)
+        {
+            return;
+        }
+        bound.put("edge " + key, node);
+        final lab.harness.aeron.ReceiveEdgeFaults.Rules r = rules[node];
+        switch (event.kind())
+        {
+            case LOSS -> rules[node] = r.withLoss(event.percent() / 100.0);
+            case DELAY -> rules[node] = r.withDelay(event.amountNs());
+            default -> rules[node] = r.withSlow(event.amountNs());
+        }
+        push(node);
+        note(nowNs, event.kind().word() + " " + describe(node) + " " + (event.kind() == FaultSchedule.Kind.LOSS ?
+            event.percent() + "%" : event.amountNs() / 1000 + " us"), node);
+    }
+
+    private void pause(final FaultSchedule.Event event, final long nowNs)
+    {
+        ensureNodes();
+        final String key = "pause " + key(event.target());
+        final boolean quiet = !quietItems.add(event.text() + event.kind()); // a repeated pause: say the first only
+        if (event.kind() == FaultSchedule.Kind.RESUME)
+        {
+            final Integer node = bound.remove(key);
+            if (node == null || !paused[node])
+            {
+                note(nowNs, event.text() + ": nothing paused to resume", -1);
+                return;
+            }
+            target.resume(node);
+            paused[node] = false;
+            noteMaybe(quiet, nowNs, "resume", node);
+            return;
+        }
+        final int node = resolveLive(event, nowNs);
+        if (node < 0)
+        {
+            return;
+        }
+        if (paused[node])
+        {
+            note(nowNs, event.text() + ": node " + node + " is already paused", node);
+            return;
+        }
+        bound.put(key, node);
+        target.pause(node);
+        paused[node] = true;
+        noteMaybe(quiet, nowNs, "pause " + describe(node) + (event.amountNs() > 0 ? " for " +
+            event.amountNs() / 1_000_000 + " ms (repeated: " + event.text() + ")" : ""), node);
+    }
+
+    /**
+     * Resumes paused nodes and lifts every receive-edge fault, at the end of the measured window: the drain that
+     * follows lets the operations in flight finish, and a stopped process must run to answer STOP.
+     */
+    public void endFaults(final long nowNs)
+    {
+        if (rules == null)
+        {
+            return;
+        }
+        for (int i = 0; i < rules.length; i++)
+        {
+            if (paused[i] && !(i < target.replicas() && target.crashed(i)))
+            {
+                target.resume(i);
+                paused[i] = false;
+            }
+            if (blocked[i] != 0 || !rules[i].equals(lab.harness.aeron.ReceiveEdgeFaults.Rules.NONE))
+            {
+                blocked[i] = 0;
+                rules[i] = lab.harness.aeron.ReceiveEdgeFaults.Rules.NONE;
+                if (!(i < target.replicas() && target.crashed(i)))
+                {
+                    target.edge(i, rules[i]);
+                }
+            }
+        }
+    }
+
+    private void noteMaybe(final boolean quiet, final long nowNs, final String what, final int node)
+    {
+        if (quiet)
+        {
+            record(nowNs, what, node).put("repeat", true);
+        }
+        else
+        {
+            note(nowNs, what, node);
+        }
+    }
+
+    private static String key(final String target)
+    {
+        final int id = FaultSchedule.nodeId(target);
+        return id >= 0 ? "node" + id : target;
+    }
+
+    private String describe(final int node)
+    {
+        final String role = target.role(node);
+        return role == null ? "node" + node : role;
+    }
+
+    /**
+     * @return the live node the event's target names now, or -1 (noted) when none does.
+     */
+    private int resolveLive(final FaultSchedule.Event event, final long nowNs)
+    {
+        final int node = resolve(event.target());
+        if (node < 0 || target.crashed(node))
+        {
+            note(nowNs, event.text() + ": no live replica " + (FaultSchedule.nodeId(event.target()) < 0 ? "has role " :
+                "is ") + event.target() + " (" + roles() + ")", -1);
+            return -1;
+        }
+        return node;
+    }
+
+    private void crash(final FaultSchedule.Event event, final long nowNs)
+    {
+        final int node = resolve(event.target());
+        if (node < 0)
+        {
+            note(nowNs, event.text() + ": no live replica has role " + event.target() + " (" + roles() + ")", -1);
+            return;
+        }
+        final String role = target.role(node);
+        if (paused != null && paused[node])
+        {
+            target.resume(node); // a crashed node comes back running, not paused
+            paused[node] = false;
+        }
+        target.crash(node);
+        lastCrashed = node;
+        if (firstCrashNs < 0)
+        {
+            firstCrashNs = nowNs;
+        }
+        note(nowNs, "crash " + (role == null ? "node" + node : role), node);
+        if (FaultSchedule.nodeId(event.target()) < 0)
+        {
+            watchedRole = event.target();
+            watchedNode = node;
+            watchSinceNs = nowNs;
+        }
+    }
+
+    private void restart(final FaultSchedule.Event event, final long nowNs)
+    {
+        final int node = event.target().isEmpty() ? lastCrashed : resolve(event.target());
+        if (node < 0 || !target.crashed(node))
+        {
+            note(nowNs, event.text() + ": nothing to restart", -1);
+            return;
+        }
+        target.restart(node, SimNetwork.deriveSeed(seed, 10_000 + node * 100L + ++restarts));
+        note(nowNs, "restart", node);
     }
 
     private int resolve(final String role)
@@ -160,6 +423,12 @@ public final class FaultInjector
 
     private void note(final long nowNs, final String what, final int node)
     {
+        record(nowNs, what, node);
+        System.err.printf("[%6.3fs] fault: %s%s%n", (nowNs - startNs) / 1e9, what, node >= 0 ? " (node " + node + ")" : "");
+    }
+
+    private Map<String, Object> record(final long nowNs, final String what, final int node)
+    {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("t_s", Math.round((nowNs - startNs) / 1e6) / 1e3);
         m.put("event", what);
@@ -168,7 +437,7 @@ public final class FaultInjector
             m.put("node", node);
         }
         applied.add(m);
-        System.err.printf("[%6.3fs] fault: %s%s%n", (nowNs - startNs) / 1e9, what, node >= 0 ? " (node " + node + ")" : "");
+        return m;
     }
 
     /**
@@ -178,8 +447,27 @@ public final class FaultInjector
     public Map<String, Object> report(final LoadGenerator[] clients, final List<Map<String, Object>> timeline,
         final long runEndNs)
     {
+        return report(clients, timeline, runEndNs, null, null);
+    }
+
+    /**
+     * @param phases           the run's phases, or null.
+     * @param staleReadTimesNs when stale reads completed, or null when the run did not measure them.
+     */
+    public Map<String, Object> report(final LoadGenerator[] clients, final List<Map<String, Object>> timeline,
+        final long runEndNs, final FaultPhases phases, final org.agrona.collections.LongArrayList staleReadTimesNs)
+    {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("events", applied);
+        if (phases != null)
+        {
+            final List<List<long[]>> gaps = new ArrayList<>();
+            for (final LoadGenerator c : clients)
+            {
+                gaps.add(c.writeGaps());
+            }
+            m.put("phases", phases.phases(staleReadTimesNs, gaps));
+        }
         if (firstCrashNs < 0)
         {
             m.putAll(target.report());

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * What {@link FaultInjector} needs of a cluster to carry out a {@link FaultSchedule}: the roles its replicas report,
- * and a way to crash a replica and bring it back. In one process ({@link InProcessFaults}) a crash stops the node's
+ * a way to crash a replica and bring it back, to set a node's receive-edge faults and to pause and resume it. In one process ({@link InProcessFaults}) a crash stops the node's
  * agent and closes its subscription; with one process per replica ({@code ProcessFaults}) it is kill -9 of the
  * node's JVM and a restart is a new JVM.
  */
@@ -33,6 +33,36 @@ public interface FaultTarget
      * random choices come from {@code seed}.
      */
     void restart(int node, long seed);
+
+    /**
+     * @return every node of the run: replicas first, then control nodes and clients (a cut names their ids).
+     */
+    default int members()
+    {
+        return replicas();
+    }
+
+    /**
+     * Sets what node {@code node}'s receive edge does (cuts, loss, delay, slow): see
+     * {@link lab.harness.aeron.ReceiveEdgeFaults}.
+     */
+    default void edge(final int node, final lab.harness.aeron.ReceiveEdgeFaults.Rules rules)
+    {
+        throw new UnsupportedOperationException("this cluster has no receive-edge faults");
+    }
+
+    /**
+     * Stops the node without losing its state (a GC pause; SIGSTOP of its process), until {@link #resume}.
+     */
+    default void pause(final int node)
+    {
+        throw new UnsupportedOperationException("this cluster cannot pause a node");
+    }
+
+    default void resume(final int node)
+    {
+        throw new UnsupportedOperationException("this cluster cannot pause a node");
+    }
 
     /**
      * @return facts about how the faults were carried out that only this kind of cluster has (e.g. the pids

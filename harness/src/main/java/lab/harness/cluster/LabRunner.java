@@ -238,12 +238,18 @@ public final class LabRunner
             // Windows are set before the agent thread starts, which publishes them to it.
             final long[] window = {0, 0};
             final LatencyTimeline[] timelineHolder = new LatencyTimeline[1];
+            final FaultPhases[] phasesHolder = new FaultPhases[1];
             final Runnable setWindows = () ->
             {
                 final long now = System.nanoTime();
                 timelineHolder[0] = new LatencyTimeline(now, config.hlog);
                 window[0] = now + config.effectiveWarmupNs();
                 window[1] = window[0] + config.durationNs;
+                if (!config.faults.isEmpty())
+                {
+                    phasesHolder[0] = new FaultPhases(config.faults, now, window[0], window[1]);
+                    timelineHolder[0].intervalListener(phasesHolder[0]);
+                }
                 for (int i = 0; i < count; i++)
                 {
                     traffic[i].window(window[0], window[1]); // also the window of the node's busy time
@@ -293,6 +299,7 @@ public final class LabRunner
                         return faults.active();
                     }
                 });
+            faults.endFaults(System.nanoTime());
             final String profileMode = profileModeHolder[0];
             // Only a spinning thread is running or preempted at every instant: a thread that idles (yield, backoff,
             // per-node threads) gives its CPU away by itself, and its CPU share says nothing about preemption.
@@ -346,7 +353,8 @@ public final class LabRunner
             stats.put("foreign_frames", cluster.foreignFramesReport());
             if (!config.faults.isEmpty())
             {
-                faultReport.putAll(faults.report(nodes.clients, timeline.points(), window[1]));
+                faultReport.putAll(faults.report(nodes.clients, timeline.points(), window[1], phasesHolder[0],
+                    nodes.staleReads == null ? null : nodes.staleReads.staleReadTimesNs()));
             }
         }
         return result(config, nodes, traffic, stats, timeline, faultReport, endpointsAtEnd, null);

@@ -69,6 +69,43 @@ public final class RunConfig
         return Math.min(TimeUnit.SECONDS.toNanos(2), durationNs / 5);
     }
 
+    /**
+     * Every fault target names a replica that exists or a role the protocol has (where it lists its roles); a cut
+     * needs node ids below 64 (a bit per node at the receive edge).
+     */
+    private void checkFaultTargets()
+    {
+        if (faults.isEmpty())
+        {
+            return;
+        }
+        final lab.core.ProtocolFactory factory = lab.core.Protocols.byName(protocol);
+        final java.util.Set<String> roles = factory.roleNames();
+        final int replicas = factory.fixedReplicas() > 0 ? factory.fixedReplicas() : this.replicas;
+        for (final String target : faults.targets())
+        {
+            final int node = FaultSchedule.nodeId(target);
+            if (node >= replicas)
+            {
+                throw new IllegalArgumentException("--fault: node " + node + " does not exist (replicas are node0 .. " +
+                    "node" + (replicas - 1) + ")");
+            }
+            if (node < 0 && !roles.isEmpty() && !roles.contains(target) &&
+                !("leader".equals(target) && roles.contains("primary")))
+            {
+                throw new IllegalArgumentException("--fault: unknown target '" + target + "': " + protocol +
+                    " has the roles " + String.join(", ", new java.util.TreeSet<>(roles)) + "; or name a node (node0 .. node" +
+                    (replicas - 1) + ")");
+            }
+        }
+        if (replicas + clients + 8 > 64 && faults.events().stream().anyMatch(e ->
+            e.kind() == FaultSchedule.Kind.PARTITION || e.kind() == FaultSchedule.Kind.ISOLATE))
+        {
+            throw new IllegalArgumentException("--fault: partition and isolate need replicas + clients <= 56 (a bit " +
+                "per node at the receive edge)");
+        }
+    }
+
     public void validate()
     {
         if (replicas < 1)
@@ -105,13 +142,8 @@ public final class RunConfig
                     "(warm-up %.3f s + duration %.3f s): it would never happen", event.text(), event.atNs() / 1e9,
                     effectiveWarmupNs() / 1e9, durationNs / 1e9));
             }
-            final int node = FaultSchedule.nodeId(event.target());
-            if (node >= replicas)
-            {
-                throw new IllegalArgumentException("--fault '" + event.text() + "': node " + node + " does not exist " +
-                    "(replicas are node0 .. node" + (replicas - 1) + ")");
-            }
         }
+        checkFaultTargets();
         if (mtu != 0 && (mtu < 32 || mtu > 65504 || mtu % 32 != 0))
         {
             throw new IllegalArgumentException("--mtu must be a multiple of 32 in [32, 65504], got " + mtu);
@@ -153,9 +185,10 @@ public final class RunConfig
         m.put("seed", seed);
         if (!faults.isEmpty())
         {
-            final java.util.List<String> f = new java.util.ArrayList<>();
+            // As written: a repeated pause is one item, not its many pauses and resumes.
+            final java.util.Set<String> f = new java.util.LinkedHashSet<>();
             faults.events().forEach(e -> f.add(e.text()));
-            m.put("faults", f);
+            m.put("faults", new java.util.ArrayList<>(f));
         }
         if ("sim".equals(transport))
         {

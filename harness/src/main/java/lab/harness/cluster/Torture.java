@@ -84,7 +84,18 @@ public final class Torture
          * Make the next fsync of a replica's simulated disk fail: the file loses or tears its unsynced writes and the
          * node crashes and restarts at once from its disk (a failed fsync is fatal: {@link lab.core.storage.DiskFile#sync}).
          */
-        SYNC_ERROR;
+        SYNC_ERROR,
+        /**
+         * Make a replica's CPU slow (a gray failure): it handles one message per 1 to 5 ms, in order, until the
+         * schedule ends it ({@link lab.harness.sim.SimNetwork#slow}). Timeouts fire, leases run out, retries pile up.
+         */
+        SLOW,
+        /**
+         * Pause a replica (a GC pause, SIGSTOP): it neither ticks nor handles messages, keeps its state and sees its
+         * clock jump when resumed; what arrived meanwhile is handled then ({@link lab.harness.sim.SimNetwork#pause}).
+         * A paused role holder that wakes up must not act on a lease or a role it lost meanwhile.
+         */
+        PAUSE;
 
         /**
          * @return the kinds every protocol meets (what {@code lab torture} draws from by default): the disk kinds
@@ -139,7 +150,7 @@ public final class Torture
     /** One step of a schedule; a seed draws among those of the enabled fault kinds, in this order. */
     private enum Action
     {
-        CRASH, RESTART, ISOLATE, HEAL, SPLIT, POWER_CUT, SYNC_ERROR, OUTAGE
+        CRASH, RESTART, ISOLATE, HEAL, SPLIT, POWER_CUT, SYNC_ERROR, OUTAGE, SLOW, PAUSE, RESUME
     }
 
     /**
@@ -332,6 +343,9 @@ public final class Torture
         final boolean[] cutOff = new boolean[replicas];
         // The client a split left with the minority, or -1.
         int minorityClient = -1;
+        // Paused replicas count as down (a schedule never stops a majority); slow ones do not.
+        final boolean[] paused = new boolean[replicas];
+        final boolean[] slowed = new boolean[replicas];
         try
         {
             cluster.runFor(50 * MS);
@@ -344,7 +358,7 @@ public final class Torture
                 cluster.runFor((20 + schedule.nextInt(200)) * MS);
                 // A restarted replica without a disk has lost its state until it catches up: it counts as down,
                 // so the schedule never takes the state of a majority away (what no diskless protocol survives).
-                final int down = count(crashed) + count(cutOff) + stateless(cluster, crashed);
+                final int down = count(crashed) + count(cutOff) + count(paused) + stateless(cluster, crashed);
                 final Action action = actions.get(schedule.nextInt(actions.size()));
                 if ((action == Action.CRASH || action == Action.POWER_CUT) && down < maxDown)
                 {
@@ -367,6 +381,7 @@ public final class Torture
                             cluster.crash(target);
                         }
                         crashed[target] = true;
+                        paused[target] = false; // a crash ends a pause (SimNetwork#crash)
                     }
                 }
                 else if (action == Action.RESTART && count(crashed) > 0)
@@ -385,6 +400,7 @@ public final class Torture
                         {
                             cluster.powerCut(i);
                         }
+                        paused[i] = false;
                     }
                     for (int i = 0; i < replicas; i++)
                     {
@@ -399,6 +415,32 @@ public final class Torture
                     final int target = schedule.nextInt(replicas);
                     faults.add(at(cluster) + "the next fsync of " + target + " fails");
                     cluster.disks().of(target).failNextSync();
+                }
+                else if (action == Action.SLOW)
+                {
+                    final int target = schedule.nextInt(replicas);
+                    final long serviceNs = slowed[target] ? 0 : (1 + schedule.nextInt(5)) * MS;
+                    faults.add(at(cluster) + (serviceNs == 0 ? "slow " + target + " ends" : "slow " + target + " (" +
+                        cluster.replica(target).role() + "): one message per " + serviceNs / MS + " ms"));
+                    cluster.network().slow(target, serviceNs);
+                    slowed[target] = serviceNs > 0;
+                }
+                else if (action == Action.PAUSE && down < maxDown)
+                {
+                    final int target = schedule.nextInt(replicas);
+                    if (!crashed[target] && !paused[target])
+                    {
+                        faults.add(at(cluster) + "pause " + target + " (" + cluster.replica(target).role() + ")");
+                        cluster.network().pause(target);
+                        paused[target] = true;
+                    }
+                }
+                else if (action == Action.RESUME && count(paused) > 0)
+                {
+                    final int target = pick(paused, schedule);
+                    faults.add(at(cluster) + "resume " + target);
+                    cluster.network().resume(target);
+                    paused[target] = false;
                 }
                 else if (action == Action.ISOLATE && down < maxDown)
                 {
@@ -436,8 +478,19 @@ public final class Torture
                 }
             }
             // Liveness: everything healed and restarted, a clean network.
-            faults.add(at(cluster) + "heal all, restart all, stop loss");
+            faults.add(at(cluster) + "heal all, restart all, resume all, stop loss");
             heal(cluster, minorityClient);
+            for (int i = 0; i < replicas; i++)
+            {
+                if (paused[i])
+                {
+                    cluster.network().resume(i);
+                }
+                if (slowed[i])
+                {
+                    cluster.network().slow(i, 0);
+                }
+            }
             for (int i = 0; i < replicas; i++)
             {
                 if (crashed[i])
@@ -526,6 +579,15 @@ public final class Torture
         if (faultKinds.contains(FaultKind.OUTAGE))
         {
             actions.add(Action.OUTAGE);
+        }
+        if (faultKinds.contains(FaultKind.SLOW))
+        {
+            actions.add(Action.SLOW);
+        }
+        if (faultKinds.contains(FaultKind.PAUSE))
+        {
+            actions.add(Action.PAUSE);
+            actions.add(Action.RESUME);
         }
         return actions;
     }

@@ -33,6 +33,7 @@ public final class LatencyTimeline implements AutoCloseable
     private Histogram writeInterval;
     private Histogram allInterval;
     private long lastSampleNs;
+    private IntervalListener intervalListener;
     private final List<Recorder> alsoFlipped = new ArrayList<>();
     private final List<Histogram> alsoFlippedScratch = new ArrayList<>();
 
@@ -84,6 +85,24 @@ public final class LatencyTimeline implements AutoCloseable
     }
 
     /**
+     * Who sees each interval's histograms as they are taken (e.g. the fault phases that add them up).
+     */
+    @FunctionalInterface
+    public interface IntervalListener
+    {
+        /** The histograms are reused after the call: add them, do not keep them. */
+        void onInterval(long fromNs, long toNs, org.HdrHistogram.Histogram reads, org.HdrHistogram.Histogram writes);
+    }
+
+    /**
+     * Sets the one listener of the intervals; before the first sample.
+     */
+    public void intervalListener(final IntervalListener listener)
+    {
+        this.intervalListener = listener;
+    }
+
+    /**
      * Also takes the interval of {@code recorder} at every sample, and throws it away: for the recorders of warm-up
      * operations, so that their writers see the same phase flips as the timeline's (a flip the node thread has never
      * seen is compiled as a trap that deoptimizes its hot path the first time it happens).
@@ -108,6 +127,10 @@ public final class LatencyTimeline implements AutoCloseable
             alsoFlippedScratch.set(i, alsoFlipped.get(i).getIntervalHistogram(alsoFlippedScratch.get(i)));
         }
         final double seconds = Math.max(1e-9, (nowNs - lastSampleNs) / 1e9);
+        if (intervalListener != null)
+        {
+            intervalListener.onInterval(lastSampleNs, nowNs, readInterval, writeInterval);
+        }
         lastSampleNs = nowNs;
         final Map<String, Object> point = new LinkedHashMap<>();
         point.put("t_s", Math.round((nowNs - startNs) / 1e6) / 1e3);

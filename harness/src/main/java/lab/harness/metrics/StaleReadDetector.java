@@ -30,6 +30,9 @@ public final class StaleReadDetector implements OperationObserver
     /** Per read (writeId-style op id): the threshold seen at invoke. */
     private final Long2LongHashMap readThresholdNs = new Long2LongHashMap(Long.MAX_VALUE);
     private final List<String> violations = new ArrayList<>();
+    /** When stale reads completed, for counting them per fault phase (the first {@link #MAX_TIMES}). */
+    private final org.agrona.collections.LongArrayList staleReadTimesNs = new org.agrona.collections.LongArrayList();
+    private static final int MAX_TIMES = 1_000_000;
     private long reads;
     private long staleReads;
     private long writesAcked;
@@ -73,6 +76,10 @@ public final class StaleReadDetector implements OperationObserver
         if (problem != null)
         {
             staleReads++;
+            if (staleReadTimesNs.size() < MAX_TIMES)
+            {
+                staleReadTimesNs.addLong(nowNs);
+            }
             if (violations.size() < 20)
             {
                 violations.add("t=" + nowNs + "ns session=" + sessionId + " seq=" + seq + " key=" + key + ": " + problem);
@@ -110,6 +117,15 @@ public final class StaleReadDetector implements OperationObserver
     public long reads()
     {
         return reads;
+    }
+
+    /**
+     * @return when each stale read completed (the first million), for counting them per fault phase; read after
+     * the clients stopped.
+     */
+    public org.agrona.collections.LongArrayList staleReadTimesNs()
+    {
+        return staleReadTimesNs;
     }
 
     public long staleReads()

@@ -35,6 +35,7 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * node -> driver   FAILED  run=, error=                    (cannot build the replica or reach a peer)
  * driver -> node   START   run=, warmup_ns=, duration_ns=  (node thread starts; traffic window opens after warm-up)
  * node -> driver   ROLE    run=, pid=, role=               (with report_roles: at start and when the role changes)
+ * driver -> node   FAULT   run=, blocked_from=, loss=, delay_ns=, slow_ns=  (the node's receive-edge faults now)
  * driver -> node   STOP    run=, profile_file=
  * node -> driver   REPORT  run=, traffic/outbox counters, replica counters (counter.K=V), error=, profile_mode=
  * </pre>
@@ -54,6 +55,9 @@ final class Control
     static final int STOP = 5;
     static final int REPORT = 6;
     static final int ROLE = 7;
+    static final int FAULT = 8;
+    /** The highest type: frames of a higher one are refused. */
+    static final int LAST_TYPE = FAULT;
 
     private Control()
     {
@@ -70,6 +74,7 @@ final class Control
             case STOP: return "STOP";
             case REPORT: return "REPORT";
             case ROLE: return "ROLE";
+            case FAULT: return "FAULT";
             default: return "type-" + type;
         }
     }

@@ -92,7 +92,7 @@ final class ControlInbox
         }
         final int type = buffer.getInt(offset);
         final int from = buffer.getInt(offset + 4);
-        if (type < Control.CONFIG || type > Control.ROLE)
+        if (type < Control.CONFIG || type > Control.LAST_TYPE)
         {
             refuse("control frame of unknown type " + type + " from=" + from + " (" + length + " bytes)");
             return;

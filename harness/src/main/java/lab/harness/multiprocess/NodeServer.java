@@ -235,6 +235,9 @@ public final class NodeServer implements AutoCloseable
             case Control.STOP:
                 onStop(m);
                 break;
+            case Control.FAULT:
+                onFault(m);
+                break;
             default:
                 control.refuse(m, "not a message for a node");
         }
@@ -350,6 +353,19 @@ public final class NodeServer implements AutoCloseable
         runner.start();
     }
 
+    /**
+     * The driver's fault rules for this node's receive edge (cut, loss, delay, slow): replace the ones in force.
+     */
+    private void onFault(final ControlInbox.Message m)
+    {
+        if (m.getLong("run") != runId || agent == null)
+        {
+            control.refuse(m, agent == null ? "no run is configured" : "this node runs run " + runId);
+            return;
+        }
+        agent.faults().rules(lab.harness.aeron.ReceiveEdgeFaults.Rules.fromFields(m.fields()));
+    }
+
     private void onStop(final ControlInbox.Message m)
     {
         if (m.getLong("run") != runId || runner == null)
@@ -371,6 +387,9 @@ public final class NodeServer implements AutoCloseable
         reply.put("back_pressure_retries", Long.toString(agent.outbox().backPressureRetries()));
         reply.put("queued_after_back_pressure", Long.toString(agent.outbox().queuedMessages()));
         reply.put("dropped_not_connected", Long.toString(agent.outbox().notConnectedDrops()));
+        reply.put("fault_dropped_cut", Long.toString(agent.faults().cut()));
+        reply.put("fault_dropped_loss", Long.toString(agent.faults().lost()));
+        reply.put("fault_held", Long.toString(agent.faults().held()));
         reply.put("foreign_frames", Long.toString(agent.foreignFrames()));
         reply.put("control_refused", Long.toString(control.refused()));
         reply.put("transport_errors", Long.toString(errors.count() - errorsAtConfig));

@@ -43,6 +43,11 @@ final class ProcessFaults implements FaultTarget
     private final Restart[] restarting;
     private final List<Map<String, Object>> killed = new ArrayList<>();
     private final List<Map<String, Object>> relaunched = new ArrayList<>();
+    private final List<Map<String, Object>> signals = new ArrayList<>();
+    /** This process's agents (clients, control nodes): node ids firstLocal and up. */
+    private List<lab.harness.aeron.NodeAgent> localAgents = List.of();
+    private int firstLocal;
+    private long faultMessages;
 
     /**
      * A node on its way back: a new process, not yet running the run.
@@ -90,6 +95,91 @@ final class ProcessFaults implements FaultTarget
         for (int i = 0; i < replicas; i++)
         {
             pids[i] = launcher.processes().get(i).pid();
+        }
+    }
+
+    /**
+     * The agents this process hosts (clients and control nodes, ids {@code firstLocal} and up): a cut applies at
+     * their receive edges here, and at a replica's in its own process.
+     */
+    void localAgents(final List<lab.harness.aeron.NodeAgent> agents, final int firstLocal)
+    {
+        this.localAgents = agents;
+        this.firstLocal = firstLocal;
+    }
+
+    public int members()
+    {
+        return firstLocal + localAgents.size();
+    }
+
+    /**
+     * A replica's rules go to its process as a FAULT control message; a local node's are set here.
+     */
+    public void edge(final int node, final lab.harness.aeron.ReceiveEdgeFaults.Rules rules)
+    {
+        if (node >= firstLocal)
+        {
+            localAgents.get(node - firstLocal).faults().rules(rules);
+            return;
+        }
+        if (!running(node))
+        {
+            return; // a killed or restarting node: its new process starts without faults
+        }
+        final Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("run", Long.toString(runId));
+        fields.putAll(rules.fields());
+        if (!Control.send(controlPubs.get(node), Control.FAULT, -1, fields, TimeUnit.MILLISECONDS.toNanos(200)))
+        {
+            throw new IllegalStateException("node " + node + " did not accept its fault rules" + launcher.describe(node));
+        }
+        faultMessages++;
+    }
+
+    /**
+     * SIGSTOP of the node's JVM: every thread of it stops (its node agent, its media driver), as in a long GC pause.
+     */
+    public void pause(final int node)
+    {
+        signal(node, "STOP");
+    }
+
+    public void resume(final int node)
+    {
+        signal(node, "CONT");
+    }
+
+    private void signal(final int node, final String name)
+    {
+        final long t0 = System.nanoTime();
+        try
+        {
+            final Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pids[node]))
+                .redirectErrorStream(true).start();
+            if (!kill.waitFor(2, TimeUnit.SECONDS) || kill.exitValue() != 0)
+            {
+                throw new IllegalStateException("kill -" + name + " " + pids[node] + " (node " + node + ") failed: " +
+                    new String(kill.getInputStream().readAllBytes()).trim());
+            }
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new IllegalStateException("kill -" + name + " of node " + node + ": " + ex.getMessage(), ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+        if (signals.size() < 1000)
+        {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node", node);
+            m.put("signal", "SIG" + name);
+            m.put("t_s", seconds(t0));
+            m.put("took_ms", Math.round((System.nanoTime() - t0) / 1e4) / 100.0);
+            signals.add(m);
         }
     }
 
@@ -290,6 +380,12 @@ final class ProcessFaults implements FaultTarget
             "endpoint, built as a restarted replica");
         m.put("killed", killed);
         m.put("relaunched", relaunched);
+        if (!signals.isEmpty() || faultMessages > 0)
+        {
+            m.put("pause_mechanism", "SIGSTOP / SIGCONT of the node's JVM (kill -STOP / -CONT)");
+            m.put("signals", signals);
+            m.put("fault_rule_messages", faultMessages);
+        }
         return m;
     }
 }

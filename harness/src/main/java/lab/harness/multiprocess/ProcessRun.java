@@ -243,6 +243,12 @@ public final class ProcessRun
             final LatencyTimeline timeline = new LatencyTimeline(startNs, config.hlog);
             final long windowStart = startNs + config.effectiveWarmupNs();
             final long windowEnd = windowStart + config.durationNs;
+            final lab.harness.cluster.FaultPhases phases = config.faults.isEmpty() ? null :
+                new lab.harness.cluster.FaultPhases(config.faults, startNs, windowStart, windowEnd);
+            if (phases != null)
+            {
+                timeline.intervalListener(phases);
+            }
             for (int k = replicas; k < count; k++)
             {
                 traffic[k].window(windowStart, windowEnd);
@@ -260,6 +266,7 @@ public final class ProcessRun
             {
                 processFaults = new ProcessFaults(launcher, aeron, cluster, controlPubs, configFields, runId, startNs,
                     windowStart, config.durationNs, options.readyTimeoutNs);
+                processFaults.localAgents(agents, replicas);
             }
             final FaultInjector faults = processFaults == null ? null :
                 new FaultInjector(config.faults, processFaults, startNs, config.seed);
@@ -303,6 +310,10 @@ public final class ProcessRun
                         return faults != null && (faults.active() || whenFaults.busy());
                     }
                 });
+            if (faults != null)
+            {
+                faults.endFaults(System.nanoTime()); // a stopped process must run again to answer STOP
+            }
             RunLoop.drain(nodes.clients, config.opTimeoutNs);
             CloseHelper.quietClose(runner);
             runner = null;
@@ -432,7 +443,8 @@ public final class ProcessRun
                 stats.put("profiles", profiles);
             }
             final Map<String, Object> faultReport = faults == null ? Map.of() :
-                faults.report(nodes.clients, timeline.points(), windowEnd);
+                faults.report(nodes.clients, timeline.points(), windowEnd, phases,
+                    nodes.staleReads == null ? null : nodes.staleReads.staleReadTimesNs());
             final boolean oldNodes = reports.values().stream().anyMatch(r -> r.get("busy_ns") == null);
             final String busyNote = !missing.isEmpty() || killed ?
                 (killed ? "a node was killed -9 and took its counts with it" :

@@ -251,12 +251,28 @@ public final class RunReport
         final Object events = rest.remove("events");
         if (events instanceof List)
         {
+            int repeats = 0;
             for (final Object e : (List<?>)events)
             {
                 final Map<?, ?> m = (Map<?, ?>)e;
+                if (Boolean.TRUE.equals(m.get("repeat")))
+                {
+                    repeats++; // a repeated pause and resume: the first of each is shown
+                    continue;
+                }
                 sb.append(String.format("  %7.3f s  %s%s%n", ((Number)m.get("t_s")).doubleValue(), m.get("event"),
                     m.containsKey("node") ? " (node " + m.get("node") + ")" : ""));
             }
+            if (repeats > 0)
+            {
+                sb.append(String.format("  (and %d more pauses and resumes of the repeated pauses, in the JSON)%n",
+                    repeats));
+            }
+        }
+        final Object phases = rest.remove("phases");
+        if (phases instanceof List && !((List<?>)phases).isEmpty())
+        {
+            phases(sb, (List<?>)phases);
         }
         if (rest.containsKey("unavailability_from_s"))
         {
@@ -287,6 +303,33 @@ public final class RunReport
             sb.append('\n');
         }
         rest.forEach((k, v) -> sb.append("  ").append(k).append(": ").append(v).append('\n'));
+    }
+
+    /**
+     * The phases of each fault window as a table: throughput, latency percentiles, stale reads, the longest time
+     * without a completed write.
+     */
+    private static void phases(final StringBuilder sb, final List<?> phases)
+    {
+        sb.append("  per fault window (ops/s; latency us; stale reads, - when not measured; longest write gap ms):\n");
+        sb.append(String.format("  %-34s %-6s %13s %9s | %8s %8s %8s %9s | %8s %8s %8s %9s | %5s %8s%n", "fault",
+            "phase", "from - to s", "ops/s", "w p50", "w p99", "w p99.9", "w max", "r p50", "r p99", "r p99.9",
+            "r max", "stale", "gap ms"));
+        for (final Object o : phases)
+        {
+            if (!(o instanceof lab.harness.cluster.FaultPhase))
+            {
+                sb.append("  ").append(o).append('\n');
+                continue;
+            }
+            final lab.harness.cluster.FaultPhase p = (lab.harness.cluster.FaultPhase)o;
+            final String fault = p.fault().length() > 34 ? p.fault().substring(0, 31) + "..." : p.fault();
+            sb.append(String.format("  %-34s %-6s %6.1f-%6.1f %9d | %8.1f %8.1f %8.1f %9.1f | %8.1f %8.1f %8.1f %9.1f | " +
+                "%5s %8.1f%s%n", fault, p.phase(), p.fromS(), p.toS(), p.opsPerS(), p.writeP50Us(), p.writeP99Us(),
+                p.writeP999Us(), p.writeMaxUs(), p.readP50Us(), p.readP99Us(), p.readP999Us(), p.readMaxUs(),
+                p.staleReads() == null ? "-" : p.staleReads().toString(), p.longestWriteGapMs(),
+                p.measuredS() == 0 ? "  (no measured interval)" : ""));
+        }
     }
 
     private static String msOrText(final Object value)

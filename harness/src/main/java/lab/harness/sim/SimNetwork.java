@@ -31,6 +31,8 @@ public final class SimNetwork
         final int incarnation;
         /** Already queued at its node's CPU (see {@link Timing}): handled when it comes due. */
         boolean handled;
+        /** Already served by a slow node's CPU ({@link #slow}). */
+        boolean slowed;
 
         InFlight(final long deliverAtNs, final long order, final int from, final int to, final byte[] bytes,
             final int incarnation)
@@ -90,6 +92,11 @@ public final class SimNetwork
     private final UnsafeBuffer deliveryBuffer = new UnsafeBuffer(new byte[0]);
     private final MessageTrace trace = MessageTrace.withDefaultCapacity();
     private java.util.function.IntConsumer diskFailureHandler;
+    /** Gray failures ({@link #slow}, {@link #pause}): per node its service time per message and paused state. */
+    private final long[] slowNs;
+    private final long[] slowFreeAtNs;
+    private final boolean[] paused;
+    private final java.util.List<InFlight> heldWhilePaused = new java.util.ArrayList<>();
 
     private long nowNs;
     private long nextTickNs;
@@ -122,6 +129,9 @@ public final class SimNetwork
         linkLatencyNs = new long[nodeCount][nodeCount];
         lastDeliveryNs = new long[nodeCount][nodeCount];
         driftPpm = new long[nodeCount];
+        slowNs = new long[nodeCount];
+        slowFreeAtNs = new long[nodeCount];
+        paused = new boolean[nodeCount];
         for (int i = 0; i < nodeCount; i++)
         {
             outboxes[i] = new NodeOutbox(i);
@@ -225,8 +235,67 @@ public final class SimNetwork
         return nowNs + nowNs / 1_000_000 * driftPpm[nodeId] + (nowNs % 1_000_000) * driftPpm[nodeId] / 1_000_000;
     }
 
+    /**
+     * A slow CPU (a gray failure): from now the node handles one message per {@code serviceNs}, in arrival order
+     * (each message waits for the ones before it); 0 ends it, and what it still holds is handled at once. What the
+     * real runs' {@code slow} fault emulates.
+     */
+    public void slow(final int nodeId, final long serviceNs)
+    {
+        if (serviceNs == 0 && slowNs[nodeId] > 0)
+        {
+            // The CPU is fast again: the backlog it queued is handled now, in its order (not at the slow pace).
+            final java.util.List<InFlight> backlog = new java.util.ArrayList<>();
+            queue.removeIf(m -> m.to == nodeId && m.slowed && m.deliverAtNs > nowNs && backlog.add(m));
+            backlog.sort((a, b) -> Long.compare(a.deliverAtNs, b.deliverAtNs));
+            for (final InFlight m : backlog)
+            {
+                m.deliverAtNs = nowNs;
+                m.order = order++;
+                queue.add(m);
+            }
+            slowFreeAtNs[nodeId] = nowNs;
+        }
+        slowNs[nodeId] = serviceNs;
+        trace.event(nowNs, serviceNs == 0 ? "slow " + nodeId + " ends" : "slow " + nodeId + " " + serviceNs + "ns");
+    }
+
+    /**
+     * Stops a node without losing its state (a GC pause, SIGSTOP): no ticks, and what arrives for it waits until
+     * {@link #resume}; its clock runs on, so it sees the time jump.
+     */
+    public void pause(final int nodeId)
+    {
+        paused[nodeId] = true;
+        trace.event(nowNs, "pause " + nodeId);
+    }
+
+    public void resume(final int nodeId)
+    {
+        paused[nodeId] = false;
+        for (final java.util.Iterator<InFlight> it = heldWhilePaused.iterator(); it.hasNext(); )
+        {
+            final InFlight m = it.next();
+            if (m.to == nodeId)
+            {
+                it.remove();
+                m.deliverAtNs = nowNs; // in arrival order: order numbers are given in the order they were held
+                m.order = order++;
+                queue.add(m);
+            }
+        }
+        trace.event(nowNs, "resume " + nodeId);
+    }
+
+    public boolean paused(final int nodeId)
+    {
+        return paused[nodeId];
+    }
+
     public void crash(final int nodeId)
     {
+        paused[nodeId] = false;
+        heldWhilePaused.removeIf(m -> m.to == nodeId); // lost with the process
         up[nodeId] = false;
         incarnation[nodeId]++;
         trace.event(nowNs, "crash " + nodeId);
@@ -405,7 +474,7 @@ public final class SimNetwork
                 nextTickNs += config.tickIntervalNs;
                 for (int i = 0; i < nodeCount; i++)
                 {
-                    if (up[i] && endpoints[i] != null)
+                    if (up[i] && endpoints[i] != null && !paused[i])
                     {
                         try
                         {
@@ -433,6 +502,20 @@ public final class SimNetwork
         {
             dropped++;
             trace.dropped(nowNs, m.from, m.to, m.bytes, connected(m.from, m.to) ? "down" : "partition");
+            return;
+        }
+        if (paused[m.to])
+        {
+            heldWhilePaused.add(m);
+            return;
+        }
+        if (slowNs[m.to] > 0 && !m.slowed)
+        {
+            m.deliverAtNs = Math.max(nowNs, slowFreeAtNs[m.to]) + slowNs[m.to];
+            slowFreeAtNs[m.to] = m.deliverAtNs;
+            m.order = order++;
+            m.slowed = true;
+            queue.add(m);
             return;
         }
         if (timing != null && !m.handled)

@@ -70,6 +70,27 @@ class FaultInjectorTest
         {
             return Map.of("killed", List.of(Map.of("node", 1, "pid", 1234)));
         }
+
+        public int members()
+        {
+            return roles.length + 1; // one client after the replicas
+        }
+
+        public void edge(final int node, final lab.harness.aeron.ReceiveEdgeFaults.Rules rules)
+        {
+            actions.add("edge " + node + " cut " + Long.toBinaryString(rules.blockedFrom()) + " loss " +
+                rules.lossRate() + " delay " + rules.delayNs() + " slow " + rules.slowNs());
+        }
+
+        public void pause(final int node)
+        {
+            actions.add("pause " + node);
+        }
+
+        public void resume(final int node)
+        {
+            actions.add("resume " + node);
+        }
     }
 
     private static long at(final long ms)
@@ -156,5 +177,66 @@ class FaultInjectorTest
         assertEquals(Arrays.asList("events", "unavailability_ms", "time_to_new_role_holder_ms",
             "write_latency_before", "write_latency_during", "write_latency_after", "killed"),
             new ArrayList<>(report.keySet()));
+    }
+
+    @Test
+    void shouldCutBothSidesOfAPartitionAndHealThem()
+    {
+        final ScriptedTarget target = new ScriptedTarget("leader", "follower", "follower");
+        final FaultInjector injector =
+            new FaultInjector(FaultSchedule.parse("partition:leader|node1+node2@1s,heal@2s"), target, START_NS, SEED);
+        injector.poll(at(1000));
+        assertEquals(List.of("edge 0 cut 110 loss 0.0 delay 0 slow 0", "edge 1 cut 1 loss 0.0 delay 0 slow 0",
+            "edge 2 cut 1 loss 0.0 delay 0 slow 0"), target.actions, "the client (node 3) keeps every link");
+        target.actions.clear();
+        injector.poll(at(2000));
+        assertEquals(List.of("edge 0 cut 0 loss 0.0 delay 0 slow 0", "edge 1 cut 0 loss 0.0 delay 0 slow 0",
+            "edge 2 cut 0 loss 0.0 delay 0 slow 0"), target.actions);
+    }
+
+    @Test
+    void shouldIsolateANodeFromEveryOtherNodeClientsIncluded()
+    {
+        final ScriptedTarget target = new ScriptedTarget("leader", "follower", "follower");
+        final FaultInjector injector =
+            new FaultInjector(FaultSchedule.parse("isolate:follower@1s"), target, START_NS, SEED);
+        injector.poll(at(1000));
+        assertEquals(List.of("edge 0 cut 10 loss 0.0 delay 0 slow 0", "edge 1 cut 1101 loss 0.0 delay 0 slow 0",
+            "edge 2 cut 10 loss 0.0 delay 0 slow 0", "edge 3 cut 10 loss 0.0 delay 0 slow 0"), target.actions);
+    }
+
+    @Test
+    void shouldClearTheNodeARoleResolvedToEvenAfterTheRoleMoved()
+    {
+        final ScriptedTarget target = new ScriptedTarget("leader", "follower", "follower");
+        final FaultInjector injector = new FaultInjector(
+            FaultSchedule.parse("slow:follower=1ms@1s,loss:follower=50@1500ms,clear:follower@2s"), target, START_NS,
+            SEED);
+        injector.poll(at(1000));
+        target.roles[1] = "leader"; // the slow follower was elected meanwhile
+        target.roles[0] = "follower";
+        injector.poll(at(1500));
+        injector.poll(at(2000));
+        assertEquals(List.of("edge 1 cut 0 loss 0.0 delay 0 slow 1000000", "edge 1 cut 0 loss 0.5 delay 0 slow 1000000",
+            "edge 1 cut 0 loss 0.0 delay 0 slow 0"), target.actions);
+    }
+
+    @Test
+    void shouldPauseAndResumeTheSameNodeAndResumeWhatIsStillPausedAtTheEnd()
+    {
+        final ScriptedTarget target = new ScriptedTarget("leader", "follower", "follower");
+        final FaultInjector injector = new FaultInjector(
+            FaultSchedule.parse("pause:follower=50ms@1s..1300ms/every=200ms,pause:node2@1400ms"), target, START_NS,
+            SEED);
+        for (long ms = 1000; ms <= 1400; ms += 10)
+        {
+            injector.poll(at(ms));
+        }
+        injector.endFaults(at(1500));
+        assertEquals(List.of("pause 1", "resume 1", "pause 1", "resume 1", "pause 2", "resume 2"), target.actions);
+        final List<Map<String, Object>> events = events(injector);
+        assertEquals("pause follower for 50 ms (repeated: pause:follower=50ms@1s..1300ms/every=200ms)",
+            events.get(0).get("event"));
+        assertEquals(true, events.get(2).get("repeat"), "the second pause of a repeated pause is marked");
     }
 }

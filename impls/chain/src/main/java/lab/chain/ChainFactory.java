@@ -21,6 +21,12 @@ public final class ChainFactory implements ProtocolFactory
         return "chain";
     }
 
+    @Override
+    public java.util.Set<String> roleNames()
+    {
+        return java.util.Set.of("head", "middle", "tail", "sole", "standby", "empty", "joining");
+    }
+
     public void validate(final ProtocolSettings settings)
     {
         new ChainConfig(settings);

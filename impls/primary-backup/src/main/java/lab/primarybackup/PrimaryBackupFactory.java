@@ -20,6 +20,12 @@ public final class PrimaryBackupFactory implements ProtocolFactory
         return "primary-backup";
     }
 
+    @Override
+    public java.util.Set<String> roleNames()
+    {
+        return java.util.Set.of("primary", "backup", "pre_candidate", "candidate", "recovering");
+    }
+
     public void validate(final ProtocolSettings settings)
     {
         new PrimaryBackupConfig(settings);

@@ -26,6 +26,12 @@ public final class QuorumFactory implements ProtocolFactory
         return "quorum";
     }
 
+    @Override
+    public java.util.Set<String> roleNames()
+    {
+        return java.util.Set.of("replica", "recovering");
+    }
+
     public void validate(final ProtocolSettings settings)
     {
         new QuorumConfig(settings);

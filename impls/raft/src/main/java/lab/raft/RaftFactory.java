@@ -35,6 +35,12 @@ public final class RaftFactory implements ProtocolFactory
         return "raft";
     }
 
+    @Override
+    public java.util.Set<String> roleNames()
+    {
+        return java.util.Set.of("leader", "follower", "candidate", "pre-candidate");
+    }
+
     public void validate(final ProtocolSettings settings)
     {
         new RaftConfig(settings);

@@ -413,7 +413,8 @@ public final class HtmlReport
     {
         sb.append("<section id=\"timeline\">\n<h2>Latency over time</h2>\n<p class=\"note\">p99 of each interval ")
             .append("of the run's timeline (solid) and its maximum (dotted: a stall shorter than 1% of an interval ")
-            .append("shows only there), warm-up included (shaded grey), outages after a fault shaded red, log scale; ")
+            .append("shows only there), warm-up included (shaded grey), fault windows shaded orange, outages after a fault ")
+            .append("shaded red, log scale; ")
             .append("then throughput per interval.</p>\n");
         double maxT = 0;
         final Set<Double> warmups = new LinkedHashSet<>();
@@ -489,6 +490,10 @@ public final class HtmlReport
                 // Faults (lab run --fault) are marked where they happened, named after the run when there are several.
                 for (final JsonNode e : r.json.path("faults").path("events"))
                 {
+                    if (e.path("repeat").asBoolean(false))
+                    {
+                        continue; // a repeated pause: its window is shaded, its first pause marked
+                    }
                     chart.marker(ReportRun.num(e.path("t_s")), (runs.size() > 1 ? r.label + ": " : "") +
                         e.path("event").asText());
                 }
@@ -540,10 +545,22 @@ public final class HtmlReport
     }
 
     /**
-     * Shades each run's unavailability window after a fault (lab run --fault).
+     * Shades each run's fault windows (the "during" phases of {@code faults.phases}: a partition until its heal, a
+     * slow node until its clear, ...) and its unavailability window after a fault (lab run --fault).
      */
     private static void outages(final LineChart chart, final List<ReportRun> runs)
     {
+        for (final ReportRun r : runs)
+        {
+            for (final JsonNode p : r.json.path("faults").path("phases"))
+            {
+                if ("during".equals(p.path("phase").asText()))
+                {
+                    chart.band(ReportRun.num(p.path("from_s")), ReportRun.num(p.path("to_s")),
+                        (runs.size() > 1 ? r.label + ": " : "") + p.path("fault").asText(), "fault");
+                }
+            }
+        }
         for (final ReportRun r : runs)
         {
             final JsonNode f = r.json.path("faults");
