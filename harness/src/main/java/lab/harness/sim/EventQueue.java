@@ -55,6 +55,34 @@ final class EventQueue<T>
     }
 
     /**
+     * Removes every event the filter accepts (rare: a cleared slow fault takes its node's backlog out to hand it
+     * over at once) and rebuilds the heap from what is left. The keys are unchanged, so the order is too.
+     */
+    @SuppressWarnings("unchecked")
+    void removeIf(final java.util.function.Predicate<T> filter)
+    {
+        final long[] keptTime = new long[size];
+        final long[] keptOrder = new long[size];
+        final Object[] kept = new Object[size];
+        int n = 0;
+        for (int i = 0; i < size; i++)
+        {
+            if (!filter.test((T)items[i]))
+            {
+                keptTime[n] = timeNs[i];
+                keptOrder[n] = order[i];
+                kept[n++] = items[i];
+            }
+        }
+        Arrays.fill(items, 0, size, null);
+        size = 0;
+        for (int i = 0; i < n; i++)
+        {
+            add(keptTime[i], keptOrder[i], (T)kept[i]);
+        }
+    }
+
+    /**
      * @return the earliest event's time; {@link Long#MAX_VALUE} when empty.
      */
     long peekTimeNs()

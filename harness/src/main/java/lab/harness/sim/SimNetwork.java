@@ -252,7 +252,7 @@ public final class SimNetwork
             {
                 m.deliverAtNs = nowNs;
                 m.order = order++;
-                queue.add(m);
+                queue.add(m.deliverAtNs, m.order, m);
             }
             slowFreeAtNs[nodeId] = nowNs;
         }
@@ -281,7 +281,7 @@ public final class SimNetwork
                 it.remove();
                 m.deliverAtNs = nowNs; // in arrival order: order numbers are given in the order they were held
                 m.order = order++;
-                queue.add(m);
+                queue.add(m.deliverAtNs, m.order, m);
             }
         }
         trace.event(nowNs, "resume " + nodeId);
@@ -515,7 +515,7 @@ public final class SimNetwork
             slowFreeAtNs[m.to] = m.deliverAtNs;
             m.order = order++;
             m.slowed = true;
-            queue.add(m);
+            queue.add(m.deliverAtNs, m.order, m);
             return;
         }
         if (timing != null && !m.handled)

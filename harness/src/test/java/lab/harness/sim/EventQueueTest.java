@@ -55,4 +55,31 @@ class EventQueueTest
         assertEquals(Long.MAX_VALUE, queue.peekTimeNs());
         assertNull(queue.poll());
     }
+
+    @Test
+    void removeIfKeepsTheOthersInKeyOrder()
+    {
+        final EventQueue<Long> queue = new EventQueue<>();
+        final PriorityQueue<long[]> reference = new PriorityQueue<>((a, b) -> a[0] != b[0] ?
+            Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        final Random random = new Random(3);
+        for (long order = 0; order < 5_000; order++)
+        {
+            final long at = random.nextInt(1_000);
+            queue.add(at, order, order);
+            if (order % 3 != 0)
+            {
+                reference.add(new long[] {at, order});
+            }
+        }
+        queue.removeIf(order -> order % 3 == 0);
+        assertEquals(reference.size(), queue.size());
+        while (!reference.isEmpty())
+        {
+            final long[] expected = reference.poll();
+            assertEquals(expected[0], queue.peekTimeNs());
+            assertEquals(expected[1], (long)queue.poll());
+        }
+        assertTrue(queue.isEmpty());
+    }
 }
