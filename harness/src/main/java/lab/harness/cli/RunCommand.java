@@ -161,6 +161,11 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--opt", description = "protocol option key=value (repeatable)")
     Map<String, String> opts = new LinkedHashMap<>();
 
+    @Option(names = "--hedge", description = "tail-tolerant reads: send a read not answered after this delay " +
+        "(e.g. 2ms) or the running percentile of recent reads (e.g. p95) to one more replica; quorum and chain with " +
+        "--reads craq only (same as --opt hedge=...)")
+    String hedge;
+
     @Option(names = "--chain-ack", description = "chain: tail|head") String chainAck;
     @Option(names = "--reads", description = "chain: tail|craq") String chainReads;
     @Option(names = "--raft-reads", description = "raft: lease|read-index") String raftReads;
@@ -323,6 +328,7 @@ public final class RunCommand implements Callable<Integer>
         put(config, "r", r);
         put(config, "w", w);
         put(config, "coordinator", coordinator);
+        put(config, lab.core.client.ClientPolicy.HEDGE, hedge);
         if (!"auto".equals(idle))
         {
             lab.harness.aeron.IdleStrategies.of(idle);
