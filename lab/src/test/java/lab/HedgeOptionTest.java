@@ -92,6 +92,16 @@ class HedgeOptionTest
     }
 
     @Test
+    void runShouldRefuseASlowReplicaItCannotSimulate()
+    {
+        assertBadInput("--sim-slow needs --transport sim", "run", "--protocol", "quorum", "--sim-slow", "1=5ms");
+        assertBadInput("--sim-slow must be <replica>=<duration>", "run", "--protocol", "quorum", "--transport", "sim",
+            "--sim-slow", "5ms");
+        assertBadInput("--sim-slow needs a replica in [0, 3)", "run", "--protocol", "quorum", "--transport", "sim",
+            "--sim-slow", "3=5ms");
+    }
+
+    @Test
     void runShouldReportTheHedgedCopiesInTheTableAndTheJson() throws Exception
     {
         final Path json = dir.resolve("hedged.json");
