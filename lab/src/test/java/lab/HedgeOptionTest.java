@@ -113,6 +113,6 @@ class HedgeOptionTest
             .path("protocol_counters").path("hedging");
         assertTrue(hedging.path("reads").asLong() > 0, hedging.toString());
         assertEquals(hedging.path("copies_sent").asLong() / (double)hedging.path("reads").asLong(),
-            hedging.path("copies_per_read").asDouble(), 0.001);
+            hedging.path("copies_per_read").asDouble(), 1e-9);
     }
 }

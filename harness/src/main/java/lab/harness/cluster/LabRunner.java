@@ -482,7 +482,7 @@ public final class LabRunner
             hedging.put("setting", setting);
             hedging.put("copies_sent", copies);
             hedging.put("reads", reads);
-            hedging.put("copies_per_read", reads == 0 ? 0.0 : Math.round(copies * 1000.0 / reads) / 1000.0);
+            hedging.put("copies_per_read", reads == 0 ? 0.0 : copies / (double)reads);
             hedging.put("scope", "whole run, warm-up included; reads are read phases for the quorum store's " +
                 "client coordinator (ABD's query phase of writes too), client GETs otherwise; each copy is one " +
                 "request more and, when answered, one reply more");

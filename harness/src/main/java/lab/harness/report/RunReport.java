@@ -183,8 +183,9 @@ public final class RunReport
         if (hedging instanceof Map)
         {
             final Map<?, ?> h = (Map<?, ?>)hedging;
-            sb.append(String.format("hedged reads (%s): %s copies sent for %s reads, %s per read (whole run)%n",
-                h.get("setting"), h.get("copies_sent"), h.get("reads"), h.get("copies_per_read")));
+            sb.append(String.format("hedged reads (%s): %s copies sent for %s reads, %.4f per read (whole run)%n",
+                h.get("setting"), h.get("copies_sent"), h.get("reads"),
+                ((Number)h.get("copies_per_read")).doubleValue()));
         }
         if (!result.theory().note().isEmpty())
         {
