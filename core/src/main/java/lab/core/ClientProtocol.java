@@ -35,4 +35,12 @@ public interface ClientProtocol
     {
         return 0;
     }
+
+    /**
+     * @return the client's read hedging (its settings and what it sent), or null for a client that never hedges.
+     */
+    default lab.core.client.Hedging hedging()
+    {
+        return null;
+    }
 }

@@ -1,6 +1,7 @@
 package lab.core;
 
 import lab.core.client.ClientPolicy;
+import lab.core.client.Hedging;
 import lab.core.client.LeaderGuess;
 import lab.core.client.Resends;
 import lab.core.client.Suspicion;
@@ -21,6 +22,10 @@ import org.agrona.ExpandableArrayBuffer;
  * <p>The rules are the shared {@link ClientPolicy} (one set of options and defaults for every protocol): when to
  * resend ({@link Resends}), which replica leads ({@link LeaderGuess}), which replicas to avoid ({@link Suspicion});
  * this class decodes responses and applies them. A subclass chooses targets by overriding the hooks below.
+ *
+ * <p>A client given a {@link Hedging} that is on sends a GET not answered by its hedge time to one more replica,
+ * {@link #hedgeTarget}, with the same (session, seq): the first answer completes it, the other is a late answer and
+ * ignored. A turn-away from the hedged copy's replica is ignored too: the first copy is still on its way.
  */
 public class TargetedClient implements ClientProtocol
 {
@@ -36,6 +41,10 @@ public class TargetedClient implements ClientProtocol
     /** Validates what arrives before it is decoded; counts what it drops. */
     protected final WireCheck wire;
     private long lastNowNs;
+    private final Hedging hedging;
+    private final long[] submittedNs;
+    private final long[] hedgeAtNs;
+    private final int[] hedgedTo;
 
     private final boolean[] active;
     private final long[] seq;
@@ -50,7 +59,17 @@ public class TargetedClient implements ClientProtocol
      */
     public TargetedClient(final int clientNode, final ProtocolSettings settings, final ClientPolicy policy)
     {
+        this(clientNode, settings, policy, Hedging.off());
+    }
+
+    /**
+     * @param hedging when to send a GET to one more replica ({@link #hedgeTarget}); {@link Hedging#off()} for never.
+     */
+    public TargetedClient(final int clientNode, final ProtocolSettings settings, final ClientPolicy policy,
+        final Hedging hedging)
+    {
         this.clientNode = clientNode;
+        this.hedging = hedging;
         this.replicas = settings.replicas();
         this.policy = policy;
         this.suspicion = new Suspicion(policy, replicas);
@@ -64,6 +83,9 @@ public class TargetedClient implements ClientProtocol
         value = new ExpandableArrayBuffer[slots];
         valueLength = new int[slots];
         sessionId = new long[slots];
+        submittedNs = new long[slots];
+        hedgeAtNs = new long[slots];
+        hedgedTo = new int[slots];
         resends = new Resends(policy, slots);
         for (int i = 0; i < slots; i++)
         {
@@ -100,6 +122,25 @@ public class TargetedClient implements ClientProtocol
     protected int targetFor(final int slot, final OpType type, final long key, final int attempt)
     {
         return targetFor(type);
+    }
+
+    /**
+     * Where a hedged copy of the slot's GET goes, sent to {@code primary} and not answered by the hedge time.
+     *
+     * @return a replica other than {@code primary}, or -1 for none (the default: a client that asks one role holder
+     * has no other replica to ask).
+     */
+    protected int hedgeTarget(final int slot, final long key, final int attempt, final int primary)
+    {
+        return -1;
+    }
+
+    /**
+     * @return this client's hedging settings and counters (copies sent, reads completed).
+     */
+    public Hedging hedging()
+    {
+        return hedging;
     }
 
     /**
@@ -184,6 +225,7 @@ public class TargetedClient implements ClientProtocol
         this.key[slot] = key;
         this.value[slot].putBytes(0, value, valueOffset, valueLength);
         this.valueLength[slot] = valueLength;
+        submittedNs[slot] = nowNs;
         resends.start(slot);
         send(slot, targetFor(slot, opType, key, 0), nowNs, out);
     }
@@ -191,6 +233,14 @@ public class TargetedClient implements ClientProtocol
     private void send(final int slot, final int to, final long nowNs, final Outbox out)
     {
         resends.sent(slot, to, nowNs);
+        // Every send arms the hedge anew: a resend after a timeout or redirect is a new first copy.
+        hedgeAtNs[slot] = opType[slot] == OpType.GET && hedging.enabled() ? hedging.hedgeAtNs(nowNs) : Hedging.NEVER;
+        hedgedTo[slot] = -1;
+        transmit(slot, to, out);
+    }
+
+    private void transmit(final int slot, final int to, final Outbox out)
+    {
         final int length = messages.encodeRequest(
             1, sessionId[slot], seq[slot], opType[slot], key[slot], value[slot], 0, valueLength[slot]);
         out.send(to, messages.buffer(), 0, length);
@@ -227,12 +277,21 @@ public class TargetedClient implements ClientProtocol
             return; // a late answer to an operation already completed or abandoned
         }
         final Status status = response.status();
+        if (status != Status.OK && status != Status.NOT_FOUND && fromNode == hedgedTo[slot] &&
+            fromNode != resends.target(slot))
+        {
+            return; // the hedged copy was turned away; the first copy is still on its way
+        }
         switch (status)
         {
             case OK:
             case NOT_FOUND:
             {
                 active[slot] = false;
+                if (opType[slot] == OpType.GET && hedging.enabled())
+                {
+                    hedging.readCompleted(nowNs - submittedNs[slot]);
+                }
                 final int hops = response.depth();
                 final long version = response.version();
                 final int valueOffset = response.limit() + ClientResponseDecoder.valueHeaderLength();
@@ -276,6 +335,18 @@ public class TargetedClient implements ClientProtocol
         lastNowNs = nowNs;
         for (int slot = 0; slot < active.length; slot++)
         {
+            if (active[slot] && nowNs >= hedgeAtNs[slot])
+            {
+                hedgeAtNs[slot] = Hedging.NEVER;
+                final int primary = resends.target(slot);
+                final int to = hedgeTarget(slot, key[slot], resends.attempts(slot), primary);
+                if (to >= 0 && to != primary)
+                {
+                    hedgedTo[slot] = to;
+                    hedging.copySent();
+                    transmit(slot, to, out);
+                }
+            }
             if (active[slot] && resends.due(slot, nowNs))
             {
                 if (resends.timedOut(slot))

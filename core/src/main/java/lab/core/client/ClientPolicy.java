@@ -42,6 +42,12 @@ public final class ClientPolicy
     public static final String BACKOFF = "client-backoff";
     public static final String BACKOFF_MAX = "client-backoff-max";
     public static final String SUSPECT = "client-suspect";
+    /**
+     * {@code hedge} ({@code off}): send a read not answered after this delay, or after the running percentile of
+     * recent reads ({@code p95}), to one more replica. Read by {@link Hedging#from}, and only by protocols whose reads
+     * more than one replica can answer (CRAQ, the quorum store): elsewhere the run refuses it as an unknown option.
+     */
+    public static final String HEDGE = "hedge";
 
     public static final String DEFAULT_RETRY = "200ms";
     public static final String DEFAULT_BACKOFF = "5ms";

@@ -80,6 +80,11 @@ public final class CompareCommand implements Callable<Integer>
         "it; an option none of the compared protocols has is an error")
     Map<String, String> opts = new LinkedHashMap<>();
 
+    @Option(names = "--hedge", description = "tail-tolerant reads: send a read not answered after this delay " +
+        "(e.g. 2ms) or the running percentile of recent reads (e.g. p95) to one more replica; quorum and chain with " +
+        "--reads craq only (same as --opt hedge=...)")
+    String hedge;
+
     @picocli.CommandLine.Mixin
     LinkOptions link = new LinkOptions();
 
@@ -106,6 +111,10 @@ public final class CompareCommand implements Callable<Integer>
 
     public Integer call() throws Exception
     {
+        if (hedge != null)
+        {
+            opts.put(lab.core.client.ClientPolicy.HEDGE, hedge); // then given, like any --opt, to who reads it
+        }
         final List<String> names = new ArrayList<>();
         if (protocols == null)
         {

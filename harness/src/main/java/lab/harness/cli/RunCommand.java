@@ -162,6 +162,15 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--opt", description = "protocol option key=value (repeatable)")
     Map<String, String> opts = new LinkedHashMap<>();
 
+    @Option(names = "--hedge", description = "tail-tolerant reads: send a read not answered after this delay " +
+        "(e.g. 2ms) or the running percentile of recent reads (e.g. p95) to one more replica; quorum and chain with " +
+        "--reads craq only (same as --opt hedge=...)")
+    String hedge;
+
+    @Option(names = "--sim-slow", description = "--transport sim: <replica>=<duration>, every message into that " +
+        "replica arrives this much late (a slow replica, e.g. 1=5ms)")
+    String simSlow;
+
     @Option(names = "--chain-ack", description = "chain: tail|head") String chainAck;
     @Option(names = "--reads", description = "chain: tail|craq") String chainReads;
     @Option(names = "--raft-reads", description = "raft: lease|read-index") String raftReads;
@@ -313,6 +322,10 @@ public final class RunCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--fault runs over Aeron (ipc|udp); simulated faults: lab torture");
         }
+        if (simSlow != null)
+        {
+            slowReplica(config);
+        }
         config.intervalNs = fault != null && "1s".equals(interval) ? 100_000_000L : Durations.parseNs(interval);
         config.options.putAll(opts);
         put(config, "chain-ack", chainAck);
@@ -324,11 +337,39 @@ public final class RunCommand implements Callable<Integer>
         put(config, "r", r);
         put(config, "w", w);
         put(config, "coordinator", coordinator);
+        put(config, lab.core.client.ClientPolicy.HEDGE, hedge);
         if (!"auto".equals(idle))
         {
             lab.harness.aeron.IdleStrategies.of(idle);
         }
         return config;
+    }
+
+    private void slowReplica(final RunConfig config)
+    {
+        if (!"sim".equals(transport))
+        {
+            throw new IllegalArgumentException("--sim-slow needs --transport sim (Aeron runs: the slow: fault)");
+        }
+        final int eq = simSlow.indexOf('=');
+        final int node;
+        final long delayNs;
+        try
+        {
+            node = Integer.parseInt(simSlow.substring(0, Math.max(0, eq)));
+            delayNs = Durations.parseNs(simSlow.substring(eq + 1));
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new IllegalArgumentException("--sim-slow must be <replica>=<duration>, e.g. 1=5ms, got '" +
+                simSlow + "'");
+        }
+        if (node < 0 || node >= replicas || delayNs <= 0)
+        {
+            throw new IllegalArgumentException("--sim-slow needs a replica in [0, " + replicas + ") and a delay > 0, " +
+                "got '" + simSlow + "'");
+        }
+        config.sim.slowNode(node, delayNs);
     }
 
     private static void put(final RunConfig config, final String name, final String value)

@@ -75,6 +75,11 @@ public final class SweepCommand implements Callable<Integer>
     @Option(names = "--opt", description = "protocol option key=value (repeatable)")
     Map<String, String> opts = new LinkedHashMap<>();
 
+    @Option(names = "--hedge", description = "tail-tolerant reads: send a read not answered after this delay " +
+        "(e.g. 2ms) or the running percentile of recent reads (e.g. p95) to one more replica; quorum and chain with " +
+        "--reads craq only (same as --opt hedge=...)")
+    String hedge;
+
     @Option(names = "--results", defaultValue = "results", description = "results root (default ${DEFAULT-VALUE})")
     Path resultsRoot;
 
@@ -220,6 +225,10 @@ public final class SweepCommand implements Callable<Integer>
         config.durationNs = Durations.parseNs(duration);
         config.warmupNs = Durations.parseNs(warmup);
         config.options.putAll(opts);
+        if (hedge != null)
+        {
+            config.options.put(lab.core.client.ClientPolicy.HEDGE, hedge);
+        }
         link.applyTo(config);
         if (open)
         {

@@ -465,6 +465,39 @@ public final class LabRunner
      *                      {@value #MALFORMED} (replicas report it with their counters) moves to
      *                      {@link RunResult#malformedMessages()}, with the clients' added.
      */
+    /**
+     * @return what the clients' read hedging cost, summed (empty when no client hedges): copies sent and reads
+     * completed over the whole run, warm-up included, as the clients count them.
+     */
+    static Map<String, Object> hedging(final LoadGenerator[] clients)
+    {
+        long copies = 0;
+        long reads = 0;
+        String setting = null;
+        for (final LoadGenerator c : clients)
+        {
+            final lab.core.client.Hedging h = c == null ? null : c.hedging();
+            if (h != null && h.enabled())
+            {
+                copies += h.copiesSent();
+                reads += h.readsCompleted();
+                setting = h.toString();
+            }
+        }
+        final Map<String, Object> hedging = new LinkedHashMap<>();
+        if (setting != null)
+        {
+            hedging.put("setting", setting);
+            hedging.put("copies_sent", copies);
+            hedging.put("reads", reads);
+            hedging.put("copies_per_read", reads == 0 ? 0.0 : copies / (double)reads);
+            hedging.put("scope", "whole run, warm-up included; reads are read phases for the quorum store's " +
+                "client coordinator (ABD's query phase of writes too), client GETs otherwise; each copy is one " +
+                "request more and, when answered, one reply more");
+        }
+        return hedging;
+    }
+
     public static RunResult result(
         final RunConfig config, final Nodes nodes, final TrafficCounters total, final Map<String, Object> stats,
         final LatencyTimeline timeline, final Map<String, Object> faults, final Map<String, Object> protocolStats,
@@ -511,6 +544,11 @@ public final class LabRunner
             stale.put("definition", "a read returning a value older than the newest write acknowledged before " +
                 "the read began (whole run, warm-up included)");
             protocolStats.put("stale_reads", stale);
+        }
+        final Map<String, Object> hedging = hedging(nodes.clients);
+        if (!hedging.isEmpty())
+        {
+            protocolStats.put("hedging", hedging);
         }
         return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
             nodes.factory.warnings(nodes.settings), reads, writes, readService, writeService, total, config.durationNs,

@@ -141,6 +141,13 @@ public final class TortureMatrix
             HIGH_DRIFT_WITHIN_BOUND_PPM));
         cells.add(new Cell("raft", 3, Map.of("raft-reads", "lease", "client-retry", FAST_CLIENT_RETRY),
             HIGH_DRIFT_WITHIN_BOUND_PPM));
+        // Hedged reads (issue 20): a 100us hedge is about one simulated round trip, so most reads send a second copy
+        // and answers race; a percentile hedge follows the schedule's faults. Either must not cost linearizability.
+        cells.add(new Cell("chain", 3, Map.of("chain-ack", "tail", "reads", "craq", "hedge", "100us"), drift));
+        cells.add(new Cell("quorum", 3, Map.of("quorum-mode", "abd", "coordinator", "client", "hedge", "100us"),
+            drift));
+        cells.add(new Cell("quorum", 3, Map.of("quorum-mode", "abd", "coordinator", "replica", "hedge", "p90"),
+            drift));
         return cells;
     }
 

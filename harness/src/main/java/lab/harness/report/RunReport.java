@@ -179,6 +179,14 @@ public final class RunReport
             sb.append(String.format("malformed messages dropped: %d (whole run, all nodes; the first are described " +
                 "on their stderr)%n", result.malformedMessages()));
         }
+        final Object hedging = result.protocolStats().get("hedging");
+        if (hedging instanceof Map)
+        {
+            final Map<?, ?> h = (Map<?, ?>)hedging;
+            sb.append(String.format("hedged reads (%s): %s copies sent for %s reads, %.4f per read (whole run)%n",
+                h.get("setting"), h.get("copies_sent"), h.get("reads"),
+                ((Number)h.get("copies_per_read")).doubleValue()));
+        }
         if (!result.theory().note().isEmpty())
         {
             sb.append("hops theory: ").append(result.theory().note()).append('\n');

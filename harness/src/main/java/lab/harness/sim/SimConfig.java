@@ -20,11 +20,25 @@ public final class SimConfig
     /** Probability that a message is held back by up to {@link #reorderDelayNs}, overtaken by later ones. */
     public double reorderRate;
     public long reorderDelayNs = TimeUnit.MILLISECONDS.toNanos(2);
+    /** A node whose inbound messages all arrive {@link #slowNodeDelayNs} late (a slow replica); -1 for none. */
+    public int slowNode = -1;
+    public long slowNodeDelayNs;
 
     public SimConfig latency(final long latencyNs, final long jitterNs)
     {
         this.latencyNs = latencyNs;
         this.jitterNs = jitterNs;
+        return this;
+    }
+
+    /**
+     * Every message into {@code node} takes {@code extraNs} longer than the link latency: a replica that is slow to
+     * answer, as the nodes that talk to it see it (a one-way delay, not a busy CPU: messages do not queue).
+     */
+    public SimConfig slowNode(final int node, final long extraNs)
+    {
+        this.slowNode = node;
+        this.slowNodeDelayNs = extraNs;
         return this;
     }
 
@@ -51,6 +65,7 @@ public final class SimConfig
     public String toString()
     {
         return "tick=" + tickIntervalNs + "ns latency=" + latencyNs + "ns jitter=" + jitterNs + "ns loss=" + lossRate +
-            " dup=" + duplicateRate + " reorder=" + reorderRate + "/" + reorderDelayNs + "ns";
+            " dup=" + duplicateRate + " reorder=" + reorderRate + "/" + reorderDelayNs + "ns" +
+            (slowNode >= 0 ? " slow-node=" + slowNode + "+" + slowNodeDelayNs + "ns" : "");
     }
 }

@@ -138,6 +138,13 @@ public final class SimNetwork
             traffic[i] = new TrafficCounters(replicas);
             Arrays.fill(linkLatencyNs[i], -1);
         }
+        if (config.slowNode >= 0 && config.slowNode < nodeCount)
+        {
+            for (int from = 0; from < nodeCount; from++)
+            {
+                linkLatencyNs[from][config.slowNode] = config.latencyNs + config.slowNodeDelayNs;
+            }
+        }
     }
 
     /**

@@ -284,6 +284,14 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
         return protocol.malformedMessages();
     }
 
+    /**
+     * @return the client's read hedging (settings and counts: copies sent, reads completed), or null if it has none.
+     */
+    public lab.core.client.Hedging hedging()
+    {
+        return protocol.hedging();
+    }
+
     public boolean idle()
     {
         for (int slot = 0; slot < slots; slot++)

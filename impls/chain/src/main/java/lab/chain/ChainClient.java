@@ -4,6 +4,7 @@ import java.util.Random;
 
 import lab.core.ProtocolSettings;
 import lab.core.TargetedClient;
+import lab.core.client.Hedging;
 import lab.core.codec.OpType;
 import lab.core.codec.Status;
 
@@ -13,6 +14,8 @@ import lab.core.codec.Status;
  * separately: a turned-away operation carries both in a {@link ChainHint} and goes to the node the REDIRECT names, and
  * a silent head is replaced by its likely successor, a silent tail by its likely predecessor, the way the chain
  * itself is repaired. Retries resend the same (session, seq), which the head's duplicate detection applies once.
+ * With {@code hedge} (CRAQ only), a read not answered by its hedge time goes to one more node as well: every CRAQ
+ * node serves linearizable reads, so whichever answers first is a correct answer.
  */
 public final class ChainClient extends TargetedClient
 {
@@ -25,7 +28,7 @@ public final class ChainClient extends TargetedClient
     public ChainClient(final int clientNode, final ProtocolSettings settings, final ChainConfig config,
         final Random random)
     {
-        super(clientNode, settings, config.client);
+        super(clientNode, settings, config.client, Hedging.parse(config.hedge));
         this.craq = config.reads == ChainConfig.Reads.CRAQ;
         this.random = random;
         head = 0;
@@ -46,6 +49,21 @@ public final class ChainClient extends TargetedClient
         // per read.
         final int first = random.nextInt(replicas);
         return (first + suspicion.firstUnsuspectedOnRing(first, replicas, nowNs())) % replicas;
+    }
+
+    /**
+     * A CRAQ read's hedged copy goes to another node drawn at random, avoiding suspected ones, as the first did.
+     */
+    protected int hedgeTarget(final int slot, final long key, final int attempt, final int primary)
+    {
+        if (!craq || replicas < 2)
+        {
+            return -1;
+        }
+        final int first = (primary + 1 + random.nextInt(replicas - 1)) % replicas;
+        final int offset = suspicion.firstUnsuspectedOnRing(first, replicas, nowNs());
+        final int to = (first + offset) % replicas;
+        return to != primary ? to : (to + 1) % replicas;
     }
 
     protected int redirectTarget(final int slot, final OpType type, final long key, final int attempt, final int hint)

@@ -3,6 +3,7 @@ package lab.chain;
 import lab.core.ProtocolSettings;
 import lab.core.client.ClientPolicy;
 import lab.core.detect.DetectorSettings;
+import lab.core.client.Hedging;
 
 /**
  * Options of chain replication, read from protocol options (all printed with results). A replica serves reads only
@@ -39,6 +40,8 @@ public final class ChainConfig
     final long snapshotRetryNs;
     final int pendingCapacity;
     final ClientPolicy client;
+    /** {@code hedge}: CRAQ reads not answered by then go to one more node ({@link Hedging}); tail reads cannot. */
+    final String hedge;
     /** Replicas, the manager and the clients: node ids are below this. */
     final int nodeCount;
 
@@ -56,6 +59,12 @@ public final class ChainConfig
         snapshotRetryNs = s.durationNsOption("chain-snapshot-retry", "100ms");
         pendingCapacity = s.intOption("chain-pending-capacity", 8192);
         client = ClientPolicy.from(s);
+        hedge = s.option(ClientPolicy.HEDGE, "off");
+        if (Hedging.parse(hedge).enabled() && reads != Reads.CRAQ)
+        {
+            throw new IllegalArgumentException("hedge needs --reads craq: with tail reads only the tail can answer " +
+                "a read, so there is no other node to hedge to");
+        }
         nodeCount = s.replicas() + 1 + s.clients();
         if (leaseNs <= 0)
         {

@@ -22,6 +22,15 @@ final class ChainSim
     ChainSim(final long seed, final int replicas, final String ack, final String reads, final SimConfig sim,
         final double readRatio)
     {
+        this(seed, replicas, ack, reads, sim, readRatio, java.util.Map.of());
+    }
+
+    /**
+     * @param extra further protocol options (e.g. {@code hedge}).
+     */
+    ChainSim(final long seed, final int replicas, final String ack, final String reads, final SimConfig sim,
+        final double readRatio, final java.util.Map<String, String> extra)
+    {
         this.seed = seed;
         final RunConfig config = new RunConfig();
         config.protocol = "chain";
@@ -36,6 +45,7 @@ final class ChainSim
         config.options.put("reads", reads);
         config.options.put("chain-retransmit", "2ms");
         config.options.put("client-retry", "20ms");
+        config.options.putAll(extra);
         config.sim = sim;
         config.observers = i -> detector;
         cluster = new SimCluster(config);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 
 import lab.core.KvStore;
 import lab.core.Outbox;
+import lab.core.client.Hedging;
 import lab.core.codec.OpType;
 import lab.core.codec.Status;
 import lab.quorum.codec.ReadReplyDecoder;
@@ -31,6 +32,11 @@ import org.agrona.collections.Long2ObjectHashMap;
  * A phase resends to the replicas that have not answered every {@code quorum-retry}. With {@code sloppy-quorum}, a
  * Dynamo write that lacks a home replica's acknowledgement after {@code hint-after} also goes to a spare replica with
  * a hint naming the home replica; the spare's acknowledgement counts towards w.
+ *
+ * <p>With a {@link Hedging} that is on (the client as coordinator, {@code hedge}), READ asks only the first r home
+ * replicas of the key; when it has not reached r replies by the hedge time it asks the next home replica too (one
+ * more, once per phase), and a resend after {@code quorum-retry} asks every home replica that has not answered.
+ * Any r replies are a quorum, so this changes which replicas answer, never what a quorum guarantees.
  */
 final class Coordinator
 {
@@ -98,6 +104,7 @@ final class Coordinator
         long retryAtNs;
         long expireAtNs;
         int sparesUsed;
+        long hedgeAtNs = Hedging.NEVER;
 
         Operation(final long sessionId, final int replicas)
         {
@@ -138,6 +145,7 @@ final class Coordinator
     private final Long2ObjectHashMap<Operation> bySession = new Long2ObjectHashMap<>();
     private final ArrayList<Operation> all = new ArrayList<>();
     private final long expiryNs;
+    private final Hedging hedging;
     private long lamport;
 
     /**
@@ -148,6 +156,16 @@ final class Coordinator
     Coordinator(final QuorumConfig config, final int self, final Local local, final QuorumMessages messages,
         final Completion completion, final long expiryNs)
     {
+        this(config, self, local, messages, completion, expiryNs, Hedging.off());
+    }
+
+    /**
+     * @param hedging when a read phase asks one more replica; {@link Hedging#off()} to ask all home replicas at once.
+     */
+    Coordinator(final QuorumConfig config, final int self, final Local local, final QuorumMessages messages,
+        final Completion completion, final long expiryNs, final Hedging hedging)
+    {
+        this.hedging = hedging;
         this.config = config;
         this.self = self;
         this.local = local;
@@ -257,12 +275,35 @@ final class Coordinator
         op.phaseStartNs = nowNs;
         op.retryAtNs = nowNs + config.retryNs;
         op.sparesUsed = 0;
+        op.hedgeAtNs = Hedging.NEVER;
+    }
+
+    Hedging hedging()
+    {
+        return hedging;
+    }
+
+    /**
+     * @return the key's first {@code count} home replicas in ring order.
+     */
+    private long firstHomes(final long key, final int count)
+    {
+        long mask = 0;
+        for (int i = 0; i < count; i++)
+        {
+            mask |= 1L << config.home(key, i);
+        }
+        return mask;
     }
 
     private void beginRead(final Operation op, final int handlingDepth, final long nowNs, final Outbox out)
     {
-        final long targets = homeMask(op.key);
+        final long targets = hedging.enabled() ? firstHomes(op.key, config.r) : homeMask(op.key);
         enter(op, Phase.READ, config.r, targets, handlingDepth, nowNs);
+        if (hedging.enabled())
+        {
+            op.hedgeAtNs = hedging.hedgeAtNs(nowNs);
+        }
         final int length = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key);
         sendToRemotes(targets, length, out);
         if (local != null && (targets & (1L << local.nodeId())) != 0 && local.servesReads())
@@ -382,6 +423,10 @@ final class Coordinator
 
     private void onReadQuorum(final Operation op, final int depth, final long nowNs, final Outbox out)
     {
+        if (hedging.enabled())
+        {
+            hedging.readCompleted(nowNs - op.phaseStartNs);
+        }
         if (config.abd())
         {
             if (op.type == OpType.PUT)
@@ -480,6 +525,10 @@ final class Coordinator
             {
                 askSpares(op, out);
             }
+            if (op.phase == Phase.READ && nowNs >= op.hedgeAtNs)
+            {
+                hedge(op, out);
+            }
             if (nowNs >= op.retryAtNs)
             {
                 op.retryAtNs = nowNs + config.retryNs;
@@ -493,8 +542,14 @@ final class Coordinator
         final long missing = op.asked & ~op.responders;
         if (op.phase == Phase.READ)
         {
+            if (hedging.enabled())
+            {
+                // A hedged read asked r replicas (and maybe one more); one of them is down: now ask every one.
+                op.asked = homeMask(op.key);
+                op.hedgeAtNs = Hedging.NEVER;
+            }
             final int length = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key);
-            sendToRemotes(missing & homeMask(op.key), length, out);
+            sendToRemotes(op.asked & ~op.responders & homeMask(op.key), length, out);
             return;
         }
         for (int node = 0; node < config.replicas; node++)
@@ -505,6 +560,27 @@ final class Coordinator
                 final int length = messages.encodeWrite(op.sendDepth, op.sessionId, op.seq, op.key, op.phaseTs, hint,
                     true, op.phaseValue, 0, op.phaseLength);
                 out.send(node, messages.buffer(), 0, length);
+            }
+        }
+    }
+
+    /**
+     * The read phase reached its hedge time short of r replies: ask the next home replica not asked yet, once.
+     */
+    private void hedge(final Operation op, final Outbox out)
+    {
+        op.hedgeAtNs = Hedging.NEVER;
+        for (int i = 0; i < config.n; i++)
+        {
+            final int node = config.home(op.key, i);
+            final long bit = 1L << node;
+            if ((op.asked & bit) == 0 && node != self)
+            {
+                op.asked |= bit;
+                hedging.copySent();
+                final int length = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key);
+                out.send(node, messages.buffer(), 0, length);
+                return;
             }
         }
     }

@@ -5,6 +5,7 @@ import lab.core.ClientListener;
 import lab.core.ClientProtocol;
 import lab.core.ClientSessions;
 import lab.core.Outbox;
+import lab.core.client.Hedging;
 import lab.core.codec.OpType;
 import lab.core.codec.Status;
 import lab.quorum.codec.ReadReplyDecoder;
@@ -33,7 +34,7 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
         this.wire = new WireCheck("node " + clientNode + " (quorum client)");
         this.replicas = config.replicas;
         this.nodeCount = config.nodeCount;
-        coordinator = new Coordinator(config, clientNode, null, messages, this, 0);
+        coordinator = new Coordinator(config, clientNode, null, messages, this, 0, Hedging.parse(config.hedge));
         sessionId = new long[slots];
         for (int i = 0; i < slots; i++)
         {
@@ -84,6 +85,11 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
     public long malformedMessages()
     {
         return wire.count();
+    }
+
+    public Hedging hedging()
+    {
+        return coordinator.hedging();
     }
 
     public void abandon(final int slot)

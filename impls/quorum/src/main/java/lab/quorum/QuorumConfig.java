@@ -2,6 +2,7 @@ package lab.quorum;
 
 import lab.core.ProtocolSettings;
 import lab.core.client.ClientPolicy;
+import lab.core.client.Hedging;
 
 /**
  * Settings of the quorum store, read from protocol options (all printed with results).
@@ -24,6 +25,10 @@ import lab.core.client.ClientPolicy;
  *   the model of its disk), {@code file} (journaled on the node's disk and synced before the replica answers, in
  *   {@code quorum-dir} or a temporary folder; under torture the simulator's disk, with its power cuts) or
  *   {@code volatile} (a restart is amnesia: the replica copies its peers' state before it serves).</li>
+ *   <li>{@code hedge} ({@code off}, a delay, or {@code p<percentile>} of recent reads: {@link Hedging}): with the
+ *   client as coordinator, a read phase (a Dynamo GET, ABD's query phase) asks only the first r home replicas, and
+ *   after the hedge delay one more, instead of all n at once; it needs r < n. With a replica coordinator, the client
+ *   sends a GET not answered by then to the key's next home replica too.</li>
  *   <li>{@code clock}: how a Dynamo coordinator stamps a write. {@code lamport}: one past the highest Lamport clock
  *   it has seen; two coordinators that have not heard of each other's writes order them arbitrarily, so a write can
  *   lose to one acknowledged before it began (the lab shows this with several clients). {@code hybrid} (default): the
@@ -71,6 +76,8 @@ public final class QuorumConfig
     final long syncRetryNs;
     /** The shared client options ({@code client-retry}, {@code client-backoff}, {@code client-suspect}, ...). */
     final ClientPolicy client;
+    /** {@code hedge}: parsed by each client into its own {@link Hedging} (which holds that client's recent reads). */
+    final String hedge;
 
     public QuorumConfig(final ProtocolSettings s)
     {
@@ -95,6 +102,8 @@ public final class QuorumConfig
         handoffIntervalNs = s.durationNsOption("handoff-interval", "20ms");
         syncRetryNs = s.durationNsOption("sync-retry", "100ms");
         client = ClientPolicy.from(s);
+        hedge = s.option(ClientPolicy.HEDGE, "off");
+        final boolean hedged = Hedging.parse(hedge).enabled();
 
         if (replicas > MAX_REPLICAS || s.nodeCount() > MAX_NODES)
         {
@@ -128,6 +137,15 @@ public final class QuorumConfig
             // second timestamp while the first run may still be landing: one write, two versions.
             throw new IllegalArgumentException("abd with coordinator=replica needs quorum-storage=durable or file: a " +
                 "restarted coordinator must remember which writes it started so that it never runs one twice");
+        }
+        if (hedged && !replicaCoordinator && r >= n)
+        {
+            throw new IllegalArgumentException("hedge needs r < n: a read asks r of the key's n home replicas first " +
+                "and hedges to one more, and with r=" + r + " n=" + n + " there is none left");
+        }
+        if (hedged && replicaCoordinator && n < 2)
+        {
+            throw new IllegalArgumentException("hedge needs n >= 2: a GET is hedged to the key's next home replica");
         }
         if (retryNs <= 0 || syncRetryNs <= 0 || handoffIntervalNs <= 0 ||
             hintAfterNs <= 0)

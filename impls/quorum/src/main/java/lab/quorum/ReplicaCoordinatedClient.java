@@ -3,6 +3,7 @@ package lab.quorum;
 import lab.core.Outbox;
 import lab.core.ProtocolSettings;
 import lab.core.TargetedClient;
+import lab.core.client.Hedging;
 import lab.core.codec.OpType;
 import org.agrona.DirectBuffer;
 
@@ -26,7 +27,7 @@ final class ReplicaCoordinatedClient extends TargetedClient
 
     ReplicaCoordinatedClient(final int clientNode, final QuorumConfig config, final ProtocolSettings settings)
     {
-        super(clientNode, settings, config.client);
+        super(clientNode, settings, config.client, Hedging.parse(config.hedge));
         this.config = config;
         firstChoice = new int[settings.slotsPerClient()];
     }
@@ -48,6 +49,19 @@ final class ReplicaCoordinatedClient extends TargetedClient
             firstChoice[slot] = suspicion.firstUnsuspectedOnRing(config.home(key, 0), config.n, nowNs());
         }
         return config.home(key, firstChoice[slot] + attempt);
+    }
+
+    /**
+     * A GET's hedged copy goes to the key's next home replica, which coordinates the read itself (a read is safe to
+     * run twice: it writes back, at most, a version it read).
+     */
+    protected int hedgeTarget(final int slot, final long key, final int attempt, final int primary)
+    {
+        if (config.n < 2 || firstChoice[slot] < 0)
+        {
+            return -1;
+        }
+        return config.home(key, (firstChoice[slot] + attempt + 1) % config.n);
     }
 
     protected void onTargetTimeout(final OpType type, final int failedTarget)
