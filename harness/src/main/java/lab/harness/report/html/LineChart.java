@@ -42,6 +42,10 @@ final class LineChart
     private final java.util.List<double[]> markerAt = new java.util.ArrayList<>();
     private final java.util.List<String> markerLabel = new java.util.ArrayList<>();
 
+    /** Points ringed and labelled on top of the data (a sweep curve's saturation knee): x, y, label, colour. */
+    private final List<double[]> ringAt = new ArrayList<>();
+    private final List<String[]> ringText = new ArrayList<>();
+
     LineChart(final String id, final String title, final Axis x, final Axis y)
     {
         this.id = id;
@@ -66,6 +70,16 @@ final class LineChart
     {
         markerAt.add(new double[]{xValue});
         markerLabel.add(label);
+        return this;
+    }
+
+    /**
+     * Rings the point (x, y) in {@code color} and labels it (the saturation knee of a sweep's curve).
+     */
+    LineChart ring(final double xValue, final double yValue, final String label, final String color)
+    {
+        ringAt.add(new double[]{xValue, yValue});
+        ringText.add(new String[]{label, color});
         return this;
     }
 
@@ -227,6 +241,24 @@ final class LineChart
             sb.append(marks).append("</g>\n");
         }
         sb.append("</g>\n");
+
+        for (int r = 0; r < ringAt.size(); r++)
+        {
+            final double[] at = ringAt.get(r);
+            if (x.accepts(at[0]) && y.accepts(at[1]))
+            {
+                final double px = LEFT + clamp(x.fraction(at[0])) * plotW;
+                final double py = TOP + (1 - clamp(y.fraction(at[1]))) * plotH;
+                final boolean right = px > LEFT + plotW / 2.0; // the label goes towards the middle, never off the plot
+                sb.append("<g class=\"ring\"><circle cx=\"").append(coord(px)).append("\" cy=\"").append(coord(py))
+                    .append("\" r=\"8\" fill=\"none\" stroke=\"").append(esc(ringText.get(r)[1]))
+                    .append("\" stroke-width=\"2.5\"/><text class=\"ring-label\" x=\"").append(coord(right ? px - 6 :
+                        px + 6)).append("\" y=\"").append(coord(py - 13)).append("\" text-anchor=\"")
+                    .append(right ? "end" : "start").append("\" fill=\"")
+                    .append(esc(ringText.get(r)[1])).append("\">").append(esc(ringText.get(r)[0]))
+                    .append("</text></g>\n");
+            }
+        }
 
         // legend
         sb.append("<g class=\"legend\">");

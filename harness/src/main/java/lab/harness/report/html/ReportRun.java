@@ -154,6 +154,61 @@ final class ReportRun
         return sb.toString();
     }
 
+    /**
+     * @return whether this run is a baseline (echo: the transport's round trip; none: one unreplicated store), not a
+     * replicated protocol.
+     */
+    boolean isBaseline()
+    {
+        return "echo".equals(protocol()) || "none".equals(protocol());
+    }
+
+    /**
+     * @return the open-loop rate asked for, ops/s; NaN for a closed loop.
+     */
+    double requestedRate()
+    {
+        final double requested = num(json.path("requested_rate"));
+        final double r = Double.isNaN(requested) ? num(json.path("config").path("rate_per_s")) : requested;
+        return r > 0 ? r : Double.NaN;
+    }
+
+    /**
+     * @return the p99 bound the sweep that made this run judged it by, microseconds; NaN outside a sweep.
+     */
+    double sweepBoundUs()
+    {
+        return num(json.path("sweep").path("p99_bound_us"));
+    }
+
+    /**
+     * @return what a sweep varied for this point: its recorded load, else the requested rate, else the outstanding
+     * operations of all clients.
+     */
+    double load()
+    {
+        final double recorded = num(json.path("sweep").path("load"));
+        if (!Double.isNaN(recorded))
+        {
+            return recorded;
+        }
+        final double requested = requestedRate();
+        if (!Double.isNaN(requested))
+        {
+            return requested;
+        }
+        return num(json.path("config").path("clients")) * num(json.path("config").path("outstanding_per_client"));
+    }
+
+    /**
+     * @return the p99 of the time from the actual send (open loop, uncorrected for coordinated omission), us; NaN
+     * where not recorded (a closed loop sends when it intends to, so there the two are one).
+     */
+    double serviceP99(final String type)
+    {
+        return num(op(type).path("service_time_us").path("p99"));
+    }
+
     JsonNode op(final String type)
     {
         return json.path("ops").path(type);
