@@ -758,7 +758,7 @@ public final class HtmlReport
                     if (knee != null && knee.hasOps(type) && knee.latency(type, "p99") > 0)
                     {
                         rings.add(new Object[]{knee.throughput(), knee.latency(type, "p99"), "knee " +
-                            Html.rateLabel(knee.throughput()) + " ops/s", color});
+                            loadLabel(knee), color});
                     }
                 }
                 c++;
@@ -805,6 +805,14 @@ public final class HtmlReport
         }
         final int i = Saturation.knee(points, bound);
         return i < 0 ? null : curve.get(i);
+    }
+
+    /**
+     * @return what a sweep varied for the run, as a short label: "40k/s requested" or "16 outstanding".
+     */
+    private static String loadLabel(final ReportRun r)
+    {
+        return r.requestedRate() > 0 ? Html.rateLabel(r.load()) + "/s requested" : Html.trim(r.load()) + " outstanding";
     }
 
     /**

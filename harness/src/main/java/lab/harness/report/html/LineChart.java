@@ -242,6 +242,8 @@ final class LineChart
         }
         sb.append("</g>\n");
 
+        // Ring labels of knees close together (curves that saturate alike) are lifted until none covers another.
+        final List<double[]> ringLabels = new ArrayList<>();
         for (int r = 0; r < ringAt.size(); r++)
         {
             final double[] at = ringAt.get(r);
@@ -250,10 +252,26 @@ final class LineChart
                 final double px = LEFT + clamp(x.fraction(at[0])) * plotW;
                 final double py = TOP + (1 - clamp(y.fraction(at[1]))) * plotH;
                 final boolean right = px > LEFT + plotW / 2.0; // the label goes towards the middle, never off the plot
+                final double width = labelWidth(ringText.get(r)[0]);
+                final double lx0 = right ? px - 6 - width : px + 6;
+                double ly = py - 13;
+                for (boolean moved = true; moved; )
+                {
+                    moved = false;
+                    for (final double[] placed : ringLabels)
+                    {
+                        if (lx0 < placed[1] && lx0 + width > placed[0] && Math.abs(ly - placed[2]) < 13)
+                        {
+                            ly = placed[2] - 13;
+                            moved = true;
+                        }
+                    }
+                }
+                ringLabels.add(new double[]{lx0, lx0 + width, ly});
                 sb.append("<g class=\"ring\"><circle cx=\"").append(coord(px)).append("\" cy=\"").append(coord(py))
                     .append("\" r=\"8\" fill=\"none\" stroke=\"").append(esc(ringText.get(r)[1]))
                     .append("\" stroke-width=\"2.5\"/><text class=\"ring-label\" x=\"").append(coord(right ? px - 6 :
-                        px + 6)).append("\" y=\"").append(coord(py - 13)).append("\" text-anchor=\"")
+                        px + 6)).append("\" y=\"").append(coord(ly)).append("\" text-anchor=\"")
                     .append(right ? "end" : "start").append("\" fill=\"")
                     .append(esc(ringText.get(r)[1])).append("\">").append(esc(ringText.get(r)[0]))
                     .append("</text></g>\n");

@@ -77,7 +77,8 @@ final class ReportRun
 
     /**
      * @return what may tell this run from others, each as it reads in a label: replicas ("n=3"), transport,
-     * workload, load ("closed-loop"), every config setting naming a rate ("rate_per_s=10000"), clients ("c=2"),
+     * workload, load ("closed-loop"), every config setting naming a rate ("10000/s" for the open-loop rate,
+     * "name=value" for others), clients ("c=2"),
      * outstanding operations per client ("o=16"), the results folder. A label shows those that vary between runs.
      */
     Map<String, String> dims()
@@ -110,7 +111,9 @@ final class ReportRun
             final Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().toLowerCase(java.util.Locale.ROOT).contains("rate") && e.getValue().isValueNode())
             {
-                dims.put(e.getKey(), e.getKey() + "=" + e.getValue().asText());
+                // the open-loop rate reads as a rate ("10000/s"); other rate settings keep their names
+                dims.put(e.getKey(), e.getKey().equals("rate_per_s") && e.getValue().isNumber() ?
+                    Html.trim(e.getValue().asDouble()) + "/s" : e.getKey() + "=" + e.getValue().asText());
             }
         }
         if (config.has("clients"))

@@ -125,7 +125,7 @@ class SweepReportTest
             assertTrue(raft.get(2)[1] > bound.get(0)[1], "the knee lies under the bound (larger y on screen)");
             assertTrue(raft.get(3)[1] < bound.get(0)[1], "the p99 beyond the knee crosses the bound");
             assertFalse(ring.find(), "chain met the bound nowhere: no second ring");
-            assertTrue(svg.contains(">knee 38.8k ops/s</text>"), svg);
+            assertTrue(svg.contains(">knee 40k/s requested</text>"), "the knee is labelled by its load");
         }
         final String table = html.substring(html.indexOf("<table id=\"saturation-table\">"));
         assertTrue(table.contains("<td class=\"run\">raft</td><td class=\"num\">1 ms</td>" +
@@ -224,6 +224,19 @@ class SweepReportTest
         assertTrue(chainRow.endsWith("<td class=\"num\">3.0</td>"), chainRow);
         final String noneRow = table.substring(none, table.indexOf("</tr>", none));
         assertTrue(noneRow.endsWith("<td class=\"num\">1.5</td>"), noneRow);
+    }
+
+    @Test
+    void shouldLiftTheLabelsOfKneesThatLieTogether()
+    {
+        final LineChart chart = new LineChart("c", "t", new Axis.Linear("x", 0, 100, Html::rateLabel),
+            new Axis.Linear("y", 0, 100, Html::rateLabel));
+        chart.ring(10, 50, "knee 10k/s requested", "#000").ring(10.5, 50, "knee 10k/s requested", "#111");
+        final Matcher m = Pattern.compile("class=\"ring-label\" x=\"[0-9.]+\" y=\"([0-9.]+)\"").matcher(chart.render());
+        assertTrue(m.find());
+        final double first = Double.parseDouble(m.group(1));
+        assertTrue(m.find());
+        assertTrue(Math.abs(first - Double.parseDouble(m.group(1))) >= 13, "one label above the other");
     }
 
     @Test
