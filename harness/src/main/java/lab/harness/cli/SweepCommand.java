@@ -154,9 +154,7 @@ public final class SweepCommand implements Callable<Integer>
             open ? "open-loop rates " + rates : "closed-loop concurrency " + concurrency, p99Bound);
         System.out.printf("%-16s %4s %10s %12s %12s %9s %9s %9s %9s %8s%n", "protocol", "N", "load", "requested",
             "achieved", "w p50 us", "w p99 us", "r p50 us", "r p99 us", "timeouts");
-        final int total = protocols.size() * replicas.size() * points;
-        final long startMs = System.currentTimeMillis();
-        int done = 0;
+        final StepProgress progress = new StepProgress(protocols.size() * replicas.size() * points);
         for (final String p : protocols)
         {
             for (final int n : replicas)
@@ -168,7 +166,6 @@ public final class SweepCommand implements Callable<Integer>
                     final RunConfig config = config(p, n, i, open, workload);
                     config.hlog = folder.dir().resolve("run-" + p + "-r" + n + "-" + i + ".hlog");
                     final RunResult r = LabRunner.run(config);
-                    done++;
                     final String load = open ? String.format(Locale.ROOT, "%.0f/s", config.rate) :
                         "c=" + config.outstanding * clients;
                     final double wp50 = r.writes().latencyNs().getValueAtPercentile(50) / 1000.0;
@@ -176,10 +173,9 @@ public final class SweepCommand implements Callable<Integer>
                     final double rp50 = r.reads().latencyNs().getValueAtPercentile(50) / 1000.0;
                     final double rp99 = r.reads().latencyNs().getValueAtPercentile(99) / 1000.0;
                     final long timeouts = r.writes().timeouts() + r.reads().timeouts();
-                    final long etaS = (System.currentTimeMillis() - startMs) * (total - done) / done / 1000;
                     System.out.printf(Locale.ROOT, "%-16s %4d %10s %12.0f %12.0f %9.1f %9.1f %9.1f %9.1f %8d   " +
-                        "[%d/%d%s]%n", p, n, load, config.rate, r.achievedRate(), wp50, wp99, rp50, rp99, timeouts,
-                        done, total, done < total ? ", about " + etaS + " s left" : "");
+                        "%s%n", p, n, load, config.rate, r.achievedRate(), wp50, wp99, rp50, rp99, timeouts,
+                        progress.step());
                     csv.append(String.format(Locale.ROOT, "%s,%d,%s,%.0f,%.1f,%.1f,%.1f,%.1f,%.1f,%d%n", p, n, load,
                         config.rate, r.achievedRate(), wp50, wp99, rp50, rp99, timeouts));
                     final double loadValue = open ? config.rate : config.outstanding * clients;
