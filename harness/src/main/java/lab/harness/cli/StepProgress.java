@@ -4,10 +4,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Progress of a command that runs N steps of like cost (sweep points, torture seeds, matrix cells): "[k/N, about
- * 12 s left]", the time left estimated from the mean time per step so far. Thread-safe: seeds finishing on several
+ * 12 s left]", the time left estimated from the mean time per step so far (also bin/lab jmh's runs). Thread-safe: seeds finishing on several
  * threads may report at once.
  */
-final class StepProgress
+public final class StepProgress
 {
     private final int total;
     private final LongSupplier clockMs;
@@ -22,7 +22,7 @@ final class StepProgress
      *                torture seeds must not print thousands of lines.
      * @param clockMs milliseconds now (System::currentTimeMillis; a test passes its own).
      */
-    StepProgress(final int total, final long quietMs, final LongSupplier clockMs)
+    public StepProgress(final int total, final long quietMs, final LongSupplier clockMs)
     {
         this.total = total;
         this.quietMs = quietMs;
@@ -31,7 +31,7 @@ final class StepProgress
         this.lastShownMs = startMs;
     }
 
-    StepProgress(final int total)
+    public StepProgress(final int total)
     {
         this(total, 0, System::currentTimeMillis);
     }
@@ -41,7 +41,7 @@ final class StepProgress
      *
      * @return "[k/N, about S s left]", or "[N/N]" for the last.
      */
-    synchronized String step()
+    public synchronized String step()
     {
         done++;
         lastShownMs = clockMs.getAsLong();
@@ -53,7 +53,7 @@ final class StepProgress
      *
      * @return as {@link #step()} when the last was shown at least quietMs ago or this is the last step, else null.
      */
-    synchronized String stepIfDue()
+    public synchronized String stepIfDue()
     {
         done++;
         final long now = clockMs.getAsLong();
