@@ -745,8 +745,7 @@ public final class HtmlReport
                 }
                 if (!pts.isEmpty())
                 {
-                    final String color = e.getValue().size() == 1 ? e.getValue().get(0).color :
-                        PALETTE[protocolOrder(runs, e.getValue().get(0).protocol()) % PALETTE.length];
+                    final String color = curveColor(runs, curves, e.getKey());
                     series.add(new LineChart.Series(e.getKey() + (pts.size() > 1 ? " (" + pts.size() + " runs)" : ""),
                         color, "", pts, tips, true, "c" + c));
                     if (!service.isEmpty())
@@ -784,6 +783,26 @@ public final class HtmlReport
         requestedVsAchieved(sb, runs, curves);
         saturationTable(sb, curves);
         sb.append("</section>\n");
+    }
+
+    /**
+     * @return a one-run curve's run colour; else its protocol's hue, shaded apart from the protocol's other curves
+     * (raft n=3 and raft n=5 must not look alike).
+     */
+    private static String curveColor(final List<ReportRun> runs, final Map<String, List<ReportRun>> curves,
+        final String key)
+    {
+        final List<ReportRun> curve = curves.get(key);
+        if (curve.size() == 1)
+        {
+            return curve.get(0).color;
+        }
+        final String protocol = curve.get(0).protocol();
+        final String base = PALETTE[protocolOrder(runs, protocol) % PALETTE.length];
+        final List<String> siblings = curves.entrySet().stream()
+            .filter(c -> c.getValue().get(0).protocol().equals(protocol)).map(Map.Entry::getKey).toList();
+        return siblings.size() == 1 ? base :
+            shade(base, -0.45 + 0.9 * siblings.indexOf(key) / (siblings.size() - 1));
     }
 
     /**
@@ -862,8 +881,7 @@ public final class HtmlReport
             }
             if (!pts.isEmpty())
             {
-                final String color = e.getValue().size() == 1 ? e.getValue().get(0).color :
-                    PALETTE[protocolOrder(runs, e.getValue().get(0).protocol()) % PALETTE.length];
+                final String color = curveColor(runs, curves, e.getKey());
                 series.add(new LineChart.Series(e.getKey(), color, "", pts, tips, true, "c" + c));
             }
             c++;

@@ -240,6 +240,30 @@ class SweepReportTest
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void shouldShadeTheCurvesOfOneProtocolApart(@TempDir final Path tmp) throws IOException
+    {
+        final Path dir = tmp.resolve("sweep");
+        for (final int n : new int[]{3, 5})
+        {
+            for (final double rate : new double[]{10_000, 20_000})
+            {
+                final Map<String, Object> run = point("raft", rate, rate, n, true);
+                run.put("replicas", n);
+                ((Map<String, Object>)run.get("config")).put("replicas", n);
+                write(dir, "run-raft-" + n + "-" + (long)rate + ".json", run);
+            }
+        }
+        final String svg = chart(HtmlReport.render(List.of(dir)), "chart-latency-throughput-write");
+        final Matcher three = Pattern.compile("stroke=\"(#[0-9a-f]{6})\" stroke-width=\"2\" points=\"[^\"]*\">" +
+            "<title>raft n=3 \\(2 runs\\)").matcher(svg);
+        final Matcher five = Pattern.compile("stroke=\"(#[0-9a-f]{6})\" stroke-width=\"2\" points=\"[^\"]*\">" +
+            "<title>raft n=5 \\(2 runs\\)").matcher(svg);
+        assertTrue(three.find() && five.find(), svg);
+        assertFalse(three.group(1).equals(five.group(1)), "n=3 and n=5 in different shades");
+    }
+
+    @Test
     void shouldNotGroupATableOfProtocolsOnly(@TempDir final Path tmp) throws IOException
     {
         final Path dir = tmp.resolve("cmp");
