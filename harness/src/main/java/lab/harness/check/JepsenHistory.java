@@ -56,9 +56,10 @@ public final class JepsenHistory
      * Times are nanoseconds since the first invoke, as Jepsen's are since the test start. Histories the lab records
      * give no two events the same time ({@link HistoryRecorder}), so their order is the order the lab observed. For
      * other histories, at equal times an invoke goes before a completion, so that touching operations stay
-     * concurrent, except that a process's completion always goes before its own next invoke. Jepsen takes a process
-     * whose operation ended :info as crashed and never reuses it, so a process's operations after an indeterminate
-     * one get a fresh process number above all those in the history.
+     * concurrent, except that a process's completion always goes before its own next invoke. Processes are numbered
+     * as Jepsen numbers them: the n sessions of the history are 0..n-1 (in the order they first invoke; the JSON lines
+     * keep the session ids). Jepsen takes a process whose operation ended :info as crashed and never reuses it, so a
+     * session's operations after an indeterminate one go on as process p + n (then p + 2n...).
      */
     public static void writeEdn(final List<Operation> history, final Writer out) throws IOException
     {
@@ -319,24 +320,30 @@ public final class JepsenHistory
     {
         final int count = history.size();
         final Integer[] byInvoke = new Integer[count];
-        long nextFresh = 0;
         for (int i = 0; i < count; i++)
         {
             byInvoke[i] = i;
-            nextFresh = Math.max(nextFresh, history.get(i).process() + 1);
         }
         Arrays.sort(byInvoke, Comparator.comparingLong((i) -> history.get(i).invokeNs()));
 
-        final long[] processes = new long[count];
+        // Jepsen's numbering: the history's processes (the lab's session ids, large numbers) become 0..n-1 in the
+        // order they first invoke, and a process whose operation ended :info goes on as itself + n, as Jepsen's
+        // generator numbers a crashed worker's successor.
         final Map<Long, Long> current = new HashMap<>();
         for (final int index : byInvoke)
         {
+            current.putIfAbsent(history.get(index).process(), (long)current.size());
+        }
+        final long concurrency = current.size();
+        final long[] processes = new long[count];
+        for (final int index : byInvoke)
+        {
             final Operation op = history.get(index);
-            final long process = current.getOrDefault(op.process(), op.process());
+            final long process = current.get(op.process());
             processes[index] = process;
             if (Operation.Outcome.INFO == op.outcome())
             {
-                current.put(op.process(), nextFresh++);
+                current.put(op.process(), process + concurrency);
             }
         }
 

@@ -52,10 +52,15 @@ public final class LabCommand implements Runnable
     {
         lab.harness.report.Environment.commandLine(args);
         final CommandLine cli = new CommandLine(new LabCommand());
+        HelpSections.apply(cli);
         cli.setParameterExceptionHandler((ex, a) ->
         {
             final PrintWriter err = ex.getCommandLine().getErr();
-            err.println("lab: " + ex.getMessage().replace('\n', ' ') + " (try: lab " +
+            final java.util.List<String> suggestions = ex instanceof CommandLine.UnmatchedArgumentException u ?
+                u.getSuggestions() : java.util.List.of();
+            err.println("lab: " + ex.getMessage().replace('\n', ' ') + (suggestions.isEmpty() ? "" :
+                " (did you mean " + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size()))) +
+                "?)") + " (try: lab " +
                 ex.getCommandLine().getCommandName().replace("lab", "").trim() + " --help)");
             return EXIT_BAD_INPUT;
         });

@@ -194,6 +194,12 @@ public final class RunCommand implements Callable<Integer>
         OutputPaths.checkFolder(profile, "--profile");
         final RunConfig planned = toConfig();
         LabRunner.validate(planned); // every check a run makes, before the configuration is printed
+        final String historyWarning = history == null ? null :
+            lab.harness.check.HistorySize.warning(planned.rate, planned.effectiveWarmupNs(), planned.durationNs);
+        if (historyWarning != null)
+        {
+            System.err.println(historyWarning);
+        }
         if (!quiet)
         {
             System.err.println("run: " + flat("", planned.describe()) +

@@ -17,6 +17,7 @@ import lab.harness.cluster.RunResult;
 import lab.harness.report.Environment;
 import lab.harness.report.ResultsFolder;
 import lab.harness.report.RunReport;
+import lab.harness.report.Saturation;
 import lab.harness.workload.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -158,20 +159,18 @@ public final class SweepCommand implements Callable<Integer>
             open ? "open-loop rates " + rates : "closed-loop concurrency " + concurrency, p99Bound);
         System.out.printf("%-16s %4s %10s %12s %12s %9s %9s %9s %9s %8s%n", "protocol", "N", "load", "requested",
             "achieved", "w p50 us", "w p99 us", "r p50 us", "r p99 us", "timeouts");
-        final int total = protocols.size() * replicas.size() * points;
-        final long startMs = System.currentTimeMillis();
-        int done = 0;
+        final StepProgress progress = new StepProgress(protocols.size() * replicas.size() * points);
         for (final String p : protocols)
         {
             for (final int n : replicas)
             {
                 String best = "none (no point met the bound)";
+                double bestLoad = Double.NEGATIVE_INFINITY;
                 for (int i = 0; i < points; i++)
                 {
                     final RunConfig config = config(p, n, i, open, workload);
                     config.hlog = folder.dir().resolve("run-" + p + "-r" + n + "-" + i + ".hlog");
                     final RunResult r = LabRunner.run(config);
-                    done++;
                     final String load = open ? String.format(Locale.ROOT, "%.0f/s", config.rate) :
                         "c=" + config.outstanding * clients;
                     final double wp50 = r.writes().latencyNs().getValueAtPercentile(50) / 1000.0;
@@ -179,20 +178,27 @@ public final class SweepCommand implements Callable<Integer>
                     final double rp50 = r.reads().latencyNs().getValueAtPercentile(50) / 1000.0;
                     final double rp99 = r.reads().latencyNs().getValueAtPercentile(99) / 1000.0;
                     final long timeouts = r.writes().timeouts() + r.reads().timeouts();
-                    final long etaS = (System.currentTimeMillis() - startMs) * (total - done) / done / 1000;
                     System.out.printf(Locale.ROOT, "%-16s %4d %10s %12.0f %12.0f %9.1f %9.1f %9.1f %9.1f %8d   " +
-                        "[%d/%d%s]%n", p, n, load, config.rate, r.achievedRate(), wp50, wp99, rp50, rp99, timeouts,
-                        done, total, done < total ? ", about " + etaS + " s left" : "");
+                        "%s%n", p, n, load, config.rate, r.achievedRate(), wp50, wp99, rp50, rp99, timeouts,
+                        progress.step());
                     csv.append(String.format(Locale.ROOT, "%s,%d,%s,%.0f,%.1f,%.1f,%.1f,%.1f,%.1f,%d%n", p, n, load,
                         config.rate, r.achievedRate(), wp50, wp99, rp50, rp99, timeouts));
-                    final boolean rateMet = !open || r.achievedRate() >= 0.95 * config.rate;
-                    final double worstP99Ns = Math.max(wp99, rp99) * 1000;
-                    if (rateMet && worstP99Ns <= boundNs && timeouts == 0)
+                    final double loadValue = open ? config.rate : config.outstanding * clients;
+                    final Saturation.Point point = new Saturation.Point(loadValue, open ? config.rate : 0,
+                        r.achievedRate(), Math.max(wp99, rp99), timeouts);
+                    if (Saturation.meetsBound(point, boundNs / 1000.0) && loadValue > bestLoad)
                     {
+                        bestLoad = loadValue;
                         best = String.format(Locale.ROOT, "%s (%.0f ops/s achieved, p99 %.1f us)", load,
                             r.achievedRate(), Math.max(wp99, rp99));
                     }
                     final Map<String, Object> contract = RunReport.toContract(r, environment);
+                    // The report draws the bound and marks the knee from these (the same rule as the text above).
+                    final Map<String, Object> sweepPoint = new LinkedHashMap<>();
+                    sweepPoint.put("p99_bound_us", boundNs / 1000.0);
+                    sweepPoint.put("load", loadValue);
+                    sweepPoint.put("load_kind", open ? "requested ops/s" : "outstanding operations");
+                    contract.put("sweep", sweepPoint);
                     folder.writeJson("run-" + p + "-r" + n + "-" + i + ".json", contract);
                     runs.add(contract);
                 }

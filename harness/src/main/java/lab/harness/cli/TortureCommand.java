@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
         "options at their edge, and prints a table.")
 public final class TortureCommand implements Callable<Integer>
 {
+    /** How often a single torture shows its progress on stderr. */
+    static final long PROGRESS_EVERY_MS = 5_000;
+
     @Option(names = "--protocol", description = "protocol to torture (required without --matrix)")
     String protocol;
 
@@ -114,10 +117,20 @@ public final class TortureCommand implements Callable<Integer>
         int failed = 0;
         long operations = 0;
         final long startMs = System.currentTimeMillis();
+        // Seeds done so far and the time left go to stderr every few seconds (status, not results).
+        final StepProgress progress = new StepProgress(seeds, PROGRESS_EVERY_MS, System::currentTimeMillis);
+        final java.util.function.Consumer<Torture.Outcome> showProgress = o -> {
+            final String line = progress.stepIfDue();
+            if (line != null)
+            {
+                System.err.println("torture " + protocol + ": seeds " + line);
+            }
+        };
         // One thread prints each seed as it ends; several print in seed order once all have run.
         final Iterable<Torture.Outcome> outcomes = threads <= 1 ?
-            () -> java.util.stream.LongStream.range(firstSeed, firstSeed + seeds).mapToObj(torture::run).iterator() :
-            TortureMatrix.runSeeds(this::torture, firstSeed, seeds, threads);
+            () -> java.util.stream.LongStream.range(firstSeed, firstSeed + seeds).mapToObj(torture::run)
+                .peek(showProgress).iterator() :
+            TortureMatrix.runSeeds(this::torture, firstSeed, seeds, threads, showProgress);
         for (final Torture.Outcome outcome : outcomes)
         {
             final long seed = outcome.seed();
@@ -152,14 +165,15 @@ public final class TortureCommand implements Callable<Integer>
         final List<TortureMatrix.CellResult> results = new ArrayList<>();
         final List<TortureMatrix.Cell> cells = TortureMatrix.cells();
         final long startMs = System.currentTimeMillis();
+        final StepProgress progress = new StepProgress(cells.size());
         for (final TortureMatrix.Cell cell : cells)
         {
             final TortureMatrix.CellResult result = TortureMatrix.run(cell,
                 firstSeed, seeds, Durations.parseNs(safety), Durations.parseNs(liveness),
                 Torture.FaultKind.parse(faultKinds), threads);
             results.add(result);
-            System.out.printf("%s: %d of %d passed (%.0f s)%n", cell.name(), result.passed(), result.seeds(),
-                result.seconds());
+            System.out.printf("%s: %d of %d passed (%.0f s)   cells %s%n", cell.name(), result.passed(),
+                result.seeds(), result.seconds(), progress.step());
             System.out.flush();
         }
         System.out.println();

@@ -190,13 +190,25 @@ public final class TortureMatrix
     public static List<Torture.Outcome> runSeeds(final Supplier<Torture> tortures, final long firstSeed,
         final int seeds, final int threads)
     {
+        return runSeeds(tortures, firstSeed, seeds, threads, o -> { });
+    }
+
+    /**
+     * As {@link #runSeeds(Supplier, long, int, int)}, telling {@code onSeed} of each outcome as its seed ends (from
+     * the seed's thread: it must be thread-safe), so a long run can show its progress.
+     */
+    public static List<Torture.Outcome> runSeeds(final Supplier<Torture> tortures, final long firstSeed,
+        final int seeds, final int threads, final java.util.function.Consumer<Torture.Outcome> onSeed)
+    {
         if (threads <= 1)
         {
             final Torture torture = tortures.get();
             final List<Torture.Outcome> outcomes = new ArrayList<>();
             for (long seed = firstSeed; seed < firstSeed + seeds; seed++)
             {
-                outcomes.add(torture.run(seed));
+                final Torture.Outcome outcome = torture.run(seed);
+                onSeed.accept(outcome);
+                outcomes.add(outcome);
             }
             return outcomes;
         }
@@ -213,7 +225,9 @@ public final class TortureMatrix
                     final List<Torture.Outcome> outcomes = new ArrayList<>();
                     for (long seed = firstSeed + thread; seed < firstSeed + seeds; seed += threads)
                     {
-                        outcomes.add(torture.run(seed));
+                        final Torture.Outcome outcome = torture.run(seed);
+                        onSeed.accept(outcome);
+                        outcomes.add(outcome);
                     }
                     return outcomes;
                 }));

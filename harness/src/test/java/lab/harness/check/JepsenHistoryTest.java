@@ -85,12 +85,12 @@ class JepsenHistoryTest
             read(2, 5, 0, 1_400, 1_500).withOutcome(FAIL)), out);
 
         assertEquals(
-            "{:index 0, :process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
-            "{:index 1, :process 2, :type :invoke, :f :read, :value [5 nil], :time 100}\n" +
-            "{:index 2, :process 2, :type :ok, :f :read, :value [5 7], :time 200}\n" +
-            "{:index 3, :process 1, :type :ok, :f :write, :value [5 7], :time 300}\n" +
-            "{:index 4, :process 2, :type :invoke, :f :read, :value [5 nil], :time 400}\n" +
-            "{:index 5, :process 2, :type :fail, :f :read, :value [5 nil], :time 500}\n",
+            "{:index 0, :process 0, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
+            "{:index 1, :process 1, :type :invoke, :f :read, :value [5 nil], :time 100}\n" +
+            "{:index 2, :process 1, :type :ok, :f :read, :value [5 7], :time 200}\n" +
+            "{:index 3, :process 0, :type :ok, :f :write, :value [5 7], :time 300}\n" +
+            "{:index 4, :process 1, :type :invoke, :f :read, :value [5 nil], :time 400}\n" +
+            "{:index 5, :process 1, :type :fail, :f :read, :value [5 nil], :time 500}\n",
             out.toString());
     }
 
@@ -105,12 +105,12 @@ class JepsenHistoryTest
             read(2, 5, 8, 400, 500)), out);
 
         assertEquals(
-            "{:index 0, :process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
-            "{:index 1, :process 1, :type :info, :f :write, :value [5 7], :time 100}\n" +
-            "{:index 2, :process 3, :type :invoke, :f :write, :value [5 8], :time 200}\n" +
-            "{:index 3, :process 3, :type :ok, :f :write, :value [5 8], :time 300}\n" +
-            "{:index 4, :process 2, :type :invoke, :f :read, :value [5 nil], :time 400}\n" +
-            "{:index 5, :process 2, :type :ok, :f :read, :value [5 8], :time 500}\n",
+            "{:index 0, :process 0, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
+            "{:index 1, :process 0, :type :info, :f :write, :value [5 7], :time 100}\n" +
+            "{:index 2, :process 2, :type :invoke, :f :write, :value [5 8], :time 200}\n" +
+            "{:index 3, :process 2, :type :ok, :f :write, :value [5 8], :time 300}\n" +
+            "{:index 4, :process 1, :type :invoke, :f :read, :value [5 nil], :time 400}\n" +
+            "{:index 5, :process 1, :type :ok, :f :read, :value [5 8], :time 500}\n",
             out.toString());
     }
 
@@ -122,10 +122,44 @@ class JepsenHistoryTest
         JepsenHistory.writeEdn(List.of(write(1, 5, 7, 0, 100), write(1, 5, 8, 100, 200)), out);
 
         assertEquals(
-            "{:index 0, :process 1, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
-            "{:index 1, :process 1, :type :ok, :f :write, :value [5 7], :time 100}\n" +
-            "{:index 2, :process 1, :type :invoke, :f :write, :value [5 8], :time 100}\n" +
-            "{:index 3, :process 1, :type :ok, :f :write, :value [5 8], :time 200}\n",
+            "{:index 0, :process 0, :type :invoke, :f :write, :value [5 7], :time 0}\n" +
+            "{:index 1, :process 0, :type :ok, :f :write, :value [5 7], :time 100}\n" +
+            "{:index 2, :process 0, :type :invoke, :f :write, :value [5 8], :time 100}\n" +
+            "{:index 3, :process 0, :type :ok, :f :write, :value [5 8], :time 200}\n",
             out.toString());
+    }
+
+    @Test
+    void shouldNumberSessionsFromZeroAsJepsenDoesAndReadBackTheSameHistory(@TempDir final Path dir) throws IOException
+    {
+        // the lab's session ids: client node << 32 | slot
+        final long a = (7L << 32) | 3;
+        final long b = (9L << 32) | 1;
+        final List<Operation> history = List.of(
+            write(b, 5, 7, 0, 100),
+            read(a, 5, 7, 50, 150),
+            write(a, 5, 8, 200, 300).withOutcome(INFO),
+            read(a, 5, 8, 400, 500),
+            write(b, 5, 9, 450, 460).withOutcome(INFO),
+            read(b, 5, 9, 600, 700));
+        final Path file = dir.resolve("h.edn");
+        JepsenHistory.writeEdn(history, file);
+        final String edn = java.nio.file.Files.readString(file);
+        final java.util.Set<String> processes = new java.util.TreeSet<>();
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile(":process (\\d+),").matcher(edn);
+        while (m.find())
+        {
+            processes.add(m.group(1));
+        }
+        // b invokes first: 0; a: 1; a after its :info: 1 + 2 = 3; b after its :info: 0 + 2 = 2
+        assertEquals(java.util.Set.of("0", "1", "2", "3"), processes, edn);
+        assertTrue(edn.startsWith("{:index 0, :process 0, :type :invoke, :f :write, :value [5 7], :time 0}"), edn);
+        assertTrue(edn.contains(":process 3, :type :invoke, :f :read, :value [5 nil], :time 400}"), edn);
+
+        final List<Operation> back = EdnHistory.read(file);
+        assertEquals(history.size(), back.size(), "lab check reads the EDN back, operation for operation");
+        assertEquals(new LinearizabilityChecker().check(history).verdict(),
+            new LinearizabilityChecker().check(back).verdict(), "and reaches the same verdict");
+        assertTrue(back.stream().allMatch(o -> o.process() < 4), "with the small numbers");
     }
 }

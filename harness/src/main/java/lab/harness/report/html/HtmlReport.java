@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import lab.harness.report.Saturation;
 
 import static lab.harness.report.html.Html.esc;
 
@@ -306,8 +307,20 @@ public final class HtmlReport
             .append("<th colspan=\"2\">hops measured (theory)</th><th rowspan=\"2\">msgs/op</th>")
             .append("<th rowspan=\"2\">timeouts</th><th rowspan=\"2\">w p50<br>x echo</th></tr>\n<tr><th>p50</th><th>p99</th><th>p99.9</th>")
             .append("<th>p50</th><th>p99</th><th>p99.9</th><th>write</th><th>read</th></tr></thead>\n<tbody>\n");
-        for (final ReportRun r : runs)
+        // Baselines (echo, none) head the table in a group of their own: they are the yardsticks, not contenders.
+        final List<ReportRun> ordered = new ArrayList<>(runs.stream().filter(ReportRun::isBaseline).toList());
+        final boolean grouped = !ordered.isEmpty() && ordered.size() < runs.size();
+        runs.stream().filter(r -> !r.isBaseline()).forEach(ordered::add);
+        boolean inBaselines = false;
+        for (final ReportRun r : ordered)
         {
+            if (grouped && r.isBaseline() != inBaselines)
+            {
+                inBaselines = r.isBaseline();
+                sb.append("<tr class=\"group\"><th colspan=\"15\">").append(inBaselines ?
+                    "baselines (echo: the transport's round trip; none: one unreplicated store)" :
+                    "replicated protocols").append("</th></tr>\n");
+            }
             sb.append("<tr data-series=\"").append(esc(r.key)).append("\"><td class=\"run\"><span class=\"swatch\" ")
                 .append("style=\"background:").append(esc(r.color)).append("\"></span>").append(esc(r.label))
                 .append("</td><td>").append(esc(r.replicas())).append("</td><td>").append(esc(r.transport()))
@@ -687,10 +700,33 @@ public final class HtmlReport
     {
         final Map<String, List<ReportRun>> curves = curves(runs);
         final boolean anyCurve = curves.values().stream().anyMatch(c -> c.size() > 1);
+        final Set<Double> bounds = new java.util.TreeSet<>();
+        runs.forEach(r -> {
+            if (r.sweepBoundUs() > 0)
+            {
+                bounds.add(r.sweepBoundUs());
+            }
+        });
+        final boolean anyService = runs.stream().anyMatch(r -> r.serviceP99("write") > 0 || r.serviceP99("read") > 0);
         sb.append("<section id=\"latency-throughput\">\n<h2>Latency vs throughput</h2>\n<p class=\"note\">")
             .append("p99 against achieved ops/s, one curve per protocol through its runs sorted by throughput ")
             .append("(several runs of a protocol at different loads, e.g. from <code>lab sweep</code>, make a curve; ")
-            .append("where the curve turns up, the protocol saturates). Log latency scale.");
+            .append("where the curve turns up, the protocol saturates). Runs that differ in anything but the load ")
+            .append("(open or closed loop, clients, replicas, protocol options) are separate curves, named by what ")
+            .append("differs. Log latency scale.");
+        if (!bounds.isEmpty())
+        {
+            sb.append(" The grey dashed line is the sweep's p99 bound; a ring marks each curve's saturation knee: ")
+                .append("its highest load whose p99 (writes and reads) stays under the bound with at least ")
+                .append(Html.trim(100 * Saturation.MIN_ACHIEVED_SHARE)).append("% of the requested rate achieved ")
+                .append("and no timeouts.");
+        }
+        if (anyService)
+        {
+            sb.append(" Open-loop curves also draw their service time thin and dashed: p99 from the actual send, ")
+                .append("uncorrected for coordinated omission, beside the corrected latency (from the intended ")
+                .append("send). Where the two part, requests queued in the client before they were sent.");
+        }
         if (!anyCurve)
         {
             sb.append(" These inputs hold one run per protocol: one point each.");
@@ -702,6 +738,7 @@ public final class HtmlReport
             double minY = Double.POSITIVE_INFINITY;
             double maxY = 0;
             final List<LineChart.Series> series = new ArrayList<>();
+            final List<Object[]> rings = new ArrayList<>();
             int c = 0;
             for (final Map.Entry<String, List<ReportRun>> e : curves.entrySet())
             {
@@ -710,6 +747,8 @@ public final class HtmlReport
                 members.sort(Comparator.comparingDouble(ReportRun::throughput));
                 final List<double[]> pts = new ArrayList<>();
                 final List<String> tips = new ArrayList<>();
+                final List<double[]> service = new ArrayList<>();
+                final List<String> serviceTips = new ArrayList<>();
                 for (final ReportRun r : members)
                 {
                     final double x = r.throughput();
@@ -723,24 +762,210 @@ public final class HtmlReport
                     maxX = Math.max(maxX, x);
                     minY = Math.min(minY, y);
                     maxY = Math.max(maxY, y);
+                    final double s = r.serviceP99(type);
+                    if (s > 0)
+                    {
+                        service.add(new double[]{x, s});
+                        serviceTips.add(String.format(Locale.ROOT, "%s: %.0f ops/s, service time p99 %s us",
+                            r.label, x, Html.us(s)));
+                        minY = Math.min(minY, s);
+                        maxY = Math.max(maxY, s);
+                    }
                 }
                 if (!pts.isEmpty())
                 {
-                    final String color = e.getValue().size() == 1 ? e.getValue().get(0).color :
-                        PALETTE[protocolOrder(runs, e.getValue().get(0).protocol()) % PALETTE.length];
+                    final String color = curveColor(runs, curves, e.getKey());
                     series.add(new LineChart.Series(e.getKey() + (pts.size() > 1 ? " (" + pts.size() + " runs)" : ""),
                         color, "", pts, tips, true, "c" + c));
+                    if (!service.isEmpty())
+                    {
+                        series.add(new LineChart.Series(e.getKey() + " service time", color, "3 3", service,
+                            serviceTips, false, "c" + c + "-service"));
+                    }
+                    final ReportRun knee = knee(e.getValue());
+                    if (knee != null && knee.hasOps(type) && knee.latency(type, "p99") > 0)
+                    {
+                        rings.add(new Object[]{knee.throughput(), knee.latency(type, "p99"), "knee " +
+                            loadLabel(knee), color});
+                    }
                 }
                 c++;
+            }
+            int b = 0;
+            for (final double bound : bounds)
+            {
+                minY = Math.min(minY, bound);
+                maxY = Math.max(maxY, bound);
+                // from x = 0 to far right: the chart clamps it to the plot's edge
+                series.add(new LineChart.Series("p99 bound " + Html.durationLabel(bound), "#7f7f7f", "8 4",
+                    List.of(new double[]{0, bound}, new double[]{1e3 * Math.max(maxX, 1), bound}), null, false,
+                    "bound" + b++));
             }
             final LineChart chart = new LineChart("chart-latency-throughput-" + type,
                 (type.equals("write") ? "Write" : "Read") + " p99 vs throughput",
                 new Axis.Linear("throughput (ops/s, reads + writes)", 0, Math.max(maxX, 1), Html::rateLabel),
                 new Axis.Log(type + " p99", minY, maxY, Html::durationLabel, true));
             series.forEach(chart::add);
+            rings.forEach(r -> chart.ring((Double)r[0], (Double)r[1], (String)r[2], (String)r[3]));
             sb.append("<figure>").append(chart.render()).append("</figure>\n");
         }
+        requestedVsAchieved(sb, runs, curves);
+        saturationTable(sb, curves);
         sb.append("</section>\n");
+    }
+
+    /**
+     * @return a one-run curve's run colour; else its protocol's hue, shaded apart from the protocol's other curves
+     * (raft n=3 and raft n=5 must not look alike).
+     */
+    private static String curveColor(final List<ReportRun> runs, final Map<String, List<ReportRun>> curves,
+        final String key)
+    {
+        final List<ReportRun> curve = curves.get(key);
+        if (curve.size() == 1)
+        {
+            return curve.get(0).color;
+        }
+        final String protocol = curve.get(0).protocol();
+        final String base = PALETTE[protocolOrder(runs, protocol) % PALETTE.length];
+        final List<String> siblings = curves.entrySet().stream()
+            .filter(c -> c.getValue().get(0).protocol().equals(protocol)).map(Map.Entry::getKey).toList();
+        return siblings.size() == 1 ? base :
+            shade(base, -0.45 + 0.9 * siblings.indexOf(key) / (siblings.size() - 1));
+    }
+
+    /**
+     * @return the curve's saturation knee by {@link Saturation}'s rule, or null when its runs carry no sweep bound
+     * (they were not made by a sweep) or none met it.
+     */
+    private static ReportRun knee(final List<ReportRun> curve)
+    {
+        final double bound = curve.get(0).sweepBoundUs();
+        if (!(bound > 0) || curve.stream().anyMatch(r -> r.sweepBoundUs() != bound))
+        {
+            return null;
+        }
+        final List<Saturation.Point> points = new ArrayList<>();
+        for (final ReportRun r : curve)
+        {
+            points.add(new Saturation.Point(r.load(), r.requestedRate(), r.throughput(), worstP99(r),
+                (long)(Double.isNaN(r.timeouts()) ? 0 : r.timeouts())));
+        }
+        final int i = Saturation.knee(points, bound);
+        return i < 0 ? null : curve.get(i);
+    }
+
+    /**
+     * @return what a sweep varied for the run, as a short label: "40k/s requested" or "16 outstanding".
+     */
+    private static String loadLabel(final ReportRun r)
+    {
+        return r.requestedRate() > 0 ? Html.rateLabel(r.load()) + "/s requested" : Html.trim(r.load()) + " outstanding";
+    }
+
+    /**
+     * @return the larger of the run's write and read p99 (of those it has), us.
+     */
+    private static double worstP99(final ReportRun r)
+    {
+        double worst = Double.NaN;
+        for (final String type : TYPES)
+        {
+            if (r.hasOps(type))
+            {
+                final double p99 = r.latency(type, "p99");
+                worst = Double.isNaN(worst) ? p99 : Math.max(worst, p99);
+            }
+        }
+        return worst;
+    }
+
+    /**
+     * Achieved against requested ops/s for the open-loop curves, beside the line where the two are equal and the
+     * line of the saturation rule's share: a point falling below them is a load the system could not carry.
+     */
+    private static void requestedVsAchieved(final StringBuilder sb, final List<ReportRun> runs,
+        final Map<String, List<ReportRun>> curves)
+    {
+        if (runs.stream().noneMatch(r -> r.requestedRate() > 0))
+        {
+            return;
+        }
+        double max = 1;
+        final List<LineChart.Series> series = new ArrayList<>();
+        int c = 0;
+        for (final Map.Entry<String, List<ReportRun>> e : curves.entrySet())
+        {
+            final List<ReportRun> members = new ArrayList<>(e.getValue());
+            members.removeIf(r -> !(r.requestedRate() > 0) || Double.isNaN(r.throughput()));
+            members.sort(Comparator.comparingDouble(ReportRun::requestedRate));
+            final List<double[]> pts = new ArrayList<>();
+            final List<String> tips = new ArrayList<>();
+            for (final ReportRun r : members)
+            {
+                pts.add(new double[]{r.requestedRate(), r.throughput()});
+                tips.add(String.format(Locale.ROOT, "%s: requested %.0f, achieved %.0f ops/s (%.0f%%)", r.label,
+                    r.requestedRate(), r.throughput(), 100 * r.throughput() / r.requestedRate()));
+                max = Math.max(max, Math.max(r.requestedRate(), r.throughput()));
+            }
+            if (!pts.isEmpty())
+            {
+                final String color = curveColor(runs, curves, e.getKey());
+                series.add(new LineChart.Series(e.getKey(), color, "", pts, tips, true, "c" + c));
+            }
+            c++;
+        }
+        series.add(new LineChart.Series("achieved = requested", "#7f7f7f", "8 4",
+            List.of(new double[]{0, 0}, new double[]{max, max}), null, false, "equal"));
+        final double share = Saturation.MIN_ACHIEVED_SHARE;
+        series.add(new LineChart.Series(Html.trim(100 * share) + "% of requested", "#b0b0b0", "2 3",
+            List.of(new double[]{0, 0}, new double[]{max, share * max}), null, false, "share"));
+        final LineChart chart = new LineChart("chart-requested-achieved", "Achieved vs requested rate (open loop)",
+            new Axis.Linear("requested (ops/s)", 0, max, Html::rateLabel),
+            new Axis.Linear("achieved (ops/s)", 0, max, Html::rateLabel));
+        series.forEach(chart::add);
+        sb.append("<figure>").append(chart.render()).append("</figure>\n");
+    }
+
+    /**
+     * One row per curve made by a sweep: its bound, its knee (load, achieved ops/s, worst p99), or that no load met
+     * the bound.
+     */
+    private static void saturationTable(final StringBuilder sb, final Map<String, List<ReportRun>> curves)
+    {
+        final StringBuilder rows = new StringBuilder();
+        for (final Map.Entry<String, List<ReportRun>> e : curves.entrySet())
+        {
+            final double bound = e.getValue().get(0).sweepBoundUs();
+            if (!(bound > 0))
+            {
+                continue;
+            }
+            final ReportRun knee = knee(e.getValue());
+            rows.append("<tr><td class=\"run\">").append(esc(e.getKey())).append("</td><td class=\"num\">")
+                .append(esc(Html.durationLabel(bound))).append("</td>");
+            if (knee == null)
+            {
+                rows.append("<td colspan=\"3\">no load met the bound</td>");
+            }
+            else
+            {
+                final boolean open = knee.requestedRate() > 0;
+                rows.append("<td class=\"num\">").append(esc(open ? Html.count(knee.load()) + " ops/s requested" :
+                    Html.trim(knee.load()) + " outstanding")).append("</td><td class=\"num\">")
+                    .append(Html.count(knee.throughput())).append("</td><td class=\"num\">")
+                    .append(Html.us(worstP99(knee))).append("</td>");
+            }
+            rows.append("</tr>\n");
+        }
+        if (rows.length() == 0)
+        {
+            return;
+        }
+        sb.append("<h3>Saturation</h3>\n<div class=\"table-wrap\"><table id=\"saturation-table\">\n<thead><tr>")
+            .append("<th>curve</th><th>p99 bound</th><th>knee (highest load within the bound)</th>")
+            .append("<th>achieved ops/s</th><th>worst p99 (us)</th></tr></thead>\n<tbody>\n").append(rows)
+            .append("</tbody></table></div>\n");
     }
 
     private static int protocolOrder(final List<ReportRun> runs, final String protocol)

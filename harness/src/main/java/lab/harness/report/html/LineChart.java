@@ -42,6 +42,10 @@ final class LineChart
     private final java.util.List<double[]> markerAt = new java.util.ArrayList<>();
     private final java.util.List<String> markerLabel = new java.util.ArrayList<>();
 
+    /** Points ringed and labelled on top of the data (a sweep curve's saturation knee): x, y, label, colour. */
+    private final List<double[]> ringAt = new ArrayList<>();
+    private final List<String[]> ringText = new ArrayList<>();
+
     LineChart(final String id, final String title, final Axis x, final Axis y)
     {
         this.id = id;
@@ -66,6 +70,16 @@ final class LineChart
     {
         markerAt.add(new double[]{xValue});
         markerLabel.add(label);
+        return this;
+    }
+
+    /**
+     * Rings the point (x, y) in {@code color} and labels it (the saturation knee of a sweep's curve).
+     */
+    LineChart ring(final double xValue, final double yValue, final String label, final String color)
+    {
+        ringAt.add(new double[]{xValue, yValue});
+        ringText.add(new String[]{label, color});
         return this;
     }
 
@@ -227,6 +241,42 @@ final class LineChart
             sb.append(marks).append("</g>\n");
         }
         sb.append("</g>\n");
+
+        // Ring labels of knees close together (curves that saturate alike) are lifted until none covers another.
+        final List<double[]> ringLabels = new ArrayList<>();
+        for (int r = 0; r < ringAt.size(); r++)
+        {
+            final double[] at = ringAt.get(r);
+            if (x.accepts(at[0]) && y.accepts(at[1]))
+            {
+                final double px = LEFT + clamp(x.fraction(at[0])) * plotW;
+                final double py = TOP + (1 - clamp(y.fraction(at[1]))) * plotH;
+                final boolean right = px > LEFT + plotW / 2.0; // the label goes towards the middle, never off the plot
+                final double width = labelWidth(ringText.get(r)[0]);
+                final double lx0 = right ? px - 6 - width : px + 6;
+                double ly = py - 13;
+                for (boolean moved = true; moved; )
+                {
+                    moved = false;
+                    for (final double[] placed : ringLabels)
+                    {
+                        if (lx0 < placed[1] && lx0 + width > placed[0] && Math.abs(ly - placed[2]) < 13)
+                        {
+                            ly = placed[2] - 13;
+                            moved = true;
+                        }
+                    }
+                }
+                ringLabels.add(new double[]{lx0, lx0 + width, ly});
+                sb.append("<g class=\"ring\"><circle cx=\"").append(coord(px)).append("\" cy=\"").append(coord(py))
+                    .append("\" r=\"8\" fill=\"none\" stroke=\"").append(esc(ringText.get(r)[1]))
+                    .append("\" stroke-width=\"2.5\"/><text class=\"ring-label\" x=\"").append(coord(right ? px - 6 :
+                        px + 6)).append("\" y=\"").append(coord(ly)).append("\" text-anchor=\"")
+                    .append(right ? "end" : "start").append("\" fill=\"")
+                    .append(esc(ringText.get(r)[1])).append("\">").append(esc(ringText.get(r)[0]))
+                    .append("</text></g>\n");
+            }
+        }
 
         // legend
         sb.append("<g class=\"legend\">");

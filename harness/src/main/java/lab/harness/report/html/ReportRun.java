@@ -77,7 +77,8 @@ final class ReportRun
 
     /**
      * @return what may tell this run from others, each as it reads in a label: replicas ("n=3"), transport,
-     * workload, load ("closed-loop"), every config setting naming a rate ("rate_per_s=10000"), clients ("c=2"),
+     * workload, load ("closed-loop"), every config setting naming a rate ("10000/s" for the open-loop rate,
+     * "name=value" for others), clients ("c=2"),
      * outstanding operations per client ("o=16"), the results folder. A label shows those that vary between runs.
      */
     Map<String, String> dims()
@@ -114,7 +115,9 @@ final class ReportRun
             final Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().toLowerCase(java.util.Locale.ROOT).contains("rate") && e.getValue().isValueNode())
             {
-                dims.put(e.getKey(), e.getKey() + "=" + e.getValue().asText());
+                // the open-loop rate reads as a rate ("10000/s"); other rate settings keep their names
+                dims.put(e.getKey(), e.getKey().equals("rate_per_s") && e.getValue().isNumber() ?
+                    Html.trim(e.getValue().asDouble()) + "/s" : e.getKey() + "=" + e.getValue().asText());
             }
         }
         if (config.has("clients"))
@@ -156,6 +159,61 @@ final class ReportRun
         final StringBuilder sb = new StringBuilder();
         appendFlat(sb, w);
         return sb.toString();
+    }
+
+    /**
+     * @return whether this run is a baseline (echo: the transport's round trip; none: one unreplicated store), not a
+     * replicated protocol.
+     */
+    boolean isBaseline()
+    {
+        return "echo".equals(protocol()) || "none".equals(protocol());
+    }
+
+    /**
+     * @return the open-loop rate asked for, ops/s; NaN for a closed loop.
+     */
+    double requestedRate()
+    {
+        final double requested = num(json.path("requested_rate"));
+        final double r = Double.isNaN(requested) ? num(json.path("config").path("rate_per_s")) : requested;
+        return r > 0 ? r : Double.NaN;
+    }
+
+    /**
+     * @return the p99 bound the sweep that made this run judged it by, microseconds; NaN outside a sweep.
+     */
+    double sweepBoundUs()
+    {
+        return num(json.path("sweep").path("p99_bound_us"));
+    }
+
+    /**
+     * @return what a sweep varied for this point: its recorded load, else the requested rate, else the outstanding
+     * operations of all clients.
+     */
+    double load()
+    {
+        final double recorded = num(json.path("sweep").path("load"));
+        if (!Double.isNaN(recorded))
+        {
+            return recorded;
+        }
+        final double requested = requestedRate();
+        if (!Double.isNaN(requested))
+        {
+            return requested;
+        }
+        return num(json.path("config").path("clients")) * num(json.path("config").path("outstanding_per_client"));
+    }
+
+    /**
+     * @return the p99 of the time from the actual send (open loop, uncorrected for coordinated omission), us; NaN
+     * where not recorded (a closed loop sends when it intends to, so there the two are one).
+     */
+    double serviceP99(final String type)
+    {
+        return num(op(type).path("service_time_us").path("p99"));
     }
 
     JsonNode op(final String type)

@@ -325,7 +325,7 @@ class HtmlReportTest
         assertTrue(svg.contains("raft (3 runs)") && svg.contains("chain (2 runs)"));
         assertEquals(5, count(svg, "<circle class=\"point\""));
         // runs are named by what varies between them: the rate
-        assertTrue(html.contains("raft rate_per_s=10000.0") || html.contains("raft closed-loop rate_per_s=10000.0"),
+        assertTrue(html.contains("raft 10000/s") || html.contains("raft closed-loop 10000/s"),
             "labels name the load");
         assertEquals(5, lines(chart(html, "chart-percentiles-read")).size(), "one percentile line per run");
         assertSelfContained(html);
