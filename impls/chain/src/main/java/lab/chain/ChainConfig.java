@@ -16,6 +16,12 @@ public final class ChainConfig
         TAIL, HEAD
     }
 
+    /** Who manages the chain: one unreplicated manager, or managers on a Raft-replicated configuration service. */
+    public enum Manager
+    {
+        SINGLE, RAFT
+    }
+
     /** Where reads go: the tail only, or any node with CRAQ's clean/dirty versions. */
     public enum Reads
     {
@@ -33,7 +39,10 @@ public final class ChainConfig
     final long snapshotRetryNs;
     final int pendingCapacity;
     final ClientPolicy client;
-    /** Replicas, the manager and the clients: node ids are below this. */
+    final Manager manager;
+    /** Control nodes: the single manager, or {@code chain-managers} replicated ones (node ids from replicas). */
+    final int managers;
+    /** Replicas, the managers and the clients: node ids are below this. */
     final int nodeCount;
 
     ChainConfig(final ProtocolSettings s)
@@ -48,7 +57,21 @@ public final class ChainConfig
         snapshotRetryNs = s.durationNsOption("chain-snapshot-retry", "100ms");
         pendingCapacity = s.intOption("chain-pending-capacity", 8192);
         client = ClientPolicy.from(s);
-        nodeCount = s.replicas() + 1 + s.clients();
+        manager = "raft".equals(s.choice("chain-manager", "single", "single", "raft")) ? Manager.RAFT : Manager.SINGLE;
+        if (manager == Manager.SINGLE && s.hasOption("chain-managers"))
+        {
+            throw new IllegalArgumentException("chain-managers needs chain-manager=raft (a single manager is one node)");
+        }
+        managers = manager == Manager.RAFT ? s.intOption("chain-managers", 3) : 1;
+        if (managers < 1)
+        {
+            throw new IllegalArgumentException("chain-managers must be >= 1, got " + managers);
+        }
+        if (managers > 9)
+        {
+            throw new IllegalArgumentException("chain-managers must be at most 9, got " + managers);
+        }
+        nodeCount = s.replicas() + managers + s.clients();
         if (leaseNs <= 0)
         {
             throw new IllegalArgumentException("chain-lease-drift must be smaller than chain-failure-timeout");
@@ -77,5 +100,18 @@ public final class ChainConfig
     public Reads reads()
     {
         return reads;
+    }
+
+    public Manager manager()
+    {
+        return manager;
+    }
+
+    /**
+     * @return the control nodes' count: they are nodes {@code replicas .. replicas + managers - 1}.
+     */
+    public int managers()
+    {
+        return managers;
     }
 }
