@@ -45,6 +45,8 @@ public final class ChainManager implements Replica, ConfigService.Listener
 {
     private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
     private static final Role ACTING = Role.serving("manager");
+    /** The acting manager with a change proposed and not yet committed. */
+    private static final Role RECONFIGURING = Role.serving("reconfiguring");
     private static final Role STANDBY = Role.standing("standby-manager");
 
     private final int n;
@@ -131,7 +133,7 @@ public final class ChainManager implements Replica, ConfigService.Listener
 
     public Role role()
     {
-        return acting ? ACTING : STANDBY;
+        return !acting ? STANDBY : pending() ? RECONFIGURING : ACTING;
     }
 
     public java.util.Map<String, Long> counters()
