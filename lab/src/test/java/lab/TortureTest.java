@@ -83,6 +83,8 @@ class TortureTest
         "primary-backup, ''",
         "chain, chain-ack=tail;reads=craq",
         "chain, chain-ack=head;reads=tail",
+        "chain, chain-manager=raft;chain-ack=tail;reads=craq",
+        "chain, chain-manager=raft;chain-ack=head;reads=tail",
         "raft, raft-reads=lease",
         "raft, raft-reads=read-index",
         "quorum, quorum-mode=abd",
@@ -164,6 +166,7 @@ class TortureTest
         "raft 5 replicas no pre-vote high drift crash+split, raft, 5, raft-reads=lease;raft-pre-vote=false, 60000, " +
             "crash;split",
         "chain craq head-ack, chain, 3, chain-ack=head;reads=craq, 20000, crash;isolate;split",
+        "chain raft managers crashed, chain, 3, chain-manager=raft;reads=craq, 20000, crash;isolate",
         "primary-backup past the lease bound, primary-backup, 3, client-retry=5ms, 200000, split",
         "raft file log on the simulated disk, raft, 3, raft-log=file;fsync=batch, 20000, " +
             "crash;power-cut;outage;sync-error"})
