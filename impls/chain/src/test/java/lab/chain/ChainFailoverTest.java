@@ -124,6 +124,7 @@ class ChainFailoverTest
         assertTrue(sim.replica(victim).synced() && !sim.replica(victim).role().is("standby"),
             "did not rejoin, " + where);
         assertEquals(replicas, sim.manager().chain().length, where);
-        assertTrue(sim.manager().reconfigurations() >= 2, "expected removal and rejoin, " + where);
+        // Epoch 1, the removal, the rejoin: whichever manager acts (chain-manager=raft may have changed leader).
+        assertTrue(sim.manager().epoch() >= 3, "expected removal and rejoin, " + where);
     }
 }
