@@ -56,7 +56,7 @@ class ControlPlaneCliTest
     void shouldRejectFewerThanOneManagerBeforeAnyWork()
     {
         assertBadInput("chain-managers must be >= 1, got 0", "run", "--protocol", "chain", "--transport", "sim",
-            "--opt", "chain-manager=raft", "--opt", "chain-managers=0");
+            "--opt", "chain-managers=0");
         assertBadInput("chain-managers must be >= 1, got -3", "torture", "--protocol", "chain", "--seeds", "1",
             "--opt", "chain-manager=raft", "--opt", "chain-managers=-3");
     }
@@ -65,7 +65,7 @@ class ControlPlaneCliTest
     void shouldRejectAManagerCountForTheSingleManager()
     {
         assertBadInput("chain-managers needs chain-manager=raft", "run", "--protocol", "chain", "--transport", "sim",
-            "--opt", "chain-managers=3");
+            "--opt", "chain-manager=single", "--opt", "chain-managers=3");
     }
 
     @Test

@@ -57,7 +57,8 @@ public final class ChainConfig
         snapshotRetryNs = s.durationNsOption("chain-snapshot-retry", "100ms");
         pendingCapacity = s.intOption("chain-pending-capacity", 8192);
         client = ClientPolicy.from(s);
-        manager = "raft".equals(s.choice("chain-manager", "single", "single", "raft")) ? Manager.RAFT : Manager.SINGLE;
+        manager =
+            "raft".equals(s.choice("chain-manager", "raft", "single", "raft")) ? Manager.RAFT : Manager.SINGLE;
         if (manager == Manager.SINGLE && s.hasOption("chain-managers"))
         {
             throw new IllegalArgumentException("chain-managers needs chain-manager=raft (a single manager is one node)");

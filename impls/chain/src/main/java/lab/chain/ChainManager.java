@@ -31,9 +31,9 @@ import org.agrona.ExpandableArrayBuffer;
  * nothing to copy state from.
  *
  * <p>Two deployments ({@code chain-manager}): {@code single}, one unreplicated manager (node id {@code replicas}),
- * whose changes take effect at once and whose crash stops every repair; and {@code raft}, one manager per control
- * node ({@code chain-managers} of them, node ids from {@code replicas}), where the chain's configuration is the
- * register of a {@link ConfigService} replicated with Raft. There only the node that leads the service and has read
+ * whose changes take effect at once and whose crash stops every repair; and {@code raft} (the default), one manager
+ * per control node ({@code chain-managers} of them, node ids from {@code replicas}), where the chain's configuration
+ * is the register of a {@link ConfigService} replicated with Raft. There only the node that leads the service and has read
  * the committed configuration acts: it answers heartbeats and pushes configurations; a change is proposed to the
  * service and takes effect (epoch and all) only once committed, one at a time, so epochs stay monotonic across
  * manager failovers. While a change is pending no lease is granted (it may remove the member asking). A new acting
@@ -144,7 +144,7 @@ public final class ChainManager implements Replica, ConfigService.Listener
             counters.putAll(service.counters());
         }
         counters.put("chain_reconfigurations", reconfigurations);
-        counters.put("malformed_messages", wire.count());
+        counters.put("malformed_messages", malformedMessages());
         return counters;
     }
 
@@ -204,7 +204,7 @@ public final class ChainManager implements Replica, ConfigService.Listener
 
     public long malformedMessages()
     {
-        return wire.count();
+        return wire.count() + (service != null ? service.malformedMessages() : 0);
     }
 
     public void onTick(final long nowNs, final Outbox out)

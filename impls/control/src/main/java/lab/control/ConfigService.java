@@ -222,6 +222,14 @@ public final class ConfigService
         return version;
     }
 
+    /**
+     * @return messages of the service's schema its Raft replica dropped as malformed.
+     */
+    public long malformedMessages()
+    {
+        return raft.malformedMessages();
+    }
+
     public Map<String, Long> counters()
     {
         final Map<String, Long> counters = new HashMap<>(raft.counters());
