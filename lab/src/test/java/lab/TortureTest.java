@@ -83,6 +83,8 @@ class TortureTest
         "primary-backup, ''",
         "chain, chain-ack=tail;reads=craq",
         "chain, chain-ack=head;reads=tail",
+        "chain, chain-manager=single;chain-ack=tail;reads=craq",
+        "chain, chain-manager=single;chain-ack=head;reads=tail",
         "raft, raft-reads=lease",
         "raft, raft-reads=read-index",
         "quorum, quorum-mode=abd",
@@ -165,6 +167,7 @@ class TortureTest
             "crash;split",
         "chain craq head-ack, chain, 3, chain-ack=head;reads=craq, 20000, crash;isolate;split",
         "chain with slow and paused replicas, chain, 3, chain-ack=tail;reads=tail, 20000, crash;isolate;slow;pause",
+        "chain raft managers crashed, chain, 3, chain-manager=raft;reads=craq, 20000, crash;isolate",
         "primary-backup past the lease bound, primary-backup, 3, client-retry=5ms, 200000, split",
         "raft file log on the simulated disk, raft, 3, raft-log=file;fsync=batch, 20000, " +
             "crash;power-cut;outage;sync-error"})

@@ -44,6 +44,16 @@ public interface ProtocolFactory
         throw new UnsupportedOperationException(name() + " has no control nodes");
     }
 
+    /**
+     * @param restarted true when the control node comes back after a crash (what it keeps across one, as a replica
+     *                  does, is the factory's to keep); by default a control node starts afresh.
+     */
+    default Endpoint newControlNode(final int nodeId, final ProtocolSettings settings, final Random random,
+        final boolean restarted)
+    {
+        return newControlNode(nodeId, settings, random);
+    }
+
     ClientProtocol newClient(int clientNode, ProtocolSettings settings, Random random);
 
     HopTheory theory(ProtocolSettings settings);

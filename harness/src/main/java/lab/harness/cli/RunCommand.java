@@ -193,7 +193,12 @@ public final class RunCommand implements Callable<Integer>
         OutputPaths.checkFile(history, "--history");
         OutputPaths.checkFolder(profile, "--profile");
         final RunConfig planned = toConfig();
-        LabRunner.validate(planned); // every check a run makes, before the configuration is printed
+        final lab.core.ProtocolSettings checked = LabRunner.validate(planned); // every check a run makes, first
+        final String warning = lab.core.Protocols.byName(planned.protocol).warnings(checked);
+        if (!warning.isEmpty())
+        {
+            System.err.println("lab: warning: " + warning); // a configuration that runs, but not as one may think
+        }
         final String historyWarning = history == null ? null :
             lab.harness.check.HistorySize.warning(planned.rate, planned.effectiveWarmupNs(), planned.durationNs);
         if (historyWarning != null)

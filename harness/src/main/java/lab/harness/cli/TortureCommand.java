@@ -92,7 +92,13 @@ public final class TortureCommand implements Callable<Integer>
      */
     public Torture torture()
     {
-        Protocols.byName(protocol).validate(new ProtocolSettings(replicas, 2, 2, opts));
+        final ProtocolSettings settings = new ProtocolSettings(replicas, 2, 2, opts);
+        Protocols.byName(protocol).validate(settings);
+        final String warning = Protocols.byName(protocol).warnings(settings);
+        if (!warning.isEmpty())
+        {
+            System.err.println("lab: warning: " + warning);
+        }
         return new Torture(protocol, replicas, opts, Durations.parseNs(safety), Durations.parseNs(liveness))
             .maxClockDriftPpm(driftPpm).faultKinds(Torture.FaultKind.parse(faultKinds))
             .traceDirectory(saveFailures != null ? saveFailures.toPath() :

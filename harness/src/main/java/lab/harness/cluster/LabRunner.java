@@ -390,8 +390,9 @@ public final class LabRunner
         final java.util.function.IntFunction<String> roles = i ->
         {
             final Endpoint e = endpoints.apply(i);
-            return e instanceof lab.core.Replica ? ((lab.core.Replica)e).role().name() :
-                i < nodes.firstClient() ? "control" : "client";
+            // A control node is "control" whatever it calls its role (a chain manager: acting or standby).
+            return nodes.settings.isControlNode(i) ? "control" : e instanceof lab.core.Replica ?
+                ((lab.core.Replica)e).role().name() : i < nodes.firstClient() ? "control" : "client";
         };
         final Object share = stats.get("node_thread_cpu_share");
         return result(config, nodes, total, stats, timeline, faults, protocolStats,

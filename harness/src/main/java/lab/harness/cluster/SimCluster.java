@@ -74,6 +74,14 @@ public final class SimCluster
         return config.replicas;
     }
 
+    /**
+     * @return the protocol's control nodes (e.g. a chain's managers): node ids {@code replicas ..}.
+     */
+    public int controlNodes()
+    {
+        return nodes.settings.controlNodes();
+    }
+
     public Replica replica(final int nodeId)
     {
         return (Replica)network.endpoint(nodeId);
@@ -126,7 +134,7 @@ public final class SimCluster
     }
 
     /**
-     * Brings a crashed replica back without its volatile state.
+     * Brings a crashed replica (or control node) back without its volatile state.
      */
     public void restart(final int nodeId)
     {
@@ -135,7 +143,9 @@ public final class SimCluster
             final Random random = new Random(SimNetwork.deriveSeed(config.seed, 10_000 + nodeId * 100L + ++restarts));
             try
             {
-                network.restart(nodeId, nodes.factory.newReplica(nodeId, nodes.settings, random, true));
+                network.restart(nodeId, nodes.settings.isControlNode(nodeId) ?
+                    nodes.factory.newControlNode(nodeId, nodes.settings, random, true) :
+                    nodes.factory.newReplica(nodeId, nodes.settings, random, true));
                 return;
             }
             catch (final DiskFailure failure)
@@ -147,6 +157,22 @@ public final class SimCluster
                 // An fsync failed while the node recovered (SimDisk fails one sync per failNextSync): start again.
             }
         }
+    }
+
+    /**
+     * @return the control node that currently has this role (e.g. "manager"), or -1; a control node that is not a
+     * {@link Replica} has none.
+     */
+    public int findControlRole(final String role)
+    {
+        for (int i = config.replicas; i < config.replicas + controlNodes(); i++)
+        {
+            if (network.isUp(i) && network.endpoint(i) instanceof Replica r && r.role().is(role))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -150,8 +150,13 @@ public final class Torture
     /** One step of a schedule; a seed draws among those of the enabled fault kinds, in this order. */
     private enum Action
     {
-        CRASH, RESTART, ISOLATE, HEAL, SPLIT, POWER_CUT, SYNC_ERROR, OUTAGE, SLOW, PAUSE, RESUME
+        CRASH, RESTART, ISOLATE, HEAL, SPLIT, POWER_CUT, SYNC_ERROR, OUTAGE, SLOW, PAUSE, RESUME, CONTROL_CRASH,
+        CONTROL_RESTART
     }
+
+    /** A replicated control plane's roles: the acting manager, and the acting one with a change not committed. */
+    private static final String CONTROL_ACTING = "manager";
+    private static final String CONTROL_RECONFIGURING = "reconfiguring";
 
     /**
      * What one seed did and whether it passed.
@@ -336,7 +341,11 @@ public final class Torture
             drifts.append(i == replicas ? " | control " : " ").append(ppm);
         }
         faults.add(drifts.toString());
-        final List<Action> actions = actions();
+        // A replicated control plane (more than one control node, e.g. chain-manager=raft) is crashed and restarted
+        // too, a minority of it at a time; a single control node is not: its crash stops every repair by design.
+        final int controls = cluster.controlNodes() > 1 ? cluster.controlNodes() : 0;
+        final boolean[] controlCrashed = new boolean[controls];
+        final List<Action> actions = actions(controls > 0);
         final int maxDown = (replicas - 1) / 2;
         final boolean[] crashed = new boolean[replicas];
         // Replicas on the minority side of the partition (isolated, or the role holder a split cut off).
@@ -390,6 +399,18 @@ public final class Torture
                     faults.add(at(cluster) + "restart " + target);
                     cluster.restart(target);
                     crashed[target] = false;
+                }
+                else if (action == Action.CONTROL_CRASH &&
+                    count(controlCrashed) < (controls - 1) / 2)
+                {
+                    crashControl(cluster, schedule, controlCrashed, faults);
+                }
+                else if (action == Action.CONTROL_RESTART && count(controlCrashed) > 0)
+                {
+                    final int target = replicas + pick(controlCrashed, schedule);
+                    faults.add(at(cluster) + "restart control " + target);
+                    cluster.restart(target);
+                    controlCrashed[target - replicas] = false;
                 }
                 else if (action == Action.OUTAGE)
                 {
@@ -498,6 +519,13 @@ public final class Torture
                     cluster.restart(i);
                 }
             }
+            for (int c = 0; c < controls; c++)
+            {
+                if (controlCrashed[c])
+                {
+                    cluster.restart(replicas + c);
+                }
+            }
             config.sim.loss(0).duplication(0).reordering(0, 0);
             cluster.runFor(livenessNs / 2);
             final long before = completed(cluster);
@@ -544,13 +572,53 @@ public final class Torture
         }
     }
 
-    private List<Action> actions()
+    /**
+     * Crashes a control node: half the time the acting one at the moment it has a change proposed and not yet
+     * committed (the cluster runs on, 100 us at a time for up to 400 ms, until one has: a commit takes about a round
+     * trip), else the acting one or any.
+     */
+    private void crashControl(final SimCluster cluster, final Random schedule, final boolean[] controlCrashed,
+        final List<String> faults)
+    {
+        int target = -1;
+        String when = "";
+        if (schedule.nextBoolean())
+        {
+            for (int waited = 0; waited < 4000 && target < 0; waited++)
+            {
+                cluster.runFor(MS / 10);
+                target = cluster.findControlRole(CONTROL_RECONFIGURING);
+            }
+            when = target >= 0 ? " mid-reconfiguration" : "";
+        }
+        if (target < 0)
+        {
+            target = cluster.findControlRole(CONTROL_ACTING);
+            if (target < 0 || schedule.nextInt(4) == 0)
+            {
+                target = replicas + schedule.nextInt(controlCrashed.length);
+            }
+        }
+        if (!controlCrashed[target - replicas])
+        {
+            faults.add(at(cluster) + "crash control " + target + " (" + cluster.replica(target).role() + ")" + when);
+            cluster.crash(target);
+            controlCrashed[target - replicas] = true;
+        }
+    }
+
+    private List<Action> actions(final boolean controlPlane)
     {
         final List<Action> actions = new ArrayList<>();
         if (faultKinds.contains(FaultKind.CRASH))
         {
             actions.add(Action.CRASH);
             actions.add(Action.RESTART);
+            if (controlPlane)
+            {
+                actions.add(Action.CONTROL_CRASH);
+                actions.add(Action.CONTROL_RESTART);
+            }
         }
         if (faultKinds.contains(FaultKind.ISOLATE))
         {

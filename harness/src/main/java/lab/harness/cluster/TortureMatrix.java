@@ -98,6 +98,7 @@ public final class TortureMatrix
             new Cell("chain", replicas, Map.of("chain-ack", "head", "reads", "tail"), drift),
             new Cell("chain", replicas, Map.of("chain-ack", "tail", "reads", "craq"), drift),
             new Cell("chain", replicas, Map.of("chain-ack", "head", "reads", "craq"), drift),
+            new Cell("chain", replicas, Map.of("chain-manager", "single", "chain-ack", "tail", "reads", "craq"), drift),
             new Cell("raft", replicas, Map.of("raft-reads", "lease"), drift),
             new Cell("raft", replicas, Map.of("raft-reads", "read-index"), drift),
             new Cell("quorum", replicas, Map.of("quorum-mode", "abd", "coordinator", "client"), drift),

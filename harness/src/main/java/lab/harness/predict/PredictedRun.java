@@ -117,7 +117,8 @@ public final class PredictedRun
             network.traffic(i).window(startNs, endNs);
         }
         final RoleServiceTimes service =
-            new RoleServiceTimes(network, nodes.firstClient(), calibration, machines.serviceCv());
+            new RoleServiceTimes(network, nodes.settings.replicas(), nodes.firstClient(), calibration,
+                machines.serviceCv());
         final NodeCpus cpus = new NodeCpus(machines.sharedCpu() ? NodeCpus.sharedCpu(count) : NodeCpus.ownCpus(count),
             machines.cores(), service, new Random(SimNetwork.deriveSeed(config.seed, 50_000)));
         final LinkModel links = machines.link().model(config.replicas, count,
@@ -195,9 +196,10 @@ public final class PredictedRun
         private final Map<String, Long> uncalibrated = new TreeMap<>();
         private final boolean[] calibrated;
 
-        RoleServiceTimes(final SimNetwork network, final int firstClient, final Calibration.Target calibration,
-            final double cv)
+        RoleServiceTimes(final SimNetwork network, final int replicas, final int firstClient,
+            final Calibration.Target calibration, final double cv)
         {
+            this.replicas = replicas;
             this.network = network;
             this.firstClient = firstClient;
             final int n = network.nodeCount();
@@ -233,10 +235,14 @@ public final class PredictedRun
             return service[node];
         }
 
+        /** Control nodes (ids from here to the first client) are "control", whatever role they report. */
+        private final int replicas;
+
         private String roleNow(final int node)
         {
             final Endpoint e = network.endpoint(node);
-            return node >= firstClient ? "client" : e instanceof Replica ? ((Replica)e).role().name() : "control";
+            return node >= firstClient ? "client" : e instanceof Replica && node < replicas ?
+                ((Replica)e).role().name() : "control";
         }
 
         String roleOf(final int node)

@@ -31,6 +31,7 @@ final class ChainAdapter
     private final int nodeId;
     private final int nodeCount;
     private final int managerNode;
+    private final int managers;
     private final int chunkBytes;
     private final int[] members;
     private final ClientMessages clientMessages = new ClientMessages();
@@ -47,8 +48,9 @@ final class ChainAdapter
     private final ConfigDecoder configDecoder = new ConfigDecoder();
 
     ChainAdapter(final ChainReplica replica, final WireCheck wire, final int nodeId, final int replicas,
-        final int nodeCount, final int chunkBytes)
+        final int managers, final int nodeCount, final int chunkBytes)
     {
+        this.managers = managers;
         this.replica = replica;
         this.wire = wire;
         this.nodeId = nodeId;
@@ -64,7 +66,7 @@ final class ChainAdapter
     {
         if (!clientMessages.openReplicaMessage(wire, fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID,
             nowNs, out, requests) ||
-            !ChainWire.replica(wire, fromNode, n, nodeId, nodeCount, chunkBytes))
+            !ChainWire.replica(wire, fromNode, n, managers, nodeId, nodeCount, chunkBytes))
         {
             return;
         }
@@ -123,7 +125,7 @@ final class ChainAdapter
                 break;
             }
             case ConfigDecoder.TEMPLATE_ID:
-                if (fromNode == managerNode)
+                if (fromNode >= managerNode && fromNode < managerNode + managers)
                 {
                     onConfig(configDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder), nowNs, out);
                 }

@@ -18,6 +18,12 @@ public final class ChainConfig
         TAIL, HEAD
     }
 
+    /** Who manages the chain: one unreplicated manager, or managers on a Raft-replicated configuration service. */
+    public enum Manager
+    {
+        SINGLE, RAFT
+    }
+
     /** Where reads go: the tail only, or any node with CRAQ's clean/dirty versions. */
     public enum Reads
     {
@@ -42,7 +48,10 @@ public final class ChainConfig
     final ClientPolicy client;
     /** {@code hedge}: CRAQ reads not answered by then go to one more node ({@link Hedging}); tail reads cannot. */
     final String hedge;
-    /** Replicas, the manager and the clients: node ids are below this. */
+    final Manager manager;
+    /** Control nodes: the single manager, or {@code chain-managers} replicated ones (node ids from replicas). */
+    final int managers;
+    /** Replicas, the managers and the clients: node ids are below this. */
     final int nodeCount;
 
     ChainConfig(final ProtocolSettings s)
@@ -65,7 +74,22 @@ public final class ChainConfig
             throw new IllegalArgumentException("hedge needs --reads craq: with tail reads only the tail can answer " +
                 "a read, so there is no other node to hedge to");
         }
-        nodeCount = s.replicas() + 1 + s.clients();
+        manager =
+            "raft".equals(s.choice("chain-manager", "raft", "single", "raft")) ? Manager.RAFT : Manager.SINGLE;
+        if (manager == Manager.SINGLE && s.hasOption("chain-managers"))
+        {
+            throw new IllegalArgumentException("chain-managers needs chain-manager=raft (a single manager is one node)");
+        }
+        managers = manager == Manager.RAFT ? s.intOption("chain-managers", 3) : 1;
+        if (managers < 1)
+        {
+            throw new IllegalArgumentException("chain-managers must be >= 1, got " + managers);
+        }
+        if (managers > 9)
+        {
+            throw new IllegalArgumentException("chain-managers must be at most 9, got " + managers);
+        }
+        nodeCount = s.replicas() + managers + s.clients();
         if (leaseNs <= 0)
         {
             throw new IllegalArgumentException("chain-lease-drift must be smaller than chain-failure-timeout");
@@ -94,5 +118,18 @@ public final class ChainConfig
     public Reads reads()
     {
         return reads;
+    }
+
+    public Manager manager()
+    {
+        return manager;
+    }
+
+    /**
+     * @return the control nodes' count: they are nodes {@code replicas .. replicas + managers - 1}.
+     */
+    public int managers()
+    {
+        return managers;
     }
 }

@@ -2,6 +2,7 @@ package lab.chain;
 
 import java.util.Random;
 
+import lab.control.ConfigService;
 import lab.core.ClientProtocol;
 import lab.core.Endpoint;
 import lab.core.HopTheory;
@@ -9,13 +10,19 @@ import lab.core.MessagePrinter;
 import lab.core.ProtocolFactory;
 import lab.core.ProtocolSettings;
 import lab.core.Replica;
+import lab.raft.RaftFactory;
 
 /**
- * {@code --protocol chain [--chain-ack tail|head] [--reads tail|craq]}: chain replication with one configuration
- * manager as a control node (node id {@code replicas}).
+ * {@code --protocol chain [--chain-ack tail|head] [--reads tail|craq] [--opt chain-manager=single|raft]}: chain
+ * replication with its configuration manager on control nodes (node ids from {@code replicas}): one unreplicated
+ * manager, or {@code chain-managers} managers on a configuration service replicated with Raft ({@link ChainManager}).
+ * The factory keeps the control plane's Raft storage, so that a manager node the simulator restarts recovers it.
  */
 public final class ChainFactory implements ProtocolFactory
 {
+    /** The control plane's Raft nodes: their storage outlives a crash of the node (one run per factory). */
+    private final RaftFactory controlRaft = new RaftFactory();
+
     public String name()
     {
         return "chain";
@@ -34,12 +41,43 @@ public final class ChainFactory implements ProtocolFactory
 
     public int controlNodes(final ProtocolSettings settings)
     {
-        return 1;
+        return new ChainConfig(settings).managers;
     }
 
     public Endpoint newControlNode(final int nodeId, final ProtocolSettings settings, final Random random)
     {
-        return new ChainManager(settings.replicas(), new ChainConfig(settings));
+        return newControlNode(nodeId, settings, random, false);
+    }
+
+    public synchronized Endpoint newControlNode(final int nodeId, final ProtocolSettings settings,
+        final Random random, final boolean restarted)
+    {
+        final ChainConfig config = new ChainConfig(settings);
+        final int replicas = settings.replicas();
+        if (config.manager == ChainConfig.Manager.SINGLE)
+        {
+            return new ChainManager(replicas, config);
+        }
+        final ProtocolSettings raft = ConfigService.raftSettings(config.managers);
+        final long graceNs = ConfigService.electionTimeoutNs(raft);
+        return new ChainManager(nodeId, replicas, config, listener -> new ConfigService(replicas, config.managers,
+            nodeId - replicas, controlRaft, raft, random, restarted, listener), graceNs);
+    }
+
+    public String warnings(final ProtocolSettings settings)
+    {
+        final ChainConfig config = new ChainConfig(settings);
+        if (config.manager == ChainConfig.Manager.RAFT && config.managers % 2 == 0)
+        {
+            return "chain-managers=" + config.managers + " is even: a majority of it tolerates no more failures " +
+                "than " + (config.managers - 1) + " managers do";
+        }
+        return "";
+    }
+
+    public void runEnded()
+    {
+        controlRaft.runEnded();
     }
 
     public Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,

@@ -2,7 +2,9 @@ package lab.chain;
 
 import java.util.Arrays;
 
-import lab.core.Endpoint;
+import lab.control.ConfigService;
+import lab.core.Replica;
+import lab.core.Role;
 import lab.core.Outbox;
 import lab.core.WireCheck;
 import lab.core.detect.FailureDetector;
@@ -15,8 +17,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
 /**
- * The chain's configuration manager: one process, node id {@code replicas} (the paper's "master", here not
- * replicated). It owns the chain (an ordered member list) and its epoch, and changes it when:
+ * The chain's configuration manager (the paper's "master"). It owns the chain (an ordered member list) and its
+ * epoch, and changes it when:
  * <ul>
  *     <li>a member has not sent a heartbeat for the failure timeout: it is removed (head failure promotes the
  *     successor, tail failure the predecessor, a middle failure links predecessor to successor). The timeout is
@@ -28,45 +30,134 @@ import org.agrona.ExpandableArrayBuffer;
  * Every heartbeat is answered with the current configuration, which carries the member's lease; every change is
  * also pushed to every replica at once. The last member holding state is never removed: with it gone there is
  * nothing to copy state from.
+ *
+ * <p>Two deployments ({@code chain-manager}): {@code single}, one unreplicated manager (node id {@code replicas}),
+ * whose changes take effect at once and whose crash stops every repair; and {@code raft} (the default), one manager
+ * per control node ({@code chain-managers} of them, node ids from {@code replicas}), where the chain's configuration
+ * is the register of a {@link ConfigService} replicated with Raft. There only the node that leads the service and has read
+ * the committed configuration acts: it answers heartbeats and pushes configurations; a change is proposed to the
+ * service and takes effect (epoch and all) only once committed, one at a time, so epochs stay monotonic across
+ * manager failovers. While a change is pending no lease is granted (it may remove the member asking). A new acting
+ * manager hears nothing for the failure timeout plus the service's election timeout before it removes anyone: a
+ * deposed leader that did not know it yet (check-quorum steps it down within an election timeout) may have granted
+ * leases until then.
  */
-public final class ChainManager implements Endpoint
+public final class ChainManager implements Replica, ConfigService.Listener
 {
     private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+    private static final Role ACTING = Role.serving("manager");
+    /** The acting manager with a change proposed and not yet committed. */
+    private static final Role RECONFIGURING = Role.serving("reconfiguring");
+    private static final Role STANDBY = Role.standing("standby-manager");
 
     private final int n;
     private final ChainConfig config;
+    /** The replicated configuration, or null for the single manager (changes committed at once). */
+    private final ConfigService service;
+    /** How long an acting manager waits beyond the failure timeout before its first removal (0: single). */
+    private final long takeoverGraceNs;
+
+    // The committed configuration: valid while acting.
     private final int[] members;
     private int memberCount;
     private long epoch = 1;
     private int joiner = -1;
+    // The configuration being proposed (raft): committed, it becomes the one above.
+    private final int[] nextMembers;
+    private int nextCount;
+    private int nextJoiner;
+    private long proposedEpoch;
+
+    /** Single: always; raft: while this node leads the service and knows the committed configuration. */
+    private boolean acting;
     private boolean started;
     private final long[] lastHeardNs;
-    private final long[] lastSentNs;
+    /** Suspects a silent member (--opt failure-detector); the failure timeout stays the floor of a removal. */
     private final FailureDetector detector;
+    private final long[] lastSentNs;
+    // The latest heartbeat of each replica not yet acted on (its news), and what it said.
+    private final boolean[] news;
+    private final boolean[] reportedSynced;
+    private final long[] reportedEpoch;
     private long reconfigurations;
 
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(256);
+    private final ExpandableArrayBuffer configBuffer = new ExpandableArrayBuffer(256);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
     private final ConfigEncoder configEncoder = new ConfigEncoder();
     private final WireCheck wire;
 
+    /**
+     * The single manager, node id {@code replicas}.
+     */
     public ChainManager(final int replicas, final ChainConfig config)
+    {
+        this(replicas, replicas, config, null, 0);
+        acting = true;
+    }
+
+    /**
+     * One of the replicated managers.
+     *
+     * @param serviceFor builds this node's part of the configuration service, given the listener (this manager).
+     */
+    ChainManager(final int nodeId, final int replicas, final ChainConfig config,
+        final java.util.function.Function<ConfigService.Listener, ConfigService> serviceFor,
+        final long takeoverGraceNs)
     {
         this.n = replicas;
         this.config = config;
-        this.wire = new WireCheck("node " + replicas + " (chain manager)");
+        this.takeoverGraceNs = takeoverGraceNs;
+        this.wire = new WireCheck("node " + nodeId + " (chain manager)");
         members = new int[replicas];
+        nextMembers = new int[replicas];
         lastHeardNs = new long[replicas];
-        lastSentNs = new long[replicas];
         detector = config.detector.newDetector(replicas, "chain");
+        lastSentNs = new long[replicas];
+        news = new boolean[replicas];
+        reportedSynced = new boolean[replicas];
+        reportedEpoch = new long[replicas];
         Arrays.fill(lastSentNs, Long.MIN_VALUE);
-        memberCount = replicas;
-        for (int i = 0; i < replicas; i++)
+        initialChain();
+        this.service = serviceFor == null ? null : serviceFor.apply(this);
+    }
+
+    private void initialChain()
+    {
+        epoch = 1;
+        joiner = -1;
+        memberCount = n;
+        for (int i = 0; i < n; i++)
         {
             members[i] = i;
         }
+    }
+
+    public Role role()
+    {
+        return !acting ? STANDBY : pending() ? RECONFIGURING : ACTING;
+    }
+
+    public java.util.Map<String, Long> counters()
+    {
+        final java.util.Map<String, Long> counters = new java.util.HashMap<>();
+        if (service != null)
+        {
+            counters.putAll(service.counters());
+        }
+        counters.put("chain_reconfigurations", reconfigurations);
+        counters.put("malformed_messages", malformedMessages());
+        return counters;
+    }
+
+    /**
+     * @return whether this manager acts (single: always; raft: it leads the service and knows its configuration).
+     */
+    public boolean acting()
+    {
+        return acting;
     }
 
     public long epoch()
@@ -87,6 +178,9 @@ public final class ChainManager implements Endpoint
         return joiner;
     }
 
+    /**
+     * @return configurations this node committed as the acting manager.
+     */
     public long reconfigurations()
     {
         return reconfigurations;
@@ -95,6 +189,10 @@ public final class ChainManager implements Endpoint
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs, final Outbox out)
     {
+        if (service != null && service.onMessage(fromNode, buffer, offset, length, nowNs, out))
+        {
+            return;
+        }
         final int schemaId =
             wire.open(fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, WireCheck.NO_SCHEMA);
         if (schemaId < 0)
@@ -110,35 +208,29 @@ public final class ChainManager implements Endpoint
 
     public long malformedMessages()
     {
-        return wire.count();
+        return wire.count() + (service != null ? service.malformedMessages() : 0);
     }
 
     public void onTick(final long nowNs, final Outbox out)
     {
-        if (!started)
+        if (service != null)
+        {
+            service.onTick(nowNs, out);
+        }
+        if (!started && acting)
         {
             started = true;
-            Arrays.fill(lastHeardNs, nowNs);
-            for (int i = 0; i < n; i++)
-            {
-                detector.reset(i, nowNs);
-            }
+            Arrays.fill(lastHeardNs, nowNs + takeoverGraceNs);
+            resetDetector(nowNs);
         }
-        boolean changed = false;
-        for (int i = memberCount - 1; i >= 0; i--)
+        decide(true, nowNs, out);
+    }
+
+    public void flush(final long nowNs, final Outbox out)
+    {
+        if (service != null)
         {
-            final int node = members[i];
-            // the detector suspects; the failure timeout is the floor the member's read lease rests on
-            if (detector.suspected(node, nowNs) && nowNs - lastHeardNs[node] > config.failureTimeoutNs &&
-                canRemove(node))
-            {
-                remove(i);
-                changed = true;
-            }
-        }
-        if (changed)
-        {
-            reconfigure(out);
+            service.flush(nowNs, out);
         }
     }
 
@@ -149,41 +241,121 @@ public final class ChainManager implements Endpoint
             return; // overtaken by a newer heartbeat (reordering, duplication): its news is stale
         }
         lastSentNs[from] = hb.sentNs();
-        lastHeardNs[from] = nowNs;
-        detector.heartbeat(from, nowNs);
-        final boolean synced = hb.synced() == BooleanType.TRUE;
-        final int index = indexOf(from);
-        if (index >= 0 && from == joiner)
+        if (!acting)
         {
-            if (synced && hb.epoch() == epoch)
+            return; // a standby: the acting manager answers
+        }
+        lastHeardNs[from] = Math.max(lastHeardNs[from], nowNs);
+        detector.heartbeat(from, nowNs);
+        news[from] = true;
+        reportedSynced[from] = hb.synced() == BooleanType.TRUE;
+        reportedEpoch[from] = hb.epoch();
+        decide(false, nowNs, out);
+        final boolean lease = indexOf(members, memberCount, from) >= 0 && !pending();
+        sendConfig(out, from, lease ? hb.sentNs() : Long.MIN_VALUE);
+    }
+
+    private boolean pending()
+    {
+        return service != null && service.proposing();
+    }
+
+    /**
+     * Computes the next configuration from the committed one and what the replicas said, and commits it (single)
+     * or proposes it (raft; nothing more is decided until it is committed).
+     *
+     * @param silence whether to remove members silent for the failure timeout (on ticks; a heartbeat only brings
+     *                its sender's news).
+     */
+    private void decide(final boolean silence, final long nowNs, final Outbox out)
+    {
+        if (!acting || !started && silence || pending())
+        {
+            return;
+        }
+        System.arraycopy(members, 0, nextMembers, 0, memberCount);
+        nextCount = memberCount;
+        nextJoiner = joiner;
+        boolean changed = false;
+        if (silence)
+        {
+            for (int i = nextCount - 1; i >= 0; i--)
             {
-                joiner = -1; // caught up: the next one may join
+                final int node = nextMembers[i];
+                // the detector suspects; the failure timeout is the floor the member's read lease rests on
+                if (detector.suspected(node, nowNs) && nowNs - lastHeardNs[node] > config.failureTimeoutNs &&
+                    canRemove(node))
+                {
+                    remove(i);
+                    changed = true;
+                }
             }
         }
-        else if (index >= 0 && !synced && hb.epoch() <= epoch && canRemove(from))
+        for (int from = 0; from < n; from++)
+        {
+            if (news[from])
+            {
+                news[from] = false;
+                changed |= onNews(from, reportedSynced[from], reportedEpoch[from]);
+            }
+        }
+        if (!changed && nextJoiner == joiner)
+        {
+            return;
+        }
+        // A joiner caught up changes only the manager's own bookkeeping (one joiner at a time): the chain and its
+        // epoch stay. Anything else is a new chain, a new epoch.
+        final long nextEpoch = changed ? epoch + 1 : epoch;
+        if (service == null)
+        {
+            commitNext(nextEpoch, out);
+        }
+        else
+        {
+            proposedEpoch = nextEpoch;
+            service.propose(configBuffer, 0, encodeNext(nextEpoch), nowNs);
+        }
+    }
+
+    /**
+     * A replica's heartbeat, applied to the next configuration.
+     *
+     * @return whether it changed.
+     */
+    private boolean onNews(final int from, final boolean synced, final long reported)
+    {
+        final int index = indexOf(nextMembers, nextCount, from);
+        if (index >= 0 && from == nextJoiner)
+        {
+            if (synced && reported == epoch)
+            {
+                nextJoiner = -1; // caught up: the next one may join
+            }
+        }
+        else if (index >= 0 && !synced && reported <= epoch && canRemove(from))
         {
             // A member that lost its state (restarted before its silence was noticed): out, then in at the tail.
             remove(index);
-            if (joiner < 0)
+            if (nextJoiner < 0)
             {
                 append(from);
             }
-            reconfigure(out);
+            return true;
         }
-        else if (index < 0 && !synced && joiner < 0 && hasStatefulMember())
+        else if (index < 0 && !synced && nextJoiner < 0 && hasStatefulMember())
         {
             append(from);
-            reconfigure(out);
+            return true;
         }
-        sendConfig(out, from, indexOf(from) >= 0 ? hb.sentNs() : Long.MIN_VALUE);
+        return false;
     }
 
     private boolean canRemove(final int node)
     {
-        for (int i = 0; i < memberCount; i++)
+        for (int i = 0; i < nextCount; i++)
         {
-            final int other = members[i];
-            if (other != node && other != joiner)
+            final int other = nextMembers[i];
+            if (other != node && other != nextJoiner)
             {
                 return true;
             }
@@ -193,9 +365,9 @@ public final class ChainManager implements Endpoint
 
     private boolean hasStatefulMember()
     {
-        for (int i = 0; i < memberCount; i++)
+        for (int i = 0; i < nextCount; i++)
         {
-            if (members[i] != joiner)
+            if (nextMembers[i] != nextJoiner)
             {
                 return true;
             }
@@ -203,11 +375,11 @@ public final class ChainManager implements Endpoint
         return false;
     }
 
-    private int indexOf(final int node)
+    private static int indexOf(final int[] chain, final int count, final int node)
     {
-        for (int i = 0; i < memberCount; i++)
+        for (int i = 0; i < count; i++)
         {
-            if (members[i] == node)
+            if (chain[i] == node)
             {
                 return i;
             }
@@ -215,26 +387,96 @@ public final class ChainManager implements Endpoint
         return -1;
     }
 
+    private void resetDetector(final long nowNs)
+    {
+        for (int i = 0; i < lastHeardNs.length; i++)
+        {
+            detector.reset(i, nowNs);
+        }
+    }
+
     private void remove(final int index)
     {
-        if (members[index] == joiner)
+        if (nextMembers[index] == nextJoiner)
         {
-            joiner = -1;
+            nextJoiner = -1;
         }
-        System.arraycopy(members, index + 1, members, index, memberCount - index - 1);
-        memberCount--;
+        System.arraycopy(nextMembers, index + 1, nextMembers, index, nextCount - index - 1);
+        nextCount--;
     }
 
     private void append(final int node)
     {
-        members[memberCount++] = node;
-        joiner = node;
+        nextMembers[nextCount++] = node;
+        nextJoiner = node;
     }
 
-    private void reconfigure(final Outbox out)
+    private void commitNext(final long nextEpoch, final Outbox out)
     {
-        epoch++;
-        reconfigurations++;
+        System.arraycopy(nextMembers, 0, members, 0, nextCount);
+        memberCount = nextCount;
+        joiner = nextJoiner;
+        if (nextEpoch > epoch)
+        {
+            epoch = nextEpoch;
+            reconfigurations++;
+            pushToAll(out);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The replicated configuration (chain-manager=raft): [epoch: 8][joiner: 4][count: 4][members: 4 each]
+
+    private int encodeNext(final long nextEpoch)
+    {
+        configBuffer.putLong(0, nextEpoch);
+        configBuffer.putInt(8, nextJoiner);
+        configBuffer.putInt(12, nextCount);
+        for (int i = 0; i < nextCount; i++)
+        {
+            configBuffer.putInt(16 + 4 * i, nextMembers[i]);
+        }
+        return 16 + 4 * nextCount;
+    }
+
+    public void onActive(final DirectBuffer value, final int offset, final int length, final long nowNs,
+        final Outbox out)
+    {
+        if (length == 0)
+        {
+            initialChain(); // nothing committed yet: the chain every replica starts with
+        }
+        else
+        {
+            epoch = value.getLong(offset);
+            joiner = value.getInt(offset + 8);
+            memberCount = value.getInt(offset + 12);
+            for (int i = 0; i < memberCount; i++)
+            {
+                members[i] = value.getInt(offset + 16 + 4 * i);
+            }
+        }
+        acting = true;
+        started = true;
+        Arrays.fill(news, false);
+        Arrays.fill(lastHeardNs, nowNs + takeoverGraceNs);
+        resetDetector(nowNs);
+        pushToAll(out); // what a failed manager may not have pushed before it failed
+    }
+
+    public void onCommitted(final long nowNs, final Outbox out)
+    {
+        commitNext(proposedEpoch, out);
+    }
+
+    public void onInactive(final long nowNs)
+    {
+        acting = false;
+        started = false;
+    }
+
+    private void pushToAll(final Outbox out)
+    {
         for (int r = 0; r < n; r++)
         {
             sendConfig(out, r, Long.MIN_VALUE);

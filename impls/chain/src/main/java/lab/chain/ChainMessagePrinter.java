@@ -17,12 +17,21 @@ import org.agrona.DirectBuffer;
 /**
  * Chain replication's messages (replicas and the configuration manager) as lines for traces and interaction tests.
  * A Config prints its chain head first, e.g. {@code Config epoch=2 chain=[0,2]}; lease clocks are left out (they
- * differ between runs and say nothing a reader needs), only whether a Config grants a lease.
+ * differ between runs and say nothing a reader needs), only whether a Config grants a lease. The replicated managers'
+ * Raft messages (chain-manager=raft) print as Raft's printer prints them.
  */
 public final class ChainMessagePrinter implements MessagePrinter
 {
+    private final lab.raft.RaftMessagePrinter controlPlane = new lab.raft.RaftMessagePrinter();
+
     public String print(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (length >= HEADER_LENGTH && offset >= 0 && offset + length <= buffer.capacity() &&
+            (buffer.getShort(offset + 4, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF) ==
+                lab.raft.codec.MessageHeaderDecoder.SCHEMA_ID)
+        {
+            return controlPlane.print(buffer, offset, length);
+        }
         return MessagePrinter.print(buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID, ChainMessagePrinter::chain);
     }
 

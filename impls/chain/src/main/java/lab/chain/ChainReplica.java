@@ -101,7 +101,8 @@ public final class ChainReplica implements Replica
         pending = new PendingWrites(config.pendingCapacity);
         lease = new ChainLease(config.failureTimeoutNs, config.leaseDriftNs);
         publisher = new ChainPublisher(nodeId);
-        adapter = new ChainAdapter(this, wire, nodeId, replicas, config.nodeCount, ChainStateTransfer.CHUNK_BYTES);
+        adapter = new ChainAdapter(this, wire, nodeId, replicas, config.managers, config.nodeCount,
+            ChainStateTransfer.CHUNK_BYTES);
         transfer = new ChainStateTransfer(publisher, wire, config.snapshotRetryNs);
         reads = new ChainReads(this, publisher, pending, config.reads == ChainConfig.Reads.CRAQ);
         if (!restarted)
@@ -237,7 +238,10 @@ public final class ChainReplica implements Replica
         if (nowNs >= nextHeartbeatNs)
         {
             nextHeartbeatNs = nowNs + config.heartbeatIntervalNs;
-            publisher.heartbeat(out, managerNode, epoch, nowNs, lastSeq, synced);
+            for (int m = 0; m < config.managers; m++)
+            {
+                publisher.heartbeat(out, managerNode + m, epoch, nowNs, lastSeq, synced); // only the acting one answers
+            }
         }
         if (position < 0)
         {

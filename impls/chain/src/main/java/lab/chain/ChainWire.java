@@ -14,8 +14,9 @@ import lab.core.WireCheck;
 
 /**
  * The decode edge of the chain schema: whether a message opened with {@link WireCheck#open} is whole and in range
- * before a decoder reads it. Replicas are nodes 0 .. n-1, the configuration manager is node n, clients follow.
- * A replica takes {@code Config} from the manager only and every other message from a peer replica; the manager
+ * before a decoder reads it. Replicas are nodes 0 .. n-1, the configuration managers nodes n .. n + managers - 1,
+ * clients follow.
+ * A replica takes {@code Config} from a manager only and every other message from a peer replica; the manager
  * takes {@code Heartbeat} from replicas only. Epochs, sequence numbers and lengths are never negative; a
  * configuration names each member once, all of them replicas; a CRAQ version reply names a client's session.
  */
@@ -27,13 +28,13 @@ final class ChainWire
     {
     }
 
-    static boolean replica(final WireCheck w, final int from, final int n, final int self, final int nodeCount,
-        final int chunkBytes)
+    static boolean replica(final WireCheck w, final int from, final int n, final int managers, final int self,
+        final int nodeCount, final int chunkBytes)
     {
         final int template = w.templateId();
         if (template == ConfigDecoder.TEMPLATE_ID)
         {
-            return w.sender(from == n) && config(w, n);
+            return w.sender(from >= n && from < n + managers) && config(w, n);
         }
         if (!w.sender(from >= 0 && from < n && from != self))
         {
@@ -45,7 +46,7 @@ final class ChainWire
                 return w.header(ForwardDecoder.SCHEMA_VERSION, ForwardDecoder.BLOCK_LENGTH) &&
                     common(w, ForwardDecoder.depthEncodingOffset(), ForwardDecoder.epochEncodingOffset()) &&
                     w.atLeast(w.int64(ForwardDecoder.chainSeqEncodingOffset()), 1, "chainSeq") &&
-                    client(w, ForwardDecoder.clientIdEncodingOffset(), n, nodeCount) &&
+                    client(w, ForwardDecoder.clientIdEncodingOffset(), n, nodeCount, managers) &&
                     w.varData() && w.end();
             case AckDecoder.TEMPLATE_ID:
                 return w.header(AckDecoder.SCHEMA_VERSION, AckDecoder.BLOCK_LENGTH) &&
@@ -67,12 +68,12 @@ final class ChainWire
             case VersionQueryDecoder.TEMPLATE_ID:
                 return w.header(VersionQueryDecoder.SCHEMA_VERSION, VersionQueryDecoder.BLOCK_LENGTH) &&
                     common(w, VersionQueryDecoder.depthEncodingOffset(), VersionQueryDecoder.epochEncodingOffset()) &&
-                    client(w, VersionQueryDecoder.clientIdEncodingOffset(), n, nodeCount) &&
+                    client(w, VersionQueryDecoder.clientIdEncodingOffset(), n, nodeCount, managers) &&
                     w.end();
             case VersionReplyDecoder.TEMPLATE_ID:
                 return w.header(VersionReplyDecoder.SCHEMA_VERSION, VersionReplyDecoder.BLOCK_LENGTH) &&
                     common(w, VersionReplyDecoder.depthEncodingOffset(), VersionReplyDecoder.epochEncodingOffset()) &&
-                    client(w, VersionReplyDecoder.clientIdEncodingOffset(), n, nodeCount) &&
+                    client(w, VersionReplyDecoder.clientIdEncodingOffset(), n, nodeCount, managers) &&
                     w.nonNegative(w.int64(VersionReplyDecoder.versionEncodingOffset()), "version") &&
                     w.end();
             case SnapshotChunkDecoder.TEMPLATE_ID:
@@ -119,9 +120,10 @@ final class ChainWire
         return w.depth(depthOffset) && w.nonNegative(w.int64(epochOffset), "epoch");
     }
 
-    private static boolean client(final WireCheck w, final int clientIdOffset, final int n, final int nodeCount)
+    private static boolean client(final WireCheck w, final int clientIdOffset, final int n, final int nodeCount,
+        final int managers)
     {
-        return w.session(w.int64(clientIdOffset), n + 1, nodeCount, false, "clientId");
+        return w.session(w.int64(clientIdOffset), n + managers, nodeCount, false, "clientId");
     }
 
     private static boolean config(final WireCheck w, final int n)

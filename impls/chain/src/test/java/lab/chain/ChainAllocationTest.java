@@ -84,7 +84,9 @@ class ChainAllocationTest
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
         final String[] kv = option.split("=");
-        final ProtocolSettings settings = new ProtocolSettings(REPLICAS, 1, 1, Map.of(kv[0], kv[1]));
+        // The single manager: this test wires one control node by hand.
+        final ProtocolSettings settings =
+            new ProtocolSettings(REPLICAS, 1, 1, Map.of(kv[0], kv[1], "chain-manager", "single"));
         final ChainConfig config = new ChainConfig(settings);
         final Endpoint[] nodes = new Endpoint[REPLICAS + 1];
         for (int i = 0; i < REPLICAS; i++)

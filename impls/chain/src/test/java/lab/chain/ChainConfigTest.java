@@ -50,9 +50,13 @@ class ChainConfigTest
     }
 
     @Test
-    void shouldRunOneConfigurationManagerAsControlNode()
+    void shouldRunItsConfigurationManagersAsControlNodes()
     {
-        assertEquals(1, factory.controlNodes(new ProtocolSettings(3, 1, 1, Map.of())));
+        assertEquals(3, factory.controlNodes(new ProtocolSettings(3, 1, 1, Map.of())), "chain-manager=raft");
+        assertEquals(5, factory.controlNodes(new ProtocolSettings(3, 1, 1, Map.of("chain-managers", "5"))));
+        assertEquals(1, factory.controlNodes(new ProtocolSettings(3, 1, 1, Map.of("chain-manager", "single"))));
+        assertTrue(factory.warnings(new ProtocolSettings(3, 1, 1, Map.of("chain-managers", "4"))).contains("even"));
+        assertEquals("", factory.warnings(new ProtocolSettings(3, 1, 1, Map.of())));
     }
 
     @Test

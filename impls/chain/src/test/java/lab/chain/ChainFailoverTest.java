@@ -124,6 +124,8 @@ class ChainFailoverTest
         assertTrue(sim.replica(victim).synced() && !sim.replica(victim).role().is("standby"),
             "did not rejoin, " + where);
         assertEquals(replicas, sim.manager().chain().length, where);
-        assertTrue(sim.manager().reconfigurations() >= 2, "expected removal and rejoin, " + where);
+        // Whichever manager acts (chain-manager=raft may have changed leader) moved past epoch 1: the removal and the
+        // rejoin take one epoch when the restarted node reports its lost state before its silence is noticed.
+        assertTrue(sim.manager().epoch() >= 2, "expected removal and rejoin, " + where);
     }
 }

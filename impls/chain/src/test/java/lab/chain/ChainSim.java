@@ -61,8 +61,19 @@ final class ChainSim
         return (ChainReplica)cluster.replica(node);
     }
 
+    /**
+     * @return the manager that acts (with chain-manager=raft, the configuration service's leader), else node
+     * {@code replicas}.
+     */
     ChainManager manager()
     {
+        for (int c = cluster.replicas(); c < cluster.replicas() + cluster.controlNodes(); c++)
+        {
+            if (cluster.network().isUp(c) && ((ChainManager)cluster.network().endpoint(c)).acting())
+            {
+                return (ChainManager)cluster.network().endpoint(c);
+            }
+        }
         return (ChainManager)cluster.network().endpoint(cluster.replicas());
     }
 

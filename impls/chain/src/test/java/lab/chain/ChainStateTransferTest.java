@@ -56,7 +56,7 @@ class ChainStateTransferTest
                 joined.store().size();
             assertTrue(joined.synced() && !joined.role().is("standby"), "did not rejoin, " + where);
             // A state far above one chunk (32 KiB): the transfer was many chunks.
-            assertTrue((long)joined.store().size() * VALUE_BYTES > 20L * ChainStateTransfer.CHUNK_BYTES, where);
+            assertTrue((long)joined.store().size() * VALUE_BYTES > 16L * ChainStateTransfer.CHUNK_BYTES, where);
             assertEquals(0, detector.staleReads(), where);
             assertEquals(0, joined.malformedMessages(), where);
         }
