@@ -32,7 +32,7 @@ public final class Bench
     private final PrintStream log;
     private final Map<String, Object> environment;
     private final List<String> commands = new ArrayList<>();
-    /** Protocols (with their options) that have run in this JVM: the first run of each is a warm-up, unrecorded. */
+    /** Protocols that have run in this JVM: the first run of each is preceded by a warm-up, unrecorded. */
     private final java.util.Set<String> warmed = new java.util.HashSet<>();
     private String experiment = "";
     private int runs;
@@ -153,7 +153,8 @@ public final class Bench
      */
     private void warmUp(final RunConfig config)
     {
-        if ("sim".equals(config.transport) || !warmed.add(config.protocol + " " + config.options))
+        // Per protocol, not per option: the code the JIT must compile is the protocol's, whatever its timeouts.
+        if ("sim".equals(config.transport) || !warmed.add(config.protocol))
         {
             return;
         }

@@ -14,7 +14,8 @@ public final class Experiments
     public static List<Experiment> all()
     {
         return List.of(new HopsExperiment(), new LoadExperiment(), new CraqScalingExperiment(),
-            new QuorumOverlapExperiment(), new RaftBatchingExperiment(), new LinearizabilityExperiment());
+            new QuorumOverlapExperiment(), new FailoverExperiment(), new RaftBatchingExperiment(),
+            new LinearizabilityExperiment());
     }
 
     /**

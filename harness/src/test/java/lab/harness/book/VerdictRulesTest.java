@@ -124,6 +124,21 @@ class VerdictRulesTest
     }
 
     @Test
+    void failoverRule()
+    {
+        final long[] timeouts = {150, 600};
+        assertEquals(Verdict.HOLDS, FailoverExperiment.verdict(List.of(new FailoverExperiment.Point("raft", 150, 390),
+            new FailoverExperiment.Point("raft", 600, 1100)), timeouts).verdict());
+        final Finding tooFast = FailoverExperiment.verdict(List.of(new FailoverExperiment.Point("raft", 150, 90),
+            new FailoverExperiment.Point("raft", 600, 1100)), timeouts);
+        assertEquals(Verdict.DOES_NOT_HOLD, tooFast.verdict());
+        assertTrue(tooFast.why().contains("under its 150 ms timeout"), tooFast.why());
+        assertEquals(Verdict.DOES_NOT_HOLD, FailoverExperiment.verdict(List.of(
+            new FailoverExperiment.Point("pb", 150, 700), new FailoverExperiment.Point("pb", 600, 650)), timeouts)
+            .verdict());
+    }
+
+    @Test
     void spreadIsTheMedianAndRange()
     {
         final Spread s = Spread.of(3, 1, 2);
