@@ -14,7 +14,7 @@ public final class Experiments
     public static List<Experiment> all()
     {
         return List.of(new HopsExperiment(), new LoadExperiment(), new CraqScalingExperiment(),
-            new QuorumOverlapExperiment(), new FailoverExperiment(), new RaftBatchingExperiment(),
+            new QuorumOverlapExperiment(), new BackupReadsExperiment(), new FailoverExperiment(), new RaftBatchingExperiment(),
             new LinearizabilityExperiment());
     }
 

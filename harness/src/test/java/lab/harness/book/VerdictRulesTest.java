@@ -124,6 +124,22 @@ class VerdictRulesTest
     }
 
     @Test
+    void backupReadsRule()
+    {
+        final List<BackupReadsExperiment.Point> staleAtBackup = List.of(
+            new BackupReadsExperiment.Point("primary", "ipc", 1000, 0),
+            new BackupReadsExperiment.Point("backup", "ipc", 1000, 3));
+        assertEquals(Verdict.HOLDS, BackupReadsExperiment.verdict(staleAtBackup, Map.of()).verdict());
+        final List<BackupReadsExperiment.Point> clean = List.of(
+            new BackupReadsExperiment.Point("primary", "ipc", 1000, 0),
+            new BackupReadsExperiment.Point("backup", "ipc", 1000, 0));
+        assertEquals(Verdict.HOLDS, BackupReadsExperiment.verdict(clean, Map.of("backup", 2)).verdict());
+        assertEquals(Verdict.UNDECIDED, BackupReadsExperiment.verdict(clean, Map.of("backup", 0)).verdict());
+        assertEquals(Verdict.DOES_NOT_HOLD,
+            BackupReadsExperiment.verdict(clean, Map.of("primary", 1, "backup", 3)).verdict());
+    }
+
+    @Test
     void failoverRule()
     {
         final long[] timeouts = {150, 600};

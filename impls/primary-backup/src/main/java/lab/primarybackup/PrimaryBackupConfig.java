@@ -19,6 +19,11 @@ public final class PrimaryBackupConfig
     final long snapshotRetryNs;
     final int pendingCapacity;
     final ClientPolicy client;
+    /**
+     * {@code pb-reads=backup}: a weak mode kept to measure why clients should not read from a backup. A backup answers
+     * reads from what it has applied, which lags the primary and may hold an entry the primary never committed.
+     */
+    final boolean backupReads;
 
     PrimaryBackupConfig(final ProtocolSettings s)
     {
@@ -31,6 +36,7 @@ public final class PrimaryBackupConfig
         snapshotRetryNs = s.durationNsOption("pb-snapshot-retry", "100ms");
         pendingCapacity = s.intOption("pb-pending-capacity", 8192);
         client = ClientPolicy.from(s);
+        backupReads = "backup".equals(s.choice("pb-reads", "primary", "primary", "backup"));
         if (leaseNs <= 0)
         {
             throw new IllegalArgumentException("pb-lease-drift must be smaller than pb-primary-timeout");
