@@ -30,11 +30,11 @@ final class HelpSections
         HEADINGS.put("Cluster", List.of("--replicas", "--transport", "--processes", "--cluster", "--ready-timeout",
             "--threads", "--idle", "--mtu", "--link-delay", "--link-jitter", "--link-loss", "--link", "--cores"));
         HEADINGS.put("Protocol", List.of("--protocol", "--protocols", "--opt", "--chain-ack", "--reads",
-            "--raft-reads", "--batch", "--fsync", "--quorum-mode", "--r", "--w", "--coordinator"));
+            "--raft-reads", "--batch", "--fsync", "--quorum-mode", "--r", "--w", "--coordinator", "--hedge"));
         HEADINGS.put("Faults", List.of("--fault", "--fault-kinds", "--faults-for", "--liveness", "--clock-drift-ppm",
-            "--stale-reads", "--matrix"));
+            "--stale-reads", "--matrix", "--sim-slow"));
         HEADINGS.put("Output", List.of("--json", "--hlog", "--history", "--profile", "--profile-event", "--results",
-            "--name", "--quiet", "--verbose", "--save-failures", "--output", "-o"));
+            "--name", "--quiet", "--verbose", "--save-failures", "--output", "-o", "--out", "--measured"));
         HEADINGS.put("Help", List.of("--help", "--version"));
     }
 

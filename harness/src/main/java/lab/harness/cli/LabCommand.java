@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
     description = "Replication protocols over Aeron, measured side by side.",
     subcommands = {RunCommand.class, CompareCommand.class, SweepCommand.class, ReportCommand.class, TortureCommand.class,
         CheckCommand.class, NodeCommand.class, ListCommand.class, ValidateModelCommand.class,
-        CalibrateCommand.class, PredictCommand.class, DetectorsCommand.class, CommandLine.HelpCommand.class})
+        CalibrateCommand.class, PredictCommand.class, DetectorsCommand.class,
+        ExperimentCommand.class, CommandLine.HelpCommand.class})
 public final class LabCommand implements Runnable
 {
     public static final int EXIT_BAD_INPUT = 2;

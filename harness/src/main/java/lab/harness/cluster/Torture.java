@@ -180,6 +180,7 @@ public final class Torture
     private final long safetyNs;
     private final long livenessNs;
     private final LinearizabilityChecker checker = new LinearizabilityChecker();
+    private boolean checkAsStrong;
     private long maxDriftPpm = DEFAULT_CLOCK_DRIFT_PPM;
     private EnumSet<FaultKind> faultKinds = FaultKind.defaults();
     private java.nio.file.Path traceDirectory;
@@ -215,6 +216,16 @@ public final class Torture
     /**
      * @param kinds the fault kinds this schedule draws from ({@link FaultKind#defaults()} by default).
      */
+    /**
+     * Checks a weak mode's histories as if it were strong: its violations become failures. The lab book uses it to
+     * show the checker catching a mode that does not promise linearizability.
+     */
+    public Torture checkAsStrong()
+    {
+        this.checkAsStrong = true;
+        return this;
+    }
+
     public Torture faultKinds(final Set<FaultKind> kinds)
     {
         this.faultKinds = kinds.isEmpty() ? EnumSet.noneOf(FaultKind.class) : EnumSet.copyOf(kinds);
@@ -542,7 +553,7 @@ public final class Torture
             }
             final long traceHash = cluster.network().traceHash();
             final List<Operation> history = recorder.history();
-            final boolean strong = protocolFactory().linearizable(settings());
+            final boolean strong = checkAsStrong || protocolFactory().linearizable(settings());
             faults.add(String.format("stale reads: %d of %d (%.3f%%)%s", detector.staleReads(), detector.reads(),
                 100 * detector.staleRate(), strong ? "" : " (a weak mode: measured, not a failure)"));
             if (strong && detector.staleReads() > 0)

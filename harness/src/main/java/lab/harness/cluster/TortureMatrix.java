@@ -89,7 +89,7 @@ public final class TortureMatrix
     /**
      * The strong modes: each protocol's read and acknowledgement rules that promise linearizability.
      */
-    static List<Cell> strongModes(final int replicas)
+    public static List<Cell> strongModes(final int replicas)
     {
         final long drift = Torture.DEFAULT_CLOCK_DRIFT_PPM;
         return List.of(

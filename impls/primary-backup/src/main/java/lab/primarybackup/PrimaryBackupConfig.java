@@ -27,6 +27,11 @@ public final class PrimaryBackupConfig
      * detector: an earlier suspicion only stands a backup sooner.
      */
     final DetectorSettings detector;
+    /**
+     * {@code pb-reads=backup}: a weak mode kept to measure why clients should not read from a backup. A backup answers
+     * reads from what it has applied, which lags the primary and may hold an entry the primary never committed.
+     */
+    final boolean backupReads;
 
     PrimaryBackupConfig(final ProtocolSettings s)
     {
@@ -40,6 +45,7 @@ public final class PrimaryBackupConfig
         pendingCapacity = s.intOption("pb-pending-capacity", 8192);
         client = ClientPolicy.from(s);
         detector = DetectorSettings.from(s, null, heartbeatIntervalNs).usableBy("primary-backup");
+        backupReads = "backup".equals(s.choice("pb-reads", "primary", "primary", "backup"));
         if (leaseNs <= 0)
         {
             throw new IllegalArgumentException("pb-lease-drift must be smaller than pb-primary-timeout");

@@ -41,13 +41,32 @@ public final class PrimaryBackupFactory implements ProtocolFactory
     public ClientProtocol newClient(final int clientNode, final ProtocolSettings settings, final Random random)
     {
         final PrimaryBackupConfig config = new PrimaryBackupConfig(settings);
-        return new TargetedClient(clientNode, settings, config.client);
+        return config.backupReads ? new BackupReadingClient(clientNode, settings, config.client) :
+            new TargetedClient(clientNode, settings, config.client);
+    }
+
+    public boolean linearizable(final ProtocolSettings settings)
+    {
+        return !new PrimaryBackupConfig(settings).backupReads;
+    }
+
+    public boolean measuresStaleReads(final ProtocolSettings settings)
+    {
+        return new PrimaryBackupConfig(settings).backupReads;
+    }
+
+    public String warnings(final ProtocolSettings settings)
+    {
+        return new PrimaryBackupConfig(settings).backupReads && settings.replicas() > 1 ? "pb-reads=backup: reads " +
+            "are answered by a backup from what it has applied: they may be stale or return a write never " +
+            "acknowledged (a weak mode, not linearizable)" : "";
     }
 
     public HopTheory theory(final ProtocolSettings settings)
     {
         final int writeHops = settings.replicas() == 1 ? 2 : 4;
-        return new HopTheory(writeHops, 2, "write: client->primary->backups->primary->client; read at the primary");
+        return new HopTheory(writeHops, 2, "write: client->primary->backups->primary->client; read at the " +
+            (new PrimaryBackupConfig(settings).backupReads && settings.replicas() > 1 ? "backup (weak)" : "primary"));
     }
 
     public MessagePrinter printer()

@@ -244,6 +244,12 @@ public final class PrimaryBackupReplica implements Replica
         final long nowNs, final Outbox out)
     {
         final int depth = requestDepth + 1;
+        if (opType == OpType.GET && config.backupReads && role == Role.BACKUP)
+        {
+            // The weak mode: answered from this backup's own state, no lease, no primary (see PrimaryBackupConfig).
+            publisher.readResponse(out, from, depth, clientId, seq, state.store().get(key));
+            return;
+        }
         if (role != Role.PRIMARY)
         {
             final int hint = primary >= 0 && primary != nodeId ? primary : -1;

@@ -1117,7 +1117,7 @@ public final class HtmlReport
         }
     }
 
-    private static String resource(final String name)
+    static String resource(final String name)
     {
         try (InputStream in = HtmlReport.class.getResourceAsStream("/report/" + name))
         {

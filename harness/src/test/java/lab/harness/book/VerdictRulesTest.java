@@ -1,0 +1,166 @@
+package lab.harness.book;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each experiment's verdict rule, on figures made for the purpose: every rule can say each of its verdicts, so
+ * none is a check that cannot fail.
+ */
+class VerdictRulesTest
+{
+    @Test
+    void hopsHoldWhenCountsMatchAndTheChainFallsBehindWithN()
+    {
+        final Map<String, Double> p50 = Map.of("chain@3", 2000.0, "primary-backup@3", 2000.0,
+            "chain@5", 3000.0, "primary-backup@5", 2000.0, "chain@7", 4000.0, "primary-backup@7", 2010.0);
+        assertEquals(Verdict.HOLDS, HopsExperiment.verdict(List.of(), p50, new int[] {3, 5, 7}).verdict());
+    }
+
+    @Test
+    void hopsDoNotHoldOnAMismatchedCount()
+    {
+        final Finding f = HopsExperiment.verdict(List.of("chain N=5: writes 5.00 (theory 6)"),
+            Map.of(), new int[] {3, 5});
+        assertEquals(Verdict.DOES_NOT_HOLD, f.verdict());
+        assertTrue(f.why().contains("chain N=5"), f.why());
+    }
+
+    @Test
+    void hopsDoNotHoldWhenTheChainIsNotSlowerAtTheLargestN()
+    {
+        final Map<String, Double> p50 = Map.of("chain@3", 2000.0, "primary-backup@3", 2000.0,
+            "chain@5", 1900.0, "primary-backup@5", 2000.0);
+        assertEquals(Verdict.DOES_NOT_HOLD, HopsExperiment.verdict(List.of(), p50, new int[] {3, 5}).verdict());
+    }
+
+    @Test
+    void hopTolerance()
+    {
+        assertTrue(HopsExperiment.matches(4.05, 4));
+        assertTrue(!HopsExperiment.matches(4.5, 4));
+    }
+
+    private static List<LoadExperiment.Balance> balances(final String pbBusiest, final double craq)
+    {
+        return List.of(new LoadExperiment.Balance("primary-backup@3", pbBusiest, 2.5),
+            new LoadExperiment.Balance("chain@3", "tail", 2.2), new LoadExperiment.Balance("craq@3", "middle", craq),
+            new LoadExperiment.Balance("raft lease@3", "leader", 2.7),
+            new LoadExperiment.Balance("dynamo@3", "replica", 1.0));
+    }
+
+    @Test
+    void loadRule()
+    {
+        assertEquals(Verdict.HOLDS, LoadExperiment.verdict(balances("primary", 1.1), new int[] {3}).verdict());
+        final Finding backup = LoadExperiment.verdict(balances("backup", 1.1), new int[] {3});
+        assertEquals(Verdict.DOES_NOT_HOLD, backup.verdict());
+        assertTrue(backup.why().contains("not the primary"), backup.why());
+        assertEquals(Verdict.DOES_NOT_HOLD, LoadExperiment.verdict(balances("primary", 2.3), new int[] {3}).verdict());
+    }
+
+    private static QuorumOverlapExperiment.Point point(final int r, final int w, final String repair, final long stale)
+    {
+        return new QuorumOverlapExperiment.Point(r, w, repair, 10_000, stale);
+    }
+
+    @Test
+    void quorumOverlapRule()
+    {
+        final List<QuorumOverlapExperiment.Point> holds = List.of(point(2, 2, "off", 0), point(2, 1, "off", 40),
+            point(1, 1, "off", 90), point(2, 1, "async", 10), point(2, 1, "sync", 0));
+        assertEquals(Verdict.HOLDS, QuorumOverlapExperiment.verdict(holds).verdict());
+        final List<QuorumOverlapExperiment.Point> strongStale = List.of(point(2, 2, "off", 1), point(2, 1, "off", 40),
+            point(2, 1, "async", 10));
+        assertEquals(Verdict.DOES_NOT_HOLD, QuorumOverlapExperiment.verdict(strongStale).verdict());
+        final List<QuorumOverlapExperiment.Point> noneStale = List.of(point(2, 2, "off", 0), point(2, 1, "off", 0),
+            point(2, 1, "async", 0));
+        assertEquals(Verdict.UNDECIDED, QuorumOverlapExperiment.verdict(noneStale).verdict());
+        final List<QuorumOverlapExperiment.Point> repairUseless = List.of(point(2, 2, "off", 0),
+            point(2, 1, "off", 40), point(2, 1, "async", 40));
+        assertEquals(Verdict.DOES_NOT_HOLD, QuorumOverlapExperiment.verdict(repairUseless).verdict());
+    }
+
+    @Test
+    void raftBatchingRule()
+    {
+        final int[] batches = {1, 64};
+        assertEquals(Verdict.HOLDS, RaftBatchingExperiment.verdict(batches,
+            List.of(new double[] {1, 4.2}, new double[] {64, 2.2}),
+            List.of(new double[] {1, 100_000}, new double[] {64, 300_000})).verdict());
+        assertEquals(Verdict.DOES_NOT_HOLD, RaftBatchingExperiment.verdict(batches,
+            List.of(new double[] {1, 4.2}, new double[] {64, 3.9}),
+            List.of(new double[] {1, 100_000}, new double[] {64, 300_000})).verdict());
+        assertEquals(Verdict.DOES_NOT_HOLD, RaftBatchingExperiment.verdict(batches,
+            List.of(new double[] {1, 4.2}, new double[] {64, 2.2}),
+            List.of(new double[] {1, 100_000}, new double[] {64, 90_000})).verdict());
+    }
+
+    @Test
+    void linearizabilityRule()
+    {
+        assertEquals(Verdict.HOLDS, LinearizabilityExperiment.verdict(0, 7, 10).verdict());
+        assertEquals(Verdict.DOES_NOT_HOLD, LinearizabilityExperiment.verdict(1, 7, 10).verdict());
+        assertEquals(Verdict.UNDECIDED, LinearizabilityExperiment.verdict(0, 0, 10).verdict());
+    }
+
+    @Test
+    void craqScalingIsUndecidedWithoutACorePerNodeAndSaysItIsAPrediction()
+    {
+        final List<double[]> craq = List.of(new double[] {3, 1e6}, new double[] {5, 1.5e6}, new double[] {7, 2e6});
+        final List<double[]> tail = List.of(new double[] {3, 5e5}, new double[] {5, 5e5}, new double[] {7, 5e5});
+        final Finding f = CraqScalingExperiment.verdict(false, craq, tail, List.of(), 2);
+        assertEquals(Verdict.UNDECIDED, f.verdict());
+        assertTrue(f.why().contains("PREDICTED"), f.why());
+        assertEquals(Verdict.HOLDS, CraqScalingExperiment.verdict(true, craq, tail,
+            List.of(new double[] {3, 1e6}, new double[] {7, 1.8e6}), 16).verdict());
+        assertEquals(Verdict.DOES_NOT_HOLD, CraqScalingExperiment.verdict(true, craq, tail,
+            List.of(new double[] {3, 1e6}, new double[] {7, 1.05e6}), 16).verdict());
+    }
+
+    @Test
+    void backupReadsRule()
+    {
+        final List<BackupReadsExperiment.Point> staleAtBackup = List.of(
+            new BackupReadsExperiment.Point("primary", "ipc", 1000, 0),
+            new BackupReadsExperiment.Point("backup", "ipc", 1000, 3));
+        assertEquals(Verdict.HOLDS, BackupReadsExperiment.verdict(staleAtBackup, Map.of()).verdict());
+        final List<BackupReadsExperiment.Point> clean = List.of(
+            new BackupReadsExperiment.Point("primary", "ipc", 1000, 0),
+            new BackupReadsExperiment.Point("backup", "ipc", 1000, 0));
+        assertEquals(Verdict.HOLDS, BackupReadsExperiment.verdict(clean, Map.of("backup", 2)).verdict());
+        assertEquals(Verdict.UNDECIDED, BackupReadsExperiment.verdict(clean, Map.of("backup", 0)).verdict());
+        assertEquals(Verdict.DOES_NOT_HOLD,
+            BackupReadsExperiment.verdict(clean, Map.of("primary", 1, "backup", 3)).verdict());
+    }
+
+    @Test
+    void failoverRule()
+    {
+        final long[] timeouts = {150, 600};
+        assertEquals(Verdict.HOLDS, FailoverExperiment.verdict(List.of(new FailoverExperiment.Point("raft", 150, 390),
+            new FailoverExperiment.Point("raft", 600, 1100)), timeouts).verdict());
+        final Finding tooFast = FailoverExperiment.verdict(List.of(new FailoverExperiment.Point("raft", 150, 90),
+            new FailoverExperiment.Point("raft", 600, 1100)), timeouts);
+        assertEquals(Verdict.DOES_NOT_HOLD, tooFast.verdict());
+        assertTrue(tooFast.why().contains("under its 150 ms timeout"), tooFast.why());
+        assertEquals(Verdict.DOES_NOT_HOLD, FailoverExperiment.verdict(List.of(
+            new FailoverExperiment.Point("pb", 150, 700), new FailoverExperiment.Point("pb", 600, 650)), timeouts)
+            .verdict());
+    }
+
+    @Test
+    void spreadIsTheMedianAndRange()
+    {
+        final Spread s = Spread.of(3, 1, 2);
+        assertEquals(2, s.median());
+        assertEquals("2 (1-3)", s.format("%.0f"));
+        assertEquals("5", Spread.of(5).format("%.0f"));
+        assertEquals(2.5, Spread.of(1, 2, 3, 4).median());
+    }
+}
