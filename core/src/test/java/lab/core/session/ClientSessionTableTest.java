@@ -235,7 +235,8 @@ class ClientSessionTableTest
             table.propose(s, 1, s + 1); // a session is allocated once, at its first write
         }
         long sum = 0;
-        for (int round = 0; round < 3; round++)
+        long steady = Long.MAX_VALUE;
+        for (int round = 0; round < 6; round++)
         {
             final long before = threads.getThreadAllocatedBytes(thread);
             for (int i = 0; i < 100_000; i++)
@@ -254,11 +255,14 @@ class ClientSessionTableTest
             }
             table.abandonProposals();
             final long allocated = threads.getThreadAllocatedBytes(thread) - before;
-            if (round == 2)
+            if (round >= 2)
             {
-                assertTrue(allocated < 1024, "allocated " + allocated + " bytes");
+                // The least of the warm rounds: one round can be charged a one-off (seen once in a full build:
+                // 1,216 bytes in one round of 100,000 operations), a per-operation allocation shows in every round.
+                steady = Math.min(steady, allocated);
             }
         }
+        assertTrue(steady < 1024, "allocated " + steady + " bytes in the least of 4 warm rounds");
         assertTrue(sum > 0);
     }
 }
