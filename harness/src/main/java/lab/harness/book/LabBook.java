@@ -8,15 +8,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import lab.harness.report.html.LabBookPage;
-
 /**
  * Runs experiments into one folder: each run's results contract under {@code runs/}, every page in
- * {@code book.json}, the console text in {@code book.txt} and the self-contained {@code lab-book.html}.
+ * {@code book.json}, the console text in {@code book.txt} and the self-contained {@code lab-book.html} (drawn by the
+ * renderer the caller passes: the report package draws, this one measures).
  */
 public final class LabBook
 {
@@ -31,7 +31,7 @@ public final class LabBook
      * undecided), so one broken experiment does not lose the others' hours.
      */
     public static List<ExperimentReport> run(final List<Experiment> experiments, final Bench bench,
-        final PrintStream out) throws IOException
+        final PrintStream out, final Function<List<ExperimentReport>, String> html) throws IOException
     {
         final List<ExperimentReport> pages = new ArrayList<>();
         int k = 0;
@@ -57,7 +57,7 @@ public final class LabBook
             pages.add(page);
             out.print(page.text());
             out.println();
-            write(bench, pages);
+            write(bench, pages, html);
         }
         return pages;
     }
@@ -75,7 +75,8 @@ public final class LabBook
     /**
      * Writes the book so far: after every page, so an interrupted book keeps what it measured.
      */
-    static void write(final Bench bench, final List<ExperimentReport> pages) throws IOException
+    static void write(final Bench bench, final List<ExperimentReport> pages,
+        final Function<List<ExperimentReport>, String> html) throws IOException
     {
         final Map<String, Object> book = new LinkedHashMap<>();
         book.put("quick", bench.quick());
@@ -87,8 +88,7 @@ public final class LabBook
         final StringBuilder text = new StringBuilder();
         pages.forEach(p -> text.append(p.text()).append('\n'));
         Files.writeString(bench.dir().resolve("book.txt"), text);
-        Files.writeString(bench.dir().resolve("lab-book.html"),
-            LabBookPage.render(pages, bench.environment(), bench.quick()));
+        Files.writeString(bench.dir().resolve("lab-book.html"), html.apply(pages));
     }
 
     public static Path html(final Bench bench)

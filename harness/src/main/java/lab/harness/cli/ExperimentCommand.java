@@ -65,7 +65,8 @@ public final class ExperimentCommand implements Runnable
             final Bench bench = new Bench(folder.dir(), quick, repeats, seed, System.out, Environment.capture());
             System.out.printf("lab book: %d experiment(s)%s, into %s%n", experiments.size(),
                 quick ? ", quick (one short repeat each)" : ", " + repeats + " repeats per point", folder.dir());
-            final List<ExperimentReport> pages = LabBook.run(experiments, bench, System.out);
+            final List<ExperimentReport> pages = LabBook.run(experiments, bench, System.out,
+                book -> lab.harness.report.html.LabBookPage.render(book, bench.environment(), quick));
             System.out.println("verdicts:");
             int failedToRun = 0;
             for (final ExperimentReport p : pages)

@@ -100,7 +100,7 @@ class LabBookTest
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
         final Bench bench = new Bench(dir, false, 2, 7, new PrintStream(log, true), Map.of("host", "test"));
         final List<ExperimentReport> pages = LabBook.run(List.of(new Broken(), new SimEcho()), bench,
-            new PrintStream(log, true));
+            new PrintStream(log, true), book -> lab.harness.report.html.LabBookPage.render(book, Map.of(), false));
 
         assertEquals(2, pages.size());
         assertEquals(Verdict.UNDECIDED, pages.get(0).finding().verdict());
