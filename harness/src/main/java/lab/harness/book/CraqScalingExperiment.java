@@ -158,8 +158,10 @@ final class CraqScalingExperiment implements Experiment
             craq.get(last)[1] / craq.get(0)[1], tail.get(0)[1], tail.get(last)[1], tail.get(last)[1] / tail.get(0)[1]);
         if (!measurable)
         {
-            return Finding.undecided("needs a core per node (9 here would do; this machine has " + cores + "); shown " +
-                "by calibrated prediction only. " + predicted + ".");
+            final int needed = (int)craq.get(last)[0] + 2;
+            return Finding.undecided("needs a core per node and two for the clients (" + needed + " at N=" +
+                (int)craq.get(last)[0] + "; this machine has " + cores + "): shown by calibrated prediction only. " +
+                predicted + ".");
         }
         final double growth = craqMeasured.get(craqMeasured.size() - 1)[1] / craqMeasured.get(0)[1];
         final String measured = String.format(Locale.ROOT, "measured CRAQ x%.2f from N=3 to N=7; %s", growth, predicted);
