@@ -81,9 +81,22 @@ class VerdictRulesTest
         final List<QuorumOverlapExperiment.Point> noneStale = List.of(point(2, 2, "off", 0), point(2, 1, "off", 0),
             point(2, 1, "async", 0));
         assertEquals(Verdict.UNDECIDED, QuorumOverlapExperiment.verdict(noneStale).verdict());
-        final List<QuorumOverlapExperiment.Point> repairUseless = List.of(point(2, 2, "off", 0),
-            point(2, 1, "off", 40), point(2, 1, "async", 40));
-        assertEquals(Verdict.DOES_NOT_HOLD, QuorumOverlapExperiment.verdict(repairUseless).verdict());
+        final List<QuorumOverlapExperiment.Point> repairWithinNoise = List.of(point(2, 2, "off", 0),
+            point(2, 1, "off", 32), point(2, 1, "async", 29));
+        final Finding noise = QuorumOverlapExperiment.verdict(repairWithinNoise);
+        assertEquals(Verdict.UNDECIDED, noise.verdict(), noise.why());
+        assertTrue(noise.why().contains("within the noise"), noise.why());
+        final List<QuorumOverlapExperiment.Point> repairWorse = List.of(point(2, 2, "off", 0),
+            point(2, 1, "off", 10), point(2, 1, "async", 40));
+        assertEquals(Verdict.DOES_NOT_HOLD, QuorumOverlapExperiment.verdict(repairWorse).verdict());
+    }
+
+    @Test
+    void readRepairReductionIsATwoProportionTest()
+    {
+        // 40 against 10 stale in 10,000 reads each: z = 0.003 / sqrt(0.0025 x 0.9975 x 2e-4) = 4.25.
+        assertEquals(4.25, QuorumOverlapExperiment.reductionZ(point(2, 1, "off", 40), point(2, 1, "async", 10)), 0.01);
+        assertTrue(Double.isNaN(QuorumOverlapExperiment.reductionZ(point(2, 1, "off", 0), point(2, 1, "async", 0))));
     }
 
     @Test
