@@ -81,7 +81,7 @@ final class BackupReadsExperiment implements Experiment
 
     public String duration(final boolean quick)
     {
-        return quick ? "1 min" : "3.5 min";
+        return quick ? "1 min" : "4 min";
     }
 
     /**

@@ -57,7 +57,7 @@ final class SlowReplicaExperiment implements Experiment
 
     public String duration(final boolean quick)
     {
-        return quick ? "1 min" : "3 min";
+        return quick ? "1 min" : "8 min";
     }
 
     /**
