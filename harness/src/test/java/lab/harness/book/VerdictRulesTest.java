@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -201,6 +202,26 @@ class VerdictRulesTest
             Double.POSITIVE_INFINITY)).verdict());
         assertEquals(Verdict.UNDECIDED, SlowReplicaExperiment.verdict(List.of(slow("raft lease", 3, false, 80, 90)))
             .verdict());
+        // no write before the fault: nothing to compare with
+        final Finding unmeasured = SlowReplicaExperiment.verdict(List.of(slow("chain", 3, true, Double.NaN, 900),
+            slow("abd", 3, false, 40, 45)));
+        assertEquals(Verdict.UNDECIDED, unmeasured.verdict(), unmeasured.why());
+        assertTrue(unmeasured.why().contains("no write completed before the fault"), unmeasured.why());
+    }
+
+    private static lab.harness.cluster.FaultPhase phase(final double from, final double to, final double measured)
+    {
+        return new lab.harness.cluster.FaultPhase("slow:middle=1ms@2s", "during", from, to, measured, 500, 1000,
+            30, 90, 120, 200, 0, 0, 0, 0, 0, null, 3);
+    }
+
+    @Test
+    void aStarvedRunDoesNotMeasureItsPhases()
+    {
+        assertTrue(SlowReplicaExperiment.covered(phase(2, 4, 2.0)));
+        assertTrue(SlowReplicaExperiment.covered(phase(2, 4, 1.2)));
+        assertFalse(SlowReplicaExperiment.covered(phase(1, 2, 0.0)), "no interval in the phase");
+        assertFalse(SlowReplicaExperiment.covered(phase(2, 4, 3.3)), "intervals stretched by a starved runner");
     }
 
     private static List<DetectorsExperiment.Point> detectors(final double phiFalseAt8)
