@@ -14,7 +14,8 @@ public final class Experiments
     public static List<Experiment> all()
     {
         return List.of(new HopsExperiment(), new LoadExperiment(), new CraqScalingExperiment(),
-            new QuorumOverlapExperiment(), new BackupReadsExperiment(), new FailoverExperiment(), new RaftBatchingExperiment(),
+            new SlowReplicaExperiment(), new QuorumOverlapExperiment(), new BackupReadsExperiment(),
+            new DetectorsExperiment(), new FailoverExperiment(), new HedgingExperiment(), new RaftBatchingExperiment(),
             new LinearizabilityExperiment());
     }
 

@@ -57,6 +57,17 @@ final class RunCommandLine
         {
             sb.append(" --stale-reads");
         }
+        if (!c.faults.isEmpty())
+        {
+            // each event keeps the item it was written as (a repeated pause: one item for all its events)
+            final java.util.Set<String> items = new java.util.LinkedHashSet<>();
+            c.faults.events().forEach(e -> items.add(e.text()));
+            sb.append(" --fault \"").append(String.join(",", items)).append('"');
+        }
+        if ("sim".equals(c.transport) && c.sim.slowNode >= 0)
+        {
+            sb.append(" --sim-slow ").append(c.sim.slowNode).append('=').append(us(c.sim.slowNodeDelayNs));
+        }
         for (final Map.Entry<String, String> e : c.options.entrySet())
         {
             sb.append(" --opt ").append(e.getKey()).append('=').append(e.getValue());

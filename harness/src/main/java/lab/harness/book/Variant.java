@@ -50,6 +50,20 @@ record Variant(String label, String protocol, Map<String, String> options)
         return c;
     }
 
+    /**
+     * @return an open-loop configuration of this variant over in-process Aeron IPC: one client issuing
+     * {@code rate} operations per second whatever the latency, so a stalled replica shows as latency, not as fewer
+     * operations.
+     */
+    RunConfig openLoop(final int replicas, final double readRatio, final double rate, final long durationMs,
+        final long warmupMs, final long seed)
+    {
+        // 256 in flight, as bin/lab run's open loop: the cap only matters once 256 operations are stuck.
+        final RunConfig c = config(replicas, readRatio, 1, 256, durationMs, warmupMs, seed);
+        c.rate = rate;
+        return c;
+    }
+
     String key(final int replicas)
     {
         return label.replace(' ', '-') + "-r" + replicas;

@@ -136,4 +136,20 @@ class LabBookTest
             "--clients 4 --outstanding 8 --duration 3000ms --warmup 1000ms --seed 42 --link-delay 500us " +
             "--opt reads=craq", RunCommandLine.of(c));
     }
+
+    @Test
+    void runCommandLineCarriesFaultsAndTheSimulatorsSlowReplica()
+    {
+        final RunConfig c = Variant.CHAIN.openLoop(5, 0, 500, 4000, 1000, 7);
+        c.faults = lab.harness.cluster.FaultSchedule.parse("slow:middle=1ms@2000ms,clear:middle@4000ms," +
+            "pause:tail=50ms@2s..3s/every=200ms");
+        assertEquals("bin/lab run --protocol chain --replicas 5 --read-ratio 0 --keys 10000 --value-size 64 " +
+            "--outstanding 256 --rate 500 --duration 4000ms --warmup 1000ms --seed 7 --fault \"slow:middle=1ms@2000ms," +
+            "pause:tail=50ms@2s..3s/every=200ms,clear:middle@4000ms\"", RunCommandLine.of(c));
+        final RunConfig sim = Variant.ABD.config(3, 0.5, 4, 1, 1000, 400, 1);
+        sim.transport = "sim";
+        sim.sim = new lab.harness.sim.SimConfig().slowNode(1, TimeUnit.MILLISECONDS.toNanos(2));
+        assertTrue(RunCommandLine.of(sim).contains(" --transport sim ") &&
+            RunCommandLine.of(sim).contains(" --sim-slow 1=2000us "), RunCommandLine.of(sim));
+    }
 }

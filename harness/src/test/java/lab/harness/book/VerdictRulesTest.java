@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -165,6 +166,118 @@ class VerdictRulesTest
         assertEquals(Verdict.DOES_NOT_HOLD, FailoverExperiment.verdict(List.of(
             new FailoverExperiment.Point("pb", 150, 700), new FailoverExperiment.Point("pb", 600, 650)), timeouts)
             .verdict());
+    }
+
+    private static SlowReplicaExperiment.Point slow(final String label, final int n, final boolean all,
+        final double before, final double during)
+    {
+        return new SlowReplicaExperiment.Point(label, n, "slow", all, before, during, "node 1: follower");
+    }
+
+    private static List<SlowReplicaExperiment.Point> slowPoints(final double raft5, final double raft3,
+        final double chain5)
+    {
+        return List.of(slow("chain", 3, true, 30, 1000), slow("chain", 5, true, 30, chain5),
+            slow("primary-backup", 5, true, 30, 900), slow("raft lease", 3, false, 80, raft3),
+            slow("raft lease", 5, false, 80, raft5), slow("abd", 5, false, 40, 45));
+    }
+
+    @Test
+    void slowReplicaRule()
+    {
+        final Finding holds = SlowReplicaExperiment.verdict(slowPoints(100, 100, 2000));
+        assertEquals(Verdict.HOLDS, holds.verdict(), holds.why());
+        // Raft at N = 3 is shown, not judged: a stalled Raft at N = 3 is a finding beside a verdict that holds
+        final Finding raft3 = SlowReplicaExperiment.verdict(slowPoints(100, 80_000, 2000));
+        assertEquals(Verdict.HOLDS, raft3.verdict(), raft3.why());
+        assertTrue(raft3.why().contains("Outside the rule, Raft at N = 3: raft lease N=3 slow 1000.0x"), raft3.why());
+        final Finding raft5 = SlowReplicaExperiment.verdict(slowPoints(800, 100, 2000));
+        assertEquals(Verdict.DOES_NOT_HOLD, raft5.verdict());
+        assertTrue(raft5.why().contains("raft lease N=5 slow 10.0x: a majority protocol slowed down"), raft5.why());
+        final Finding chain = SlowReplicaExperiment.verdict(slowPoints(100, 100, 60));
+        assertEquals(Verdict.DOES_NOT_HOLD, chain.verdict());
+        assertTrue(chain.why().contains("chain N=5 slow 2.0x: did not stall"), chain.why());
+        // no write completed during the fault: an infinite ratio is a stall
+        assertEquals(Verdict.HOLDS, SlowReplicaExperiment.verdict(slowPoints(100, 100,
+            Double.POSITIVE_INFINITY)).verdict());
+        assertEquals(Verdict.UNDECIDED, SlowReplicaExperiment.verdict(List.of(slow("raft lease", 3, false, 80, 90)))
+            .verdict());
+        // no write before the fault: nothing to compare with
+        final Finding unmeasured = SlowReplicaExperiment.verdict(List.of(slow("chain", 3, true, Double.NaN, 900),
+            slow("abd", 3, false, 40, 45)));
+        assertEquals(Verdict.UNDECIDED, unmeasured.verdict(), unmeasured.why());
+        assertTrue(unmeasured.why().contains("no write completed before the fault"), unmeasured.why());
+    }
+
+    private static lab.harness.cluster.FaultPhase phase(final double from, final double to, final double measured)
+    {
+        return new lab.harness.cluster.FaultPhase("slow:middle=1ms@2s", "during", from, to, measured, 500, 1000,
+            30, 90, 120, 200, 0, 0, 0, 0, 0, null, 3);
+    }
+
+    @Test
+    void aStarvedRunDoesNotMeasureItsPhases()
+    {
+        assertTrue(SlowReplicaExperiment.covered(phase(2, 4, 2.0)));
+        assertTrue(SlowReplicaExperiment.covered(phase(2, 4, 1.2)));
+        assertFalse(SlowReplicaExperiment.covered(phase(1, 2, 0.0)), "no interval in the phase");
+        assertFalse(SlowReplicaExperiment.covered(phase(2, 4, 3.3)), "intervals stretched by a starved runner");
+    }
+
+    private static List<DetectorsExperiment.Point> detectors(final double phiFalseAt8)
+    {
+        return List.of(new DetectorsExperiment.Point("timeout", "30ms", 28, 150),
+            new DetectorsExperiment.Point("timeout", "250ms", 248, 0),
+            new DetectorsExperiment.Point("phi", "4", 26, 184), new DetectorsExperiment.Point("phi", "8", 34,
+                phiFalseAt8), new DetectorsExperiment.Point("phi", "16", 43, 110));
+    }
+
+    @Test
+    void detectorsRule()
+    {
+        assertEquals(Verdict.HOLDS, DetectorsExperiment.verdict(detectors(121)).verdict());
+        final Finding wrong = DetectorsExperiment.verdict(detectors(200));
+        assertEquals(Verdict.DOES_NOT_HOLD, wrong.verdict());
+        assertTrue(wrong.why().contains("phi 8 suspected more than 4"), wrong.why());
+        final Finding slower = DetectorsExperiment.verdict(List.of(new DetectorsExperiment.Point("timeout", "30ms", 28,
+            150), new DetectorsExperiment.Point("timeout", "50ms", 20, 100)));
+        assertEquals(Verdict.DOES_NOT_HOLD, slower.verdict());
+        assertTrue(slower.why().contains("detected sooner"), slower.why());
+        // a sweep whose false suspicions never move shows no trade-off
+        final Finding flat = DetectorsExperiment.verdict(List.of(new DetectorsExperiment.Point("swim", "200ms", 230, 0),
+            new DetectorsExperiment.Point("swim", "500ms", 533, 0)));
+        assertEquals(Verdict.UNDECIDED, flat.verdict());
+        assertTrue(flat.why().contains("swim"), flat.why());
+    }
+
+    private static HedgingExperiment.Point hedge(final String store, final String policy, final double msgs,
+        final double p99)
+    {
+        return new HedgingExperiment.Point(store, policy, true, msgs, p99);
+    }
+
+    @Test
+    void hedgingRule()
+    {
+        // the lab's own shape: ABD's ask-all is the best tail at the most messages; CRAQ's hedges cut its tail
+        final List<HedgingExperiment.Point> measured = List.of(hedge("abd", "off", 12.0, 235),
+            hedge("abd", "hedge p50", 10.06, 2234), hedge("abd", "hedge 300us", 11.35, 616),
+            hedge("craq", "off", 4.74, 2118), hedge("craq", "hedge p50", 4.88, 319),
+            hedge("craq", "hedge 300us", 4.90, 507),
+            new HedgingExperiment.Point("craq", "off", false, 4.08, 119));
+        assertEquals(Verdict.HOLDS, HedgingExperiment.verdict(measured).verdict());
+        final Finding free = HedgingExperiment.verdict(List.of(hedge("craq", "off", 4.9, 2118),
+            hedge("craq", "hedge 300us", 4.1, 500)));
+        assertEquals(Verdict.DOES_NOT_HOLD, free.verdict());
+        assertTrue(free.why().contains("craq's best tail came with fewer messages"), free.why());
+        // messages within 2% are the same load
+        assertEquals(Verdict.HOLDS, HedgingExperiment.verdict(List.of(hedge("craq", "off", 4.90, 2118),
+            hedge("craq", "hedge 300us", 4.85, 500))).verdict());
+        final Finding noTail = HedgingExperiment.verdict(List.of(hedge("abd", "off", 12, 235),
+            hedge("abd", "hedge 300us", 10, 300)));
+        assertEquals(Verdict.UNDECIDED, noTail.verdict());
+        assertEquals(Verdict.UNDECIDED, HedgingExperiment.verdict(List.of(new HedgingExperiment.Point("abd", "off",
+            false, 12, 230))).verdict());
     }
 
     @Test
