@@ -43,10 +43,15 @@ public final class RecordJournal
     public static final int RECORD_HEADER = 4 + 4 + 1;
     /** Segment size for a journal that never starts a second segment. */
     public static final long ONE_SEGMENT = Long.MAX_VALUE;
-    /** Torn tails logged per JVM before the log only says every thousandth (a torture run cuts power thousands of times). */
+    /**
+     * Torn tails logged per JVM before the log only says every thousandth (a torture run cuts power thousands of
+     * times).
+     */
     private static final int TORN_TAILS_LOGGED = 10;
     private static final AtomicLong TORN_TAILS = new AtomicLong();
+    /** Recovery reads a segment this much at a time (less for a smaller file). */
     private static final int WINDOW_BYTES = 1 << 20;
+    private static final int STAGING_BYTES = 1 << 20;
     /** The length field of a record with an empty payload: the checksum and the type. */
     private static final int MIN_LENGTH = RECORD_HEADER - 4;
 
@@ -127,8 +132,9 @@ public final class RecordJournal
     private long nextSegment;
     /** Bytes written to the current segment (not counting what is staged). */
     private long position;
-    private ByteBuffer stagingBytes = ByteBuffer.allocateDirect(WINDOW_BYTES);
-    private UnsafeBuffer staging = new UnsafeBuffer(stagingBytes);
+    /** Allocated at the first {@link #stage}: a journal only recovered, or never written, needs none. */
+    private ByteBuffer stagingBytes;
+    private UnsafeBuffer staging;
     private int staged;
     private long stagedMark = Long.MIN_VALUE;
     private ByteBuffer directBytes = ByteBuffer.allocateDirect(64);
@@ -187,6 +193,11 @@ public final class RecordJournal
         if (payloadLength < 0 || length - 4 > maxRecordLength)
         {
             throw new IllegalArgumentException(label + ": a record of " + payloadLength + " payload bytes");
+        }
+        if (staging == null)
+        {
+            stagingBytes = ByteBuffer.allocateDirect(STAGING_BYTES);
+            staging = new UnsafeBuffer(stagingBytes);
         }
         if (staged + length > staging.capacity())
         {
@@ -447,13 +458,18 @@ public final class RecordJournal
         long tornBytes = 0;
         replayed = 0;
         // Read a window at a time, not into the heap whole: a segment may be a gigabyte.
-        UnsafeBuffer window = new UnsafeBuffer(ByteBuffer.allocateDirect(WINDOW_BYTES));
+        UnsafeBuffer window = null;
         for (int i = 0; i < names.size(); i++)
         {
             final DiskFile file = disk.open(names.get(i));
             try
             {
                 final long size = file.size();
+                final int windowBytes = (int)Math.min(WINDOW_BYTES, Math.max(64, size));
+                if (window == null || window.capacity() < windowBytes)
+                {
+                    window = new UnsafeBuffer(ByteBuffer.allocateDirect(windowBytes));
+                }
                 long start = 0;
                 while (start < size)
                 {
@@ -470,7 +486,8 @@ public final class RecordJournal
                         final int length = size - start >= 4 ? window.getInt(0, ByteOrder.LITTLE_ENDIAN) : -1;
                         if (plausibleLength(length) && start + 4 + length <= size)
                         {
-                            window = new UnsafeBuffer(ByteBuffer.allocateDirect(Integer.highestOneBit(4 + length) << 1));
+                            final int grown = Integer.highestOneBit(4 + length) << 1;
+                            window = new UnsafeBuffer(ByteBuffer.allocateDirect(grown));
                             continue;
                         }
                     }
@@ -524,7 +541,8 @@ public final class RecordJournal
         {
             return false;
         }
-        return in.getInt(p + 4, ByteOrder.LITTLE_ENDIAN) == checksum(in.byteBuffer(), in.wrapAdjustment() + p, length) &&
+        final int crc32c = checksum(in.byteBuffer(), in.wrapAdjustment() + p, length);
+        return in.getInt(p + 4, ByteOrder.LITTLE_ENDIAN) == crc32c &&
             check.valid(in.getByte(p + 8), in, p + RECORD_HEADER, length - MIN_LENGTH);
     }
 
@@ -560,7 +578,8 @@ public final class RecordJournal
      */
     private boolean validRecordAfter(final DiskFile file, final long from, final long size, final RecordCheck check)
     {
-        UnsafeBuffer window = new UnsafeBuffer(ByteBuffer.allocateDirect(1 << 16));
+        final int windowBytes = (int)Math.min(1 << 16, Math.max(64, size - from));
+        UnsafeBuffer window = new UnsafeBuffer(ByteBuffer.allocateDirect(windowBytes));
         long q = from;
         while (q + RECORD_HEADER <= size)
         {

@@ -12,7 +12,6 @@ import lab.core.ProtocolSettings;
 import lab.core.storage.DiskFile;
 import lab.core.storage.MemoryDisk;
 import lab.harness.sim.SimDisk;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -159,17 +158,19 @@ class QuorumDiskTest
     @Test
     void aReplicaWithAJournalAcknowledgesAWriteOnlyAfterFlushSyncedIt()
     {
-        final ProtocolSettings settings = new ProtocolSettings(3, 1, 1, new TreeMap<>(Map.of("quorum-storage", "file")));
+        final ProtocolSettings settings =
+            new ProtocolSettings(3, 1, 1, new TreeMap<>(Map.of("quorum-storage", "file")));
         final QuorumConfig config = new QuorumConfig(settings);
         final int client = settings.clientNode(0);
         final SimDisk files = new SimDisk(new Random(3), false);
-        final QuorumReplica replica = new QuorumReplica(0, config, new Random(0), false, new QuorumDisk(files, 0, true));
+        final QuorumReplica replica =
+            new QuorumReplica(0, config, new Random(0), false, new QuorumDisk(files, 0, true));
         final QuorumMessages messages = new QuorumMessages();
         value.putLong(0, 55);
         final long ts = Timestamps.of(40, client);
         final int length = messages.encodeWrite(1, 9, 1, 5, ts, -1, true, value, 0, 8);
         final List<Integer> sent = new ArrayList<>();
-        final Outbox out = (final int toNode, final DirectBuffer buffer, final int offset, final int len) -> sent.add(toNode);
+        final Outbox out = (toNode, buffer, offset, len) -> sent.add(toNode);
 
         replica.onMessage(client, messages.buffer(), 0, length, 0, out);
         assertTrue(sent.isEmpty(), "the acknowledgement waits for the sync");
