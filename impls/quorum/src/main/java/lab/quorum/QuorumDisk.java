@@ -1,13 +1,13 @@
 package lab.quorum;
 
-import java.util.zip.CRC32;
+import java.nio.ByteOrder;
 
 import lab.core.KvStore;
 import lab.core.storage.Disk;
-import lab.core.storage.DiskFile;
+import lab.core.storage.RecordJournal;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What a quorum replica keeps across a crash with durable storage: the versions it stored, and, as a replica
@@ -17,27 +17,25 @@ import org.agrona.collections.Long2LongHashMap;
  *   <li>{@code quorum-storage=durable}: a model of a disk in memory, handed by the factory to the restarted replica
  *   (as if everything were on disk before the ack). It survives a crash, not a power cut; with volatile storage a
  *   restart gets a fresh one.</li>
- *   <li>{@code quorum-storage=file}: the same state journaled on the node's {@link Disk} (real files, or under torture
- *   the simulator's disk, which loses or tears what was not synced when its node loses power): one record per
- *   stored version or started write, synced before the replica sends anything that depends on it (each record is
- *   synced as it is written: the replica answers right after storing). A restart replays the journal; a record
- *   torn by a power cut (short, or failing its CRC-32) ends it and is cut off. The journal is never compacted: it
- *   grows with the writes of the run.</li>
+ *   <li>{@code quorum-storage=file}: the same state in a {@link RecordJournal} on the node's {@link Disk} (real files,
+ *   or under torture the simulator's disk, which loses or tears what was not synced when its node loses power): one
+ *   record per stored version or started write, staged as it happens and written and synced once per burst of input
+ *   ({@link #sync()}, from the replica's {@code flush}), before the replica sends anything that depends on it. A
+ *   restart replays the journal (the journal's recovery: a torn tail cut and counted, a bad record before valid data
+ *   refused) and writes on in a new segment. The journal is never compacted: it grows with the writes of the run.</li>
  * </ul>
  */
 final class QuorumDisk
 {
-    /** A record: [length int][crc32 int] then the payload of that length, its first byte the record's type. */
-    private static final int RECORD_HEADER = 8;
-    private static final byte VERSION = 1;      // [type][key long][ts long][value bytes...]
-    private static final byte STARTED_WRITE = 2; // [type][session long][seq long]
-    private static final int PAYLOAD_HEADER = 17;
+    private static final byte VERSION = 1;       // [key long][ts long][value bytes...]
+    private static final byte STARTED_WRITE = 2; // [session long][seq long]
+    private static final int FIXED = 16;
+    /** No record is longer (a value larger than this is no client's): a longer length field is a bad record. */
+    private static final int MAX_RECORD_LENGTH = 1 << 26;
 
     private final KvStore store = new KvStore();
     private final Long2LongHashMap startedWrites = new Long2LongHashMap(0);
-    private final DiskFile journal;
-    private final ExpandableArrayBuffer record;
-    private final CRC32 crc;
+    private final RecordJournal journal;
 
     /**
      * A disk in memory ({@code quorum-storage=durable}, or a fresh one for volatile storage).
@@ -45,8 +43,6 @@ final class QuorumDisk
     QuorumDisk()
     {
         journal = null;
-        record = null;
-        crc = null;
     }
 
     /**
@@ -56,27 +52,44 @@ final class QuorumDisk
      */
     QuorumDisk(final Disk disk, final int nodeId, final boolean fresh)
     {
-        final String name = "quorum-" + nodeId + ".journal";
+        journal = new RecordJournal(disk, "quorum-" + nodeId + "-", ".journal", RecordJournal.ONE_SEGMENT,
+            MAX_RECORD_LENGTH, true, "quorum journal of node " + nodeId, null);
         if (fresh)
         {
-            disk.delete(name);
+            journal.deleteAll();
         }
-        final boolean created = !disk.exists(name);
-        journal = disk.open(name);
-        if (created)
+        else
         {
-            // The journal's name must be durable before anything synced into it is acknowledged: a power cut
-            // otherwise loses the file itself, whatever its syncs said (caught by the simulator's disk).
-            disk.syncDirectory();
+            journal.recover(this::replay, QuorumDisk::validShape, true);
         }
-        record = new ExpandableArrayBuffer(256);
-        crc = new CRC32();
-        replay();
+        // Its name is synced now: a power cut otherwise loses the file itself, whatever its syncs said.
+        journal.startSegment();
     }
 
     KvStore store()
     {
         return store;
+    }
+
+    /**
+     * @return whether what this disk stores becomes durable only at {@link #sync()} (a journal on a disk), so that
+     * the replica must hold back what depends on it until then.
+     */
+    boolean syncsAtFlush()
+    {
+        return journal != null;
+    }
+
+    /**
+     * Writes and syncs what was stored since the last call (one write and one fsync for a burst). Throws
+     * {@link lab.core.storage.DiskFailure} if the disk does: the node must not answer for what it stored.
+     */
+    void sync()
+    {
+        if (journal != null)
+        {
+            journal.sync();
+        }
     }
 
     /**
@@ -92,10 +105,10 @@ final class QuorumDisk
         startedWrites.put(sessionId, seq);
         if (journal != null)
         {
-            record.putByte(RECORD_HEADER, STARTED_WRITE);
-            record.putLong(RECORD_HEADER + 1, sessionId);
-            record.putLong(RECORD_HEADER + 9, seq);
-            append(PAYLOAD_HEADER);
+            final int o = journal.stage(STARTED_WRITE, FIXED);
+            final UnsafeBuffer b = journal.staging();
+            b.putLong(o, sessionId, ByteOrder.LITTLE_ENDIAN);
+            b.putLong(o + 8, seq, ByteOrder.LITTLE_ENDIAN);
         }
     }
 
@@ -107,72 +120,49 @@ final class QuorumDisk
         store.put(key, value, offset, length, ts);
         if (journal != null)
         {
-            record.putByte(RECORD_HEADER, VERSION);
-            record.putLong(RECORD_HEADER + 1, key);
-            record.putLong(RECORD_HEADER + 9, ts);
-            record.putBytes(RECORD_HEADER + PAYLOAD_HEADER, value, offset, length);
-            append(PAYLOAD_HEADER + length);
+            final int o = journal.stage(VERSION, FIXED + length);
+            final UnsafeBuffer b = journal.staging();
+            b.putLong(o, key, ByteOrder.LITTLE_ENDIAN);
+            b.putLong(o + 8, ts, ByteOrder.LITTLE_ENDIAN);
+            b.putBytes(o + FIXED, value, offset, length);
         }
     }
 
-    private void append(final int payloadLength)
+    /**
+     * @return torn tails the journal's recoveries cut (0 in memory).
+     */
+    long tornTails()
     {
-        crc.reset();
-        crc.update(record.byteArray(), RECORD_HEADER, payloadLength);
-        record.putInt(0, payloadLength);
-        record.putInt(4, (int)crc.getValue());
-        journal.append(record, 0, RECORD_HEADER + payloadLength);
-        journal.sync(); // persist, then acknowledge: the caller sends its answer right after
+        return journal == null ? 0 : journal.tornTails();
     }
 
-    private void replay()
+    private static boolean validShape(final byte type, final DirectBuffer in, final int offset, final int length)
     {
-        final long size = journal.size();
-        if (size > Integer.MAX_VALUE - 16)
+        return type == VERSION ? length >= FIXED : type == STARTED_WRITE && length == FIXED;
+    }
+
+    private void replay(final byte type, final DirectBuffer in, final int offset, final int length)
+    {
+        final long a = in.getLong(offset, ByteOrder.LITTLE_ENDIAN);
+        final long b = in.getLong(offset + 8, ByteOrder.LITTLE_ENDIAN);
+        if (type == VERSION)
         {
-            throw new IllegalStateException(journal.name() + " is too large to replay: " + size + " bytes");
+            final KvStore.Entry entry = store.get(a);
+            if (entry == null || b > entry.version())
+            {
+                store.put(a, in, offset + FIXED, length - FIXED, b);
+            }
         }
-        final ExpandableArrayBuffer in = new ExpandableArrayBuffer((int)Math.max(64, size));
-        final int read = journal.read(0, in, 0, (int)size);
-        int position = 0;
-        while (position + RECORD_HEADER <= read)
+        else
         {
-            final int length = in.getInt(position);
-            if (length < PAYLOAD_HEADER || length > read - position - RECORD_HEADER)
-            {
-                break; // torn: the write a power cut interrupted
-            }
-            crc.reset();
-            crc.update(in.byteArray(), position + RECORD_HEADER, length);
-            if ((int)crc.getValue() != in.getInt(position + 4))
-            {
-                break;
-            }
-            final int p = position + RECORD_HEADER;
-            final byte type = in.getByte(p);
-            final long a = in.getLong(p + 1);
-            final long b = in.getLong(p + 9);
-            if (type == VERSION)
-            {
-                final KvStore.Entry entry = store.get(a);
-                if (entry == null || b > entry.version())
-                {
-                    store.put(a, in, p + PAYLOAD_HEADER, length - PAYLOAD_HEADER, b);
-                }
-            }
-            else if (type == STARTED_WRITE)
-            {
-                startedWrites.put(a, Math.max(b, startedWrites.get(a)));
-            }
-            position += RECORD_HEADER + length;
-        }
-        if (position < size)
-        {
-            journal.truncate(position); // cut the torn tail off, so that new records follow whole ones
-            journal.sync();
+            startedWrites.put(a, Math.max(b, startedWrites.get(a)));
         }
     }
 
+    /**
+     * Closes the journal without writing what is staged: a crash loses it too, and nothing that depended on it was
+     * sent.
+     */
     void close()
     {
         if (journal != null)

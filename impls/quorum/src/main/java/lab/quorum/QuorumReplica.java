@@ -2,6 +2,7 @@ package lab.quorum;
 
 import java.util.Random;
 
+import lab.core.HeldOutbox;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;
@@ -47,6 +48,11 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
 
     private final HintedHandoff handoff;
     private final QuorumStateTransfer stateTransfer;
+    /**
+     * With a journal on disk, the output of a burst of input, held until {@link #flush} has synced what it stored
+     * (one fsync per burst, not per record); null when storage needs no sync.
+     */
+    private final HeldOutbox held;
 
     public QuorumReplica(final int nodeId, final QuorumConfig config, final Random random, final boolean restarted)
     {
@@ -65,6 +71,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         this.wire = new WireCheck("node " + nodeId + " (quorum replica)");
         this.disk = disk;
         this.store = disk.store();
+        this.held = disk.syncsAtFlush() ? new HeldOutbox() : null;
         this.config = config;
         coordinator = config.replicaCoordinator ?
             new Coordinator(config, nodeId, this, messages, this, 2 * config.client.retryNs()) : null;
@@ -133,8 +140,9 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     // Input
 
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
-        final long nowNs, final Outbox out)
+        final long nowNs, final Outbox driverOut)
     {
+        final Outbox out = held != null ? held : driverOut;
         if (!clientMessages.openReplicaMessage(wire, fromNode, buffer, offset, length, QuorumMessages.SCHEMA_ID, nowNs,
             out, requests) ||
             !QuorumWire.check(wire, fromNode, nodeId, config.replicas, config.nodeCount, false))
@@ -173,8 +181,9 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         }
     }
 
-    public void onTick(final long nowNs, final Outbox out)
+    public void onTick(final long nowNs, final Outbox driverOut)
     {
+        final Outbox out = held != null ? held : driverOut;
         stateTransfer.onTick(nowNs, out);
         if (coordinator != null)
         {
@@ -183,6 +192,19 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         if (config.sloppy)
         {
             handoff.onTick(nowNs, out);
+        }
+    }
+
+    /**
+     * The end of a burst of input: with a journal on disk, what the burst stored is written and synced once, and
+     * then what it caused goes out (persist, then send: no acknowledged write is lost in a power cut).
+     */
+    public void flush(final long nowNs, final Outbox out)
+    {
+        if (held != null)
+        {
+            disk.sync();
+            held.releaseTo(out);
         }
     }
 

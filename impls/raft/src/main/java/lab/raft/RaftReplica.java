@@ -3,6 +3,7 @@ package lab.raft;
 import java.util.Random;
 
 import lab.core.ClientSessions;
+import lab.core.HeldOutbox;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;

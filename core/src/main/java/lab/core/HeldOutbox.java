@@ -1,6 +1,5 @@
-package lab.raft;
+package lab.core;
 
-import lab.core.Outbox;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -9,7 +8,7 @@ import org.agrona.ExpandableArrayBuffer;
  * depend on (etcd's Ready: persist, then send). Records are {@code [to int][length int][bytes]}; the buffer grows to
  * the largest burst once and is reused, so holding costs a copy and no garbage.
  */
-final class HeldOutbox implements Outbox
+public final class HeldOutbox implements Outbox
 {
     private final ExpandableArrayBuffer held = new ExpandableArrayBuffer(64 * 1024);
     private int limit;
@@ -23,7 +22,7 @@ final class HeldOutbox implements Outbox
         limit = p + 8 + length;
     }
 
-    boolean isEmpty()
+    public boolean isEmpty()
     {
         return limit == 0;
     }
@@ -31,7 +30,7 @@ final class HeldOutbox implements Outbox
     /**
      * Sends everything held, in the order it was sent here, and forgets it.
      */
-    void releaseTo(final Outbox out)
+    public void releaseTo(final Outbox out)
     {
         int p = 0;
         while (p < limit)
