@@ -72,7 +72,7 @@ public final class DemandFit
          */
         public ServiceTime serviceTime(final double cv)
         {
-            return new ServiceTime(cycleNs + messageNs, cv, messageNs, byteNs, messageNs);
+            return new ServiceTime(cycleNs + messageNs, cv, messageNs, byteNs, messageNs, true);
         }
 
         public Map<String, Object> toJson()

@@ -8,8 +8,8 @@ import java.util.function.IntFunction;
  * The simulated nodes' processors: each CPU is a FIFO queue served by {@code cores} servers, and every node is placed
  * on one CPU (a CPU of its own, or one CPU shared by all nodes, as the lab's in-process run puts every node agent on
  * one thread). A message that arrives at time t starts at s = max(t, the earliest time a server is free), costs a
- * service time drawn for the receiving node (its batched figure when the CPU was busy at t, plus its cost per byte of
- * the message, see {@link ServiceTime}),
+ * service time drawn for the receiving node (its batched figure when the CPU was busy at t, or with a fitted demand
+ * when the node itself still had a message queued; plus its costs per byte and per send, see {@link ServiceTime}),
  * and is handled (the node's handler runs and sends) at s + service.
  *
  * <p>Ticks (timer checks) are not charged: the calibration reports them apart as background and they do not grow
@@ -29,6 +29,8 @@ public final class NodeCpus
     /** Per node, messages and bytes it sent (what a load-dependent service time charges its inputs for). */
     private final long[] sent;
     private final long[] sentBytes;
+    /** Per node, when its last queued message is handled (a fitted demand batches per node, see ServiceTime). */
+    private final long[] nodeQueuedUntilNs;
 
     /**
      * @param cpuOf     per node, the index of its CPU (0 .. cpus-1).
@@ -56,6 +58,7 @@ public final class NodeCpus
         this.served = new long[cpuOf.length];
         this.sent = new long[cpuOf.length];
         this.sentBytes = new long[cpuOf.length];
+        this.nodeQueuedUntilNs = new long[cpuOf.length];
     }
 
     /**
@@ -107,19 +110,20 @@ public final class NodeCpus
         }
         final long startNs = Math.max(arrivalNs, servers[first]);
         final ServiceTime service = serviceOf.apply(node);
-        final boolean batched = servers[first] > arrivalNs;
         final long serviceNs;
-        if (service.loadDependent())
+        if (service.perNode())
         {
+            final boolean batched = nodeQueuedUntilNs[node] > arrivalNs;
             final long in = Math.max(1, served[node]);
             serviceNs = service.sampleNs(random, batched, length, (double)sent[node] / in,
                 (double)sentBytes[node] / in);
         }
         else
         {
-            serviceNs = service.sampleNs(random, batched);
+            serviceNs = service.sampleNs(random, servers[first] > arrivalNs);
         }
         servers[first] = startNs + serviceNs;
+        nodeQueuedUntilNs[node] = startNs + serviceNs;
         busyNs[node] += serviceNs;
         waitNs[node] += startNs - arrivalNs;
         served[node]++;

@@ -20,10 +20,17 @@ import java.util.Random;
  * @param meanNs    mean service time of a message that arrives at an idle CPU.
  * @param cv        standard deviation / mean; 0 for a fixed cost.
  * @param batchedNs mean service time of a message that arrives while the CPU is busy (handled in a batch).
+ * <p>Which figure a message pays: without a fit, {@code batchedNs} when the CPU was busy at its arrival (the
+ * calibration's loaded figure is a mean over a shared thread under load); with a fit ({@code perNode}), when its own
+ * node still had a message queued or in service, since the fitted cycle cost is per node: on a shared core each node's
+ * agent runs its own duty cycle, and a message waiting behind another node's is still the first of its node's cycle.
+ *
  * @param perByteNs what each byte received or sent adds; 0 for a cost that does not depend on size.
  * @param perSentNs what each message sent adds; 0 where sends are already in the means.
+ * @param perNode   a fitted demand: batched per node, sends charged at the node's ratio (see above).
  */
-public record ServiceTime(double meanNs, double cv, double batchedNs, double perByteNs, double perSentNs)
+public record ServiceTime(double meanNs, double cv, double batchedNs, double perByteNs, double perSentNs,
+    boolean perNode)
 {
     public ServiceTime(final double meanNs, final double cv)
     {
@@ -32,7 +39,7 @@ public record ServiceTime(double meanNs, double cv, double batchedNs, double per
 
     public ServiceTime(final double meanNs, final double cv, final double batchedNs)
     {
-        this(meanNs, cv, batchedNs, 0, 0);
+        this(meanNs, cv, batchedNs, 0, 0, false);
     }
 
     public ServiceTime
@@ -55,15 +62,6 @@ public record ServiceTime(double meanNs, double cv, double batchedNs, double per
     public static ServiceTime fixed(final double meanNs)
     {
         return new ServiceTime(meanNs, 0);
-    }
-
-    /**
-     * @return whether the cost depends on the message and the node's sends (then {@link #sampleNs(Random, boolean,
-     * int, double, double)} needs them).
-     */
-    public boolean loadDependent()
-    {
-        return perByteNs > 0 || perSentNs > 0;
     }
 
     /**
