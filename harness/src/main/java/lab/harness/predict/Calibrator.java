@@ -43,7 +43,7 @@ public final class Calibrator
                 (middleOutstanding() > 1 ? "; between them, for the demand fit only: 1 client x " +
                     middleOutstanding() : ""));
             m.put("demand_fit", "per role, over every run at every load: CPU demand = c x duty cycles + a x " +
-                "messages handled (in + out) + b x bytes handled, least squares on the relative error, coefficients " +
+                "messages handled (in + out) + b x bytes handled, least squares on the error per message, coefficients " +
                 ">= 0 (a term the runs cannot separate is left out); a prediction draws c + a + b x bytes for a " +
                 "message that starts a cycle, a + b x bytes for one that joins a busy CPU, plus a and b for the " +
                 "node's sends per message received (its running ratio)");

@@ -18,8 +18,9 @@ import java.util.Map;
  * b x its bytes and one that joins a busy CPU a + b x its bytes, plus a and b for what the node sends per message it
  * receives ({@link ServiceTime}).
  *
- * <p>The fit: least squares on the relative error (each run weighs the same, whatever its length), every
- * coefficient >= 0: every subset of the three terms is fitted and the best one with no negative coefficient kept
+ * <p>The fit: least squares on the error per message handled (each run weighs the same, whatever its length; with
+ * the message term alone it is the mean over runs of busy time per message, the figure the calibration had before),
+ * every coefficient >= 0: every subset of the three terms is fitted and the best one with no negative coefficient kept
  * (a term the runs cannot tell apart from another, e.g. cycles and messages when every cycle handles one message, is
  * left out rather than given an arbitrary share). Deterministic: the same samples give the same fit.
  */
@@ -104,7 +105,7 @@ public final class DemandFit
      */
     public static Fit fit(final List<Sample> samples)
     {
-        final List<Sample> usable = samples.stream().filter(s -> s.busyNs() > 0).toList();
+        final List<Sample> usable = samples.stream().filter(s -> s.busyNs() > 0 && s.messages() > 0).toList();
         if (usable.isEmpty())
         {
             return null;
@@ -123,7 +124,7 @@ public final class DemandFit
             }
             final double sse = sse(usable, coef);
             final int terms = Integer.bitCount(subset);
-            if (best == null || sse < bestSse * (1 - SAME_ERROR) - 1e-18 ||
+            if (best == null || sse < bestSse * (1 - SAME_ERROR) - 1e-9 ||
                 (terms < bestTerms && sse <= bestSse * (1 + SAME_ERROR)))
             {
                 best = coef;
@@ -136,16 +137,19 @@ public final class DemandFit
             return null;
         }
         double max = 0;
+        double squares = 0;
         for (final Sample s : usable)
         {
-            max = Math.max(max, Math.abs(relativeError(s, best)));
+            final double e = relativeError(s, best);
+            max = Math.max(max, Math.abs(e));
+            squares += e * e;
         }
-        return new Fit(best[0], best[1], best[2], 100 * Math.sqrt(bestSse / usable.size()), 100 * max,
+        return new Fit(best[0], best[1], best[2], 100 * Math.sqrt(squares / usable.size()), 100 * max,
             usable.size());
     }
 
     /**
-     * Weighted least squares (weight 1 / busy^2, i.e. relative error) over the terms in {@code subset} (bit k: term
+     * Weighted least squares (weight 1 / messages^2, i.e. the error per message handled) over the terms in {@code subset} (bit k: term
      * k of {@link Sample#term}).
      *
      * @return the three coefficients (0 for a term left out), or null when the normal equations are singular or a
@@ -165,7 +169,7 @@ public final class DemandFit
         final double[][] m = new double[n][n + 1];
         for (final Sample s : samples)
         {
-            final double w = 1 / (s.busyNs() * s.busyNs());
+            final double w = 1 / (s.messages() * s.messages());
             for (int i = 0; i < n; i++)
             {
                 for (int j = 0; j < n; j++)
@@ -224,12 +228,14 @@ public final class DemandFit
         return coef;
     }
 
+    /** @return the sum of squared errors per message handled (what the fit minimizes). */
     private static double sse(final List<Sample> samples, final double[] coef)
     {
         double sum = 0;
         for (final Sample s : samples)
         {
-            final double e = relativeError(s, coef);
+            final double e = (coef[0] * s.cycles() + coef[1] * s.messages() + coef[2] * s.bytes() - s.busyNs()) /
+                s.messages();
             sum += e * e;
         }
         return sum;
