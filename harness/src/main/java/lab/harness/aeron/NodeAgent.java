@@ -160,7 +160,7 @@ public final class NodeAgent implements Agent, FragmentHandler
             foreignFrames++;
             return;
         }
-        outbox.traffic().onReceive(nowNs);
+        outbox.traffic().onReceive(nowNs, length - AeronOutbox.FRAME_HEADER_LENGTH);
         if (faults.onReceive(from, buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH,
             length - AeronOutbox.FRAME_HEADER_LENGTH, nowNs))
         {

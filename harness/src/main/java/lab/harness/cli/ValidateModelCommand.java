@@ -14,6 +14,8 @@ import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;
 import lab.harness.metrics.NodeLoad;
+import lab.harness.predict.BatchedDemand;
+import lab.harness.predict.Calibrator;
 import lab.harness.workload.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +28,9 @@ import picocli.CommandLine.Option;
  * measured.</li>
  * <li>Throughput with every node on one core: a low-load run (1 x 1) gives each node's demand D_i; a closed loop at
  * saturation (several clients, many operations in flight) measures the throughput, to set beside 1 / sum D_i. In one
- * process all node agents share one thread, which is exactly "every node on one core".</li>
+ * process all node agents share one thread, which is exactly "every node on one core". Beside it the load-dependent
+ * demand ({@link BatchedDemand}): costs per duty cycle, message and byte fitted to runs at a few low loads, applied to
+ * what each node handled per operation at saturation (a batching protocol's demand per operation falls with load).</li>
  * <li>Throughput with one core per node (1 / max D_i) needs a core per node thread; on a machine with fewer cores
  * than nodes it cannot be checked, and the command says so.</li>
  * </ol>
@@ -60,6 +64,11 @@ public final class ValidateModelCommand implements Callable<Integer>
         "client in the saturation run (default ${DEFAULT-VALUE})")
     int saturationOutstanding;
 
+    @Option(names = "--fit-outstanding", split = ",", defaultValue = "1,4,8", description = "operations in " +
+        "flight (1 client) of the runs the load-dependent demand is fitted to; must include 1, the 1 x 1 run " +
+        "(default ${DEFAULT-VALUE})")
+    List<Integer> fitOutstanding;
+
     @Option(names = "--skip-latency", description = "only the throughput check")
     boolean skipLatency;
 
@@ -73,6 +82,12 @@ public final class ValidateModelCommand implements Callable<Integer>
     {
         final long durationNs = Durations.parseNs(duration);
         final long warmupNs = Durations.parseNs(warmup);
+        if (!fitOutstanding.contains(1) || fitOutstanding.stream().anyMatch(k -> k < 1) ||
+            fitOutstanding.stream().distinct().count() < 2)
+        {
+            throw new IllegalArgumentException("--fit-outstanding needs 1 and at least one other load, every one " +
+                ">= 1, got " + fitOutstanding);
+        }
         final StringBuilder report = new StringBuilder();
         final int cores = Runtime.getRuntime().availableProcessors();
         emit(report, String.format(Locale.ROOT, "validate-model: %s, replicas %s, %s measured + %s warm-up per run, " +
@@ -108,19 +123,42 @@ public final class ValidateModelCommand implements Callable<Integer>
         if (!skipThroughput)
         {
             emit(report, String.format(Locale.ROOT, "%nthroughput, every node on one core: in-process IPC (all node " +
-                "agents on one thread); D_i from a 1 x 1 run, measured at saturation (%d clients x %d outstanding)%n",
-                saturationClients, saturationOutstanding));
-            emit(report, String.format(Locale.ROOT, "%-16s %3s %11s %10s %12s %12s %12s %8s %8s %9s%n", "protocol",
-                "N", "low-load X", "sum D us", "predicted X", "measured X", "X / share", "error", "share", "accounted"));
+                "agents on one thread); measured at saturation (%d clients x %d outstanding) against two " +
+                "predictions: 1 / sum D_i with D_i from a 1 x 1 run, and the load-dependent demand (costs per duty " +
+                "cycle, message and byte handled (in + out) fitted per role to runs at 1 x %s outstanding, applied to what " +
+                "each node handled per operation at saturation)%n", saturationClients, saturationOutstanding,
+                fitOutstanding.stream().map(String::valueOf).reduce((a, b) -> a + ", 1 x " + b).orElse("1")));
+            emit(report, String.format(Locale.ROOT, "%-16s %3s %11s %10s %12s %10s %12s %12s %12s %8s %8s %8s %9s%n",
+                "protocol", "N", "low-load X", "sum D us", "predicted X", "sum D(X) us", "predicted X", "measured X",
+                "X / share", "error", "error", "share", "accounted"));
+            emit(report, String.format(Locale.ROOT, "%-16s %3s %11s %10s %12s %10s %12s %12s %12s %8s %8s %8s %9s%n",
+                "", "", "", "(1 x 1)", "(1 x 1)", "(at load)", "(at load)", "", "", "(1 x 1)", "(load)", "", ""));
+            final List<String> fits = new ArrayList<>();
             for (final int n : replicas.subList(0, 1))
             {
                 for (final String protocol : protocols)
                 {
-                    final RunResult low = LabRunner.run(config(protocol, n, durationNs, warmupNs, 1, 1, null));
+                    final List<RunResult> fitRuns = new ArrayList<>();
+                    RunResult low = null;
+                    for (final int outstanding : fitOutstanding)
+                    {
+                        final RunResult r = LabRunner.run(config(protocol, n, durationNs, warmupNs, 1, outstanding,
+                            null));
+                        fitRuns.add(r);
+                        if (outstanding == 1)
+                        {
+                            low = r;
+                        }
+                    }
                     final CapacityModel lowModel = CapacityModel.of(low, null);
+                    final BatchedDemand batched = BatchedDemand.fit(fitRuns);
+                    batched.byRole().forEach((role, fit) -> fits.add(String.format(Locale.ROOT, "%-16s %-9s %s",
+                        protocol, role, Calibrator.describe(fit))));
                     final RunResult sat = LabRunner.run(config(protocol, n, durationNs, warmupNs, saturationClients,
                         saturationOutstanding, null));
                     final Double predicted = lowModel.sharedCore();
+                    final BatchedDemand.AtLoad atLoad = batched.at(sat.load().nodes(), sat.totalOps());
+                    final Double predictedAtLoad = atLoad.sharedCore();
                     final double measured = sat.achievedRate();
                     double accounted = 0;
                     for (final NodeLoad l : sat.load().nodes())
@@ -131,22 +169,33 @@ public final class ValidateModelCommand implements Callable<Integer>
                     // would have on a core of its own is measured / its CPU share (the prediction is per CPU too).
                     final double satShare = CapacityModel.of(sat, null).cpuShare();
                     final double perCpu = Double.isNaN(satShare) ? measured : measured / satShare;
-                    emit(report, String.format(Locale.ROOT, "%-16s %3d %11.0f %10s %12s %12.0f %12.0f %8s %8s %8.0f%%%n",
+                    emit(report, String.format(Locale.ROOT,
+                        "%-16s %3d %11.0f %10s %12s %10s %12s %12.0f %12.0f %8s %8s %8s %8.0f%%%n",
                         protocol, n, low.achievedRate(),
                         predicted == null ? "-" : String.format(Locale.ROOT, "%.3f", 1e6 / predicted),
                         predicted == null ? "- (" + lowModel.throughputNote() + ")" :
                             String.format(Locale.ROOT, "%.0f", predicted),
-                        measured, perCpu, predicted == null ? "-" :
-                            String.format(Locale.ROOT, "%+.0f%%", 100 * (perCpu - predicted) / predicted),
+                        predictedAtLoad == null ? "-" : String.format(Locale.ROOT, "%.3f", atLoad.sumNsPerOp() / 1e3),
+                        predictedAtLoad == null ? "- (" + atLoad.note() + ")" :
+                            String.format(Locale.ROOT, "%.0f", predictedAtLoad),
+                        measured, perCpu, error(perCpu, predicted), error(perCpu, predictedAtLoad),
                         Double.isNaN(satShare) ? "-" : String.format(Locale.ROOT, "%.2f", satShare),
                         100 * accounted));
                 }
             }
-            emit(report, "(sum D: per-op CPU demand of every node in the 1 x 1 run, wall busy x that run's CPU share; " +
-                "predicted X = 1 / sum D; X / share: the saturation run's throughput per CPU-second of the node " +
-                "thread; error = (X / share - predicted) / predicted; share: the node thread's CPU time / wall time " +
-                "in the saturation window; accounted: busy + timer time of all nodes / window, the share of the node " +
-                "thread the accounting covers)\n");
+            emit(report, "(sum D (1 x 1): per-op CPU demand of every node in the 1 x 1 run, wall busy x that run's " +
+                "CPU share; sum D(X) (at load): the fitted costs applied to the duty cycles, messages and bytes each " +
+                "node handled per operation in the saturation run (the protocol's batching at that load); predicted " +
+                "X = 1 / sum D; X / share: the saturation run's throughput per CPU-second of the node thread; error = " +
+                "(X / share - predicted) / predicted; share: the node thread's CPU time / wall time in the saturation " +
+                "window; accounted: busy + timer time of all nodes / window, the share of the node thread the " +
+                "accounting covers)\n");
+            emit(report, "\nfitted demand per role (CPU demand = c x cycles + a x messages + b x bytes, in + out; " +
+                "fit error: (fitted - measured busy) / measured over the fit runs):\n");
+            for (final String line : fits)
+            {
+                emit(report, line + "\n");
+            }
             emit(report, String.format(Locale.ROOT, "%nthroughput, one core per node (1 / max D_i): not checked. It " +
                 "needs a thread per node on a core of its own (replicas + clients, %d or more threads for 3 " +
                 "replicas); this machine has %d core(s), so --threads per-node would share them and measure the " +
@@ -176,6 +225,11 @@ public final class ValidateModelCommand implements Callable<Integer>
             op, hops, stats.meanHops(), predicted == null ? "-" : String.format(Locale.ROOT, "%.1f", predicted), measured,
             predicted == null ? "(" + model.note() + ")" :
                 String.format(Locale.ROOT, "%+.1f%%", 100 * (measured - predicted) / predicted)));
+    }
+
+    private static String error(final double measured, final Double predicted)
+    {
+        return predicted == null ? "-" : String.format(Locale.ROOT, "%+.0f%%", 100 * (measured - predicted) / predicted);
     }
 
     private static void emit(final StringBuilder report, final String text)

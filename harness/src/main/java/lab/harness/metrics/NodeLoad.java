@@ -10,13 +10,15 @@ package lab.harness.metrics;
  * @param messagesIn   messages it received in the window.
  * @param messagesOut  messages it sent in the window.
  * @param bytesOut     bytes it sent in the window.
+ * @param bytesIn      bytes it received in the window (its messages' own bytes, without the transport's frame).
  * @param clientMessagesOut of {@code messagesOut}, those between a client and a server (a server's replies to
  *                     clients, a client's requests).
  * @param busyNs       time its cycles that moved messages ran in the window; -1 where not measured.
+ * @param busyCycles   the duty cycles {@code busyNs} sums (a burst of messages handled in one cycle is one).
  * @param backgroundNs time its cycles with no message in or out (timer checks) ran; -1 where not measured.
  */
 public record NodeLoad(int id, String role, boolean client, long messagesIn, long messagesOut, long bytesOut,
-    long clientMessagesOut, long busyNs, long backgroundNs)
+    long bytesIn, long clientMessagesOut, long busyNs, long busyCycles, long backgroundNs)
 {
     public boolean busyMeasured()
     {
@@ -30,6 +32,7 @@ public record NodeLoad(int id, String role, boolean client, long messagesIn, lon
         final boolean busyMeasured)
     {
         return new NodeLoad(id, role, client, t.messagesReceived(), t.totalMessages(), t.totalBytes(),
-            t.clientReplicaMessages(), busyMeasured ? t.busyNs() : -1, busyMeasured ? t.backgroundNs() : -1);
+            t.bytesReceived(), t.clientReplicaMessages(), busyMeasured ? t.busyNs() : -1,
+            busyMeasured ? t.busyCycles() : -1, busyMeasured ? t.backgroundNs() : -1);
     }
 }

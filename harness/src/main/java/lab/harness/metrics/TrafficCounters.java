@@ -23,6 +23,8 @@ public final class TrafficCounters
     private final long[] replicaReplicaSent = new long[2];
     /** Messages this node received (handed to its endpoint), same indexing. */
     private final long[] received = new long[2];
+    /** Bytes of those messages (the protocol's message, without the transport's frame), same indexing. */
+    private final long[] receivedBytes = new long[2];
     /**
      * Wall time of this node's duty cycles that sent or received a message ({@link BusyClock}), by the cycle's start;
      * same indexing.
@@ -30,6 +32,8 @@ public final class TrafficCounters
     private final long[] busy = new long[2];
     /** The same for cycles that did work without a message in or out (timer checks only): load-independent. */
     private final long[] background = new long[2];
+    /** Duty cycles that moved messages ({@code busy}'s cycles), same indexing: how many inputs share a cycle. */
+    private final long[] busyCycles = new long[2];
     /** Messages sent or received so far, window or not: tells a cycle with messages from one without. */
     private long events;
 
@@ -61,11 +65,13 @@ public final class TrafficCounters
     }
 
     /**
-     * A message reached this node (at {@code nowNs}).
+     * A message of {@code length} bytes reached this node (at {@code nowNs}).
      */
-    public void onReceive(final long nowNs)
+    public void onReceive(final long nowNs, final int length)
     {
-        received[MeasurementWindow.outside(nowNs, windowStartNs, windowEndNs)]++;
+        final int outside = MeasurementWindow.outside(nowNs, windowStartNs, windowEndNs);
+        received[outside]++;
+        receivedBytes[outside] += length;
         events++;
     }
 
@@ -91,6 +97,7 @@ public final class TrafficCounters
         else
         {
             busy[outside] += durationNs;
+            busyCycles[outside]++;
         }
     }
 
@@ -98,15 +105,19 @@ public final class TrafficCounters
     {
         add(other.clientReplicaMessages(), other.replicaReplicaMessages(), other.clientReplicaBytes(),
             other.replicaReplicaBytes());
-        addLoad(other.messagesReceived(), other.busyNs(), other.backgroundNs());
+        addLoad(other.messagesReceived(), other.bytesReceived(), other.busyNs(), other.busyCycles(),
+            other.backgroundNs());
     }
 
     /**
      * Adds received messages and busy time another process measured.
      */
-    public void addLoad(final long messagesReceived, final long busyNs, final long backgroundNs)
+    public void addLoad(final long messagesReceived, final long bytesReceived, final long busyNs,
+        final long busyCycles, final long backgroundNs)
     {
+        this.busyCycles[INSIDE] += busyCycles;
         received[INSIDE] += messagesReceived;
+        receivedBytes[INSIDE] += bytesReceived;
         busy[INSIDE] += busyNs;
         background[INSIDE] += backgroundNs;
     }
@@ -125,6 +136,22 @@ public final class TrafficCounters
     public long messagesReceived()
     {
         return received[INSIDE];
+    }
+
+    /**
+     * @return bytes of the messages this node received inside the window.
+     */
+    public long bytesReceived()
+    {
+        return receivedBytes[INSIDE];
+    }
+
+    /**
+     * @return duty cycles inside the window that moved messages (what {@link #busyNs} sums over).
+     */
+    public long busyCycles()
+    {
+        return busyCycles[INSIDE];
     }
 
     /**

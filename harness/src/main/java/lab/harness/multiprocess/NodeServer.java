@@ -382,7 +382,9 @@ public final class NodeServer implements AutoCloseable
         reply.put("client_replica_bytes", Long.toString(traffic.clientReplicaBytes()));
         reply.put("replica_replica_bytes", Long.toString(traffic.replicaReplicaBytes()));
         reply.put("messages_received", Long.toString(traffic.messagesReceived()));
+        reply.put("bytes_received", Long.toString(traffic.bytesReceived()));
         reply.put("busy_ns", Long.toString(traffic.busyNs()));
+        reply.put("busy_cycles", Long.toString(traffic.busyCycles()));
         reply.put("background_ns", Long.toString(traffic.backgroundNs()));
         reply.put("back_pressure_retries", Long.toString(agent.outbox().backPressureRetries()));
         reply.put("queued_after_back_pressure", Long.toString(agent.outbox().queuedMessages()));

@@ -637,7 +637,8 @@ public final class ProcessRun
         final long crBytes = r.getLong("client_replica_bytes");
         final long rrBytes = r.getLong("replica_replica_bytes");
         t.add(crMessages, rrMessages, crBytes, rrBytes);
-        t.addLoad(parseOr(r.get("messages_received"), 0), parseOr(r.get("busy_ns"), 0),
+        t.addLoad(parseOr(r.get("messages_received"), 0), parseOr(r.get("bytes_received"), 0),
+            parseOr(r.get("busy_ns"), 0), parseOr(r.get("busy_cycles"), 0),
             parseOr(r.get("background_ns"), 0));
         return t;
     }

@@ -34,10 +34,28 @@ public final class Calibration
      * @param loadedSpreadNs  its spread between runs.
      * @param messagesInPerOp messages a node of this role received per operation (all its nodes together).
      * @param runs            runs the figure averages.
+     * @param demand          the role's demand fitted over every run at every load (per duty cycle, message and
+     *                        byte received, {@link DemandFit}); null in a file written before it, or when no
+     *                        non-negative fit exists. When present it replaces the two means above in a prediction.
      */
     public record Role(double serviceNs, double spreadNs, double loadedServiceNs, double loadedSpreadNs,
-        double messagesInPerOp, int runs)
+        double messagesInPerOp, int runs, DemandFit.Fit demand)
     {
+        public Role(final double serviceNs, final double spreadNs, final double loadedServiceNs,
+            final double loadedSpreadNs, final double messagesInPerOp, final int runs)
+        {
+            this(serviceNs, spreadNs, loadedServiceNs, loadedSpreadNs, messagesInPerOp, runs, null);
+        }
+
+        /**
+         * @return the service time a simulated node of this role draws from: the fitted demand where there is one
+         * (load-dependent: per cycle, per message, per byte), else the low-load and loaded means per message.
+         */
+        public ServiceTime serviceTime(final double cv)
+        {
+            return demand != null ? demand.serviceTime(cv) : new ServiceTime(serviceNs, cv, loadedServiceNs);
+        }
+
         Map<String, Object> toJson()
         {
             final Map<String, Object> m = new LinkedHashMap<>();
@@ -47,6 +65,10 @@ public final class Calibration
             m.put("loaded_spread_ns_between_runs", round(loadedSpreadNs));
             m.put("messages_in_per_op", round(messagesInPerOp));
             m.put("runs", runs);
+            if (demand != null)
+            {
+                m.put("demand_fit", demand.toJson());
+            }
             return m;
         }
 
@@ -57,7 +79,8 @@ public final class Calibration
             return new Role(service, num(m, "spread_ns_between_runs"),
                 loaded ? num(m, "loaded_service_ns_per_message") : service,
                 loaded ? num(m, "loaded_spread_ns_between_runs") : num(m, "spread_ns_between_runs"),
-                num(m, "messages_in_per_op"), (int)num(m, "runs"));
+                num(m, "messages_in_per_op"), (int)num(m, "runs"),
+                m.get("demand_fit") instanceof Map<?, ?> fit ? DemandFit.Fit.fromJson(fit) : null);
         }
     }
 

@@ -26,11 +26,27 @@ public final class Calibrator
     /** How long each run measures, its warm-up, and how many runs per target. */
     public record Method(long durationNs, long warmupNs, int repeats, int replicas, int loadedOutstanding)
     {
+        /**
+         * @return operations in flight of a third run between low load and loaded (the geometric middle), so the
+         * load-dependent demand is fitted to three loads; 1 (no such run) when the loaded run has 4 or fewer.
+         */
+        public int middleOutstanding()
+        {
+            return loadedOutstanding > 4 ? (int)Math.round(Math.sqrt(loadedOutstanding)) : 1;
+        }
+
         Map<String, Object> toJson()
         {
             final Map<String, Object> m = new LinkedHashMap<>();
             m.put("runs", "in-process Aeron IPC, all node agents on one thread, 50% reads, uniform keys, 64-byte " +
-                "values; low load: 1 client x 1 outstanding; loaded: 1 client x " + loadedOutstanding);
+                "values; low load: 1 client x 1 outstanding; loaded: 1 client x " + loadedOutstanding +
+                (middleOutstanding() > 1 ? "; between them, for the demand fit only: 1 client x " +
+                    middleOutstanding() : ""));
+            m.put("demand_fit", "per role, over every run at every load: CPU demand = c x duty cycles + a x " +
+                "messages handled (in + out) + b x bytes handled, least squares on the error per message, coefficients " +
+                ">= 0 (a term the runs cannot separate is left out); a prediction draws c + a + b x bytes for a " +
+                "message that starts a cycle, a + b x bytes for one that joins a busy CPU, plus a and b for the " +
+                "node's sends per message received (its running ratio)");
             m.put("service_time", "CPU demand per message: busy time per node / messages it received x the node " +
                 "thread's CPU share in the run (where measured), by role, per run; the mean over runs");
             m.put("replicas", replicas);
@@ -114,12 +130,15 @@ public final class Calibrator
             final Map.Entry<String, Map<String, String>> t = parseTarget(spec);
             // role -> sum, sum of squares, msgs/op sum, runs; loaded: sum, sum of squares, runs
             final Map<String, double[]> sums = new TreeMap<>();
+            // role -> one sample per run at every load, for the load-dependent demand
+            final Map<String, List<DemandFit.Sample>> samples = new TreeMap<>();
             double opsPerSecond = 0;
             for (int i = 0; i < method.repeats(); i++)
             {
                 final RunResult r = LabRunner.run(config(t.getKey(), t.getValue(), method.replicas(),
                     method.durationNs(), method.warmupNs(), 1 + i));
                 opsPerSecond += r.achievedRate() / method.repeats();
+                addSamples(samples, r);
                 for (final Map.Entry<String, double[]> e : perRole(r).entrySet())
                 {
                     final double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[7]);
@@ -128,10 +147,19 @@ public final class Calibrator
                     s[2] += e.getValue()[1];
                     s[3]++;
                 }
+                if (method.middleOutstanding() > 1)
+                {
+                    final RunConfig middle = config(t.getKey(), t.getValue(), method.replicas(), method.durationNs(),
+                        method.warmupNs(), 1 + i);
+                    middle.outstanding = method.middleOutstanding();
+                    addSamples(samples, LabRunner.run(middle));
+                }
                 final RunConfig loaded = config(t.getKey(), t.getValue(), method.replicas(), method.durationNs(),
                     method.warmupNs(), 1 + i);
                 loaded.outstanding = method.loadedOutstanding();
-                for (final Map.Entry<String, double[]> e : perRole(LabRunner.run(loaded)).entrySet())
+                final RunResult loadedRun = LabRunner.run(loaded);
+                addSamples(samples, loadedRun);
+                for (final Map.Entry<String, double[]> e : perRole(loadedRun).entrySet())
                 {
                     final double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[7]);
                     s[4] += e.getValue()[0];
@@ -150,7 +178,8 @@ public final class Calibrator
                 final double mean = s[0] / s[3];
                 final double loadedMean = s[6] == 0 ? mean : s[4] / s[6];
                 roles.put(e.getKey(), new Calibration.Role(mean, sd(s[0], s[1], s[3]), loadedMean,
-                    s[6] == 0 ? 0 : sd(s[4], s[5], s[6]), s[2] / s[3], (int)s[3]));
+                    s[6] == 0 ? 0 : sd(s[4], s[5], s[6]), s[2] / s[3], (int)s[3],
+                    DemandFit.fit(samples.getOrDefault(e.getKey(), List.of()))));
             }
             final String key = Calibration.key(t.getKey(), t.getValue());
             targets.put(key, new Calibration.Target(key, t.getKey(), t.getValue(), method.replicas(), roles,
@@ -159,8 +188,42 @@ public final class Calibrator
             roles.forEach((name, role) -> line.append(String.format(Locale.ROOT, " %s %.0f (+-%.0f) / %.0f ns", name,
                 role.serviceNs(), role.spreadNs(), role.loadedServiceNs())));
             log.printf(Locale.ROOT, "calibrate: %-22s %8.0f ops/s at 1 x 1; ns per message, low load / loaded:%s%n", key, opsPerSecond, line);
+            roles.forEach((name, role) ->
+            {
+                log.println("calibrate: " + key + " " + name + " demand: " + describe(role.demand()));
+                if (role.demand() != null)
+                {
+                    final StringBuilder runs = new StringBuilder();
+                    for (final DemandFit.Sample x : samples.get(name))
+                    {
+                        runs.append(String.format(Locale.ROOT, " %.0f/%.0f", x.busyNs() / x.messages(),
+                            role.demand().demandNs(x.cycles(), x.messages(), x.bytes()) / x.messages()));
+                    }
+                    log.println("calibrate:   per run, ns per message handled, measured/fitted:" + runs);
+                }
+            });
         }
         return new Calibration(Environment.capture(), method.toJson(), transportNs, targets, "(measured now)");
+    }
+
+    /**
+     * @return "c ns/cycle + a ns/msg + b ns/byte (fit error rms x%, max y%, n runs)", or why there is no fit.
+     */
+    public static String describe(final DemandFit.Fit fit)
+    {
+        return fit == null ? "no non-negative fit" : String.format(Locale.ROOT,
+            "%.0f ns/cycle + %.0f ns/message + %.2f ns/byte handled (fit error rms %.1f%%, max %.1f%%, %d runs)",
+            fit.cycleNs(), fit.messageNs(), fit.byteNs(), fit.rmsErrorPct(), fit.maxErrorPct(), fit.samples());
+    }
+
+    /**
+     * Adds one {@link DemandFit.Sample} per role of the run (its nodes summed): cycles, messages and bytes handled,
+     * and busy time x the node thread's CPU share.
+     */
+    static void addSamples(final Map<String, List<DemandFit.Sample>> samples, final RunResult r)
+    {
+        final double share = CapacityModel.of(r, null).cpuShare();
+        BatchedDemand.addSamples(samples, r.load().nodes(), Double.isNaN(share) ? 1 : share);
     }
 
     private static double sd(final double sum, final double squares, final double n)

@@ -8,11 +8,14 @@ import java.util.function.IntFunction;
  * The simulated nodes' processors: each CPU is a FIFO queue served by {@code cores} servers, and every node is placed
  * on one CPU (a CPU of its own, or one CPU shared by all nodes, as the lab's in-process run puts every node agent on
  * one thread). A message that arrives at time t starts at s = max(t, the earliest time a server is free), costs a
- * service time drawn for the receiving node (its batched figure when the CPU was busy at t, see {@link ServiceTime}),
+ * service time drawn for the receiving node (its batched figure when the CPU was busy at t, or with a fitted demand
+ * when the node itself still had a message queued; plus its costs per byte and per send, see {@link ServiceTime}),
  * and is handled (the node's handler runs and sends) at s + service.
  *
  * <p>Ticks (timer checks) are not charged: the calibration reports them apart as background and they do not grow
- * with the load. The model is per message received; a handler's sends leave when it finishes.
+ * with the load. The model is per message received; a handler's sends leave when it finishes, and with a
+ * load-dependent service time they are charged to the messages received at the node's running ratio of sends per
+ * input ({@link #onSent}).
  */
 public final class NodeCpus
 {
@@ -23,6 +26,11 @@ public final class NodeCpus
     private final long[] busyNs;
     private final long[] waitNs;
     private final long[] served;
+    /** Per node, messages and bytes it sent (what a load-dependent service time charges its inputs for). */
+    private final long[] sent;
+    private final long[] sentBytes;
+    /** Per node, when its last queued message is handled (a fitted demand batches per node, see ServiceTime). */
+    private final long[] nodeQueuedUntilNs;
 
     /**
      * @param cpuOf     per node, the index of its CPU (0 .. cpus-1).
@@ -48,6 +56,9 @@ public final class NodeCpus
         this.busyNs = new long[cpuOf.length];
         this.waitNs = new long[cpuOf.length];
         this.served = new long[cpuOf.length];
+        this.sent = new long[cpuOf.length];
+        this.sentBytes = new long[cpuOf.length];
+        this.nodeQueuedUntilNs = new long[cpuOf.length];
     }
 
     /**
@@ -72,11 +83,21 @@ public final class NodeCpus
     }
 
     /**
-     * Queues a message that arrives at {@code node} at {@code arrivalNs}.
+     * Queues a message that arrives at {@code node} at {@code arrivalNs}, its size not counted.
      *
      * @return when its handler runs.
      */
     public long handledAtNs(final int node, final long arrivalNs)
+    {
+        return handledAtNs(node, arrivalNs, 0);
+    }
+
+    /**
+     * Queues a message of {@code length} bytes that arrives at {@code node} at {@code arrivalNs}.
+     *
+     * @return when its handler runs.
+     */
+    public long handledAtNs(final int node, final long arrivalNs, final int length)
     {
         final long[] servers = freeAtNs[cpuOf[node]];
         int first = 0;
@@ -88,12 +109,34 @@ public final class NodeCpus
             }
         }
         final long startNs = Math.max(arrivalNs, servers[first]);
-        final long serviceNs = serviceOf.apply(node).sampleNs(random, servers[first] > arrivalNs);
+        final ServiceTime service = serviceOf.apply(node);
+        final long serviceNs;
+        if (service.perNode())
+        {
+            final boolean batched = nodeQueuedUntilNs[node] > arrivalNs;
+            final long in = Math.max(1, served[node]);
+            serviceNs = service.sampleNs(random, batched, length, (double)sent[node] / in,
+                (double)sentBytes[node] / in);
+        }
+        else
+        {
+            serviceNs = service.sampleNs(random, servers[first] > arrivalNs);
+        }
         servers[first] = startNs + serviceNs;
+        nodeQueuedUntilNs[node] = startNs + serviceNs;
         busyNs[node] += serviceNs;
         waitNs[node] += startNs - arrivalNs;
         served[node]++;
         return startNs + serviceNs;
+    }
+
+    /**
+     * {@code node} sent a message of {@code length} bytes: counted into its ratio of sends per message received.
+     */
+    public void onSent(final int node, final int length)
+    {
+        sent[node]++;
+        sentBytes[node] += length;
     }
 
     /** @return simulated CPU time the node's messages took so far. */

@@ -209,7 +209,7 @@ public final class PredictedRun
             calibrated = new boolean[n];
             java.util.Arrays.fill(readAtNs, -ROLE_REFRESH_NS);
             calibration.roles().forEach((name, r) ->
-                byRole.put(name, new ServiceTime(r.serviceNs(), cv, r.loadedServiceNs())));
+                byRole.put(name, r.serviceTime(cv)));
             fallback = calibration.serverMean(cv);
         }
 

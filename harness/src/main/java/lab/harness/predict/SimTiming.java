@@ -31,13 +31,14 @@ public final class SimTiming implements SimNetwork.Timing
 
     public long linkDelayNs(final int from, final int to, final int length, final long nowNs)
     {
+        cpus.onSent(from, length);
         return links.delayNs(from, to, length, nowNs);
     }
 
     public long handledAtNs(final int node, final int from, final int length, final long arrivalNs)
     {
         final long before = cpus.busyNs(node);
-        final long doneNs = cpus.handledAtNs(node, arrivalNs);
+        final long doneNs = cpus.handledAtNs(node, arrivalNs, length);
         if (busyInto != null)
         {
             final long serviceNs = cpus.busyNs(node) - before;

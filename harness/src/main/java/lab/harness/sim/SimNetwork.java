@@ -539,7 +539,7 @@ public final class SimNetwork
         {
             traceHash = 31 * (31 * (31 * traceHash + m.deliverAtNs) + m.from * 64L + m.to) + Arrays.hashCode(m.bytes);
         }
-        traffic[m.to].onReceive(nowNs);
+        traffic[m.to].onReceive(nowNs, m.bytes.length);
         deliveryBuffer.wrap(m.bytes);
         try
         {

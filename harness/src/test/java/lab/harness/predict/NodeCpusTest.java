@@ -181,6 +181,40 @@ class NodeCpusTest
     }
 
     @Test
+    void aFittedDemandChargesTheCycleOncePerNodeBurstOnASharedCore()
+    {
+        // c = 1,000 ns per duty cycle, a = 100 ns per message: on one shared CPU a message pays the cycle unless its
+        // own node already has one queued (another node's backlog does not batch it: that node's agent polls apart).
+        final ServiceTime fitted = new ServiceTime(1_100, 0, 100, 0, 0, true);
+        final NodeCpus cpus = new NodeCpus(NodeCpus.sharedCpu(2), 1, n -> fitted, new Random(1));
+        assertEquals(1_100, cpus.handledAtNs(0, 0, 0));
+        assertEquals(2_200, cpus.handledAtNs(1, 0, 0), "node 1's first message starts its own cycle");
+        assertEquals(2_300, cpus.handledAtNs(0, 0, 0), "node 0 still has one queued: same cycle");
+        assertEquals(3_600, cpus.handledAtNs(1, 2_500, 0), "node 1's queue emptied at 2,200: a new cycle");
+
+        // Without a fit the loaded figure goes to any message that finds the CPU busy (the calibration's mean).
+        final ServiceTime legacy = new ServiceTime(1_100, 0, 100);
+        final NodeCpus old = new NodeCpus(NodeCpus.sharedCpu(2), 1, n -> legacy, new Random(1));
+        assertEquals(1_100, old.handledAtNs(0, 0, 0));
+        assertEquals(1_200, old.handledAtNs(1, 0, 0));
+        assertEquals(1_300, old.handledAtNs(0, 0, 0));
+    }
+
+    @Test
+    void aFittedDemandChargesBytesAndTheNodesSendsPerMessageReceived()
+    {
+        // a = 100 per message handled, b = 2 per byte: a 50-byte message costs 100 + 2 x 50, plus per message
+        // received what the node sent so far per message received (here 2 messages of 30 bytes per input).
+        final ServiceTime fitted = new ServiceTime(100, 0, 100, 2, 100, true);
+        final NodeCpus cpus = new NodeCpus(NodeCpus.ownCpus(1), 1, n -> fitted, new Random(1));
+        assertEquals(200, cpus.handledAtNs(0, 0, 50), "nothing sent yet");
+        cpus.onSent(0, 30);
+        cpus.onSent(0, 30);
+        final long start = 1_000;
+        assertEquals(start + 100 + 2 * 50 + 2 * 100 + 2 * 60, cpus.handledAtNs(0, start, 50));
+    }
+
+    @Test
     void twoCoresServeTwiceAsMany()
     {
         final SimNetwork network = new SimNetwork(1, quietLinks(), 2, 2);

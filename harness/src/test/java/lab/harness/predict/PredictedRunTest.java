@@ -35,6 +35,19 @@ class PredictedRunTest
         return new Calibration.Target("echo", "echo", new TreeMap<>(), 1, roles, 0);
     }
 
+    /** Echo with a load-dependent demand: per message handled (in or out) and per byte, no cycle cost. */
+    static final double FIT_MESSAGE_NS = 1_500;
+    static final double FIT_BYTE_NS = 10;
+
+    static Calibration.Target fittedEcho()
+    {
+        final Map<String, Calibration.Role> roles = new LinkedHashMap<>();
+        roles.put("echo", new Calibration.Role(ECHO_NS, 0, ECHO_NS, 0, 1, 1,
+            new DemandFit.Fit(0, FIT_MESSAGE_NS, FIT_BYTE_NS, 0, 0, 3)));
+        roles.put("client", new Calibration.Role(CLIENT_NS, 0, CLIENT_NS, 0, 1, 1));
+        return new Calibration.Target("echo", "echo", new TreeMap<>(), 1, roles, 0);
+    }
+
     static RunConfig config(final int outstanding, final long seed)
     {
         final RunConfig config = new RunConfig();
@@ -73,6 +86,44 @@ class PredictedRunTest
         final PredictedRun.Outcome twoCores = PredictedRun.run(config(32, 1), echo(),
             new PredictedRun.Machines(LinkProfile.parse("0us"), 2, false, 0));
         assertEquals(2e9 / ECHO_NS, twoCores.result().achievedRate(), 2e9 / ECHO_NS * 0.02, "two cores");
+    }
+
+    @Test
+    void aFittedDemandChargesTheMessageItsBytesAndWhatTheHandlerSends()
+    {
+        final PredictedRun.Outcome own = PredictedRun.run(config(32, 1), fittedEcho(),
+            new PredictedRun.Machines(LinkProfile.parse("0us"), 1, false, 0));
+        final RunResult r = own.result();
+        final var echoNode = r.load().nodes().stream().filter(n -> "echo".equals(n.role())).findFirst().orElseThrow();
+        // Per request: a for it, a for the reply it sends, b for every byte of both.
+        final double bytesPerRequest = (double)(echoNode.bytesIn() + echoNode.bytesOut()) / echoNode.messagesIn();
+        final double serviceNs = 2 * FIT_MESSAGE_NS + FIT_BYTE_NS * bytesPerRequest;
+        assertTrue(bytesPerRequest > 20, "echo messages carry their values: " + bytesPerRequest);
+        assertEquals(1e9 / serviceNs, r.achievedRate(), 1e9 / serviceNs * 0.02, "a CPU each: 1 / D of the echo");
+    }
+
+    @Test
+    void aFittedDemandRoundTripsThroughTheFile() throws Exception
+    {
+        final Map<String, Calibration.Target> targets = new LinkedHashMap<>();
+        targets.put("echo", fittedEcho());
+        final Path file = dir.resolve("fitted.json");
+        new Calibration(Map.of("os", "test"), Map.of(), 0, targets, "x").write(file);
+        final DemandFit.Fit fit = Calibration.read(file).target("echo", Map.of()).roles().get("echo").demand();
+        assertEquals(FIT_MESSAGE_NS, fit.messageNs());
+        assertEquals(FIT_BYTE_NS, fit.byteNs());
+        assertEquals(null, Calibration.read(file).target("echo", Map.of()).roles().get("client").demand());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameFittedPrediction()
+    {
+        final PredictedRun.Machines machines = new PredictedRun.Machines(LinkProfile.parse("datacenter"), 1, true, 0.5);
+        final RunResult a = PredictedRun.run(config(8, 9), fittedEcho(), machines).result();
+        final RunResult b = PredictedRun.run(config(8, 9), fittedEcho(), machines).result();
+        assertEquals(a.totalOps(), b.totalOps());
+        assertEquals(a.writes().latencyNs().getValueAtPercentile(99), b.writes().latencyNs().getValueAtPercentile(99));
+        assertEquals(a.traffic().totalBytes(), b.traffic().totalBytes());
     }
 
     @Test

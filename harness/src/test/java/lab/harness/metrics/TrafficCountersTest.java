@@ -1,0 +1,46 @@
+package lab.harness.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the load-dependent demand is fitted to: bytes received and busy duty cycles, counted inside the window only,
+ * timer-only cycles apart.
+ */
+class TrafficCountersTest
+{
+    @Test
+    void bytesReceivedAndBusyCyclesCountInsideTheWindowOnly()
+    {
+        final TrafficCounters t = new TrafficCounters(3);
+        t.window(1_000, 2_000);
+        t.onReceive(500, 40);      // before the window
+        t.onReceive(1_500, 100);
+        t.onReceive(1_600, 60);
+        t.onReceive(2_500, 7);     // after it
+        t.onBusy(1_100, 300, false);
+        t.onBusy(1_400, 200, false);
+        t.onBusy(1_700, 50, true); // a timer check: background, not a busy cycle
+        t.onBusy(2_100, 300, false);
+        assertEquals(2, t.messagesReceived());
+        assertEquals(160, t.bytesReceived());
+        assertEquals(500, t.busyNs());
+        assertEquals(2, t.busyCycles());
+        assertEquals(50, t.backgroundNs());
+
+        final TrafficCounters sum = new TrafficCounters(3);
+        sum.add(t);
+        sum.addLoad(3, 30, 900, 4, 10);
+        assertEquals(5, sum.messagesReceived());
+        assertEquals(190, sum.bytesReceived());
+        assertEquals(1_400, sum.busyNs());
+        assertEquals(6, sum.busyCycles());
+        assertEquals(60, sum.backgroundNs());
+
+        final NodeLoad load = NodeLoad.of(1, "follower", false, t, true);
+        assertEquals(160, load.bytesIn());
+        assertEquals(2, load.busyCycles());
+        assertEquals(-1, NodeLoad.of(1, "follower", false, t, false).busyCycles());
+    }
+}
