@@ -666,6 +666,14 @@ public final class PrimaryBackupReplica implements Replica
             }
             if (role != Role.PRIMARY || view != newView)
             {
+                if (role == Role.PRIMARY)
+                {
+                    // The primary goes on in a new view (its backups changed). Its entries not yet committed were
+                    // never answered and are not applied to its store (a backup's are, on receipt): they are
+                    // dropped, and their clients' retries are ordered again in the new view.
+                    lastIndex = commitIndex;
+                    sessions.abandonProposals();
+                }
                 becomePrimary(newView, nowNs, out);
             }
             votedView = newView;
