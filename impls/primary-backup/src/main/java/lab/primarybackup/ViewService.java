@@ -219,7 +219,7 @@ public final class ViewService implements Replica, ConfigService.Listener
         syncedView[from] = synced;
         decide(false, nowNs, out);
         // The lease goes to the committed view's primary, never while a change is pending (it may replace it).
-        sendView(out, from, from == primary && !service.proposing() ? sentNs : Long.MIN_VALUE);
+        sendView(out, from, from == primary && !service.proposing() ? sentNs : Long.MIN_VALUE, 2);
     }
 
     /**
@@ -381,14 +381,17 @@ public final class ViewService implements Replica, ConfigService.Listener
     {
         for (int r = 0; r < n; r++)
         {
-            sendView(out, r, Long.MIN_VALUE);
+            sendView(out, r, Long.MIN_VALUE, 1);
         }
     }
 
-    private void sendView(final Outbox out, final int to, final long leaseSentNs)
+    /**
+     * @param depth 1 for a push, 2 for an answer to a heartbeat (a hop after it).
+     */
+    private void sendView(final Outbox out, final int to, final long leaseSentNs, final int depth)
     {
         final ViewEncoder.BackupsEncoder group = viewEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(1).clientId(0).seq(0).view(view).primary(primary).leaseSentNs(leaseSentNs)
+            .depth(depth).clientId(0).seq(0).view(view).primary(primary).leaseSentNs(leaseSentNs)
             .backupsCount(backupCount);
         for (int i = 0; i < backupCount; i++)
         {
