@@ -98,6 +98,10 @@ public final class PrimaryBackupReplica implements Replica
     private int viewBackupCount;
     /** The view that added this replica as a backup, per the latest view the service sent; -1: not a backup. */
     private long joinedView = -1;
+    /** When the service last sent the view this replica is in, naming it primary or backup. */
+    private long viewConfirmedNs;
+    /** The service confirmed this replica's place within the backup timeout (as of the last tick). */
+    private boolean placeConfirmed = true;
 
     public PrimaryBackupReplica(final int nodeId, final int replicas, final PrimaryBackupConfig config,
         final Random random, final boolean restarted)
@@ -164,10 +168,20 @@ public final class PrimaryBackupReplica implements Replica
         return java.util.Map.of("malformed_messages", adapter.wire().count());
     }
 
+    /**
+     * pb-views=config-service: a backup the service does not count on (outside the view, or not yet holding the state
+     * of the view that added it), and a primary or backup whose place the service has not confirmed for the backup
+     * timeout (the service may have replaced it), report {@code standby}, a role without the state: the harness then
+     * never counts them among the replicas that hold every acknowledged write.
+     */
     public lab.core.Role role()
     {
-        return serviceViews && role == Role.BACKUP && (joinedView < 0 || syncedView < joinedView) ? STANDBY :
-            role.value;
+        if (serviceViews && (role == Role.BACKUP || role == Role.PRIMARY) && (!placeConfirmed ||
+            role == Role.BACKUP && (joinedView < 0 || syncedView < joinedView)))
+        {
+            return STANDBY;
+        }
+        return role.value;
     }
 
     Role roleState()
@@ -218,6 +232,7 @@ public final class PrimaryBackupReplica implements Replica
     public void onTick(final long nowNs, final Outbox out)
     {
         startClock(nowNs);
+        placeConfirmed = nowNs - viewConfirmedNs <= config.backupTimeoutNs;
         if (serviceViews && nowNs >= nextServiceHeartbeatNs)
         {
             nextServiceHeartbeatNs = nowNs + config.heartbeatIntervalNs;
@@ -256,6 +271,7 @@ public final class PrimaryBackupReplica implements Replica
         {
             clockStarted = true;
             lastHeardFromPrimaryNs = nowNs;
+            viewConfirmedNs = nowNs; // every replica starts in the service's first view
             primaryWatch.reset(PRIMARY_PEER, nowNs);
             quorumCheckFromNs = nowNs;
             backups.startClock(nowNs);
@@ -677,6 +693,7 @@ public final class PrimaryBackupReplica implements Replica
                 becomePrimary(newView, nowNs, out);
             }
             votedView = newView;
+            viewConfirmedNs = nowNs;
             if (leaseSentNs != Long.MIN_VALUE)
             {
                 serviceLease.grant(leaseSentNs);
@@ -694,6 +711,10 @@ public final class PrimaryBackupReplica implements Replica
         view = newView;
         votedView = newView;
         primary = newPrimary;
+        if (joinedView >= 0)
+        {
+            viewConfirmedNs = nowNs;
+        }
     }
 
     /**
