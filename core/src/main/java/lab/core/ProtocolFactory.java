@@ -54,6 +54,16 @@ public interface ProtocolFactory
         return newControlNode(nodeId, settings, random);
     }
 
+    /**
+     * @return how many replicas may be down at once (crashed, cut off, or restarted and not caught up) without losing
+     * an acknowledged write: what the torture's schedule never exceeds. A minority by default (majority quorums);
+     * more where a separate configuration service decides who serves (primary-backup's pb-views=config-service).
+     */
+    default int replicaFailuresTolerated(final ProtocolSettings settings)
+    {
+        return (settings.replicas() - 1) / 2;
+    }
+
     ClientProtocol newClient(int clientNode, ProtocolSettings settings, Random random);
 
     HopTheory theory(ProtocolSettings settings);

@@ -87,8 +87,14 @@ public final class RunConfig
             final int node = FaultSchedule.nodeId(target);
             if (node >= replicas)
             {
-                throw new IllegalArgumentException("--fault: node " + node + " does not exist (replicas are node0 .. " +
-                    "node" + (replicas - 1) + ")");
+                // Control nodes (a chain's managers, primary-backup's service nodes) exist but are not targets here.
+                final int controls = factory.controlNodes(new lab.core.ProtocolSettings(replicas, clients,
+                    outstanding, options));
+                throw new IllegalArgumentException("--fault: node " + node + (node < replicas + controls ?
+                    " is a control node: --fault targets replicas (node0 .. node" + (replicas - 1) + "); control " +
+                    "nodes crash in lab torture" : " does not exist (replicas are node0 .. node" + (replicas - 1) +
+                    (controls > 0 ? ", control nodes node" + replicas + " .. node" + (replicas + controls - 1) : "") +
+                    ")"));
             }
             if (node < 0 && !roles.isEmpty() && !roles.contains(target) &&
                 !("leader".equals(target) && roles.contains("primary")))

@@ -82,6 +82,14 @@ public final class SimCluster
         return nodes.settings.controlNodes();
     }
 
+    /**
+     * @return how many replicas may be down at once without losing an acknowledged write (the protocol's answer).
+     */
+    public int replicaFailuresTolerated()
+    {
+        return nodes.factory.replicaFailuresTolerated(nodes.settings);
+    }
+
     public Replica replica(final int nodeId)
     {
         return (Replica)network.endpoint(nodeId);

@@ -357,7 +357,8 @@ public final class Torture
         final int controls = cluster.controlNodes() > 1 ? cluster.controlNodes() : 0;
         final boolean[] controlCrashed = new boolean[controls];
         final List<Action> actions = actions(controls > 0);
-        final int maxDown = (replicas - 1) / 2;
+        // A minority, or more where the protocol tolerates more (pb-views=config-service: all but one replica).
+        final int maxDown = cluster.replicaFailuresTolerated();
         final boolean[] crashed = new boolean[replicas];
         // Replicas on the minority side of the partition (isolated, or the role holder a split cut off).
         final boolean[] cutOff = new boolean[replicas];

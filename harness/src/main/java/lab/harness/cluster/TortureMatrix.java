@@ -142,6 +142,12 @@ public final class TortureMatrix
             HIGH_DRIFT_WITHIN_BOUND_PPM));
         cells.add(new Cell("raft", 3, Map.of("raft-reads", "lease", "client-retry", FAST_CLIENT_RETRY),
             HIGH_DRIFT_WITHIN_BOUND_PPM));
+        // Primary-backup's views from the Raft-replicated configuration service (issue 21): all but one replica may
+        // be down at once, service nodes crash too; and its lease read path with drift near the bound.
+        cells.add(new Cell("primary-backup", 3, Map.of("pb-views", "config-service"), drift));
+        cells.add(new Cell("primary-backup", 5, Map.of("pb-views", "config-service"), drift));
+        cells.add(new Cell("primary-backup", 3, Map.of("pb-views", "config-service", "client-retry",
+            FAST_CLIENT_RETRY), HIGH_DRIFT_WITHIN_BOUND_PPM));
         // Hedged reads (issue 20): a 100us hedge is about one simulated round trip, so most reads send a second copy
         // and answers race; a percentile hedge follows the schedule's faults. Either must not cost linearizability.
         cells.add(new Cell("chain", 3, Map.of("chain-ack", "tail", "reads", "craq", "hedge", "100us"), drift));

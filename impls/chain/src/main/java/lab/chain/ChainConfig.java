@@ -8,7 +8,7 @@ import lab.core.client.Hedging;
 /**
  * Options of chain replication, read from protocol options (all printed with results). A replica serves reads only
  * under a lease the configuration manager grants with its heartbeat answers; the manager removes a silent replica
- * only after its lease has run out: the lease is the failure timeout less the drift allowed ({@link ChainLease}).
+ * only after its lease has run out: the lease is the failure timeout less the drift allowed ({@link lab.control.ServiceLease}).
  */
 public final class ChainConfig
 {

@@ -3,11 +3,11 @@ package lab.chain;
 import java.util.Arrays;
 
 import lab.control.ConfigService;
+import lab.control.MemberWatch;
 import lab.core.Replica;
 import lab.core.Role;
 import lab.core.Outbox;
 import lab.core.WireCheck;
-import lab.core.detect.FailureDetector;
 import lab.chain.codec.BooleanType;
 import lab.chain.codec.ConfigEncoder;
 import lab.chain.codec.HeartbeatDecoder;
@@ -54,8 +54,6 @@ public final class ChainManager implements Replica, ConfigService.Listener
     private final ChainConfig config;
     /** The replicated configuration, or null for the single manager (changes committed at once). */
     private final ConfigService service;
-    /** How long an acting manager waits beyond the failure timeout before its first removal (0: single). */
-    private final long takeoverGraceNs;
 
     // The committed configuration: valid while acting.
     private final int[] members;
@@ -71,10 +69,11 @@ public final class ChainManager implements Replica, ConfigService.Listener
     /** Single: always; raft: while this node leads the service and knows the committed configuration. */
     private boolean acting;
     private boolean started;
-    private final long[] lastHeardNs;
-    /** Suspects a silent member (--opt failure-detector); the failure timeout stays the floor of a removal. */
-    private final FailureDetector detector;
-    private final long[] lastSentNs;
+    /**
+     * Who is silent ({@code --opt failure-detector} suspects, the failure timeout is the floor of a removal), which
+     * heartbeat is news, and the takeover grace: the shared {@link MemberWatch}.
+     */
+    private final MemberWatch watch;
     // The latest heartbeat of each replica not yet acted on (its news), and what it said.
     private final boolean[] news;
     private final boolean[] reportedSynced;
@@ -109,17 +108,13 @@ public final class ChainManager implements Replica, ConfigService.Listener
     {
         this.n = replicas;
         this.config = config;
-        this.takeoverGraceNs = takeoverGraceNs;
         this.wire = new WireCheck("node " + nodeId + " (chain manager)");
         members = new int[replicas];
         nextMembers = new int[replicas];
-        lastHeardNs = new long[replicas];
-        detector = config.detector.newDetector(replicas, "chain");
-        lastSentNs = new long[replicas];
+        watch = new MemberWatch(replicas, config.detector.newDetector(replicas, "chain"), takeoverGraceNs);
         news = new boolean[replicas];
         reportedSynced = new boolean[replicas];
         reportedEpoch = new long[replicas];
-        Arrays.fill(lastSentNs, Long.MIN_VALUE);
         initialChain();
         this.service = serviceFor == null ? null : serviceFor.apply(this);
     }
@@ -220,8 +215,7 @@ public final class ChainManager implements Replica, ConfigService.Listener
         if (!started && acting)
         {
             started = true;
-            Arrays.fill(lastHeardNs, nowNs + takeoverGraceNs);
-            resetDetector(nowNs);
+            watch.start(nowNs);
         }
         decide(true, nowNs, out);
     }
@@ -236,17 +230,15 @@ public final class ChainManager implements Replica, ConfigService.Listener
 
     private void onHeartbeat(final int from, final HeartbeatDecoder hb, final long nowNs, final Outbox out)
     {
-        if (hb.sentNs() <= lastSentNs[from])
+        if (!watch.fresh(from, hb.sentNs()))
         {
             return; // overtaken by a newer heartbeat (reordering, duplication): its news is stale
         }
-        lastSentNs[from] = hb.sentNs();
         if (!acting)
         {
             return; // a standby: the acting manager answers
         }
-        lastHeardNs[from] = Math.max(lastHeardNs[from], nowNs);
-        detector.heartbeat(from, nowNs);
+        watch.heard(from, nowNs);
         news[from] = true;
         reportedSynced[from] = hb.synced() == BooleanType.TRUE;
         reportedEpoch[from] = hb.epoch();
@@ -283,8 +275,7 @@ public final class ChainManager implements Replica, ConfigService.Listener
             {
                 final int node = nextMembers[i];
                 // the detector suspects; the failure timeout is the floor the member's read lease rests on
-                if (detector.suspected(node, nowNs) && nowNs - lastHeardNs[node] > config.failureTimeoutNs &&
-                    canRemove(node))
+                if (watch.silent(node, config.failureTimeoutNs, nowNs) && canRemove(node))
                 {
                     remove(i);
                     changed = true;
@@ -387,14 +378,6 @@ public final class ChainManager implements Replica, ConfigService.Listener
         return -1;
     }
 
-    private void resetDetector(final long nowNs)
-    {
-        for (int i = 0; i < lastHeardNs.length; i++)
-        {
-            detector.reset(i, nowNs);
-        }
-    }
-
     private void remove(final int index)
     {
         if (nextMembers[index] == nextJoiner)
@@ -459,8 +442,7 @@ public final class ChainManager implements Replica, ConfigService.Listener
         acting = true;
         started = true;
         Arrays.fill(news, false);
-        Arrays.fill(lastHeardNs, nowNs + takeoverGraceNs);
-        resetDetector(nowNs);
+        watch.start(nowNs);
         pushToAll(out); // what a failed manager may not have pushed before it failed
     }
 

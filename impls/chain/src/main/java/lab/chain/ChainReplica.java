@@ -33,7 +33,7 @@ import org.agrona.ExpandableArrayBuffer;
  * and sequence numbers make every resend idempotent. A node that becomes the tail commits everything it holds: each
  * of those writes may have been acknowledged by the old tail. A node without state (restarted, or removed and
  * wiped) joins at the tail: its predecessor streams it a snapshot, then resends its pending writes. Reads are only
- * served under a lease from the manager ({@link ChainLease}), which removes a node only after the node's lease has
+ * served under a lease from the manager ({@link lab.control.ServiceLease}), which removes a node only after the node's lease has
  * run out, so a node cut off from the manager stops reading before a new chain can commit writes it has not seen.
  */
 public final class ChainReplica implements Replica
@@ -62,7 +62,7 @@ public final class ChainReplica implements Replica
     private int pred = -1;
     private int succ = -1;
     private boolean synced;
-    private final ChainLease lease;
+    private final lab.control.ServiceLease lease;
     private long nextHeartbeatNs;
 
     // Replicated state
@@ -99,7 +99,7 @@ public final class ChainReplica implements Replica
         this.tailAcks = config.ack == ChainConfig.Ack.TAIL;
         members = new int[replicas];
         pending = new PendingWrites(config.pendingCapacity);
-        lease = new ChainLease(config.failureTimeoutNs, config.leaseDriftNs);
+        lease = new lab.control.ServiceLease(config.failureTimeoutNs, config.leaseDriftNs);
         publisher = new ChainPublisher(nodeId);
         adapter = new ChainAdapter(this, wire, nodeId, replicas, config.managers, config.nodeCount,
             ChainStateTransfer.CHUNK_BYTES);

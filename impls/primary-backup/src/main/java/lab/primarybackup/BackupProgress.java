@@ -13,6 +13,11 @@ final class BackupProgress
     /** In the set a commit waits for (Kafka's ISR): dropped when silent, readmitted when caught up. */
     boolean inSync;
     long lastHeardNs;
+    /**
+     * A backup of the configuration service's view (pb-views=config-service): every commit waits for it, whatever
+     * it does, until the service commits a view without it.
+     */
+    boolean required;
     /** When its match index last moved (or a retransmission was sent): retransmit after a quiet spell. */
     long progressAtNs;
     /** Hop depth of its last ack: a commit that a timeout (not an ack) triggers answers one hop after it. */

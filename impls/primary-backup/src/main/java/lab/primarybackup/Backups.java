@@ -113,4 +113,35 @@ final class Backups
         }
         return depth == 0 ? 2 : depth;
     }
+
+    /**
+     * The service's view (pb-views=config-service): exactly these backups are required.
+     */
+    void require(final int[] members, final int count)
+    {
+        for (int b = 0; b < progress.length; b++)
+        {
+            progress[b].required = false;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            progress[members[i]].required = members[i] != self;
+        }
+    }
+
+    /**
+     * @return the highest index every required backup has, at most {@code lastIndex} (pb-views=config-service).
+     */
+    long requiredMatch(final long lastIndex)
+    {
+        long match = lastIndex;
+        for (final BackupProgress p : progress)
+        {
+            if (p.required)
+            {
+                match = Math.min(match, p.matchIndex);
+            }
+        }
+        return match;
+    }
 }

@@ -12,6 +12,7 @@ import lab.primarybackup.codec.MessageHeaderDecoder;
 import lab.primarybackup.codec.ReplicateDecoder;
 import lab.primarybackup.codec.SnapshotAckDecoder;
 import lab.primarybackup.codec.SnapshotChunkDecoder;
+import lab.primarybackup.codec.ViewDecoder;
 import lab.primarybackup.codec.VoteDecoder;
 import lab.primarybackup.codec.VoteRequestDecoder;
 import org.agrona.DirectBuffer;
@@ -26,6 +27,7 @@ final class PrimaryBackupAdapter
 {
     private final int nodeId;
     private final int replicas;
+    private final int configNodes;
     private final PrimaryBackupReplica replica;
     private final ViewElection election;
     private final WireCheck wire;
@@ -39,10 +41,16 @@ final class PrimaryBackupAdapter
     private final VoteDecoder voteDecoder = new VoteDecoder();
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private final SnapshotAckDecoder snapshotAckDecoder = new SnapshotAckDecoder();
+    private final ViewDecoder viewDecoder = new ViewDecoder();
+    private final int[] viewMembers;
+    private final long[] viewJoined;
 
-    PrimaryBackupAdapter(final int nodeId, final int replicas, final PrimaryBackupReplica replica,
-        final ViewElection election)
+    PrimaryBackupAdapter(final int nodeId, final int replicas, final int configNodes,
+        final PrimaryBackupReplica replica, final ViewElection election)
     {
+        this.configNodes = configNodes;
+        viewMembers = new int[replicas];
+        viewJoined = new long[replicas];
         this.election = election;
         this.nodeId = nodeId;
         this.replicas = replicas;
@@ -60,7 +68,8 @@ final class PrimaryBackupAdapter
     {
         if (!clientMessages.openReplicaMessage(wire, fromNode, buffer, offset, length, MessageHeaderDecoder.SCHEMA_ID,
             nowNs, out, requests) ||
-            !PrimaryBackupWire.check(wire, fromNode, replicas, nodeId, PrimaryBackupStateTransfer.CHUNK_BYTES))
+            !PrimaryBackupWire.check(wire, fromNode, replicas, configNodes, nodeId,
+                PrimaryBackupStateTransfer.CHUNK_BYTES))
         {
             return;
         }
@@ -110,6 +119,22 @@ final class PrimaryBackupAdapter
             {
                 final SnapshotAckDecoder m = snapshotAckDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 replica.onSnapshotAck(fromNode, m.view(), m.transferId(), m.receivedChunks(), nowNs, out);
+                break;
+            }
+            case ViewDecoder.TEMPLATE_ID:
+            {
+                final ViewDecoder m = viewDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final long view = m.view();
+                final int primary = m.primary();
+                final long leaseSentNs = m.leaseSentNs();
+                int count = 0;
+                for (final ViewDecoder.BackupsDecoder b : m.backups())
+                {
+                    viewMembers[count] = b.nodeId();
+                    viewJoined[count] = b.joinedView();
+                    count++;
+                }
+                replica.onServiceView(view, primary, leaseSentNs, viewMembers, viewJoined, count, nowNs, out);
                 break;
             }
             default:

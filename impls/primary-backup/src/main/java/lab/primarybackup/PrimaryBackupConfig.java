@@ -10,6 +10,18 @@ import lab.core.detect.DetectorSettings;
  */
 public final class PrimaryBackupConfig
 {
+    /**
+     * Who decides views ({@code pb-views}): a majority vote of the replicas ({@link ViewElection}), or a
+     * configuration service replicated with Raft on control nodes ({@link ViewService}).
+     */
+    public enum Views
+    {
+        MAJORITY, CONFIG_SERVICE
+    }
+
+    /** The option naming the configuration service's node count (pb-views=config-service only). */
+    static final String CONFIG_NODES = "pb-config-nodes";
+
     final long heartbeatIntervalNs;
     final long backupTimeoutNs;
     final long primaryTimeoutNs;
@@ -32,6 +44,9 @@ public final class PrimaryBackupConfig
      * reads from what it has applied, which lags the primary and may hold an entry the primary never committed.
      */
     final boolean backupReads;
+    final Views views;
+    /** The configuration service's control nodes (node ids from replicas); 0 with majority views. */
+    final int configNodes;
 
     PrimaryBackupConfig(final ProtocolSettings s)
     {
@@ -46,6 +61,22 @@ public final class PrimaryBackupConfig
         client = ClientPolicy.from(s);
         detector = DetectorSettings.from(s, null, heartbeatIntervalNs).usableBy("primary-backup");
         backupReads = "backup".equals(s.choice("pb-reads", "primary", "primary", "backup"));
+        views = "config-service".equals(s.choice("pb-views", "majority", "majority", "config-service")) ?
+            Views.CONFIG_SERVICE : Views.MAJORITY;
+        if (views == Views.MAJORITY && s.hasOption(CONFIG_NODES))
+        {
+            throw new IllegalArgumentException(CONFIG_NODES + " needs pb-views=config-service (majority views have " +
+                "no configuration service)");
+        }
+        configNodes = views == Views.CONFIG_SERVICE ? s.intOption(CONFIG_NODES, 3) : 0;
+        if (views == Views.CONFIG_SERVICE && configNodes < 1)
+        {
+            throw new IllegalArgumentException(CONFIG_NODES + " must be >= 1, got " + configNodes);
+        }
+        if (configNodes > 9)
+        {
+            throw new IllegalArgumentException(CONFIG_NODES + " must be at most 9, got " + configNodes);
+        }
         if (leaseNs <= 0)
         {
             throw new IllegalArgumentException("pb-lease-drift must be smaller than pb-primary-timeout");

@@ -2,19 +2,28 @@ package lab.primarybackup;
 
 import java.util.Random;
 
+import lab.control.ConfigService;
 import lab.core.ClientProtocol;
+import lab.core.Endpoint;
 import lab.core.HopTheory;
 import lab.core.MessagePrinter;
 import lab.core.ProtocolFactory;
 import lab.core.ProtocolSettings;
 import lab.core.Replica;
 import lab.core.TargetedClient;
+import lab.raft.RaftFactory;
 
 /**
- * {@code --protocol primary-backup}.
+ * {@code --protocol primary-backup [--opt pb-views=majority|config-service]}: views decided by a majority vote of the
+ * replicas, or by a configuration service replicated with Raft on {@code pb-config-nodes} control nodes (node ids
+ * from {@code replicas}, {@link ViewService}). The factory keeps the service's Raft storage, so that a service node
+ * the simulator restarts recovers it.
  */
 public final class PrimaryBackupFactory implements ProtocolFactory
 {
+    /** The service's Raft nodes: their storage outlives a crash of the node (one run per factory). */
+    private final RaftFactory controlRaft = new RaftFactory();
+
     public String name()
     {
         return "primary-backup";
@@ -23,12 +32,47 @@ public final class PrimaryBackupFactory implements ProtocolFactory
     @Override
     public java.util.Set<String> roleNames()
     {
-        return java.util.Set.of("primary", "backup", "pre_candidate", "candidate", "recovering");
+        return java.util.Set.of("primary", "backup", "pre_candidate", "candidate", "recovering", "standby");
     }
 
     public void validate(final ProtocolSettings settings)
     {
         new PrimaryBackupConfig(settings);
+    }
+
+    public int controlNodes(final ProtocolSettings settings)
+    {
+        return new PrimaryBackupConfig(settings).configNodes;
+    }
+
+    public Endpoint newControlNode(final int nodeId, final ProtocolSettings settings, final Random random)
+    {
+        return newControlNode(nodeId, settings, random, false);
+    }
+
+    public synchronized Endpoint newControlNode(final int nodeId, final ProtocolSettings settings,
+        final Random random, final boolean restarted)
+    {
+        final PrimaryBackupConfig config = new PrimaryBackupConfig(settings);
+        final int replicas = settings.replicas();
+        final ProtocolSettings raft = ConfigService.raftSettings(config.configNodes);
+        return new ViewService(nodeId, replicas, config, listener -> new ConfigService(replicas, config.configNodes,
+            nodeId - replicas, controlRaft, raft, random, restarted, listener), ConfigService.electionTimeoutNs(raft));
+    }
+
+    public void runEnded()
+    {
+        controlRaft.runEnded();
+    }
+
+    /**
+     * With the configuration service, any N-1 replicas may crash (one holding the state must live, and the service's
+     * majority); with majority views, a minority.
+     */
+    public int replicaFailuresTolerated(final ProtocolSettings settings)
+    {
+        return new PrimaryBackupConfig(settings).views == PrimaryBackupConfig.Views.CONFIG_SERVICE ?
+            settings.replicas() - 1 : (settings.replicas() - 1) / 2;
     }
 
     public Replica newReplica(final int nodeId, final ProtocolSettings settings, final Random random,
@@ -57,9 +101,14 @@ public final class PrimaryBackupFactory implements ProtocolFactory
 
     public String warnings(final ProtocolSettings settings)
     {
-        return new PrimaryBackupConfig(settings).backupReads && settings.replicas() > 1 ? "pb-reads=backup: reads " +
+        final PrimaryBackupConfig config = new PrimaryBackupConfig(settings);
+        final String reads = config.backupReads && settings.replicas() > 1 ? "pb-reads=backup: reads " +
             "are answered by a backup from what it has applied: they may be stale or return a write never " +
             "acknowledged (a weak mode, not linearizable)" : "";
+        final String even = config.configNodes > 0 && config.configNodes % 2 == 0 ? PrimaryBackupConfig.CONFIG_NODES +
+            "=" + config.configNodes + " is even: a majority of it tolerates no more failures than " +
+            (config.configNodes - 1) + " service nodes do" : "";
+        return reads.isEmpty() ? even : even.isEmpty() ? reads : reads + "; " + even;
     }
 
     public HopTheory theory(final ProtocolSettings settings)

@@ -10,6 +10,7 @@ import lab.primarybackup.codec.BooleanType;
 import lab.primarybackup.codec.HeartbeatEncoder;
 import lab.primarybackup.codec.MessageHeaderEncoder;
 import lab.primarybackup.codec.ReplicateEncoder;
+import lab.primarybackup.codec.ServiceHeartbeatEncoder;
 import lab.primarybackup.codec.SnapshotAckEncoder;
 import lab.primarybackup.codec.SnapshotChunkEncoder;
 import lab.primarybackup.codec.VoteEncoder;
@@ -27,6 +28,8 @@ final class PrimaryBackupPublisher
 {
     private final int nodeId;
     private final int replicas;
+    /** pb-views=config-service: the service's nodes (ids from replicas); 0 otherwise. */
+    private final int configNodes;
     private final ClientMessages clientMessages = new ClientMessages();
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(1024);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -37,11 +40,32 @@ final class PrimaryBackupPublisher
     private final VoteEncoder voteEncoder = new VoteEncoder();
     private final SnapshotChunkEncoder chunkEncoder = new SnapshotChunkEncoder();
     private final SnapshotAckEncoder snapshotAckEncoder = new SnapshotAckEncoder();
+    private final ServiceHeartbeatEncoder serviceHeartbeatEncoder = new ServiceHeartbeatEncoder();
 
     PrimaryBackupPublisher(final int nodeId, final int replicas)
     {
+        this(nodeId, replicas, 0);
+    }
+
+    PrimaryBackupPublisher(final int nodeId, final int replicas, final int configNodes)
+    {
         this.nodeId = nodeId;
         this.replicas = replicas;
+        this.configNodes = configNodes;
+    }
+
+    /**
+     * pb-views=config-service: to every node of the service (only the acting one answers, with the view).
+     */
+    void serviceHeartbeat(final Outbox out, final long view, final long syncedView, final long sentNs)
+    {
+        serviceHeartbeatEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .depth(1).clientId(0).seq(0).view(view).syncedView(syncedView).sentNs(sentNs);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + serviceHeartbeatEncoder.encodedLength();
+        for (int c = 0; c < configNodes; c++)
+        {
+            out.send(replicas + c, sendBuffer, 0, length);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package lab.primarybackup;
 
 import java.util.Random;
 
+import lab.control.ServiceLease;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;
@@ -32,11 +33,22 @@ import org.agrona.ExpandableArrayBuffer;
  * higher view refuses the old primary, which steps down (fencing). A restarted replica lost its state: it neither
  * votes nor stands until it has installed a snapshot from the primary (as Viewstamped Replication's recovery).
  * Requests carry (session, seq): a retried write is applied once ({@link ClientSessionTable}).
+ *
+ * <p>{@code pb-views=config-service}: views come from a configuration service on control nodes ({@link ViewService})
+ * instead of a vote. Every replica heartbeats to the service nodes and adopts each view they send; the primary
+ * commits a write only once every backup of its view has it (none is dropped until the service commits a view
+ * without it), re-establishes each new view by sending its state to every backup, and serves reads under the
+ * service's lease ({@link ServiceLease}). No election, no check-quorum: a primary is replaced only by the service.
  */
 public final class PrimaryBackupReplica implements Replica
 {
     /** The one peer a backup's {@link #primaryWatch} watches: whoever its primary is. */
     static final int PRIMARY_PEER = 0;
+    /**
+     * pb-views=config-service: a replica the service's view does not count on to hold the state (outside the view,
+     * or added and not yet holding a state of the view that added it). It may hold data; none the service relies on.
+     */
+    private static final lab.core.Role STANDBY = lab.core.Role.withoutState("standby");
 
     private final int nodeId;
     private final int n;
@@ -77,6 +89,20 @@ public final class PrimaryBackupReplica implements Replica
     private final PrimaryBackupAdapter adapter;
     private final PrimaryBackupPublisher publisher;
 
+    // pb-views=config-service
+    private final boolean serviceViews;
+    private final ServiceLease serviceLease;
+    private long nextServiceHeartbeatNs;
+    /** The backups of the latest view the service sent (the required set when this replica is its primary). */
+    private final int[] viewBackups;
+    private int viewBackupCount;
+    /** The view that added this replica as a backup, per the latest view the service sent; -1: not a backup. */
+    private long joinedView = -1;
+    /** When the service last sent the view this replica is in, naming it primary or backup. */
+    private long viewConfirmedNs;
+    /** The service confirmed this replica's place within the backup timeout (as of the last tick). */
+    private boolean placeConfirmed = true;
+
     public PrimaryBackupReplica(final int nodeId, final int replicas, final PrimaryBackupConfig config,
         final Random random, final boolean restarted)
     {
@@ -84,10 +110,10 @@ public final class PrimaryBackupReplica implements Replica
         this.n = replicas;
         this.majority = replicas / 2 + 1;
         this.config = config;
-        this.publisher = new PrimaryBackupPublisher(nodeId, replicas);
+        this.publisher = new PrimaryBackupPublisher(nodeId, replicas, config.configNodes);
         // the one draw from the seeded random at construction: the first election jitter
         this.election = new ViewElection(nodeId, replicas, config.primaryTimeoutNs, random, this, publisher);
-        this.adapter = new PrimaryBackupAdapter(nodeId, replicas, this, election);
+        this.adapter = new PrimaryBackupAdapter(nodeId, replicas, config.configNodes, this, election);
         backups = new Backups(nodeId, n);
         lease = new ReadLease(nodeId, n, config.primaryTimeoutNs, config.leaseDriftNs);
         primaryWatch = config.detector.newDetector(1, "primary-backup", config.primaryTimeoutNs);
@@ -96,6 +122,9 @@ public final class PrimaryBackupReplica implements Replica
         stateTransfer = new PrimaryBackupStateTransfer(nodeId, replicas, sessions, publisher, adapter.wire(),
             config.snapshotRetryNs);
         feed = new BackupFeed(nodeId, backups, ring, stateTransfer);
+        serviceViews = config.views == PrimaryBackupConfig.Views.CONFIG_SERVICE;
+        serviceLease = new ServiceLease(config.primaryTimeoutNs, config.leaseDriftNs);
+        viewBackups = new int[replicas];
 
         if (restarted)
         {
@@ -111,11 +140,19 @@ public final class PrimaryBackupReplica implements Replica
             lastEntryView = 1;
             primary = 0;
             role = nodeId == 0 ? Role.PRIMARY : Role.BACKUP;
+            // the service's first view is the same (ViewService#initialView)
+            viewBackupCount = replicas - 1;
+            for (int b = 1; b < replicas; b++)
+            {
+                viewBackups[b - 1] = b;
+            }
+            joinedView = nodeId == 0 ? -1 : 1;
             if (role == Role.PRIMARY)
             {
                 established = true;
                 ring.startAt(1);
                 backups.bootstrap();
+                backups.require(viewBackups, viewBackupCount);
                 lease.reset();
             }
         }
@@ -131,8 +168,19 @@ public final class PrimaryBackupReplica implements Replica
         return java.util.Map.of("malformed_messages", adapter.wire().count());
     }
 
+    /**
+     * pb-views=config-service: a backup the service does not count on (outside the view, or not yet holding the state
+     * of the view that added it), and a primary or backup whose place the service has not confirmed for the backup
+     * timeout (the service may have replaced it), report {@code standby}, a role without the state: the harness then
+     * never counts them among the replicas that hold every acknowledged write.
+     */
     public lab.core.Role role()
     {
+        if (serviceViews && (role == Role.BACKUP || role == Role.PRIMARY) && (!placeConfirmed ||
+            role == Role.BACKUP && (joinedView < 0 || syncedView < joinedView)))
+        {
+            return STANDBY;
+        }
         return role.value;
     }
 
@@ -184,20 +232,26 @@ public final class PrimaryBackupReplica implements Replica
     public void onTick(final long nowNs, final Outbox out)
     {
         startClock(nowNs);
+        placeConfirmed = nowNs - viewConfirmedNs <= config.backupTimeoutNs;
+        if (serviceViews && nowNs >= nextServiceHeartbeatNs)
+        {
+            nextServiceHeartbeatNs = nowNs + config.heartbeatIntervalNs;
+            publisher.serviceHeartbeat(out, Math.max(view, votedView), syncedView, nowNs);
+        }
         switch (role)
         {
             case PRIMARY:
                 primaryTick(nowNs, out);
                 break;
             case BACKUP:
-                if (election.primaryTimedOut(nowNs, primaryWatch))
+                if (!serviceViews && election.primaryTimedOut(nowNs, primaryWatch))
                 {
                     election.start(nowNs, out);
                 }
                 break;
             case PRE_CANDIDATE:
             case CANDIDATE:
-                if (election.roundOver(nowNs))
+                if (!serviceViews && election.roundOver(nowNs))
                 {
                     election.start(nowNs, out);
                 }
@@ -217,6 +271,7 @@ public final class PrimaryBackupReplica implements Replica
         {
             clockStarted = true;
             lastHeardFromPrimaryNs = nowNs;
+            viewConfirmedNs = nowNs; // every replica starts in the service's first view
             primaryWatch.reset(PRIMARY_PEER, nowNs);
             quorumCheckFromNs = nowNs;
             backups.startClock(nowNs);
@@ -263,7 +318,7 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (opType == OpType.GET)
         {
-            if (!lease.valid(nowNs))
+            if (serviceViews ? !serviceLease.holds(nowNs) : !lease.valid(nowNs))
             {
                 publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
                 return;
@@ -283,7 +338,7 @@ public final class PrimaryBackupReplica implements Replica
             default:
                 break;
         }
-        if (backups.inSyncCount() + 1 < majority || lastIndex - commitIndex >= ring.capacity())
+        if (!serviceViews && backups.inSyncCount() + 1 < majority || lastIndex - commitIndex >= ring.capacity())
         {
             publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
             return;
@@ -324,7 +379,7 @@ public final class PrimaryBackupReplica implements Replica
             {
                 heard++;
             }
-            if (backup.inSync && !alive && backups.inSyncCount() >= majority)
+            if (!serviceViews && backup.inSync && !alive && backups.inSyncCount() >= majority)
             {
                 backup.inSync = false; // drop the silent backup so writes go on; a majority stays in sync
                 shrunk = true;
@@ -344,7 +399,7 @@ public final class PrimaryBackupReplica implements Replica
             advanceCommit(backups.replyDepthFromAcks(), out);
         }
         // Check quorum: a primary that cannot hear a majority gives up, so that clients look elsewhere.
-        if (heard < majority && nowNs - quorumCheckFromNs > config.primaryTimeoutNs)
+        if (!serviceViews && heard < majority && nowNs - quorumCheckFromNs > config.primaryTimeoutNs)
         {
             stepDown(view, -1, nowNs);
         }
@@ -405,7 +460,8 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (!established)
         {
-            established = backups.reaching(viewStartIndex) >= majority;
+            established = serviceViews ? backups.requiredMatch(viewStartIndex) >= viewStartIndex :
+                backups.reaching(viewStartIndex) >= majority;
         }
         if (!backup.inSync && !backup.snapshotting && backup.matchIndex >= commitIndex)
         {
@@ -419,11 +475,11 @@ public final class PrimaryBackupReplica implements Replica
      */
     private void advanceCommit(final int replyDepth, final Outbox out)
     {
-        if (!established || backups.inSyncCount() + 1 < majority)
+        if (!established || !serviceViews && backups.inSyncCount() + 1 < majority)
         {
             return;
         }
-        final long newCommit = backups.inSyncMatch(lastIndex);
+        final long newCommit = serviceViews ? backups.requiredMatch(lastIndex) : backups.inSyncMatch(lastIndex);
         while (commitIndex < newCommit)
         {
             final long index = ++commitIndex;
@@ -451,6 +507,12 @@ public final class PrimaryBackupReplica implements Replica
         setCommitIndex(lastIndex);
         ring.startAt(lastIndex + 1);
         established = majority == 1;
+        if (serviceViews)
+        {
+            // every backup of the service's view is sent the state below: the view serves once all hold it
+            backups.require(viewBackups, viewBackupCount);
+            established = viewBackupCount == 0;
+        }
         nextHeartbeatNs = nowNs;
         quorumCheckFromNs = nowNs;
         lease.reset();
@@ -473,6 +535,7 @@ public final class PrimaryBackupReplica implements Replica
             sessions.abandonProposals();
         }
         role = Role.BACKUP;
+        serviceLease.revoke();
         view = Math.max(view, newView);
         primary = newPrimary;
         lastHeardFromPrimaryNs = nowNs;
@@ -580,6 +643,78 @@ public final class PrimaryBackupReplica implements Replica
         }
         primaryWatch.heartbeat(PRIMARY_PEER, nowNs);
         ack(out, from, msgDepth + 1, 0, 0, lastIndex, leaseNs, syncedView != msgView);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // pb-views=config-service: views from the service (ViewService)
+
+    /**
+     * A view the service committed ({@code backups[0 .. count)}, each added in {@code joined[i]}), with a lease when
+     * it answers this replica's heartbeat as the view's primary. A newer view is adopted: its primary takes over
+     * (unless it restarted without its state: the service then replaces it), anyone else follows it. An older view
+     * is ignored: the service's views only go forward.
+     */
+    void onServiceView(final long newView, final int newPrimary, final long leaseSentNs, final int[] members,
+        final long[] joined, final int count, final long nowNs, final Outbox out)
+    {
+        if (!serviceViews || newView < view || newView < votedView)
+        {
+            return;
+        }
+        viewBackupCount = count;
+        System.arraycopy(members, 0, viewBackups, 0, count);
+        joinedView = -1;
+        for (int i = 0; i < count; i++)
+        {
+            if (members[i] == nodeId)
+            {
+                joinedView = joined[i];
+            }
+        }
+        if (newPrimary == nodeId)
+        {
+            if (role == Role.RECOVERING)
+            {
+                view = newView; // no state to serve from: its heartbeats say so, and the service promotes another
+                votedView = newView;
+                primary = -1;
+                return;
+            }
+            if (role != Role.PRIMARY || view != newView)
+            {
+                if (role == Role.PRIMARY)
+                {
+                    // The primary goes on in a new view (its backups changed). Its entries not yet committed were
+                    // never answered and are not applied to its store (a backup's are, on receipt): they are
+                    // dropped, and their clients' retries are ordered again in the new view.
+                    lastIndex = commitIndex;
+                    sessions.abandonProposals();
+                }
+                becomePrimary(newView, nowNs, out);
+            }
+            votedView = newView;
+            viewConfirmedNs = nowNs;
+            if (leaseSentNs != Long.MIN_VALUE)
+            {
+                serviceLease.grant(leaseSentNs);
+            }
+            return;
+        }
+        if (role == Role.PRIMARY)
+        {
+            stepDown(newView, newPrimary, nowNs);
+        }
+        if (newView > view)
+        {
+            primaryWatch.reset(PRIMARY_PEER, nowNs);
+        }
+        view = newView;
+        votedView = newView;
+        primary = newPrimary;
+        if (joinedView >= 0)
+        {
+            viewConfirmedNs = nowNs;
+        }
     }
 
     /**

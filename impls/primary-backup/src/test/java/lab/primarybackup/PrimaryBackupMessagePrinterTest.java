@@ -12,6 +12,8 @@ import lab.primarybackup.codec.BooleanType;
 import lab.primarybackup.codec.HeartbeatEncoder;
 import lab.primarybackup.codec.MessageHeaderEncoder;
 import lab.primarybackup.codec.ReplicateEncoder;
+import lab.primarybackup.codec.ServiceHeartbeatEncoder;
+import lab.primarybackup.codec.ViewEncoder;
 import lab.primarybackup.codec.SnapshotAckEncoder;
 import lab.primarybackup.codec.SnapshotChunkEncoder;
 import lab.primarybackup.codec.VoteEncoder;
@@ -86,7 +88,23 @@ class PrimaryBackupMessagePrinterTest
         assertEquals("ClientRequest GET key=42 session=3/1 seq=7 depth=1", printer.print(client.buffer(), 0, length));
         final int heartbeat = new HeartbeatEncoder().wrapAndApplyHeader(buffer, 0, header).depth(1).clientId(0)
             .seq(0).view(2).lastIndex(17).commitIndex(17).leaseNs(5).encodedLength();
-        buffer.putShort(4, (short)103);
-        assertEquals("Message schema=103 template=3 length=" + (8 + heartbeat), print(heartbeat));
+        buffer.putShort(4, (short)199); // a schema nobody here speaks (103, Raft's, is the view service's)
+        assertEquals("Message schema=199 template=3 length=" + (8 + heartbeat), print(heartbeat));
+    }
+
+    @Test
+    void shouldPrintTheViewServicesMessages()
+    {
+        assertEquals("ServiceHeartbeat view=4 synced=3 depth=1",
+            print(new ServiceHeartbeatEncoder().wrapAndApplyHeader(buffer, 0, header).depth(1).clientId(0).seq(0)
+                .view(4).syncedView(3).sentNs(123).encodedLength()));
+        final ViewEncoder view = new ViewEncoder().wrapAndApplyHeader(buffer, 0, header).depth(2).clientId(0).seq(0)
+            .view(4).primary(1).leaseSentNs(123);
+        view.backupsCount(2).next().nodeId(2).joinedView(1).next().nodeId(0).joinedView(4);
+        assertEquals("View view=4 primary=1 backups=[2@1,0@4] lease depth=2", print(view.encodedLength()));
+        final ViewEncoder push = new ViewEncoder().wrapAndApplyHeader(buffer, 0, header).depth(1).clientId(0).seq(0)
+            .view(5).primary(2).leaseSentNs(Long.MIN_VALUE);
+        push.backupsCount(0);
+        assertEquals("View view=5 primary=2 backups=[] depth=1", print(push.encodedLength()));
     }
 }
