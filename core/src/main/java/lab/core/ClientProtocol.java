@@ -43,4 +43,12 @@ public interface ClientProtocol
     {
         return null;
     }
+
+    /**
+     * @return the client's tied reads (its setting and what it sent), or null for a client that never ties reads.
+     */
+    default lab.core.client.TiedReads tied()
+    {
+        return null;
+    }
 }

@@ -5,6 +5,7 @@ import lab.core.client.Hedging;
 import lab.core.client.LeaderGuess;
 import lab.core.client.Resends;
 import lab.core.client.Suspicion;
+import lab.core.client.TiedReads;
 import lab.core.codec.ClientMessages;
 import lab.core.codec.ClientResponseDecoder;
 import lab.core.codec.OpType;
@@ -26,6 +27,11 @@ import org.agrona.ExpandableArrayBuffer;
  * <p>A client given a {@link Hedging} that is on sends a GET not answered by its hedge time to one more replica,
  * {@link #hedgeTarget}, with the same (session, seq): the first answer completes it, the other is a late answer and
  * ignored. A turn-away from the hedged copy's replica is ignored too: the first copy is still on its way.
+ *
+ * <p>A client given {@link TiedReads} that are on sends a GET, when it is first submitted, to two replicas at once:
+ * its target and {@link #hedgeTarget}, each copy naming the other ({@link #sendTiedRead}, a protocol message, since
+ * the shared request has no tied peer). The replicas cancel one copy between them; the first answer completes the
+ * read, and a turn-away from the second replica is ignored as a hedged one's is. Resends are never tied.
  */
 public class TargetedClient implements ClientProtocol
 {
@@ -42,6 +48,7 @@ public class TargetedClient implements ClientProtocol
     protected final WireCheck wire;
     private long lastNowNs;
     private final Hedging hedging;
+    private final TiedReads tied;
     private final long[] submittedNs;
     private final long[] hedgeAtNs;
     private final int[] hedgedTo;
@@ -68,8 +75,19 @@ public class TargetedClient implements ClientProtocol
     public TargetedClient(final int clientNode, final ProtocolSettings settings, final ClientPolicy policy,
         final Hedging hedging)
     {
+        this(clientNode, settings, policy, hedging, TiedReads.off());
+    }
+
+    /**
+     * @param tied whether a GET goes to two replicas at once, tied ({@link #sendTiedRead}); {@link TiedReads#off()}
+     *             for never.
+     */
+    public TargetedClient(final int clientNode, final ProtocolSettings settings, final ClientPolicy policy,
+        final Hedging hedging, final TiedReads tied)
+    {
         this.clientNode = clientNode;
         this.hedging = hedging;
+        this.tied = tied;
         this.replicas = settings.replicas();
         this.policy = policy;
         this.suspicion = new Suspicion(policy, replicas);
@@ -133,6 +151,25 @@ public class TargetedClient implements ClientProtocol
     protected int hedgeTarget(final int slot, final long key, final int attempt, final int primary)
     {
         return -1;
+    }
+
+    /**
+     * Sends one copy of a tied GET to {@code to}, naming {@code tiedPeer}, the replica the other copy goes to. Only
+     * called when the client was given {@link TiedReads} that are on; a protocol that can tie reads encodes its own
+     * tied read request.
+     */
+    protected void sendTiedRead(final int to, final int tiedPeer, final long sessionId, final long seq,
+        final long key, final Outbox out)
+    {
+        throw new IllegalStateException("this client cannot tie reads");
+    }
+
+    /**
+     * @return this client's tied reads setting and counters (tied copies sent, reads completed).
+     */
+    public TiedReads tied()
+    {
+        return tied;
     }
 
     /**
@@ -227,7 +264,22 @@ public class TargetedClient implements ClientProtocol
         this.valueLength[slot] = valueLength;
         submittedNs[slot] = nowNs;
         resends.start(slot);
-        send(slot, targetFor(slot, opType, key, 0), nowNs, out);
+        final int to = targetFor(slot, opType, key, 0);
+        if (opType == OpType.GET && tied.enabled())
+        {
+            final int peer = hedgeTarget(slot, key, 0, to);
+            if (peer >= 0 && peer != to)
+            {
+                resends.sent(slot, to, nowNs);
+                hedgeAtNs[slot] = Hedging.NEVER;
+                hedgedTo[slot] = peer; // its turn-away is ignored, as a hedged copy's is
+                tied.copySent();
+                sendTiedRead(to, peer, sessionId[slot], seq, key, out);
+                sendTiedRead(peer, to, sessionId[slot], seq, key, out);
+                return;
+            }
+        }
+        send(slot, to, nowNs, out);
     }
 
     private void send(final int slot, final int to, final long nowNs, final Outbox out)
@@ -291,6 +343,10 @@ public class TargetedClient implements ClientProtocol
                 if (opType[slot] == OpType.GET && hedging.enabled())
                 {
                     hedging.readCompleted(nowNs - submittedNs[slot]);
+                }
+                if (opType[slot] == OpType.GET && tied.enabled())
+                {
+                    tied.readCompleted();
                 }
                 final int hops = response.depth();
                 final long version = response.version();

@@ -48,6 +48,12 @@ public final class ClientPolicy
      * more than one replica can answer (CRAQ, the quorum store): elsewhere the run refuses it as an unknown option.
      */
     public static final String HEDGE = "hedge";
+    /**
+     * {@code tied} ({@code false}): send a read to two replicas at once, each copy naming the other; the one that
+     * starts serving first cancels the other's copy ({@link TiedReads} on the client, {@link TiedCopies} on the
+     * replicas). Read only by protocols whose reads more than one replica can answer, like {@link #HEDGE}.
+     */
+    public static final String TIED = "tied";
 
     public static final String DEFAULT_RETRY = "200ms";
     public static final String DEFAULT_BACKOFF = "5ms";

@@ -85,6 +85,11 @@ public final class CompareCommand implements Callable<Integer>
         "--reads craq only (same as --opt hedge=...)")
     String hedge;
 
+    @Option(names = "--tied", description = "tail-tolerant reads: send a read to two replicas at once, each copy " +
+        "naming the other; the one that starts serving first cancels the other's copy; quorum and chain with " +
+        "--reads craq only, not with --hedge (same as --opt tied=true)")
+    boolean tied;
+
     @picocli.CommandLine.Mixin
     LinkOptions link = new LinkOptions();
 
@@ -114,6 +119,10 @@ public final class CompareCommand implements Callable<Integer>
         if (hedge != null)
         {
             opts.put(lab.core.client.ClientPolicy.HEDGE, hedge); // then given, like any --opt, to who reads it
+        }
+        if (tied)
+        {
+            opts.put(lab.core.client.ClientPolicy.TIED, "true");
         }
         final List<String> names = new ArrayList<>();
         if (protocols == null)

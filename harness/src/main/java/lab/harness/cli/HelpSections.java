@@ -30,7 +30,8 @@ final class HelpSections
         HEADINGS.put("Cluster", List.of("--replicas", "--transport", "--processes", "--cluster", "--ready-timeout",
             "--threads", "--idle", "--mtu", "--link-delay", "--link-jitter", "--link-loss", "--link", "--cores"));
         HEADINGS.put("Protocol", List.of("--protocol", "--protocols", "--opt", "--chain-ack", "--reads",
-            "--raft-reads", "--batch", "--fsync", "--quorum-mode", "--r", "--w", "--coordinator", "--hedge"));
+            "--raft-reads", "--batch", "--fsync", "--quorum-mode", "--r", "--w", "--coordinator", "--hedge",
+            "--tied"));
         HEADINGS.put("Faults", List.of("--fault", "--fault-kinds", "--faults-for", "--liveness", "--clock-drift-ppm",
             "--stale-reads", "--matrix", "--sim-slow"));
         HEADINGS.put("Output", List.of("--json", "--hlog", "--history", "--profile", "--profile-event", "--results",

@@ -167,6 +167,11 @@ public final class RunCommand implements Callable<Integer>
         "--reads craq only (same as --opt hedge=...)")
     String hedge;
 
+    @Option(names = "--tied", description = "tail-tolerant reads: send a read to two replicas at once, each copy " +
+        "naming the other; the one that starts serving first cancels the other's copy; quorum and chain with " +
+        "--reads craq only, not with --hedge (same as --opt tied=true)")
+    boolean tied;
+
     @Option(names = "--sim-slow", description = "--transport sim: <replica>=<duration>, every message into that " +
         "replica arrives this much late (a slow replica, e.g. 1=5ms)")
     String simSlow;
@@ -349,6 +354,7 @@ public final class RunCommand implements Callable<Integer>
         put(config, "w", w);
         put(config, "coordinator", coordinator);
         put(config, lab.core.client.ClientPolicy.HEDGE, hedge);
+        put(config, lab.core.client.ClientPolicy.TIED, tied ? "true" : null);
         if (!"auto".equals(idle))
         {
             lab.harness.aeron.IdleStrategies.of(idle);

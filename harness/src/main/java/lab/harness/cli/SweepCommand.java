@@ -81,6 +81,11 @@ public final class SweepCommand implements Callable<Integer>
         "--reads craq only (same as --opt hedge=...)")
     String hedge;
 
+    @Option(names = "--tied", description = "tail-tolerant reads: send a read to two replicas at once, each copy " +
+        "naming the other; the one that starts serving first cancels the other's copy; quorum and chain with " +
+        "--reads craq only, not with --hedge (same as --opt tied=true)")
+    boolean tied;
+
     @Option(names = "--results", defaultValue = "results", description = "results root (default ${DEFAULT-VALUE})")
     Path resultsRoot;
 
@@ -234,6 +239,10 @@ public final class SweepCommand implements Callable<Integer>
         if (hedge != null)
         {
             config.options.put(lab.core.client.ClientPolicy.HEDGE, hedge);
+        }
+        if (tied)
+        {
+            config.options.put(lab.core.client.ClientPolicy.TIED, "true");
         }
         link.applyTo(config);
         if (open)

@@ -499,6 +499,58 @@ public final class LabRunner
         return hedging;
     }
 
+    /**
+     * @return what tied reads cost, summed (empty when reads are not tied): the tied copies and reads counted by the
+     * coordinators (clients, or the quorum store's replica coordinators, which report them with their counters), and
+     * the replicas' cancels sent, copies dropped by a cancel, reads served by both copies and cancels evicted from
+     * the replicas' tables. The replicas' counters are moved out of {@code replicaCounters} into this map.
+     */
+    static Map<String, Object> tied(final LoadGenerator[] clients, final Map<String, Object> replicaCounters)
+    {
+        long copies = take(replicaCounters, "tied_copies_sent");
+        long reads = take(replicaCounters, "tied_reads");
+        final boolean replicasTie = replicaCounters.containsKey(lab.core.client.TiedCopies.CANCELS_SENT);
+        final long cancels = take(replicaCounters, lab.core.client.TiedCopies.CANCELS_SENT);
+        final long dropped = take(replicaCounters, lab.core.client.TiedCopies.COPIES_DROPPED);
+        final long both = take(replicaCounters, lab.core.client.TiedCopies.BOTH_SERVED);
+        final long evicted = take(replicaCounters, lab.core.client.TiedCopies.CANCELS_EVICTED);
+        boolean clientsTie = false;
+        for (final LoadGenerator c : clients)
+        {
+            final lab.core.client.TiedReads t = c == null ? null : c.tied();
+            if (t != null && t.enabled())
+            {
+                clientsTie = true;
+                copies += t.copiesSent();
+                reads += t.readsCompleted();
+            }
+        }
+        final Map<String, Object> tied = new LinkedHashMap<>();
+        if (clientsTie || replicasTie)
+        {
+            tied.put("setting", lab.core.client.ClientPolicy.TIED + "=true");
+            tied.put("copies_sent", copies);
+            tied.put("cancels_sent", cancels);
+            tied.put("copies_dropped", dropped);
+            tied.put("both_served", both);
+            tied.put("cancels_evicted", evicted);
+            tied.put("reads", reads);
+            // Beyond an untied read to the same replicas: the tied copy, its cancel(s), and a second reply when both
+            // copies were served.
+            tied.put("extra_messages_per_read", reads == 0 ? 0.0 : (copies + cancels + both) / (double)reads);
+            tied.put("scope", "whole run, warm-up included; reads are read phases for the quorum store (ABD's " +
+                "query phase of writes too), client GETs for CRAQ; copies_sent is one per tied read (the copy " +
+                "beyond an untied read's); both_served is counted once per read, by the lower node id of the pair");
+        }
+        return tied;
+    }
+
+    private static long take(final Map<String, Object> counters, final String name)
+    {
+        final Object v = counters.remove(name);
+        return v instanceof Number ? ((Number)v).longValue() : 0;
+    }
+
     public static RunResult result(
         final RunConfig config, final Nodes nodes, final TrafficCounters total, final Map<String, Object> stats,
         final LatencyTimeline timeline, final Map<String, Object> faults, final Map<String, Object> protocolStats,
@@ -550,6 +602,11 @@ public final class LabRunner
         if (!hedging.isEmpty())
         {
             protocolStats.put("hedging", hedging);
+        }
+        final Map<String, Object> tied = tied(nodes.clients, protocolStats);
+        if (!tied.isEmpty())
+        {
+            protocolStats.put("tied", tied);
         }
         return new RunResult(config.describe(), nodes.settings.effectiveOptions(), nodes.factory.theory(nodes.settings),
             nodes.factory.warnings(nodes.settings), reads, writes, readService, writeService, total, config.durationNs,

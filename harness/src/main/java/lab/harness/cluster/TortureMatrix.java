@@ -155,6 +155,13 @@ public final class TortureMatrix
             drift));
         cells.add(new Cell("quorum", 3, Map.of("quorum-mode", "abd", "coordinator", "replica", "hedge", "p90"),
             drift));
+        // Tied reads (issue 20): both copies of a read race at once, and a cancel drops one or crosses it. Whichever
+        // copy, or both, is served must not cost linearizability.
+        cells.add(new Cell("chain", 3, Map.of("chain-ack", "tail", "reads", "craq", "tied", "true"), drift));
+        cells.add(new Cell("quorum", 3, Map.of("quorum-mode", "abd", "coordinator", "client", "tied", "true"),
+            drift));
+        cells.add(new Cell("quorum", 3, Map.of("quorum-mode", "abd", "coordinator", "replica", "tied", "true"),
+            drift));
         return cells;
     }
 

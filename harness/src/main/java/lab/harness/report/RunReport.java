@@ -187,6 +187,16 @@ public final class RunReport
                 h.get("setting"), h.get("copies_sent"), h.get("reads"),
                 ((Number)h.get("copies_per_read")).doubleValue()));
         }
+        final Object tied = result.protocolStats().get("tied");
+        if (tied instanceof Map)
+        {
+            final Map<?, ?> t = (Map<?, ?>)tied;
+            sb.append(String.format("tied reads: %s copies sent for %s reads, %s cancels sent, %s copies dropped, " +
+                "%s served by both, %s cancels evicted; %.4f extra messages per read (whole run)%n",
+                t.get("copies_sent"), t.get("reads"), t.get("cancels_sent"), t.get("copies_dropped"),
+                t.get("both_served"), t.get("cancels_evicted"),
+                ((Number)t.get("extra_messages_per_read")).doubleValue()));
+        }
         if (!result.theory().note().isEmpty())
         {
             sb.append("hops theory: ").append(result.theory().note()).append('\n');

@@ -292,6 +292,14 @@ public abstract class LoadGenerator implements Endpoint, ClientListener
         return protocol.hedging();
     }
 
+    /**
+     * @return the client's tied reads (setting and counts: tied copies sent, reads completed), or null if it has none.
+     */
+    public lab.core.client.TiedReads tied()
+    {
+        return protocol.tied();
+    }
+
     public boolean idle()
     {
         for (int slot = 0; slot < slots; slot++)

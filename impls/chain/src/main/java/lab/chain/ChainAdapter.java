@@ -9,6 +9,8 @@ import lab.chain.codec.LinkedDecoder;
 import lab.chain.codec.MessageHeaderDecoder;
 import lab.chain.codec.SnapshotAckDecoder;
 import lab.chain.codec.SnapshotChunkDecoder;
+import lab.chain.codec.TiedCancelDecoder;
+import lab.chain.codec.TiedReadDecoder;
 import lab.chain.codec.VersionQueryDecoder;
 import lab.chain.codec.VersionReplyDecoder;
 import lab.core.Outbox;
@@ -46,6 +48,8 @@ final class ChainAdapter
     private final SnapshotChunkDecoder chunkDecoder = new SnapshotChunkDecoder();
     private final SnapshotAckDecoder snapshotAckDecoder = new SnapshotAckDecoder();
     private final ConfigDecoder configDecoder = new ConfigDecoder();
+    private final TiedReadDecoder tiedReadDecoder = new TiedReadDecoder();
+    private final TiedCancelDecoder tiedCancelDecoder = new TiedCancelDecoder();
 
     ChainAdapter(final ChainReplica replica, final WireCheck wire, final int nodeId, final int replicas,
         final int managers, final int nodeCount, final int chunkBytes)
@@ -122,6 +126,19 @@ final class ChainAdapter
             {
                 final SnapshotAckDecoder m = snapshotAckDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 replica.onSnapshotAck(fromNode, m.epoch(), m.transferId(), m.receivedChunks(), nowNs, out);
+                break;
+            }
+            case TiedReadDecoder.TEMPLATE_ID:
+            {
+                final TiedReadDecoder m = tiedReadDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.reads().onTiedRead(fromNode, m.depth() + 1, m.clientId(), m.seq(), m.key(), m.tiedPeer(),
+                    nowNs, out);
+                break;
+            }
+            case TiedCancelDecoder.TEMPLATE_ID:
+            {
+                final TiedCancelDecoder m = tiedCancelDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                replica.reads().onTiedCancel(fromNode, m.clientId(), m.seq());
                 break;
             }
             case ConfigDecoder.TEMPLATE_ID:

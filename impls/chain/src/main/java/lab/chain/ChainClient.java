@@ -4,7 +4,12 @@ import java.util.Random;
 
 import lab.core.ProtocolSettings;
 import lab.core.TargetedClient;
+import lab.chain.codec.MessageHeaderEncoder;
+import lab.chain.codec.TiedReadEncoder;
+import lab.core.Outbox;
 import lab.core.client.Hedging;
+import lab.core.client.TiedReads;
+import org.agrona.ExpandableArrayBuffer;
 import lab.core.codec.OpType;
 import lab.core.codec.Status;
 
@@ -15,7 +20,8 @@ import lab.core.codec.Status;
  * a silent head is replaced by its likely successor, a silent tail by its likely predecessor, the way the chain
  * itself is repaired. Retries resend the same (session, seq), which the head's duplicate detection applies once.
  * With {@code hedge} (CRAQ only), a read not answered by its hedge time goes to one more node as well: every CRAQ
- * node serves linearizable reads, so whichever answers first is a correct answer.
+ * node serves linearizable reads, so whichever answers first is a correct answer. With {@code tied} (CRAQ only), a
+ * read goes at once to its node and to the one a hedge would pick, as a chain {@code TiedRead} naming the other.
  */
 public final class ChainClient extends TargetedClient
 {
@@ -24,11 +30,14 @@ public final class ChainClient extends TargetedClient
     private long knownEpoch;
     private int head;
     private int tail;
+    private final ExpandableArrayBuffer tiedBuffer = new ExpandableArrayBuffer(64);
+    private final MessageHeaderEncoder tiedHeader = new MessageHeaderEncoder();
+    private final TiedReadEncoder tiedRead = new TiedReadEncoder();
 
     public ChainClient(final int clientNode, final ProtocolSettings settings, final ChainConfig config,
         final Random random)
     {
-        super(clientNode, settings, config.client, Hedging.parse(config.hedge));
+        super(clientNode, settings, config.client, Hedging.parse(config.hedge), TiedReads.of(config.tied));
         this.craq = config.reads == ChainConfig.Reads.CRAQ;
         this.random = random;
         head = 0;
@@ -64,6 +73,14 @@ public final class ChainClient extends TargetedClient
         final int offset = suspicion.firstUnsuspectedOnRing(first, replicas, nowNs());
         final int to = (first + offset) % replicas;
         return to != primary ? to : (to + 1) % replicas;
+    }
+
+    protected void sendTiedRead(final int to, final int tiedPeer, final long sessionId, final long seq,
+        final long key, final Outbox out)
+    {
+        final int length = ChainPublisher.encodeTiedRead(tiedBuffer, tiedHeader, tiedRead, sessionId, seq,
+            knownEpoch, key, tiedPeer);
+        out.send(to, tiedBuffer, 0, length);
     }
 
     protected int redirectTarget(final int slot, final OpType type, final long key, final int attempt, final int hint)

@@ -4,6 +4,7 @@ import lab.core.ProtocolSettings;
 import lab.core.client.ClientPolicy;
 import lab.core.detect.DetectorSettings;
 import lab.core.client.Hedging;
+import lab.core.client.TiedReads;
 
 /**
  * Options of chain replication, read from protocol options (all printed with results). A replica serves reads only
@@ -48,6 +49,8 @@ public final class ChainConfig
     final ClientPolicy client;
     /** {@code hedge}: CRAQ reads not answered by then go to one more node ({@link Hedging}); tail reads cannot. */
     final String hedge;
+    /** {@code tied}: CRAQ reads go to two nodes at once, each told of the other ({@link TiedReads}). */
+    final boolean tied;
     final Manager manager;
     /** Control nodes: the single manager, or {@code chain-managers} replicated ones (node ids from replicas). */
     final int managers;
@@ -73,6 +76,12 @@ public final class ChainConfig
         {
             throw new IllegalArgumentException("hedge needs --reads craq: with tail reads only the tail can answer " +
                 "a read, so there is no other node to hedge to");
+        }
+        tied = TiedReads.from(s).enabled();
+        if (tied && reads != Reads.CRAQ)
+        {
+            throw new IllegalArgumentException("tied needs --reads craq: with tail reads only the tail can answer " +
+                "a read, so there is no other node to tie a read to");
         }
         manager =
             "raft".equals(s.choice("chain-manager", "raft", "single", "raft")) ? Manager.RAFT : Manager.SINGLE;

@@ -9,6 +9,8 @@ import lab.chain.codec.LinkedDecoder;
 import lab.chain.codec.MessageHeaderDecoder;
 import lab.chain.codec.SnapshotAckDecoder;
 import lab.chain.codec.SnapshotChunkDecoder;
+import lab.chain.codec.TiedCancelDecoder;
+import lab.chain.codec.TiedReadDecoder;
 import lab.chain.codec.VersionQueryDecoder;
 import lab.chain.codec.VersionReplyDecoder;
 import lab.core.MessagePrinter;
@@ -83,6 +85,21 @@ public final class ChainMessagePrinter implements MessagePrinter
                 MessagePrinter.whole(m.sbeDecodedLength(), message);
                 final StringBuilder sb = new StringBuilder("VersionQuery epoch=").append(m.epoch())
                     .append(" key=").append(m.key());
+                return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
+            }
+            case TiedReadDecoder.TEMPLATE_ID:
+            {
+                final TiedReadDecoder m = new TiedReadDecoder().wrapAndApplyHeader(message, 0, header);
+                MessagePrinter.whole(m.sbeDecodedLength(), message);
+                final StringBuilder sb = new StringBuilder("TiedRead epoch=").append(m.epoch())
+                    .append(" key=").append(m.key()).append(" tiedPeer=").append(m.tiedPeer());
+                return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
+            }
+            case TiedCancelDecoder.TEMPLATE_ID:
+            {
+                final TiedCancelDecoder m = new TiedCancelDecoder().wrapAndApplyHeader(message, 0, header);
+                MessagePrinter.whole(m.sbeDecodedLength(), message);
+                final StringBuilder sb = new StringBuilder("TiedCancel epoch=").append(m.epoch());
                 return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
             }
             case VersionReplyDecoder.TEMPLATE_ID:

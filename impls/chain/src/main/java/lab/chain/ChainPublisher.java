@@ -9,6 +9,8 @@ import lab.chain.codec.LinkedEncoder;
 import lab.chain.codec.MessageHeaderEncoder;
 import lab.chain.codec.SnapshotAckEncoder;
 import lab.chain.codec.SnapshotChunkEncoder;
+import lab.chain.codec.TiedCancelEncoder;
+import lab.chain.codec.TiedReadEncoder;
 import lab.chain.codec.VersionQueryEncoder;
 import lab.chain.codec.VersionReplyEncoder;
 import lab.core.KvStore;
@@ -42,6 +44,7 @@ final class ChainPublisher
     private final SnapshotChunkEncoder chunkEncoder = new SnapshotChunkEncoder();
     private final SnapshotAckEncoder snapshotAckEncoder = new SnapshotAckEncoder();
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final TiedCancelEncoder tiedCancelEncoder = new TiedCancelEncoder();
 
     ChainPublisher(final int nodeId)
     {
@@ -151,6 +154,30 @@ final class ChainPublisher
         queryEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .depth(depth).clientId(clientId).seq(seq).epoch(epoch).key(key);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + queryEncoder.encodedLength());
+    }
+
+    /**
+     * Tied reads: this node started serving the read (clientId, seq); its tied peer drops its copy if not started.
+     */
+    void tiedCancel(final Outbox out, final int to, final int depth, final long clientId, final long seq,
+        final long epoch)
+    {
+        tiedCancelEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .depth(depth).clientId(clientId).seq(seq).epoch(epoch);
+        out.send(to, sendBuffer, 0, HEADER_LENGTH + tiedCancelEncoder.encodedLength());
+    }
+
+    /**
+     * A client's tied read copy (encoded by {@link ChainClient}, which has no publisher of its own: a static helper
+     * with the caller's encoders and buffer, so nothing is allocated per message).
+     */
+    static int encodeTiedRead(final MutableDirectBuffer buffer, final MessageHeaderEncoder header,
+        final TiedReadEncoder encoder, final long clientId, final long seq, final long epoch, final long key,
+        final int tiedPeer)
+    {
+        encoder.wrapAndApplyHeader(buffer, 0, header)
+            .depth(1).clientId(clientId).seq(seq).epoch(epoch).key(key).tiedPeer(tiedPeer);
+        return HEADER_LENGTH + encoder.encodedLength();
     }
 
     void versionReply(final Outbox out, final int to, final int depth, final long clientId, final long seq,

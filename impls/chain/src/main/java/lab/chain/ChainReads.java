@@ -4,6 +4,7 @@ import lab.chain.codec.ForwardDecoder;
 import lab.core.ClientSessions;
 import lab.core.KvStore;
 import lab.core.Outbox;
+import lab.core.client.TiedCopies;
 import lab.core.codec.Status;
 import org.agrona.DirectBuffer;
 
@@ -14,6 +15,12 @@ import org.agrona.DirectBuffer;
  * committed version ({@code VersionQuery}), which it then serves from its committed state or from the pending write
  * of that version (4 hops). Every read needs the node's lease from the configuration manager: a node cut off from
  * the manager stops reading before a new chain could commit writes it has not seen.
+ *
+ * <p>Tied CRAQ reads ({@code tied}): a client sends the read to two nodes, each copy naming the other. A node starts
+ * serving its copy when it takes it here and will answer it with a value (clean) or a version query (dirty), and then
+ * cancels its peer's copy; a copy whose cancel arrived first is dropped unanswered ({@link TiedCopies}). A copy
+ * turned away (not in the chain, no lease) cancels nothing, so its peer still serves the read. Every CRAQ node serves
+ * linearizable reads, so whichever copy, or both, is served, the answer is correct.
  */
 final class ChainReads
 {
@@ -21,16 +28,26 @@ final class ChainReads
     private final ChainPublisher publisher;
     private final PendingWrites pending;
     private final boolean craq;
+    private final TiedCopies tied;
     private long cleanReads;
     private long dirtyReads;
 
     ChainReads(final ChainReplica replica, final ChainPublisher publisher, final PendingWrites pending,
-        final boolean craq)
+        final boolean craq, final int nodeId)
     {
         this.replica = replica;
         this.publisher = publisher;
         this.pending = pending;
         this.craq = craq;
+        this.tied = new TiedCopies(nodeId);
+    }
+
+    /**
+     * @return the tied read copies this node started, dropped and cancelled, and its counters.
+     */
+    TiedCopies tied()
+    {
+        return tied;
     }
 
     /**
@@ -52,6 +69,42 @@ final class ChainReads
     void onRead(final int from, final int depth, final long clientId, final long seq, final long key,
         final long nowNs, final Outbox out)
     {
+        read(from, depth, clientId, seq, key, -1, nowNs, out);
+    }
+
+    /**
+     * One copy of a tied read; its other copy went to {@code tiedPeer}.
+     */
+    void onTiedRead(final int from, final int depth, final long clientId, final long seq, final long key,
+        final int tiedPeer, final long nowNs, final Outbox out)
+    {
+        if (!tied.admit(from, clientId, seq))
+        {
+            return; // the peer started first and cancelled this copy: it answers the client
+        }
+        read(from, depth, clientId, seq, key, tiedPeer, nowNs, out);
+    }
+
+    /**
+     * The tied peer of a read started serving it.
+     */
+    void onTiedCancel(final int peer, final long clientId, final long seq)
+    {
+        tied.onCancel(peer, ClientSessions.clientNode(clientId), clientId, seq);
+    }
+
+    private void startTied(final int from, final int depth, final long clientId, final long seq, final int tiedPeer,
+        final Outbox out)
+    {
+        if (tiedPeer >= 0 && tied.started(from, clientId, seq))
+        {
+            publisher.tiedCancel(out, tiedPeer, depth, clientId, seq, replica.epoch());
+        }
+    }
+
+    private void read(final int from, final int depth, final long clientId, final long seq, final long key,
+        final int tiedPeer, final long nowNs, final Outbox out)
+    {
         final boolean tail = replica.isTail();
         if (!replica.inChain() || !replica.synced() || (!craq && !tail))
         {
@@ -64,6 +117,7 @@ final class ChainReads
             publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE);
             return;
         }
+        startTied(from, depth, clientId, seq, tiedPeer, out);
         if (tail || !pending.dirty(key))
         {
             cleanReads++;

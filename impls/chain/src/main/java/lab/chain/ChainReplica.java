@@ -104,7 +104,7 @@ public final class ChainReplica implements Replica
         adapter = new ChainAdapter(this, wire, nodeId, replicas, config.managers, config.nodeCount,
             ChainStateTransfer.CHUNK_BYTES);
         transfer = new ChainStateTransfer(publisher, wire, config.snapshotRetryNs);
-        reads = new ChainReads(this, publisher, pending, config.reads == ChainConfig.Reads.CRAQ);
+        reads = new ChainReads(this, publisher, pending, config.reads == ChainConfig.Reads.CRAQ, nodeId);
         if (!restarted)
         {
             // Bootstrap: every replica starts in epoch 1 with the empty state, chained in node id order, the way
@@ -142,8 +142,15 @@ public final class ChainReplica implements Replica
      */
     public java.util.Map<String, Long> counters()
     {
-        return java.util.Map.of("craq_clean_reads", reads.cleanReads(), "craq_dirty_reads", reads.dirtyReads(),
-            "malformed_messages", wire.count());
+        final java.util.Map<String, Long> counters = new java.util.LinkedHashMap<>();
+        counters.put("craq_clean_reads", reads.cleanReads());
+        counters.put("craq_dirty_reads", reads.dirtyReads());
+        counters.put("malformed_messages", wire.count());
+        if (config.tied)
+        {
+            reads.tied().addCounters(counters);
+        }
+        return counters;
     }
 
     public long malformedMessages()

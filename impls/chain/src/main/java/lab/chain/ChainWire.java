@@ -8,6 +8,8 @@ import lab.chain.codec.HelloDecoder;
 import lab.chain.codec.LinkedDecoder;
 import lab.chain.codec.SnapshotAckDecoder;
 import lab.chain.codec.SnapshotChunkDecoder;
+import lab.chain.codec.TiedCancelDecoder;
+import lab.chain.codec.TiedReadDecoder;
 import lab.chain.codec.VersionQueryDecoder;
 import lab.chain.codec.VersionReplyDecoder;
 import lab.core.WireCheck;
@@ -19,6 +21,7 @@ import lab.core.WireCheck;
  * A replica takes {@code Config} from a manager only and every other message from a peer replica; the manager
  * takes {@code Heartbeat} from replicas only. Epochs, sequence numbers and lengths are never negative; a
  * configuration names each member once, all of them replicas; a CRAQ version reply names a client's session.
+ * A {@code TiedRead} comes from a client, names its own session and a tied peer that is another replica.
  */
 final class ChainWire
 {
@@ -35,6 +38,18 @@ final class ChainWire
         if (template == ConfigDecoder.TEMPLATE_ID)
         {
             return w.sender(from >= n && from < n + managers) && config(w, n);
+        }
+        if (template == TiedReadDecoder.TEMPLATE_ID)
+        {
+            return w.sender(from >= n + managers && from < nodeCount) &&
+                w.header(TiedReadDecoder.SCHEMA_VERSION, TiedReadDecoder.BLOCK_LENGTH) &&
+                common(w, TiedReadDecoder.depthEncodingOffset(), TiedReadDecoder.epochEncodingOffset()) &&
+                client(w, TiedReadDecoder.clientIdEncodingOffset(), n, nodeCount, managers) &&
+                w.range(lab.core.ClientSessions.clientNode(w.int64(TiedReadDecoder.clientIdEncodingOffset())) == from,
+                    "clientId (not the sender's)") &&
+                w.nodeId(w.int32(TiedReadDecoder.tiedPeerEncodingOffset()), n, "tiedPeer") &&
+                w.range(w.int32(TiedReadDecoder.tiedPeerEncodingOffset()) != self, "tiedPeer (the receiver)") &&
+                w.end();
         }
         if (!w.sender(from >= 0 && from < n && from != self))
         {
@@ -91,6 +106,11 @@ final class ChainWire
                     w.range(chunkOffset % chunkBytes == 0 && w.lastVarLength() <= chunkBytes, "chunk alignment") &&
                     w.end();
             }
+            case TiedCancelDecoder.TEMPLATE_ID:
+                return w.header(TiedCancelDecoder.SCHEMA_VERSION, TiedCancelDecoder.BLOCK_LENGTH) &&
+                    common(w, TiedCancelDecoder.depthEncodingOffset(), TiedCancelDecoder.epochEncodingOffset()) &&
+                    client(w, TiedCancelDecoder.clientIdEncodingOffset(), n, nodeCount, managers) &&
+                    w.end();
             case SnapshotAckDecoder.TEMPLATE_ID:
                 return w.header(SnapshotAckDecoder.SCHEMA_VERSION, SnapshotAckDecoder.BLOCK_LENGTH) &&
                     common(w, SnapshotAckDecoder.depthEncodingOffset(), SnapshotAckDecoder.epochEncodingOffset()) &&

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.client.Hedging;
+import lab.core.client.TiedReads;
 import lab.core.codec.OpType;
 import lab.core.codec.Status;
 import lab.quorum.codec.ReadReplyDecoder;
@@ -37,6 +38,17 @@ import org.agrona.collections.Long2ObjectHashMap;
  * replicas of the key; when it has not reached r replies by the hedge time it asks the next home replica too (one
  * more, once per phase), and a resend after {@code quorum-retry} asks every home replica that has not answered.
  * Any r replies are a quorum, so this changes which replicas answer, never what a quorum guarantees.
+ *
+ * <p>With {@link TiedReads} that are on ({@code tied}), READ asks the first r home replicas and one more, at once,
+ * and ties two of them. "Two replicas, each told of the other" is read, for a quorum of r > 1, as: r - 1 replicas
+ * asked plainly, and the r-th a pair, the last of the first r home replicas (the one a read would wait for last when
+ * the homes are equally fast, and the one a hedge would stand in for) tied to the next home replica, the spare. The
+ * pair's replicas each cancel the other's copy when they start serving, so the phase pays r + 1 requests, about r
+ * replies and a cancel, where asking all n costs n requests and n replies; and a slow replica among the pair costs
+ * nothing, because its peer starts first. A replica coordinator ties only replicas other than itself (its own share
+ * needs no message); with no such pair it asks every home replica, untied. A resend after {@code quorum-retry} asks
+ * every home replica not heard from, untied (a copy a cancel dropped is gone). Any r distinct replies are a quorum, a
+ * pair that both served included: tying changes which replicas answer, never what a quorum guarantees.
  */
 final class Coordinator
 {
@@ -146,6 +158,7 @@ final class Coordinator
     private final ArrayList<Operation> all = new ArrayList<>();
     private final long expiryNs;
     private final Hedging hedging;
+    private final TiedReads tied;
     private long lamport;
 
     /**
@@ -165,7 +178,17 @@ final class Coordinator
     Coordinator(final QuorumConfig config, final int self, final Local local, final QuorumMessages messages,
         final Completion completion, final long expiryNs, final Hedging hedging)
     {
+        this(config, self, local, messages, completion, expiryNs, hedging, TiedReads.off());
+    }
+
+    /**
+     * @param tied whether a read phase ties one of its first r home replicas to a spare home replica.
+     */
+    Coordinator(final QuorumConfig config, final int self, final Local local, final QuorumMessages messages,
+        final Completion completion, final long expiryNs, final Hedging hedging, final TiedReads tied)
+    {
         this.hedging = hedging;
+        this.tied = tied;
         this.config = config;
         this.self = self;
         this.local = local;
@@ -283,6 +306,11 @@ final class Coordinator
         return hedging;
     }
 
+    TiedReads tied()
+    {
+        return tied;
+    }
+
     /**
      * @return the key's first {@code count} home replicas in ring order.
      */
@@ -298,6 +326,10 @@ final class Coordinator
 
     private void beginRead(final Operation op, final int handlingDepth, final long nowNs, final Outbox out)
     {
+        if (tied.enabled() && beginTiedRead(op, handlingDepth, nowNs, out))
+        {
+            return;
+        }
         final long targets = hedging.enabled() ? firstHomes(op.key, config.r) : homeMask(op.key);
         enter(op, Phase.READ, config.r, targets, handlingDepth, nowNs);
         if (hedging.enabled())
@@ -306,6 +338,52 @@ final class Coordinator
         }
         final int length = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key);
         sendToRemotes(targets, length, out);
+        readLocal(op, targets, handlingDepth, nowNs, out);
+    }
+
+    /**
+     * A tied read phase (see the class comment): the first r home replicas, the last of them other than this
+     * coordinator tied to the next home replica after them other than this coordinator.
+     *
+     * @return false when there is no such pair: the caller then asks every home replica, untied.
+     */
+    private boolean beginTiedRead(final Operation op, final int handlingDepth, final long nowNs, final Outbox out)
+    {
+        int tiedFirst = -1;
+        for (int i = config.r - 1; i >= 0 && tiedFirst < 0; i--)
+        {
+            final int node = config.home(op.key, i);
+            tiedFirst = node != self ? node : -1;
+        }
+        int tiedSpare = -1;
+        for (int i = config.r; i < config.n && tiedSpare < 0; i++)
+        {
+            final int node = config.home(op.key, i);
+            tiedSpare = node != self ? node : -1;
+        }
+        if (tiedFirst < 0 || tiedSpare < 0)
+        {
+            return false;
+        }
+        final long targets = firstHomes(op.key, config.r) | (1L << tiedSpare);
+        enter(op, Phase.READ, config.r, targets, handlingDepth, nowNs);
+        tied.copySent();
+        final int plain = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key);
+        sendToRemotes(targets & ~(1L << tiedFirst) & ~(1L << tiedSpare), plain, out);
+        int length = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key, tiedSpare);
+        out.send(tiedFirst, messages.buffer(), 0, length);
+        length = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key, tiedFirst);
+        out.send(tiedSpare, messages.buffer(), 0, length);
+        readLocal(op, targets, handlingDepth, nowNs, out);
+        return true;
+    }
+
+    /**
+     * A replica coordinator among a read phase's targets answers its share at once.
+     */
+    private void readLocal(final Operation op, final long targets, final int handlingDepth, final long nowNs,
+        final Outbox out)
+    {
         if (local != null && (targets & (1L << local.nodeId())) != 0 && local.servesReads())
         {
             final KvStore.Entry entry = local.entry(op.key);
@@ -427,6 +505,10 @@ final class Coordinator
         {
             hedging.readCompleted(nowNs - op.phaseStartNs);
         }
+        if (tied.enabled())
+        {
+            tied.readCompleted();
+        }
         if (config.abd())
         {
             if (op.type == OpType.PUT)
@@ -542,9 +624,10 @@ final class Coordinator
         final long missing = op.asked & ~op.responders;
         if (op.phase == Phase.READ)
         {
-            if (hedging.enabled())
+            if (hedging.enabled() || tied.enabled())
             {
-                // A hedged read asked r replicas (and maybe one more); one of them is down: now ask every one.
+                // A hedged or tied read asked r replicas (and maybe one more); one of them is down, or a cancel came
+                // from a replica that could not answer after all: now ask every one, untied.
                 op.asked = homeMask(op.key);
                 op.hedgeAtNs = Hedging.NEVER;
             }

@@ -6,6 +6,7 @@ import lab.core.ClientProtocol;
 import lab.core.ClientSessions;
 import lab.core.Outbox;
 import lab.core.client.Hedging;
+import lab.core.client.TiedReads;
 import lab.core.codec.OpType;
 import lab.core.codec.Status;
 import lab.quorum.codec.ReadReplyDecoder;
@@ -34,7 +35,8 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
         this.wire = new WireCheck("node " + clientNode + " (quorum client)");
         this.replicas = config.replicas;
         this.nodeCount = config.nodeCount;
-        coordinator = new Coordinator(config, clientNode, null, messages, this, 0, Hedging.parse(config.hedge));
+        coordinator = new Coordinator(config, clientNode, null, messages, this, 0, Hedging.parse(config.hedge),
+            TiedReads.of(config.tied));
         sessionId = new long[slots];
         for (int i = 0; i < slots; i++)
         {
@@ -90,6 +92,11 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
     public Hedging hedging()
     {
         return coordinator.hedging();
+    }
+
+    public TiedReads tied()
+    {
+        return coordinator.tied();
     }
 
     public void abandon(final int slot)

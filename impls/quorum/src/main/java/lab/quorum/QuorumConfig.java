@@ -3,6 +3,7 @@ package lab.quorum;
 import lab.core.ProtocolSettings;
 import lab.core.client.ClientPolicy;
 import lab.core.client.Hedging;
+import lab.core.client.TiedReads;
 
 /**
  * Settings of the quorum store, read from protocol options (all printed with results).
@@ -29,6 +30,9 @@ import lab.core.client.Hedging;
  *   client as coordinator, a read phase (a Dynamo GET, ABD's query phase) asks only the first r home replicas, and
  *   after the hedge delay one more, instead of all n at once; it needs r < n. With a replica coordinator, the client
  *   sends a GET not answered by then to the key's next home replica too.</li>
+ *   <li>{@code tied} ({@code false}; {@link TiedReads}): a read phase, run by a client or a replica coordinator, asks
+ *   the first r home replicas and ties the last of them to a spare home (see {@link Coordinator}); it needs r < n,
+ *   and no {@code hedge} with it.</li>
  *   <li>{@code clock}: how a Dynamo coordinator stamps a write. {@code lamport}: one past the highest Lamport clock
  *   it has seen; two coordinators that have not heard of each other's writes order them arbitrarily, so a write can
  *   lose to one acknowledged before it began (the lab shows this with several clients). {@code hybrid} (default): the
@@ -78,6 +82,8 @@ public final class QuorumConfig
     final ClientPolicy client;
     /** {@code hedge}: parsed by each client into its own {@link Hedging} (which holds that client's recent reads). */
     final String hedge;
+    /** {@code tied}: a read phase asks r home replicas, one of them tied to a spare home ({@link TiedReads}). */
+    final boolean tied;
 
     public QuorumConfig(final ProtocolSettings s)
     {
@@ -104,6 +110,7 @@ public final class QuorumConfig
         client = ClientPolicy.from(s);
         hedge = s.option(ClientPolicy.HEDGE, "off");
         final boolean hedged = Hedging.parse(hedge).enabled();
+        tied = TiedReads.from(s).enabled();
 
         if (replicas > MAX_REPLICAS || s.nodeCount() > MAX_NODES)
         {
@@ -146,6 +153,11 @@ public final class QuorumConfig
         if (hedged && replicaCoordinator && n < 2)
         {
             throw new IllegalArgumentException("hedge needs n >= 2: a GET is hedged to the key's next home replica");
+        }
+        if (tied && r >= n)
+        {
+            throw new IllegalArgumentException("tied needs r < n: a read asks r of the key's n home replicas and ties " +
+                "one of them to one more, and with r=" + r + " n=" + n + " there is none left");
         }
         if (retryNs <= 0 || syncRetryNs <= 0 || handoffIntervalNs <= 0 ||
             hintAfterNs <= 0)

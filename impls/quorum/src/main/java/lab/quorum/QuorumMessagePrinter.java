@@ -4,6 +4,7 @@ import lab.core.MessagePrinter;
 import lab.quorum.codec.MessageHeaderDecoder;
 import lab.quorum.codec.ReadDecoder;
 import lab.quorum.codec.ReadReplyDecoder;
+import lab.quorum.codec.TiedCancelDecoder;
 import lab.quorum.codec.SyncAckDecoder;
 import lab.quorum.codec.SyncChunkDecoder;
 import lab.quorum.codec.SyncRequestDecoder;
@@ -33,6 +34,17 @@ public final class QuorumMessagePrinter implements MessagePrinter
                 final ReadDecoder m = new ReadDecoder().wrapAndApplyHeader(message, 0, header);
                 MessagePrinter.whole(m.sbeDecodedLength(), message);
                 final StringBuilder sb = new StringBuilder("Read key=").append(m.key());
+                if (m.tiedPeer() >= 0)
+                {
+                    sb.append(" tiedPeer=").append(m.tiedPeer());
+                }
+                return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
+            }
+            case TiedCancelDecoder.TEMPLATE_ID:
+            {
+                final TiedCancelDecoder m = new TiedCancelDecoder().wrapAndApplyHeader(message, 0, header);
+                MessagePrinter.whole(m.sbeDecodedLength(), message);
+                final StringBuilder sb = new StringBuilder("TiedCancel origin=").append(m.origin());
                 return MessagePrinter.operation(sb, m.clientId(), m.seq(), m.depth());
             }
             case ReadReplyDecoder.TEMPLATE_ID:

@@ -13,6 +13,8 @@ import lab.quorum.codec.SyncChunkDecoder;
 import lab.quorum.codec.SyncChunkEncoder;
 import lab.quorum.codec.SyncRequestDecoder;
 import lab.quorum.codec.SyncRequestEncoder;
+import lab.quorum.codec.TiedCancelDecoder;
+import lab.quorum.codec.TiedCancelEncoder;
 import lab.quorum.codec.WriteAckDecoder;
 import lab.quorum.codec.WriteAckEncoder;
 import lab.quorum.codec.WriteDecoder;
@@ -40,6 +42,7 @@ final class QuorumMessages
     private final SyncRequestEncoder syncRequestEncoder = new SyncRequestEncoder();
     private final SyncChunkEncoder syncChunkEncoder = new SyncChunkEncoder();
     private final SyncAckEncoder syncAckEncoder = new SyncAckEncoder();
+    private final TiedCancelEncoder tiedCancelEncoder = new TiedCancelEncoder();
 
     final ReadDecoder read = new ReadDecoder();
     final ReadReplyDecoder readReply = new ReadReplyDecoder();
@@ -48,6 +51,7 @@ final class QuorumMessages
     final SyncRequestDecoder syncRequest = new SyncRequestDecoder();
     final SyncChunkDecoder syncChunk = new SyncChunkDecoder();
     final SyncAckDecoder syncAck = new SyncAckDecoder();
+    final TiedCancelDecoder tiedCancel = new TiedCancelDecoder();
 
     MutableDirectBuffer buffer()
     {
@@ -99,10 +103,31 @@ final class QuorumMessages
         return syncAck.wrapAndApplyHeader(src, offset, headerDecoder);
     }
 
+    TiedCancelDecoder wrapTiedCancel(final DirectBuffer src, final int offset)
+    {
+        return tiedCancel.wrapAndApplyHeader(src, offset, headerDecoder);
+    }
+
     int encodeRead(final int depth, final long clientId, final long seq, final long key)
     {
-        readEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).depth(depth).clientId(clientId).seq(seq).key(key);
+        return encodeRead(depth, clientId, seq, key, -1);
+    }
+
+    /**
+     * @param tiedPeer the replica a tied read's other copy goes to; -1 for an untied read.
+     */
+    int encodeRead(final int depth, final long clientId, final long seq, final long key, final int tiedPeer)
+    {
+        readEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .depth(depth).clientId(clientId).seq(seq).key(key).tiedPeer(tiedPeer);
         return HEADER_LENGTH + readEncoder.encodedLength();
+    }
+
+    int encodeTiedCancel(final int depth, final long clientId, final long seq, final int origin)
+    {
+        tiedCancelEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .depth(depth).clientId(clientId).seq(seq).origin(origin);
+        return HEADER_LENGTH + tiedCancelEncoder.encodedLength();
     }
 
     int encodeReadReply(

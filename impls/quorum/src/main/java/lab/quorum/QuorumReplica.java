@@ -7,6 +7,9 @@ import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;
 import lab.core.WireCheck;
+import lab.core.client.Hedging;
+import lab.core.client.TiedCopies;
+import lab.core.client.TiedReads;
 import lab.core.codec.ClientMessages;
 import lab.core.codec.ClientRequestDecoder;
 import lab.core.codec.OpType;
@@ -17,6 +20,7 @@ import lab.quorum.codec.ReadReplyDecoder;
 import lab.quorum.codec.SyncAckDecoder;
 import lab.quorum.codec.SyncChunkDecoder;
 import lab.quorum.codec.SyncRequestDecoder;
+import lab.quorum.codec.TiedCancelDecoder;
 import lab.quorum.codec.WriteAckDecoder;
 import lab.quorum.codec.WriteDecoder;
 import org.agrona.DirectBuffer;
@@ -45,6 +49,8 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     private final ClientMessages.RequestHandler requests = this::onClientRequest;
     private final WireCheck wire;
     private final Coordinator coordinator;
+    /** Tied read copies this replica started, dropped and had cancelled. */
+    private final TiedCopies tied;
 
     private final HintedHandoff handoff;
     private final QuorumStateTransfer stateTransfer;
@@ -74,7 +80,9 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         this.held = disk.syncsAtFlush() ? new HeldOutbox() : null;
         this.config = config;
         coordinator = config.replicaCoordinator ?
-            new Coordinator(config, nodeId, this, messages, this, 2 * config.client.retryNs()) : null;
+            new Coordinator(config, nodeId, this, messages, this, 2 * config.client.retryNs(), Hedging.off(),
+                TiedReads.of(config.tied)) : null;
+        tied = new TiedCopies(nodeId);
         handoff = new HintedHandoff(config, messages);
         stateTransfer = new QuorumStateTransfer(nodeId, config, random, store, this, messages, wire,
             restarted && !config.durable && config.recoveryPeers() > 0);
@@ -87,8 +95,24 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
 
     public java.util.Map<String, Long> counters()
     {
-        return java.util.Map.of("malformed_messages", wire.count());
+        final java.util.Map<String, Long> counters = new java.util.LinkedHashMap<>();
+        counters.put("malformed_messages", wire.count());
+        if (config.tied)
+        {
+            tied.addCounters(counters);
+            if (coordinator != null)
+            {
+                // A replica coordinator ties its own read phases: it counts what a client coordinator would.
+                counters.put(TIED_COPIES_SENT, coordinator.tied().copiesSent());
+                counters.put(TIED_READS, coordinator.tied().readsCompleted());
+            }
+        }
+        return counters;
     }
+
+    /** Counter names of a replica coordinator's tied read phases (a client coordinator reports its own). */
+    public static final String TIED_COPIES_SENT = "tied_copies_sent";
+    public static final String TIED_READS = "tied_reads";
 
     public lab.core.Role role()
     {
@@ -173,6 +197,12 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
             case SyncChunkDecoder.TEMPLATE_ID:
                 stateTransfer.onSyncChunk(fromNode, messages.wrapSyncChunk(buffer, offset), nowNs, out);
                 break;
+            case TiedCancelDecoder.TEMPLATE_ID:
+            {
+                final TiedCancelDecoder m = messages.wrapTiedCancel(buffer, offset);
+                tied.onCancel(fromNode, m.origin(), m.clientId(), m.seq());
+                break;
+            }
             case SyncAckDecoder.TEMPLATE_ID:
                 stateTransfer.onSyncAck(fromNode, messages.wrapSyncAck(buffer, offset), nowNs, out);
                 break;
@@ -256,9 +286,21 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
 
     private void onRead(final int from, final ReadDecoder read, final Outbox out)
     {
+        final int tiedPeer = read.tiedPeer();
+        if (tiedPeer >= 0 && !tied.admit(from, read.clientId(), read.seq()))
+        {
+            return; // a tied copy its peer cancelled: the peer started serving the read first
+        }
         if (stateTransfer.recovering())
         {
             return; // our copy may miss acknowledged writes: let the coordinator count on others
+        }
+        if (tiedPeer >= 0 && tied.started(from, read.clientId(), read.seq()))
+        {
+            // Serving starts here, when the handler takes the read (any queueing before this point is what a tie
+            // saves): the peer drops its copy unless it has started too.
+            final int cancel = messages.encodeTiedCancel(read.depth() + 1, read.clientId(), read.seq(), from);
+            out.send(tiedPeer, messages.buffer(), 0, cancel);
         }
         final KvStore.Entry entry = store.get(read.key());
         final int length = entry == null ?

@@ -6,6 +6,7 @@ import lab.quorum.codec.ReadReplyDecoder;
 import lab.quorum.codec.SyncAckDecoder;
 import lab.quorum.codec.SyncChunkDecoder;
 import lab.quorum.codec.SyncRequestDecoder;
+import lab.quorum.codec.TiedCancelDecoder;
 import lab.quorum.codec.WriteAckDecoder;
 import lab.quorum.codec.WriteDecoder;
 
@@ -14,7 +15,8 @@ import lab.quorum.codec.WriteDecoder;
  * before a decoder reads it. Replicas are nodes 0 .. replicas-1, clients follow. Reads and writes come from a
  * coordinator (a client, or a replica in replica-coordinator mode); replies, acknowledgements and state transfer
  * from replicas only. Timestamps name a node and a clock in range; lengths are never negative; a write's hint
- * names a replica or -1.
+ * names a replica or -1, and so does a read's tied peer (never the replica that receives it). A tied read's cancel
+ * comes from a replica and names the coordinator of the read.
  */
 final class QuorumWire
 {
@@ -41,6 +43,14 @@ final class QuorumWire
                 return !client && w.sender(fromAny) &&
                     w.header(ReadDecoder.SCHEMA_VERSION, ReadDecoder.BLOCK_LENGTH) &&
                     w.depth(ReadDecoder.depthEncodingOffset()) &&
+                    w.nodeIdOrNone(w.int32(ReadDecoder.tiedPeerEncodingOffset()), replicas, "tiedPeer") &&
+                    w.range(w.int32(ReadDecoder.tiedPeerEncodingOffset()) != self, "tiedPeer (the receiver)") &&
+                    w.end() || client && w.unexpected();
+            case TiedCancelDecoder.TEMPLATE_ID:
+                return !client && w.sender(fromReplica) &&
+                    w.header(TiedCancelDecoder.SCHEMA_VERSION, TiedCancelDecoder.BLOCK_LENGTH) &&
+                    w.depth(TiedCancelDecoder.depthEncodingOffset()) &&
+                    w.nodeId(w.int32(TiedCancelDecoder.originEncodingOffset()), nodeCount, "origin") &&
                     w.end() || client && w.unexpected();
             case WriteDecoder.TEMPLATE_ID:
                 return !client && w.sender(fromAny) &&

@@ -44,7 +44,13 @@ class QuorumMessagePrinterTest
     {
         assertEquals("Read key=42 session=3/1 seq=7 depth=2",
             print(new ReadEncoder().wrapAndApplyHeader(buffer, 0, header).depth(2).clientId(session).seq(7).key(42)
-                .encodedLength()));
+                .tiedPeer(-1).encodedLength()));
+        assertEquals("Read key=42 tiedPeer=2 session=3/1 seq=7 depth=2",
+            print(new ReadEncoder().wrapAndApplyHeader(buffer, 0, header).depth(2).clientId(session).seq(7).key(42)
+                .tiedPeer(2).encodedLength()));
+        assertEquals("TiedCancel origin=3 session=3/1 seq=7 depth=3",
+            print(new lab.quorum.codec.TiedCancelEncoder().wrapAndApplyHeader(buffer, 0, header).depth(3)
+                .clientId(session).seq(7).origin(3).encodedLength()));
         assertEquals("ReadReply key=42 ts=65537 value=16B session=3/1 seq=7 depth=3",
             print(new ReadReplyEncoder().wrapAndApplyHeader(buffer, 0, header).depth(3).clientId(session).seq(7)
                 .key(42).ts(65537).putValue(value, 0, 16).encodedLength()));
