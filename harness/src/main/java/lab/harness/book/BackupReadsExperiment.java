@@ -70,16 +70,16 @@ final class BackupReadsExperiment implements Experiment
                 final boolean sim = setting.startsWith("simulator");
                 final List<RunResult> runs = bench.repeat("pb-reads-" + where + (sim ? "-sim" : "-ipc"), seed ->
                 {
-                    final RunConfig c = v.config(N, 0.5, 4, 8, durationMs, 500, seed);
-                    c.workload = new Workload(0.5, 20, "uniform", 0.99, 64);
-                    c.staleReads = true;
+                    final RunConfig.Builder c = v.config(N, 0.5, 4, 8, durationMs, 500, seed).toBuilder();
+                    c.workload(new Workload(0.5, 20, "uniform", 0.99, 64));
+                    c.staleReads(true);
                     if (sim)
                     {
-                        c.transport = "sim";
-                        c.sim = new SimConfig().latency(TimeUnit.MICROSECONDS.toNanos(100),
-                            TimeUnit.MICROSECONDS.toNanos(1000)).loss(0.02);
+                        c.transport("sim");
+                        c.sim(new SimConfig().latency(TimeUnit.MICROSECONDS.toNanos(100),
+                            TimeUnit.MICROSECONDS.toNanos(1000)).loss(0.02));
                     }
-                    return c;
+                    return c.build();
                 });
                 long reads = 0;
                 long stale = 0;

@@ -168,8 +168,8 @@ public final class SweepCommand implements Callable<Integer>
                 double bestLoad = Double.NEGATIVE_INFINITY;
                 for (int i = 0; i < points; i++)
                 {
-                    final RunConfig config = config(p, n, i, open, workload);
-                    config.hlog = folder.dir().resolve("run-" + p + "-r" + n + "-" + i + ".hlog");
+                    final RunConfig config = config(p, n, i, open, workload).toBuilder()
+                        .hlog(folder.dir().resolve("run-" + p + "-r" + n + "-" + i + ".hlog")).build();
                     final RunResult r = LabRunner.run(config);
                     final String load = open ? String.format(Locale.ROOT, "%.0f/s", config.rate) :
                         "c=" + config.outstanding * clients;
@@ -221,30 +221,30 @@ public final class SweepCommand implements Callable<Integer>
 
     private RunConfig config(final String p, final int n, final int point, final boolean open, final Workload workload)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = p;
-        config.replicas = n;
-        config.transport = transport;
-        config.workload = workload;
-        config.workloadPreset = ycsb;
-        config.clients = clients;
-        config.durationNs = Durations.parseNs(duration);
-        config.warmupNs = Durations.parseNs(warmup);
-        config.options.putAll(opts);
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(p);
+        config.replicas(n);
+        config.transport(transport);
+        config.workload(workload);
+        config.workloadPreset(ycsb);
+        config.clients(clients);
+        config.durationNs(Durations.parseNs(duration));
+        config.warmupNs(Durations.parseNs(warmup));
+        config.options().putAll(opts);
         if (hedge != null)
         {
-            config.options.put(lab.core.client.ClientPolicy.HEDGE, hedge);
+            config.options().put(lab.core.client.ClientPolicy.HEDGE, hedge);
         }
         link.applyTo(config);
         if (open)
         {
-            config.rate = rates.get(point);
-            config.outstanding = 256;
+            config.rate(rates.get(point));
+            config.outstanding(256);
         }
         else
         {
-            config.outstanding = concurrency.get(point);
+            config.outstanding(concurrency.get(point));
         }
-        return config;
+        return config.build();
     }
 }

@@ -72,19 +72,19 @@ public final class Calibrator
     public static RunConfig config(final String protocol, final Map<String, String> options, final int replicas,
         final long durationNs, final long warmupNs, final long seed)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = replicas;
-        config.transport = "ipc";
-        config.threading = "shared";
-        config.workload = new Workload(0.5, 10_000, "uniform", 0.99, 64);
-        config.clients = 1;
-        config.outstanding = 1;
-        config.durationNs = durationNs;
-        config.warmupNs = warmupNs;
-        config.seed = seed;
-        config.options.putAll(options);
-        return config;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(replicas);
+        config.transport("ipc");
+        config.threading("shared");
+        config.workload(new Workload(0.5, 10_000, "uniform", 0.99, 64));
+        config.clients(1);
+        config.outstanding(1);
+        config.durationNs(durationNs);
+        config.warmupNs(warmupNs);
+        config.seed(seed);
+        config.options().putAll(options);
+        return config.build();
     }
 
     public static Calibration measure(final List<String> specs, final Method method, final PrintStream log)
@@ -128,10 +128,10 @@ public final class Calibrator
                     s[2] += e.getValue()[1];
                     s[3]++;
                 }
-                final RunConfig loaded = config(t.getKey(), t.getValue(), method.replicas(), method.durationNs(),
-                    method.warmupNs(), 1 + i);
-                loaded.outstanding = method.loadedOutstanding();
-                for (final Map.Entry<String, double[]> e : perRole(LabRunner.run(loaded)).entrySet())
+                final RunConfig.Builder loaded = config(t.getKey(), t.getValue(), method.replicas(), method.durationNs(),
+                    method.warmupNs(), 1 + i).toBuilder();
+                loaded.outstanding(method.loadedOutstanding());
+                for (final Map.Entry<String, double[]> e : perRole(LabRunner.run(loaded.build())).entrySet())
                 {
                     final double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[7]);
                     s[4] += e.getValue()[0];
