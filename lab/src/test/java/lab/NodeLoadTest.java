@@ -89,13 +89,13 @@ class NodeLoadTest
     void simulatorReportsBusyAsNullWithTheReason()
     {
         final RunResult r = run("raft", 3, 0.5, Map.of());
-        final Map<String, Object> contract = RunReport.toContract(r, Map.of());
-        final List<?> nodes = (List<?>)contract.get("nodes");
+        final lab.harness.report.RunContract contract = RunReport.toContract(r, Map.of());
+        final List<?> nodes = contract.nodes();
         assertEquals(r.load().nodes().size(), nodes.size());
         final Map<?, ?> first = (Map<?, ?>)nodes.get(0);
         assertNull(first.get("busy_us_per_op"));
         assertTrue(String.valueOf(first.get("busy_null_reason")).contains("simulated"), first.toString());
-        final Map<?, ?> model = (Map<?, ?>)contract.get("model");
+        final Map<?, ?> model = contract.model();
         final Map<?, ?> max = (Map<?, ?>)model.get("predicted_max_ops_per_s");
         assertNull(max.get("one_core_per_node"));
         assertTrue(String.valueOf(max.get("null_reason")).contains("busy time not measured"), max.toString());

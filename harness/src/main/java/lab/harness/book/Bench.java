@@ -139,8 +139,8 @@ public final class Bench
         runs++;
         final Path runsDir = dir.resolve("runs").resolve(experiment);
         Files.createDirectories(runsDir);
-        final Map<String, Object> contract = new java.util.LinkedHashMap<>(RunReport.toContract(result, environment));
-        contract.put("command", command);
+        final lab.harness.report.RunContract contract = RunReport.toContract(result, environment).with("command",
+            command);
         JSON.writeValue(runsDir.resolve(label + ".json").toFile(), contract);
         log("%-28s %9.0f ops/s  write p50 %s  read p50 %s", label, result.achievedRate(),
             p50(result.writes()), p50(result.reads()));

@@ -20,6 +20,7 @@ import lab.harness.report.ComparisonTable;
 import lab.harness.report.Environment;
 import lab.harness.report.RepeatSummary;
 import lab.harness.report.ResultsFolder;
+import lab.harness.report.RunContract;
 import lab.harness.report.RunReport;
 import lab.harness.workload.Workload;
 import picocli.CommandLine.Command;
@@ -229,13 +230,13 @@ public final class CompareCommand implements Callable<Integer>
             final List<RunResult> all = byProtocol.get(protocol);
             final RunResult median = median(all);
             results.add(median);
-            final Map<String, Object> contract = RunReport.toContract(median, environment, echo);
+            RunContract contract = RunReport.toContract(median, environment, echo);
             perNode.append(String.format("%n%s (median run, %,.0f ops/s):%n", protocol, median.achievedRate()))
                 .append(lab.harness.cluster.CapacityModel.of(median, echo).text());
             if (repeat > 1)
             {
                 final Map<String, Object> repeats = RepeatSummary.of(all);
-                contract.put("repeats", repeats);
+                contract = contract.with("repeats", repeats);
                 spread.append(spreadLine(protocol, repeats));
             }
             folder.writeJson("run-" + protocol + ".json", contract);

@@ -277,11 +277,11 @@ public final class RunCommand implements Callable<Integer>
             }
             System.out.print(RunReport.toTable(result));
         }
-        final Map<String, Object> contract = RunReport.toContract(results.get(results.size() - 1), environment);
+        lab.harness.report.RunContract contract = RunReport.toContract(results.get(results.size() - 1), environment);
         if (repeat > 1)
         {
             final Map<String, Object> summary = RepeatSummary.of(results);
-            contract.put("repeats", summary);
+            contract = contract.with("repeats", summary);
             System.out.println("over " + repeat + " runs (min / median / max): " + summary);
         }
         if (json != null)

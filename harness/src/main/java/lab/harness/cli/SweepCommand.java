@@ -16,6 +16,7 @@ import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;
 import lab.harness.report.Environment;
 import lab.harness.report.ResultsFolder;
+import lab.harness.report.RunContract;
 import lab.harness.report.RunReport;
 import lab.harness.report.Saturation;
 import lab.harness.workload.Workload;
@@ -192,13 +193,12 @@ public final class SweepCommand implements Callable<Integer>
                         best = String.format(Locale.ROOT, "%s (%.0f ops/s achieved, p99 %.1f us)", load,
                             r.achievedRate(), Math.max(wp99, rp99));
                     }
-                    final Map<String, Object> contract = RunReport.toContract(r, environment);
                     // The report draws the bound and marks the knee from these (the same rule as the text above).
                     final Map<String, Object> sweepPoint = new LinkedHashMap<>();
                     sweepPoint.put("p99_bound_us", boundNs / 1000.0);
                     sweepPoint.put("load", loadValue);
                     sweepPoint.put("load_kind", open ? "requested ops/s" : "outstanding operations");
-                    contract.put("sweep", sweepPoint);
+                    final RunContract contract = RunReport.toContract(r, environment).with("sweep", sweepPoint);
                     folder.writeJson("run-" + p + "-r" + n + "-" + i + ".json", contract);
                     runs.add(contract);
                 }
