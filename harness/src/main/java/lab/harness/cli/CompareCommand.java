@@ -203,7 +203,8 @@ public final class CompareCommand implements Callable<Integer>
             rounds.add(order);
             for (final String protocol : order)
             {
-                final RunConfig.Builder config = config(protocol, workload, durationNs, warmupNs, round - 1).toBuilder();
+                final RunConfig.Builder config =
+                    config(protocol, workload, durationNs, warmupNs, round - 1).toBuilder();
                 config.hlog(folder.dir().resolve("run-" + protocol + (repeat > 1 ? "-round" + round : "") + ".hlog"));
                 System.out.printf("  [%d/%d] round %d %-16s ...", done + 1, total, round, protocol);
                 System.out.flush();

@@ -184,7 +184,8 @@ public final class LabRunner
 
     private static RunResult runSimulated(final RunConfig config, final Nodes nodes)
     {
-        final SimNetwork network = new SimNetwork(config.seed, config.sim(), nodes.endpoints.length, nodes.firstClient());
+        final SimNetwork network =
+            new SimNetwork(config.seed, config.sim(), nodes.endpoints.length, nodes.firstClient());
         final long startNs = config.effectiveWarmupNs();
         final long endNs = startNs + config.durationNs;
         for (int i = 0; i < nodes.endpoints.length; i++)

@@ -128,8 +128,8 @@ public final class Calibrator
                     s[2] += e.getValue()[1];
                     s[3]++;
                 }
-                final RunConfig.Builder loaded = config(t.getKey(), t.getValue(), method.replicas(), method.durationNs(),
-                    method.warmupNs(), 1 + i).toBuilder();
+                final RunConfig.Builder loaded = config(t.getKey(), t.getValue(), method.replicas(),
+                    method.durationNs(), method.warmupNs(), 1 + i).toBuilder();
                 loaded.outstanding(method.loadedOutstanding());
                 for (final Map.Entry<String, double[]> e : perRole(LabRunner.run(loaded.build())).entrySet())
                 {

@@ -113,7 +113,8 @@ public final class Validation
         for (final String protocol : protocols)
         {
             final Calibration.Target target = calibration.target(protocol, Map.of());
-            final RunConfig.Builder real = Calibrator.config(protocol, Map.of(), 3, durationNs, warmupNs, 42).toBuilder();
+            final RunConfig.Builder real =
+                Calibrator.config(protocol, Map.of(), 3, durationNs, warmupNs, 42).toBuilder();
             real.clients(2);
             real.outstanding(16);
             final RunResult measured = LabRunner.run(real.build());
