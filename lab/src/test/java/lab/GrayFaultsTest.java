@@ -26,14 +26,14 @@ class GrayFaultsTest
 {
     private static RunConfig config(final String protocol, final String faults)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = 3;
-        config.warmupNs = TimeUnit.MILLISECONDS.toNanos(500);
-        config.durationNs = TimeUnit.MILLISECONDS.toNanos(3500);
-        config.intervalNs = TimeUnit.MILLISECONDS.toNanos(100);
-        config.faults = FaultSchedule.parse(faults);
-        return config;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(3);
+        config.warmupNs(TimeUnit.MILLISECONDS.toNanos(500));
+        config.durationNs(TimeUnit.MILLISECONDS.toNanos(3500));
+        config.intervalNs(TimeUnit.MILLISECONDS.toNanos(100));
+        config.faults(FaultSchedule.parse(faults));
+        return config.build();
     }
 
     @SuppressWarnings("unchecked")
@@ -69,14 +69,14 @@ class GrayFaultsTest
     void shouldPauseANodeProcessWithSigstopAndSendItsRulesAsControlMessages()
     {
         final Set<String> dirsBefore = NodeProcesses.aeronDirs();
-        final RunConfig config = config("primary-backup", "pause:backup=50ms@1s..2s/every=200ms," +
-            "slow:backup=1ms@2500ms,isolate:node2@3s,heal@3300ms,clear:backup@3500ms");
+        final RunConfig.Builder config = config("primary-backup", "pause:backup=50ms@1s..2s/every=200ms," +
+            "slow:backup=1ms@2500ms,isolate:node2@3s,heal@3300ms,clear:backup@3500ms").toBuilder();
         // Four JVMs share 2 cores: timeouts long enough that a starved node is not taken for a crashed one.
-        config.options.putAll(Map.of("pb-backup-timeout", "400ms", "pb-primary-timeout", "600ms",
+        config.options().putAll(Map.of("pb-backup-timeout", "400ms", "pb-primary-timeout", "600ms",
             "pb-lease-drift", "100ms"));
         final ProcessRun.Options options = new ProcessRun.Options();
         options.readyTimeoutNs = TimeUnit.SECONDS.toNanos(90); // four JVMs starting on a busy 2-core machine
-        final RunResult result = ProcessRun.runLocal(config, options);
+        final RunResult result = ProcessRun.runLocal(config.build(), options);
 
         @SuppressWarnings("unchecked")
         final List<Map<String, Object>> signals = (List<Map<String, Object>>)result.faults().get("signals");

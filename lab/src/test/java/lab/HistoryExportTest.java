@@ -41,14 +41,14 @@ class HistoryExportTest
     @Test
     void shouldRecordALinearizableHistoryOfRaftWithAThreadPerClient() throws Exception
     {
-        final RunConfig config = config("raft", "ipc");
-        config.threading = "per-node";
-        config.clients = 4;
-        config.durationNs = 1_500 * MS;
-        config.workload = new Workload(0.5, 20, "uniform", 0.99, 16);
-        config.staleReads = true;
+        final RunConfig.Builder config = config("raft", "ipc").toBuilder();
+        config.threading("per-node");
+        config.clients(4);
+        config.durationNs(1_500 * MS);
+        config.workload(new Workload(0.5, 20, "uniform", 0.99, 16));
+        config.staleReads(true);
 
-        final Run run = run(config);
+        final Run run = run(config.build());
 
         final Set<Long> written = new HashSet<>();
         run.history.stream().filter(Operation::isWrite).forEach(op -> written.add(op.value()));
@@ -71,13 +71,13 @@ class HistoryExportTest
     @Test
     void shouldLetAnOutsideCounterFindTheLabsStaleReadsInAWeakQuorumHistory() throws Exception
     {
-        final RunConfig config = config("quorum", "sim");
-        config.options.putAll(Map.of("quorum-mode", "dynamo", "r", "1", "w", "1", "clock", "lamport"));
-        config.clients = 2;
-        config.workload = new Workload(0.5, 10, "uniform", 0.99, 16);
-        config.durationNs = 1_000 * MS;
+        final RunConfig.Builder config = config("quorum", "sim").toBuilder();
+        config.options().putAll(Map.of("quorum-mode", "dynamo", "r", "1", "w", "1", "clock", "lamport"));
+        config.clients(2);
+        config.workload(new Workload(0.5, 10, "uniform", 0.99, 16));
+        config.durationNs(1_000 * MS);
 
-        final Run run = run(config);
+        final Run run = run(config.build());
 
         assertTrue(run.labStale > 0, "the weak mode reads stale values");
         assertEquals(run.labReads, run.externalReads, "OK reads");
@@ -90,13 +90,13 @@ class HistoryExportTest
     @Test
     void shouldLetAnOutsideCounterFindTheLabsStaleReadsWithAThreadPerClient() throws Exception
     {
-        final RunConfig config = config("quorum", "ipc");
-        config.options.putAll(Map.of("quorum-mode", "dynamo", "r", "1", "w", "1", "clock", "lamport"));
-        config.threading = "per-node";
-        config.clients = 2;
-        config.workload = new Workload(0.5, 10, "uniform", 0.99, 16);
+        final RunConfig.Builder config = config("quorum", "ipc").toBuilder();
+        config.options().putAll(Map.of("quorum-mode", "dynamo", "r", "1", "w", "1", "clock", "lamport"));
+        config.threading("per-node");
+        config.clients(2);
+        config.workload(new Workload(0.5, 10, "uniform", 0.99, 16));
 
-        final Run run = run(config);
+        final Run run = run(config.build());
 
         assertEquals(run.labReads, run.externalReads, "OK reads");
         assertEquals(run.labStale, run.externalStale, "stale reads: the lab's detector vs the exported history");
@@ -104,14 +104,14 @@ class HistoryExportTest
 
     private static RunConfig config(final String protocol, final String transport)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.transport = transport;
-        config.durationNs = 600 * MS;
-        config.warmupNs = 100 * MS;
-        config.intervalNs = 100 * MS;
-        config.seed = 7;
-        return config;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.transport(transport);
+        config.durationNs(600 * MS);
+        config.warmupNs(100 * MS);
+        config.intervalNs(100 * MS);
+        config.seed(7);
+        return config.build();
     }
 
     private record Run(List<Operation> history, Path file, long labReads, long labStale, long externalReads,
@@ -141,10 +141,10 @@ class HistoryExportTest
         assertEquals(2L * history.size(), index);
     }
 
-    private Run run(final RunConfig config) throws Exception
+    private Run run(final RunConfig planned) throws Exception
     {
         final HistoryRecorder recorder = new HistoryRecorder();
-        config.observers = c -> recorder;
+        final RunConfig config = planned.toBuilder().observers(c -> recorder).build();
         final RunResult result = LabRunner.run(config);
         final List<Operation> history = recorder.history();
         final Path file = dir.resolve(config.protocol + "-" + config.transport + "-" + config.threading + ".jsonl");

@@ -21,13 +21,13 @@ class InProcessProfileTest
     @Test
     void shouldWriteAFlamegraphAndFoldedStacksOfTheNodeThread(@TempDir final Path dir) throws Exception
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = "primary-backup";
-        config.transport = "ipc";
-        config.durationNs = TimeUnit.MILLISECONDS.toNanos(1500);
-        config.warmupNs = TimeUnit.MILLISECONDS.toNanos(300);
-        config.profileDir = dir.toFile();
-        final RunResult result = LabRunner.run(config);
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol("primary-backup");
+        config.transport("ipc");
+        config.durationNs(TimeUnit.MILLISECONDS.toNanos(1500));
+        config.warmupNs(TimeUnit.MILLISECONDS.toNanos(300));
+        config.profileDir(dir.toFile());
+        final RunResult result = LabRunner.run(config.build());
 
         assertTrue(result.writes().count() > 0, "writes completed");
         final Path flame = dir.resolve("flame-in-process.html");

@@ -37,19 +37,19 @@ class MultiProcessFaultTest
     @BeforeAll
     void runWithACrashAndARestart()
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = "primary-backup";
-        config.replicas = 3;
-        config.warmupNs = TimeUnit.MILLISECONDS.toNanos(500);
-        config.durationNs = TimeUnit.MILLISECONDS.toNanos((long)(END_S * 1000) - 500);
-        config.intervalNs = TimeUnit.MILLISECONDS.toNanos(100);
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol("primary-backup");
+        config.replicas(3);
+        config.warmupNs(TimeUnit.MILLISECONDS.toNanos(500));
+        config.durationNs(TimeUnit.MILLISECONDS.toNanos((long)(END_S * 1000) - 500));
+        config.intervalNs(TimeUnit.MILLISECONDS.toNanos(100));
         // Four JVMs share 2 cores: timeouts long enough that a starved node is not taken for a crashed one, short
         // enough that the failover fits the run.
-        config.options.putAll(Map.of("pb-backup-timeout", "400ms", "pb-primary-timeout", "600ms",
+        config.options().putAll(Map.of("pb-backup-timeout", "400ms", "pb-primary-timeout", "600ms",
             "pb-lease-drift", "100ms"));
-        config.faults = FaultSchedule.parse("crash:leader@" + CRASH_S + "s,restart@2s");
+        config.faults(FaultSchedule.parse("crash:leader@" + CRASH_S + "s,restart@2s"));
         dirsBefore = NodeProcesses.aeronDirs();
-        result = ProcessRun.runLocal(config, new ProcessRun.Options());
+        result = ProcessRun.runLocal(config.build(), new ProcessRun.Options());
         faults = result.faults();
     }
 
@@ -110,11 +110,11 @@ class MultiProcessFaultTest
     @Test
     void shouldRefuseToRestartARaftNodeWhoseLogDiesWithItsProcess()
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = "raft";
-        config.faults = FaultSchedule.parse("crash:leader@1s,restart@2s");
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol("raft");
+        config.faults(FaultSchedule.parse("crash:leader@1s,restart@2s"));
         final IllegalArgumentException ex =
-            assertThrows(IllegalArgumentException.class, () -> ProcessRun.runLocal(config, new ProcessRun.Options()));
+            assertThrows(IllegalArgumentException.class, () -> ProcessRun.runLocal(config.build(), new ProcessRun.Options()));
         assertTrue(ex.getMessage().startsWith("--fault restart with --processes: raft keeps term, vote and log in " +
             "the node's memory"), ex.getMessage());
         assertTrue(ex.getMessage().endsWith("use --opt raft-log=file --opt raft-dir=DIR"), ex.getMessage());

@@ -25,28 +25,28 @@ class MultiProcessProtocolTest
 {
     private static RunConfig config(final String protocol)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = 3;
-        config.durationNs = TimeUnit.MILLISECONDS.toNanos(2000);
-        config.warmupNs = TimeUnit.MILLISECONDS.toNanos(700);
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(3);
+        config.durationNs(TimeUnit.MILLISECONDS.toNanos(2000));
+        config.warmupNs(TimeUnit.MILLISECONDS.toNanos(700));
         // About hops on a healthy cluster: four JVMs share 2 cores, so a starved node must not look failed.
         switch (protocol)
         {
             case "primary-backup":
-                config.options.putAll(Map.of("pb-primary-timeout", "3s", "pb-backup-timeout", "2s",
+                config.options().putAll(Map.of("pb-primary-timeout", "3s", "pb-backup-timeout", "2s",
                     "pb-lease-drift", "100ms"));
                 break;
             case "chain":
-                config.options.putAll(Map.of("chain-failure-timeout", "3s", "chain-lease-drift", "100ms"));
+                config.options().putAll(Map.of("chain-failure-timeout", "3s", "chain-lease-drift", "100ms"));
                 break;
             case "raft":
-                config.options.putAll(Map.of("raft-election-timeout", "3s", "raft-lease-drift", "100ms"));
+                config.options().putAll(Map.of("raft-election-timeout", "3s", "raft-lease-drift", "100ms"));
                 break;
             default:
                 break;
         }
-        return config;
+        return config.build();
     }
 
     @ParameterizedTest

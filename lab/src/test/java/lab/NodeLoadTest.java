@@ -89,13 +89,13 @@ class NodeLoadTest
     void simulatorReportsBusyAsNullWithTheReason()
     {
         final RunResult r = run("raft", 3, 0.5, Map.of());
-        final Map<String, Object> contract = RunReport.toContract(r, Map.of());
-        final List<?> nodes = (List<?>)contract.get("nodes");
+        final lab.harness.report.RunContract contract = RunReport.toContract(r, Map.of());
+        final List<?> nodes = contract.nodes();
         assertEquals(r.load().nodes().size(), nodes.size());
         final Map<?, ?> first = (Map<?, ?>)nodes.get(0);
         assertNull(first.get("busy_us_per_op"));
         assertTrue(String.valueOf(first.get("busy_null_reason")).contains("simulated"), first.toString());
-        final Map<?, ?> model = (Map<?, ?>)contract.get("model");
+        final Map<?, ?> model = contract.model();
         final Map<?, ?> max = (Map<?, ?>)model.get("predicted_max_ops_per_s");
         assertNull(max.get("one_core_per_node"));
         assertTrue(String.valueOf(max.get("null_reason")).contains("busy time not measured"), max.toString());
@@ -107,9 +107,9 @@ class NodeLoadTest
     @Test
     void noCompletedOperationsIsSaidNotComputed()
     {
-        final RunConfig config = config("primary-backup", 3, 0.5, Map.of());
-        config.sim.lossRate = 1.0; // nothing arrives anywhere
-        final RunResult r = LabRunner.run(config);
+        final RunConfig.Builder config = config("primary-backup", 3, 0.5, Map.of()).toBuilder();
+        config.sim().lossRate = 1.0; // nothing arrives anywhere
+        final RunResult r = LabRunner.run(config.build());
         assertEquals(0, r.totalOps());
         final Map<String, Object> model = CapacityModel.of(r, null).modelJson();
         assertNull(model.get("bottleneck_node"));
@@ -120,11 +120,11 @@ class NodeLoadTest
     @Test
     void inProcessBusyTimeFindsThePrimary()
     {
-        final RunConfig config = config("primary-backup", 3, 0.0, Map.of());
-        config.transport = "ipc";
-        config.durationNs = 1000 * MS;
-        config.warmupNs = 300 * MS;
-        final RunResult r = LabRunner.run(config);
+        final RunConfig.Builder config = config("primary-backup", 3, 0.0, Map.of()).toBuilder();
+        config.transport("ipc");
+        config.durationNs(1000 * MS);
+        config.warmupNs(300 * MS);
+        final RunResult r = LabRunner.run(config.build());
         final CapacityModel model = CapacityModel.of(r, null);
         assertNull(model.note(), describe(r));
         for (final NodeLoad n : r.load().nodes())
@@ -182,18 +182,18 @@ class NodeLoadTest
     private static RunConfig config(final String protocol, final int replicas, final double readRatio,
         final Map<String, String> options)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = replicas;
-        config.transport = "sim";
-        config.workload = new Workload(readRatio, 1000, "uniform", 0.99, 64);
-        config.clients = 2;
-        config.outstanding = 4;
-        config.durationNs = 1000 * MS;
-        config.warmupNs = 300 * MS;
-        config.intervalNs = 100 * MS;
-        config.seed = 11;
-        config.options.putAll(options);
-        return config;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(replicas);
+        config.transport("sim");
+        config.workload(new Workload(readRatio, 1000, "uniform", 0.99, 64));
+        config.clients(2);
+        config.outstanding(4);
+        config.durationNs(1000 * MS);
+        config.warmupNs(300 * MS);
+        config.intervalNs(100 * MS);
+        config.seed(11);
+        config.options().putAll(options);
+        return config.build();
     }
 }

@@ -142,18 +142,18 @@ public class SimulatorSpeedBenchmark
 
     private RunConfig config()
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = replicas;
-        config.workload = new Workload(0.5, 10_000, "uniform", 0.99, 64);
-        config.clients = 4;
-        config.rate = rate;
-        config.outstanding = 256;
-        config.sim.tickIntervalNs = 100_000;
-        config.durationNs = TimeUnit.MILLISECONDS.toNanos(simulatedMs);
-        config.warmupNs = config.durationNs / 10;
-        config.seed = ++seed; // each run its own seed: the figure is not one history's
-        return config;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(replicas);
+        config.workload(new Workload(0.5, 10_000, "uniform", 0.99, 64));
+        config.clients(4);
+        config.rate(rate);
+        config.outstanding(256);
+        config.sim().tickIntervalNs = 100_000;
+        config.durationNs(TimeUnit.MILLISECONDS.toNanos(simulatedMs));
+        config.warmupNs(config.durationNs() / 10);
+        config.seed(++seed); // each run its own seed: the figure is not one history's
+        return config.build();
     }
 
     @Benchmark

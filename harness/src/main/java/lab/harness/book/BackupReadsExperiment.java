@@ -108,20 +108,20 @@ final class BackupReadsExperiment implements Experiment
             {
                 final List<RunResult> runs = bench.repeat("pb-reads-" + where + "-" + setting.key(), seed ->
                 {
-                    final RunConfig c = v.config(N, 0.5, 4, 8, durationMs, WARMUP_MS, seed);
-                    c.workload = new Workload(0.5, 20, "uniform", 0.99, 64);
-                    c.staleReads = true;
+                    final RunConfig.Builder c = v.config(N, 0.5, 4, 8, durationMs, WARMUP_MS, seed).toBuilder();
+                    c.workload(new Workload(0.5, 20, "uniform", 0.99, 64));
+                    c.staleReads(true);
                     if (setting.sim())
                     {
-                        c.transport = "sim";
-                        c.sim = new SimConfig().latency(TimeUnit.MICROSECONDS.toNanos(100),
-                            TimeUnit.MICROSECONDS.toNanos(1000)).loss(0.02);
+                        c.transport("sim");
+                        c.sim(new SimConfig().latency(TimeUnit.MICROSECONDS.toNanos(100),
+                            TimeUnit.MICROSECONDS.toNanos(1000)).loss(0.02));
                     }
                     if (!setting.fault().isEmpty())
                     {
-                        c.faults = FaultSchedule.parse(setting.fault(faultWindow(durationMs)));
+                        c.faults(FaultSchedule.parse(setting.fault(faultWindow(durationMs))));
                     }
-                    return c;
+                    return c.build();
                 });
                 long reads = 0;
                 long stale = 0;

@@ -139,8 +139,8 @@ public final class Bench
         runs++;
         final Path runsDir = dir.resolve("runs").resolve(experiment);
         Files.createDirectories(runsDir);
-        final Map<String, Object> contract = new java.util.LinkedHashMap<>(RunReport.toContract(result, environment));
-        contract.put("command", command);
+        final lab.harness.report.RunContract contract = RunReport.toContract(result, environment).with("command",
+            command);
         JSON.writeValue(runsDir.resolve(label + ".json").toFile(), contract);
         log("%-28s %9.0f ops/s  write p50 %s  read p50 %s", label, result.achievedRate(),
             p50(result.writes()), p50(result.reads()));
@@ -158,19 +158,19 @@ public final class Bench
         {
             return;
         }
-        final RunConfig warm = new RunConfig();
-        warm.protocol = config.protocol;
-        warm.replicas = config.replicas;
-        warm.transport = config.transport;
-        warm.threading = config.threading;
-        warm.workload = config.workload;
-        warm.clients = config.clients;
-        warm.outstanding = config.outstanding;
-        warm.options = new java.util.TreeMap<>(config.options);
-        warm.durationNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(quick ? 500 : 1500);
-        warm.warmupNs = 0;
-        warm.seed = config.seed;
-        LabRunner.run(warm);
+        final RunConfig.Builder warm = RunConfig.builder();
+        warm.protocol(config.protocol);
+        warm.replicas(config.replicas);
+        warm.transport(config.transport);
+        warm.threading(config.threading);
+        warm.workload(config.workload);
+        warm.clients(config.clients);
+        warm.outstanding(config.outstanding);
+        warm.options(new java.util.TreeMap<>(config.options));
+        warm.durationNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(quick ? 500 : 1500));
+        warm.warmupNs(0);
+        warm.seed(config.seed);
+        LabRunner.run(warm.build());
         log("%-28s (warm-up of %s, unrecorded)", "", config.protocol + (config.options.isEmpty() ? "" : " " +
             config.options));
     }

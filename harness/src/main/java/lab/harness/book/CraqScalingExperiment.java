@@ -119,18 +119,18 @@ final class CraqScalingExperiment implements Experiment
     private static double predict(final Calibration.Target target, final int n, final PredictedRun.Machines machines,
         final long simulatedMs, final long seed, final Map<String, String> options)
     {
-        final RunConfig c = new RunConfig();
-        c.protocol = "chain";
-        c.replicas = n;
-        c.transport = "sim";
-        c.workload = new Workload(READ_RATIO, 10_000, "uniform", 0.99, 64);
-        c.clients = CLIENTS;
-        c.outstanding = OUTSTANDING;
-        c.durationNs = TimeUnit.MILLISECONDS.toNanos(simulatedMs);
-        c.warmupNs = TimeUnit.MILLISECONDS.toNanos(simulatedMs / 2);
-        c.seed = seed;
-        c.options.putAll(options);
-        final RunResult r = PredictedRun.run(c, target, machines).result();
+        final RunConfig.Builder c = RunConfig.builder();
+        c.protocol("chain");
+        c.replicas(n);
+        c.transport("sim");
+        c.workload(new Workload(READ_RATIO, 10_000, "uniform", 0.99, 64));
+        c.clients(CLIENTS);
+        c.outstanding(OUTSTANDING);
+        c.durationNs(TimeUnit.MILLISECONDS.toNanos(simulatedMs));
+        c.warmupNs(TimeUnit.MILLISECONDS.toNanos(simulatedMs / 2));
+        c.seed(seed);
+        c.options().putAll(options);
+        final RunResult r = PredictedRun.run(c.build(), target, machines).result();
         return r.achievedRate();
     }
 
@@ -138,9 +138,9 @@ final class CraqScalingExperiment implements Experiment
     {
         final List<RunResult> runs = bench.repeat(v.key(n) + "-per-node", seed ->
         {
-            final RunConfig c = v.config(n, READ_RATIO, 4, 16, 3000, 1000, seed);
-            c.threading = "per-node";
-            return c;
+            final RunConfig.Builder c = v.config(n, READ_RATIO, 4, 16, 3000, 1000, seed).toBuilder();
+            c.threading("per-node");
+            return c.build();
         });
         return Bench.spread(runs, RunResult::achievedRate).median();
     }

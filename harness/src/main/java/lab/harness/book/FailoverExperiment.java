@@ -85,9 +85,9 @@ final class FailoverExperiment implements Experiment
                 final Variant variant = v;
                 final List<RunResult> runs = bench.repeat(s.variant().key(3) + "-timeout-" + t, seed ->
                 {
-                    final RunConfig c = variant.config(3, 0, 2, 4, durationMs, 1000, seed);
-                    c.faults = FaultSchedule.parse("crash:" + s.role() + "@" + CRASH_AT_MS + "ms");
-                    return c;
+                    final RunConfig.Builder c = variant.config(3, 0, 2, 4, durationMs, 1000, seed).toBuilder();
+                    c.faults(FaultSchedule.parse("crash:" + s.role() + "@" + CRASH_AT_MS + "ms"));
+                    return c.build();
                 });
                 final Spread outage = Bench.spread(runs, r -> number(r.faults().get("unavailability_ms")));
                 final Spread newHolder = Bench.spread(runs, r -> number(r.faults().get("time_to_new_role_holder_ms")));

@@ -101,10 +101,10 @@ final class HedgingExperiment implements Experiment
                     final String label = store.key(N) + "-" + policy.label().replace(' ', '-') + (slow ? "-slow" : "");
                     final List<RunResult> runs = bench.repeat(label, seed ->
                     {
-                        final RunConfig c = variant.config(N, 0.5, 4, 1, durationMs, warmupMs, seed);
-                        c.transport = "sim";
-                        c.sim = slow ? new SimConfig().slowNode(SLOW_NODE, SLOW_NS) : new SimConfig();
-                        return c;
+                        final RunConfig.Builder c = variant.config(N, 0.5, 4, 1, durationMs, warmupMs, seed).toBuilder();
+                        c.transport("sim");
+                        c.sim(slow ? new SimConfig().slowNode(SLOW_NODE, SLOW_NS) : new SimConfig());
+                        return c.build();
                     });
                     final Spread msgs = Bench.spread(runs, RunResult::messagesPerOp);
                     final Spread copies = Bench.spread(runs, HedgingExperiment::copiesPerRead);

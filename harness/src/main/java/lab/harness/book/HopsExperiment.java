@@ -71,9 +71,9 @@ final class HopsExperiment implements Experiment
             {
                 final List<RunResult> runs = bench.repeat(v.key(n), seed ->
                 {
-                    final RunConfig c = v.config(n, 0.5, 1, 1, durationMs, warmupMs, seed);
-                    c.link = new LinkEmulator.Settings(delayNs, 0, 0);
-                    return c;
+                    final RunConfig.Builder c = v.config(n, 0.5, 1, 1, durationMs, warmupMs, seed).toBuilder();
+                    c.link(new LinkEmulator.Settings(delayNs, 0, 0));
+                    return c.build();
                 });
                 final HopTheory theory = runs.get(0).theory();
                 final Spread writeHops = Bench.spread(runs, r -> r.writes().meanHops());

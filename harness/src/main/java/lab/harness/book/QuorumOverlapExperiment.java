@@ -86,15 +86,15 @@ final class QuorumOverlapExperiment implements Experiment
             final Variant v = Variant.DYNAMO.with("r", c[0]).with("w", c[1]).with("read-repair", c[2]);
             final List<RunResult> runs = bench.repeat("dynamo-r" + c[0] + "w" + c[1] + "-repair-" + c[2], seed ->
             {
-                final RunConfig config = v.config(N, 0.5, 4, 4, durationMs, warmupMs, seed);
+                final RunConfig.Builder config = v.config(N, 0.5, 4, 4, durationMs, warmupMs, seed).toBuilder();
                 // Few keys, uneven links and a lossy network: replicas disagree often (a write's copy to one replica
                 // is lost and resent while another acknowledges), so a read that misses the write quorum shows.
-                config.workload = new lab.harness.workload.Workload(0.5, 20, "uniform", 0.99, 64);
-                config.transport = "sim";
-                config.sim = new SimConfig().latency(TimeUnit.MICROSECONDS.toNanos(100), TimeUnit.MICROSECONDS.toNanos(
-                    1000)).loss(LOSS);
-                config.staleReads = true;
-                return config;
+                config.workload(new lab.harness.workload.Workload(0.5, 20, "uniform", 0.99, 64));
+                config.transport("sim");
+                config.sim(new SimConfig().latency(TimeUnit.MICROSECONDS.toNanos(100), TimeUnit.MICROSECONDS.toNanos(
+                    1000)).loss(LOSS));
+                config.staleReads(true);
+                return config.build();
             });
             long reads = 0;
             long stale = 0;

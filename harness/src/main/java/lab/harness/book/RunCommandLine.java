@@ -64,9 +64,9 @@ final class RunCommandLine
             c.faults.events().forEach(e -> items.add(e.text()));
             sb.append(" --fault \"").append(String.join(",", items)).append('"');
         }
-        if ("sim".equals(c.transport) && c.sim.slowNode >= 0)
+        if ("sim".equals(c.transport) && c.sim().slowNode >= 0)
         {
-            sb.append(" --sim-slow ").append(c.sim.slowNode).append('=').append(us(c.sim.slowNodeDelayNs));
+            sb.append(" --sim-slow ").append(c.sim().slowNode).append('=').append(us(c.sim().slowNodeDelayNs));
         }
         for (final Map.Entry<String, String> e : c.options.entrySet())
         {

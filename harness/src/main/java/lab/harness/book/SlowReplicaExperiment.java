@@ -114,9 +114,8 @@ final class SlowReplicaExperiment implements Experiment
                         "pause:" + s.role() + "=50ms@" + faultFromMs + "ms.." + faultToMs + "ms/every=200ms";
                     final List<RunResult> runs = bench.repeat(s.variant().key(n) + "-" + fault, seed ->
                     {
-                        final RunConfig c = s.variant().openLoop(n, 0, RATE, durationMs, warmupMs, seed);
-                        c.faults = FaultSchedule.parse(spec);
-                        return c;
+                        return s.variant().openLoop(n, 0, RATE, durationMs, warmupMs, seed).toBuilder()
+                            .faults(FaultSchedule.parse(spec)).build();
                     });
                     // slow: the median write meets the slow replica's queue; pause: a quarter of the time is paused,
                     // so the median write may miss every pause and the tail (p99) is where a pause shows.

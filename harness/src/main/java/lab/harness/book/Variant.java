@@ -37,17 +37,17 @@ record Variant(String label, String protocol, Map<String, String> options)
     RunConfig config(final int replicas, final double readRatio, final int clients, final int outstanding,
         final long durationMs, final long warmupMs, final long seed)
     {
-        final RunConfig c = new RunConfig();
-        c.protocol = protocol;
-        c.replicas = replicas;
-        c.workload = new Workload(readRatio, 10_000, "uniform", 0.99, 64);
-        c.clients = clients;
-        c.outstanding = outstanding;
-        c.durationNs = TimeUnit.MILLISECONDS.toNanos(durationMs);
-        c.warmupNs = TimeUnit.MILLISECONDS.toNanos(warmupMs);
-        c.seed = seed;
-        c.options = new TreeMap<>(options);
-        return c;
+        final RunConfig.Builder c = RunConfig.builder();
+        c.protocol(protocol);
+        c.replicas(replicas);
+        c.workload(new Workload(readRatio, 10_000, "uniform", 0.99, 64));
+        c.clients(clients);
+        c.outstanding(outstanding);
+        c.durationNs(TimeUnit.MILLISECONDS.toNanos(durationMs));
+        c.warmupNs(TimeUnit.MILLISECONDS.toNanos(warmupMs));
+        c.seed(seed);
+        c.options(new TreeMap<>(options));
+        return c.build();
     }
 
     /**
@@ -59,9 +59,7 @@ record Variant(String label, String protocol, Map<String, String> options)
         final long warmupMs, final long seed)
     {
         // 256 in flight, as bin/lab run's open loop: the cap only matters once 256 operations are stuck.
-        final RunConfig c = config(replicas, readRatio, 1, 256, durationMs, warmupMs, seed);
-        c.rate = rate;
-        return c;
+        return config(replicas, readRatio, 1, 256, durationMs, warmupMs, seed).toBuilder().rate(rate).build();
     }
 
     String key(final int replicas)

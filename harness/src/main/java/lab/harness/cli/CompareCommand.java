@@ -20,6 +20,7 @@ import lab.harness.report.ComparisonTable;
 import lab.harness.report.Environment;
 import lab.harness.report.RepeatSummary;
 import lab.harness.report.ResultsFolder;
+import lab.harness.report.RunContract;
 import lab.harness.report.RunReport;
 import lab.harness.workload.Workload;
 import picocli.CommandLine.Command;
@@ -185,14 +186,14 @@ public final class CompareCommand implements Callable<Integer>
 
         // Warm the JIT on the shared code (harness, codecs, Aeron) with a short unrecorded run, so that the first
         // protocol measured is not charged for compiling what every protocol uses.
-        final RunConfig jitWarmup = new RunConfig();
-        jitWarmup.protocol = "echo";
-        jitWarmup.transport = transport;
-        jitWarmup.workload = workload;
-        jitWarmup.durationNs = Math.min(durationNs, 1_000_000_000L);
-        jitWarmup.warmupNs = 0;
+        final RunConfig.Builder jitWarmup = RunConfig.builder();
+        jitWarmup.protocol("echo");
+        jitWarmup.transport(transport);
+        jitWarmup.workload(workload);
+        jitWarmup.durationNs(Math.min(durationNs, 1_000_000_000L));
+        jitWarmup.warmupNs(0);
         link.applyTo(jitWarmup);
-        LabRunner.run(jitWarmup);
+        LabRunner.run(jitWarmup.build());
 
         final Map<String, List<RunResult>> byProtocol = new LinkedHashMap<>();
         names.forEach(p -> byProtocol.put(p, new ArrayList<>()));
@@ -211,11 +212,12 @@ public final class CompareCommand implements Callable<Integer>
             rounds.add(order);
             for (final String protocol : order)
             {
-                final RunConfig config = config(protocol, workload, durationNs, warmupNs, round - 1);
-                config.hlog = folder.dir().resolve("run-" + protocol + (repeat > 1 ? "-round" + round : "") + ".hlog");
+                final RunConfig.Builder config =
+                    config(protocol, workload, durationNs, warmupNs, round - 1).toBuilder();
+                config.hlog(folder.dir().resolve("run-" + protocol + (repeat > 1 ? "-round" + round : "") + ".hlog"));
                 System.out.printf("  [%d/%d] round %d %-16s ...", done + 1, total, round, protocol);
                 System.out.flush();
-                final RunResult result = LabRunner.run(config);
+                final RunResult result = LabRunner.run(config.build());
                 done++;
                 final long etaS = (System.currentTimeMillis() - startMs) * (total - done) / done / 1000;
                 System.out.printf(" %,.0f ops/s%s%n", result.achievedRate(), done < total ? "  (about " + etaS +
@@ -238,13 +240,13 @@ public final class CompareCommand implements Callable<Integer>
             final List<RunResult> all = byProtocol.get(protocol);
             final RunResult median = median(all);
             results.add(median);
-            final Map<String, Object> contract = RunReport.toContract(median, environment, echo);
+            RunContract contract = RunReport.toContract(median, environment, echo);
             perNode.append(String.format("%n%s (median run, %,.0f ops/s):%n", protocol, median.achievedRate()))
                 .append(lab.harness.cluster.CapacityModel.of(median, echo).text());
             if (repeat > 1)
             {
                 final Map<String, Object> repeats = RepeatSummary.of(all);
-                contract.put("repeats", repeats);
+                contract = contract.with("repeats", repeats);
                 spread.append(spreadLine(protocol, repeats));
             }
             folder.writeJson("run-" + protocol + ".json", contract);
@@ -277,22 +279,22 @@ public final class CompareCommand implements Callable<Integer>
     private RunConfig config(final String protocol, final Workload workload, final long durationNs,
         final long warmupNs, final int round)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = replicas;
-        config.transport = transport;
-        config.workload = workload;
-        config.workloadPreset = ycsb;
-        config.clients = clients;
-        config.rate = rate == null ? 0 : rate;
-        config.outstanding = outstanding != null ? outstanding : (config.rate > 0 ? 256 : 1);
-        config.options.putAll(optionsOf(protocol));
-        config.durationNs = durationNs;
-        config.warmupNs = warmupNs;
-        config.seed = seed + round;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(replicas);
+        config.transport(transport);
+        config.workload(workload);
+        config.workloadPreset(ycsb);
+        config.clients(clients);
+        config.rate(rate == null ? 0 : rate);
+        config.outstanding(outstanding != null ? outstanding : (config.rate() > 0 ? 256 : 1));
+        config.options().putAll(optionsOf(protocol));
+        config.durationNs(durationNs);
+        config.warmupNs(warmupNs);
+        config.seed(seed + round);
         link.applyTo(config);
-        config.threading = threads;
-        return config;
+        config.threading(threads);
+        return config.build();
     }
 
     /**

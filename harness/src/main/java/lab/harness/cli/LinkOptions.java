@@ -20,7 +20,7 @@ public final class LinkOptions
     @Option(names = "--link-loss", description = "probability a message is lost on a link, e.g. 0.01")
     Double loss;
 
-    void applyTo(final RunConfig config)
+    void applyTo(final RunConfig.Builder config)
     {
         if (delay == null && jitter == null && loss == null)
         {
@@ -29,13 +29,13 @@ public final class LinkOptions
         final long delayNs = delay == null ? 0 : Durations.parseNs(delay);
         final long jitterNs = jitter == null ? 0 : Durations.parseNs(jitter);
         final double lossRate = loss == null ? 0 : loss;
-        if ("sim".equals(config.transport))
+        if ("sim".equals(config.transport()))
         {
-            config.sim.latency(delayNs, jitterNs).loss(lossRate);
+            config.sim().latency(delayNs, jitterNs).loss(lossRate);
         }
         else
         {
-            config.link = new LinkEmulator.Settings(delayNs, jitterNs, lossRate);
+            config.link(new LinkEmulator.Settings(delayNs, jitterNs, lossRate));
         }
     }
 }

@@ -273,30 +273,30 @@ public final class PredictCommand implements Callable<Integer>
 
     private RunConfig config(final String p, final int n, final int point, final boolean open, final Workload workload)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = p;
-        config.replicas = n;
-        config.transport = "sim";
-        config.workload = workload;
-        config.workloadPreset = ycsb;
-        config.clients = clients;
-        config.seed = seed;
-        config.sim.tickIntervalNs = Durations.parseNs(tick);
-        if (config.sim.tickIntervalNs <= 0)
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(p);
+        config.replicas(n);
+        config.transport("sim");
+        config.workload(workload);
+        config.workloadPreset(ycsb);
+        config.clients(clients);
+        config.seed(seed);
+        config.sim().tickIntervalNs = Durations.parseNs(tick);
+        if (config.sim().tickIntervalNs <= 0)
         {
             throw new IllegalArgumentException("--tick must be > 0");
         }
-        config.durationNs = Durations.parseNs(duration);
-        config.warmupNs = Durations.parseNs(warmup);
-        config.options.putAll(opts);
+        config.durationNs(Durations.parseNs(duration));
+        config.warmupNs(Durations.parseNs(warmup));
+        config.options().putAll(opts);
         if (open)
         {
             if (!(rates.get(point) > 0) || Double.isInfinite(rates.get(point)))
             {
                 throw new IllegalArgumentException("--rates must all be > 0, got " + rates.get(point));
             }
-            config.rate = rates.get(point);
-            config.outstanding = 256;
+            config.rate(rates.get(point));
+            config.outstanding(256);
         }
         else
         {
@@ -304,8 +304,8 @@ public final class PredictCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException("--concurrency must all be >= 1, got " + concurrency.get(point));
             }
-            config.outstanding = concurrency.get(point);
+            config.outstanding(concurrency.get(point));
         }
-        return config;
+        return config.build();
     }
 }

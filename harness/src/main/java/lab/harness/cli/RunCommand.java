@@ -220,14 +220,14 @@ public final class RunCommand implements Callable<Integer>
         final Map<String, Object> environment = Environment.capture();
         for (int i = 0; i < repeat; i++)
         {
-            final RunConfig config = toConfig();
-            config.seed += i;
+            final RunConfig.Builder config = toConfig().toBuilder();
+            config.seed(config.seed() + i);
             // One recorder serves every client: LabRunner hands it their events in the one order it observed them,
             // behind a lock when clients have threads of their own (--threads per-node).
             final HistoryRecorder recorder = history != null && i == repeat - 1 ? new HistoryRecorder() : null;
             if (recorder != null)
             {
-                config.observers = c -> recorder;
+                config.observers(c -> recorder);
             }
             final ProgressListener progress = quiet ? ProgressListener.NONE : new ProgressListener()
             {
@@ -250,19 +250,19 @@ public final class RunCommand implements Callable<Integer>
                 options.profileDir = profile;
                 options.profileEvent = profileEvent;
                 options.progress = progress;
-                result = cluster != null ? ProcessRun.run(config, cluster.toPath(), options) :
-                    ProcessRun.runLocal(config, options);
+                result = cluster != null ? ProcessRun.run(config.build(), cluster.toPath(), options) :
+                    ProcessRun.runLocal(config.build(), options);
             }
             else
             {
-                if (profile != null && "sim".equals(config.transport))
+                if (profile != null && "sim".equals(config.transport()))
                 {
                     throw new IllegalArgumentException("--profile profiles Aeron runs; --transport sim runs in " +
                         "simulated time");
                 }
-                config.profileDir = profile;
-                config.profileEvent = profileEvent;
-                result = LabRunner.run(config, progress);
+                config.profileDir(profile);
+                config.profileEvent(profileEvent);
+                result = LabRunner.run(config.build(), progress);
             }
             results.add(result);
             if (recorder != null)
@@ -278,15 +278,15 @@ public final class RunCommand implements Callable<Integer>
             }
             if (repeat > 1)
             {
-                System.out.printf("run %d of %d (seed %d):%n", i + 1, repeat, config.seed);
+                System.out.printf("run %d of %d (seed %d):%n", i + 1, repeat, config.seed());
             }
             System.out.print(RunReport.toTable(result));
         }
-        final Map<String, Object> contract = RunReport.toContract(results.get(results.size() - 1), environment);
+        lab.harness.report.RunContract contract = RunReport.toContract(results.get(results.size() - 1), environment);
         if (repeat > 1)
         {
             final Map<String, Object> summary = RepeatSummary.of(results);
-            contract.put("repeats", summary);
+            contract = contract.with("repeats", summary);
             System.out.println("over " + repeat + " runs (min / median / max): " + summary);
         }
         if (json != null)
@@ -300,41 +300,41 @@ public final class RunCommand implements Callable<Integer>
 
     RunConfig toConfig()
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = replicas;
-        config.transport = transport;
-        config.workload = ycsb != null ? Workload.ycsb(ycsb, keys, valueSize) :
-            new Workload(readRatio, keys, keyDistribution, zipfianConstant, valueSize);
-        config.workloadPreset = ycsb;
-        config.clients = clients;
-        config.rate = rate == null ? 0 : rate;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(replicas);
+        config.transport(transport);
+        config.workload(ycsb != null ? Workload.ycsb(ycsb, keys, valueSize) :
+            new Workload(readRatio, keys, keyDistribution, zipfianConstant, valueSize));
+        config.workloadPreset(ycsb);
+        config.clients(clients);
+        config.rate(rate == null ? 0 : rate);
         if (rate != null && !(rate > 0))
         {
             throw new IllegalArgumentException("--rate must be > 0, got " + rate);
         }
-        config.poisson = poisson;
-        config.outstanding = outstanding != null ? outstanding : (config.rate > 0 ? 256 : 1);
-        config.durationNs = Durations.parseNs(duration);
-        config.warmupNs = warmup == null ? -1 : Durations.parseNs(warmup);
-        config.opTimeoutNs = Durations.parseNs(opTimeout);
-        config.seed = seed;
-        config.idle = idle;
-        config.mtu = mtu;
-        config.hlog = hlog == null ? null : hlog.toPath();
-        config.faults = FaultSchedule.parse(fault);
+        config.poisson(poisson);
+        config.outstanding(outstanding != null ? outstanding : (config.rate() > 0 ? 256 : 1));
+        config.durationNs(Durations.parseNs(duration));
+        config.warmupNs(warmup == null ? -1 : Durations.parseNs(warmup));
+        config.opTimeoutNs(Durations.parseNs(opTimeout));
+        config.seed(seed);
+        config.idle(idle);
+        config.mtu(mtu);
+        config.hlog(hlog == null ? null : hlog.toPath());
+        config.faults(FaultSchedule.parse(fault));
         if (processes && cluster != null)
         {
             throw new IllegalArgumentException("--processes starts its own nodes; --cluster uses running ones: pick one");
         }
         if ((processes || cluster != null) && "ipc".equals(transport))
         {
-            config.transport = "udp"; // processes talk over UDP; ipc is the default of in-process runs
+            config.transport("udp"); // processes talk over UDP; ipc is the default of in-process runs
         }
-        config.staleReads = staleReads;
+        config.staleReads(staleReads);
         link.applyTo(config);
-        config.threading = threads;
-        if (!config.faults.isEmpty() && "sim".equals(transport))
+        config.threading(threads);
+        if (!config.faults().isEmpty() && "sim".equals(transport))
         {
             throw new IllegalArgumentException("--fault runs over Aeron (ipc|udp); simulated faults: lab torture");
         }
@@ -342,8 +342,8 @@ public final class RunCommand implements Callable<Integer>
         {
             slowReplica(config);
         }
-        config.intervalNs = fault != null && "1s".equals(interval) ? 100_000_000L : Durations.parseNs(interval);
-        config.options.putAll(opts);
+        config.intervalNs(fault != null && "1s".equals(interval) ? 100_000_000L : Durations.parseNs(interval));
+        config.options().putAll(opts);
         put(config, "chain-ack", chainAck);
         put(config, "reads", chainReads);
         put(config, "raft-reads", raftReads);
@@ -359,10 +359,10 @@ public final class RunCommand implements Callable<Integer>
         {
             lab.harness.aeron.IdleStrategies.of(idle);
         }
-        return config;
+        return config.build();
     }
 
-    private void slowReplica(final RunConfig config)
+    private void slowReplica(final RunConfig.Builder config)
     {
         if (!"sim".equals(transport))
         {
@@ -386,14 +386,14 @@ public final class RunCommand implements Callable<Integer>
             throw new IllegalArgumentException("--sim-slow needs a replica in [0, " + replicas + ") and a delay > 0, " +
                 "got '" + simSlow + "'");
         }
-        config.sim.slowNode(node, delayNs);
+        config.sim().slowNode(node, delayNs);
     }
 
-    private static void put(final RunConfig config, final String name, final String value)
+    private static void put(final RunConfig.Builder config, final String name, final String value)
     {
         if (value != null)
         {
-            config.options.put(name, value);
+            config.options().put(name, value);
         }
     }
 

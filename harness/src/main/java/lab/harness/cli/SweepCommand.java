@@ -16,6 +16,7 @@ import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;
 import lab.harness.report.Environment;
 import lab.harness.report.ResultsFolder;
+import lab.harness.report.RunContract;
 import lab.harness.report.RunReport;
 import lab.harness.report.Saturation;
 import lab.harness.workload.Workload;
@@ -173,8 +174,8 @@ public final class SweepCommand implements Callable<Integer>
                 double bestLoad = Double.NEGATIVE_INFINITY;
                 for (int i = 0; i < points; i++)
                 {
-                    final RunConfig config = config(p, n, i, open, workload);
-                    config.hlog = folder.dir().resolve("run-" + p + "-r" + n + "-" + i + ".hlog");
+                    final RunConfig config = config(p, n, i, open, workload).toBuilder()
+                        .hlog(folder.dir().resolve("run-" + p + "-r" + n + "-" + i + ".hlog")).build();
                     final RunResult r = LabRunner.run(config);
                     final String load = open ? String.format(Locale.ROOT, "%.0f/s", config.rate) :
                         "c=" + config.outstanding * clients;
@@ -197,13 +198,12 @@ public final class SweepCommand implements Callable<Integer>
                         best = String.format(Locale.ROOT, "%s (%.0f ops/s achieved, p99 %.1f us)", load,
                             r.achievedRate(), Math.max(wp99, rp99));
                     }
-                    final Map<String, Object> contract = RunReport.toContract(r, environment);
                     // The report draws the bound and marks the knee from these (the same rule as the text above).
                     final Map<String, Object> sweepPoint = new LinkedHashMap<>();
                     sweepPoint.put("p99_bound_us", boundNs / 1000.0);
                     sweepPoint.put("load", loadValue);
                     sweepPoint.put("load_kind", open ? "requested ops/s" : "outstanding operations");
-                    contract.put("sweep", sweepPoint);
+                    final RunContract contract = RunReport.toContract(r, environment).with("sweep", sweepPoint);
                     folder.writeJson("run-" + p + "-r" + n + "-" + i + ".json", contract);
                     runs.add(contract);
                 }
@@ -226,34 +226,34 @@ public final class SweepCommand implements Callable<Integer>
 
     private RunConfig config(final String p, final int n, final int point, final boolean open, final Workload workload)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = p;
-        config.replicas = n;
-        config.transport = transport;
-        config.workload = workload;
-        config.workloadPreset = ycsb;
-        config.clients = clients;
-        config.durationNs = Durations.parseNs(duration);
-        config.warmupNs = Durations.parseNs(warmup);
-        config.options.putAll(opts);
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(p);
+        config.replicas(n);
+        config.transport(transport);
+        config.workload(workload);
+        config.workloadPreset(ycsb);
+        config.clients(clients);
+        config.durationNs(Durations.parseNs(duration));
+        config.warmupNs(Durations.parseNs(warmup));
+        config.options().putAll(opts);
         if (hedge != null)
         {
-            config.options.put(lab.core.client.ClientPolicy.HEDGE, hedge);
+            config.options().put(lab.core.client.ClientPolicy.HEDGE, hedge);
         }
         if (tied)
         {
-            config.options.put(lab.core.client.ClientPolicy.TIED, "true");
+            config.options().put(lab.core.client.ClientPolicy.TIED, "true");
         }
         link.applyTo(config);
         if (open)
         {
-            config.rate = rates.get(point);
-            config.outstanding = 256;
+            config.rate(rates.get(point));
+            config.outstanding(256);
         }
         else
         {
-            config.outstanding = concurrency.get(point);
+            config.outstanding(concurrency.get(point));
         }
-        return config;
+        return config.build();
     }
 }

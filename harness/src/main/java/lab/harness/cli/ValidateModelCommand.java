@@ -242,19 +242,19 @@ public final class ValidateModelCommand implements Callable<Integer>
     private static RunConfig config(final String protocol, final int replicas, final long durationNs,
         final long warmupNs, final int clients, final int outstanding, final LinkEmulator.Settings link)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = replicas;
-        config.transport = "ipc";
-        config.workload = new Workload(0.5, 10_000, "uniform", 0.99, 64);
-        config.clients = clients;
-        config.outstanding = outstanding;
-        config.durationNs = durationNs;
-        config.warmupNs = warmupNs;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(replicas);
+        config.transport("ipc");
+        config.workload(new Workload(0.5, 10_000, "uniform", 0.99, 64));
+        config.clients(clients);
+        config.outstanding(outstanding);
+        config.durationNs(durationNs);
+        config.warmupNs(warmupNs);
         if (link != null)
         {
-            config.link = link;
+            config.link(link);
         }
-        return config;
+        return config.build();
     }
 }

@@ -83,8 +83,8 @@ public final class FaultSchedule
 
     private FaultSchedule(final List<Event> events, final List<Window> windows)
     {
-        this.events = events;
-        this.windows = windows;
+        this.events = List.copyOf(events); // a run configuration holds this: nobody may change it after
+        this.windows = List.copyOf(windows);
     }
 
     public static FaultSchedule none()

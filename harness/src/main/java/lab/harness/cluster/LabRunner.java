@@ -73,6 +73,16 @@ public final class LabRunner
     }
 
     /**
+     * @return the configuration as it runs: a protocol with a fixed replica count runs that many, whatever was asked
+     * (what the run's nodes are built for and its result describes).
+     */
+    public static RunConfig asRun(final RunConfig config)
+    {
+        final int fixed = Protocols.byName(config.protocol).fixedReplicas();
+        return fixed > 0 && fixed != config.replicas ? config.toBuilder().replicas(fixed).build() : config;
+    }
+
+    /**
      * Checks a configuration the way a run would, without starting anything: the run settings, then the protocol's
      * own rules and options. Commands that run many configurations (sweep, compare) call it for every one before the
      * first starts, so a bad point fails in a second, not after an hour of the others.
@@ -101,13 +111,10 @@ public final class LabRunner
      * beyond its object (Raft's log files are opened, and emptied for a new node, when its replica is made), which
      * must not be touched by processes the replica does not run in.
      */
-    public static Nodes build(final RunConfig config, final java.util.function.IntPredicate replicaHere)
+    public static Nodes build(final RunConfig planned, final java.util.function.IntPredicate replicaHere)
     {
-        final ProtocolFactory factory = Protocols.byName(config.protocol);
-        if (factory.fixedReplicas() > 0)
-        {
-            config.replicas = factory.fixedReplicas();
-        }
+        final ProtocolFactory factory = Protocols.byName(planned.protocol);
+        final RunConfig config = asRun(planned);
         final ProtocolSettings settings = validate(config);
         settings.controlNodes(factory.controlNodes(settings));
         settings.diskProvider(config.disks);
@@ -161,8 +168,9 @@ public final class LabRunner
         return run(config, ProgressListener.NONE);
     }
 
-    public static RunResult run(final RunConfig config, final ProgressListener progress)
+    public static RunResult run(final RunConfig planned, final ProgressListener progress)
     {
+        final RunConfig config = asRun(planned);
         final Nodes nodes = build(config);
         try
         {
@@ -176,7 +184,8 @@ public final class LabRunner
 
     private static RunResult runSimulated(final RunConfig config, final Nodes nodes)
     {
-        final SimNetwork network = new SimNetwork(config.seed, config.sim, nodes.endpoints.length, nodes.firstClient());
+        final SimNetwork network =
+            new SimNetwork(config.seed, config.sim(), nodes.endpoints.length, nodes.firstClient());
         final long startNs = config.effectiveWarmupNs();
         final long endNs = startNs + config.durationNs;
         for (int i = 0; i < nodes.endpoints.length; i++)
@@ -422,7 +431,8 @@ public final class LabRunner
         String linkBasis = "";
         if ("sim".equals(config.transport))
         {
-            oneWayNs = config.sim.latencyNs + config.sim.jitterNs / 2;
+            final lab.harness.sim.SimConfig sim = config.sim();
+            oneWayNs = sim.latencyNs + sim.jitterNs / 2;
             linkBasis = "the simulator's link delay + mean jitter";
         }
         else if (config.link.active() && config.link.delayNs() + config.link.jitterNs() > 0)

@@ -28,9 +28,9 @@ public final class SimCluster
         {
             throw new IllegalArgumentException("SimCluster drives a closed loop; use LabRunner for open-loop runs");
         }
-        this.config = config;
+        this.config = LabRunner.asRun(config);
         this.nodes = LabRunner.build(config);
-        this.network = new SimNetwork(config.seed, config.sim, nodes.endpoints.length, nodes.firstClient());
+        this.network = new SimNetwork(config.seed, config.sim(), nodes.endpoints.length, nodes.firstClient());
         for (int i = 0; i < nodes.endpoints.length; i++)
         {
             network.register(i, nodes.endpoints[i]);

@@ -315,29 +315,29 @@ public final class Torture
         final StaleReadDetector detector = new StaleReadDetector();
         final HistoryRecorder recorder = new HistoryRecorder();
         final OperationObserver observer = OperationObserver.both(detector, recorder);
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = replicas;
-        config.transport = "sim";
-        config.clients = CLIENTS;
-        config.outstanding = 2;
-        config.seed = seed;
-        config.workload = new Workload(0.5, 8, "uniform", 0.99, 16);
-        config.opTimeoutNs = 400 * MS;
-        config.options.putAll(options);
-        config.observers = i -> observer;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(replicas);
+        config.transport("sim");
+        config.clients(CLIENTS);
+        config.outstanding(2);
+        config.seed(seed);
+        config.workload(new Workload(0.5, 8, "uniform", 0.99, 16));
+        config.opTimeoutNs(400 * MS);
+        config.options().putAll(options);
+        config.observers(i -> observer);
         // The simulator's disks: a durable mode's files survive a crash, and lose what was not synced in a power cut,
         // a torn write followed by garbage up to a sector (the Raft log's record checksums must cut it).
-        config.disks = new SimDisks(seed, true);
-        config.sim.loss(0.01 + schedule.nextDouble() * 0.09)
+        config.disks(new SimDisks(seed, true));
+        config.sim().loss(0.01 + schedule.nextDouble() * 0.09)
             .duplication(schedule.nextDouble() * 0.03)
             .reordering(schedule.nextDouble() * 0.1, 2 * MS);
-        final SimCluster cluster = new SimCluster(config);
+        final SimCluster cluster = new SimCluster(config.build());
         cluster.network().trace().stopAt(traceStopNs);
         built[0] = cluster;
         final List<String> faults = new ArrayList<>();
-        faults.add(String.format("loss %.3f dup %.3f reorder %.3f", config.sim.lossRate, config.sim.duplicateRate,
-            config.sim.reorderRate));
+        faults.add(String.format("loss %.3f dup %.3f reorder %.3f", config.sim().lossRate, config.sim().duplicateRate,
+            config.sim().reorderRate));
         final StringBuilder drifts = new StringBuilder("clock drift ppm:");
         // Replicas and control nodes (a chain's manager times its members out on its own clock); clients'
         // clocks time nothing a protocol's safety rests on.
@@ -538,13 +538,13 @@ public final class Torture
                     cluster.restart(replicas + c);
                 }
             }
-            config.sim.loss(0).duplication(0).reordering(0, 0);
+            cluster.network().config().loss(0).duplication(0).reordering(0, 0); // the network's own settings
             cluster.runFor(livenessNs / 2);
             final long before = completed(cluster);
             cluster.runFor(livenessNs / 2);
             final long progress = completed(cluster) - before;
             cluster.stopClientsAt(cluster.nowNs());
-            cluster.runFor(config.opTimeoutNs + 10 * MS);
+            cluster.runFor(config.opTimeoutNs() + 10 * MS);
 
             if (faultKinds.contains(FaultKind.POWER_CUT) || faultKinds.contains(FaultKind.SYNC_ERROR) ||
                 faultKinds.contains(FaultKind.OUTAGE))

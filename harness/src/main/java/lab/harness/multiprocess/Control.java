@@ -268,25 +268,25 @@ final class Control
 
     static lab.harness.cluster.RunConfig configFrom(final ControlInbox.Message m)
     {
-        final lab.harness.cluster.RunConfig config = new lab.harness.cluster.RunConfig();
-        config.protocol = m.get("protocol");
-        config.replicas = Integer.parseInt(m.get("replicas"));
-        config.clients = Integer.parseInt(m.get("clients"));
-        config.outstanding = Integer.parseInt(m.get("outstanding"));
-        config.seed = m.getLong("seed");
-        config.transport = "udp";
+        final lab.harness.cluster.RunConfig.Builder config = lab.harness.cluster.RunConfig.builder();
+        config.protocol(m.get("protocol"));
+        config.replicas(Integer.parseInt(m.get("replicas")));
+        config.clients(Integer.parseInt(m.get("clients")));
+        config.outstanding(Integer.parseInt(m.get("outstanding")));
+        config.seed(m.getLong("seed"));
+        config.transport("udp");
         if (m.get("link_delay_ns") != null)
         {
-            config.link = new lab.harness.aeron.LinkEmulator.Settings(m.getLong("link_delay_ns"),
-                m.getLong("link_jitter_ns"), Double.parseDouble(m.get("link_loss")));
+            config.link(new lab.harness.aeron.LinkEmulator.Settings(m.getLong("link_delay_ns"),
+                m.getLong("link_jitter_ns"), Double.parseDouble(m.get("link_loss"))));
         }
         for (final Map.Entry<String, String> e : m.fields().entrySet())
         {
             if (e.getKey().startsWith("opt."))
             {
-                config.options.put(e.getKey().substring(4), e.getValue());
+                config.options().put(e.getKey().substring(4), e.getValue());
             }
         }
-        return config;
+        return config.build();
     }
 }

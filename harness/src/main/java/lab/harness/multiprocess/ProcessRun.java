@@ -135,11 +135,11 @@ public final class ProcessRun
         return lab.harness.aeron.AeronCluster.newRunId();
     }
 
-    static RunResult run(final RunConfig config, final ClusterFile cluster, final Options options,
+    static RunResult run(final RunConfig planned, final ClusterFile cluster, final Options options,
         final LocalLauncher launcher)
     {
-        checkSupported(config, launcher != null);
-        config.transport = "udp";
+        checkSupported(planned, launcher != null);
+        final RunConfig config = LabRunner.asRun(planned.toBuilder().transport("udp").build());
         final LabRunner.Nodes nodes = LabRunner.build(config, node -> false); // replicas live in the node processes
         if (launcher != null)
         {

@@ -88,19 +88,19 @@ public final class Calibrator
     public static RunConfig config(final String protocol, final Map<String, String> options, final int replicas,
         final long durationNs, final long warmupNs, final long seed)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = replicas;
-        config.transport = "ipc";
-        config.threading = "shared";
-        config.workload = new Workload(0.5, 10_000, "uniform", 0.99, 64);
-        config.clients = 1;
-        config.outstanding = 1;
-        config.durationNs = durationNs;
-        config.warmupNs = warmupNs;
-        config.seed = seed;
-        config.options.putAll(options);
-        return config;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(replicas);
+        config.transport("ipc");
+        config.threading("shared");
+        config.workload(new Workload(0.5, 10_000, "uniform", 0.99, 64));
+        config.clients(1);
+        config.outstanding(1);
+        config.durationNs(durationNs);
+        config.warmupNs(warmupNs);
+        config.seed(seed);
+        config.options().putAll(options);
+        return config.build();
     }
 
     public static Calibration measure(final List<String> specs, final Method method, final PrintStream log)
@@ -149,15 +149,15 @@ public final class Calibrator
                 }
                 if (method.middleOutstanding() > 1)
                 {
-                    final RunConfig middle = config(t.getKey(), t.getValue(), method.replicas(), method.durationNs(),
-                        method.warmupNs(), 1 + i);
-                    middle.outstanding = method.middleOutstanding();
-                    addSamples(samples, LabRunner.run(middle));
+                    final RunConfig.Builder middle = config(t.getKey(), t.getValue(), method.replicas(),
+                        method.durationNs(), method.warmupNs(), 1 + i).toBuilder();
+                    middle.outstanding(method.middleOutstanding());
+                    addSamples(samples, LabRunner.run(middle.build()));
                 }
-                final RunConfig loaded = config(t.getKey(), t.getValue(), method.replicas(), method.durationNs(),
-                    method.warmupNs(), 1 + i);
-                loaded.outstanding = method.loadedOutstanding();
-                final RunResult loadedRun = LabRunner.run(loaded);
+                final RunConfig.Builder loaded = config(t.getKey(), t.getValue(), method.replicas(),
+                    method.durationNs(), method.warmupNs(), 1 + i).toBuilder();
+                loaded.outstanding(method.loadedOutstanding());
+                final RunResult loadedRun = LabRunner.run(loaded.build());
                 addSamples(samples, loadedRun);
                 for (final Map.Entry<String, double[]> e : perRole(loadedRun).entrySet())
                 {

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;
+import lab.harness.report.RunContract;
 import lab.harness.report.RunReport;
 
 /**
@@ -25,7 +26,7 @@ public final class Curve
     private final String protocol;
     private final int replicas;
     private final long boundNs;
-    private final List<Map<String, Object>> points = new ArrayList<>();
+    private final List<RunContract> points = new ArrayList<>();
     private String saturation = "none (no point met the bound)";
     private double saturationOpsPerSecond = Double.NaN;
     /** The prediction block of the saturation point, marked {@code "saturation_point": true}; null while none. */
@@ -71,10 +72,6 @@ public final class Curve
             saturation = String.format(Locale.ROOT, "%s (%.0f ops/s predicted, p99 %.1f us predicted)", load,
                 r.achievedRate(), worstP99Us);
         }
-        final Map<String, Object> contract = new LinkedHashMap<>();
-        contract.put("predicted", true);
-        contract.putAll(RunReport.toContract(r, environment));
-        contract.put("prediction", marks);
         final Map<String, Object> sim = new LinkedHashMap<>();
         sim.put("messages", o.simulatedMessages());
         sim.put("wall_ms", o.wallNs() / 1_000_000);
@@ -83,8 +80,8 @@ public final class Curve
         {
             sim.put("uncalibrated_messages_by_role", o.uncalibratedMessages());
         }
-        contract.put("simulation", sim);
-        points.add(contract);
+        points.add(RunReport.toContract(r, environment).asPredicted().with("prediction", marks)
+            .with("simulation", sim));
         final double hops = r.writes().count() > 0 ? r.writes().meanHops() : r.reads().meanHops();
         return String.format(Locale.ROOT, "%-26s %4d %10s %12.0f %12.0f %9.1f %9.1f %9.1f %9.1f %8.2f %6.2f %11.0f%s",
             protocol, replicas, load, config.rate, r.achievedRate(), wp50, wp99, rp50, rp99, r.messagesPerOp(), hops,
@@ -92,7 +89,7 @@ public final class Curve
                 "  (uncalibrated roles, charged the server mean: " + o.uncalibratedMessages() + ")");
     }
 
-    public List<Map<String, Object>> points()
+    public List<RunContract> points()
     {
         return points;
     }

@@ -85,12 +85,15 @@ public final class PredictedRun
     }
 
     /**
-     * @param config a run configuration (its transport is set to the simulator here).
+     * @param planned a run configuration (run on the simulator, with the machines' link loss and no latency of its
+     *                own: the link profile times the messages).
      */
-    public static Outcome run(final RunConfig config, final Calibration.Target calibration, final Machines machines)
+    public static Outcome run(final RunConfig planned, final Calibration.Target calibration, final Machines machines)
     {
-        config.transport = "sim";
-        config.sim.latency(0, 0).loss(machines.link().loss());
+        final RunConfig.Builder simulated = planned.toBuilder();
+        simulated.transport("sim");
+        simulated.sim().latency(0, 0).loss(machines.link().loss());
+        final RunConfig config = LabRunner.asRun(simulated.build());
         final LabRunner.Nodes nodes = LabRunner.build(config);
         machines.link().checkFits(config.replicas);
         try
@@ -107,7 +110,7 @@ public final class PredictedRun
         final Calibration.Target calibration, final Machines machines)
     {
         final int count = nodes.endpoints.length;
-        final SimNetwork network = new SimNetwork(config.seed, config.sim, count, nodes.firstClient());
+        final SimNetwork network = new SimNetwork(config.seed, config.sim(), count, nodes.firstClient());
         network.hashDeliveries(false); // a prediction compares no histories: the per-byte hash is pure cost here
         final long startNs = config.effectiveWarmupNs();
         final long endNs = startNs + config.durationNs;

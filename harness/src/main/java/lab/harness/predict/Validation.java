@@ -62,9 +62,10 @@ public final class Validation
                 for (final String protocol : protocols)
                 {
                     final Calibration.Target target = calibration.target(protocol, Map.of());
-                    final RunConfig real = Calibrator.config(protocol, Map.of(), n, durationNs, warmupNs, 42);
-                    real.link = new LinkEmulator.Settings(delayNs, 0, 0);
-                    final RunResult measured = LabRunner.run(real);
+                    final RunConfig.Builder real = Calibrator.config(protocol, Map.of(), n, durationNs, warmupNs, 42)
+                        .toBuilder();
+                    real.link(new LinkEmulator.Settings(delayNs, 0, 0));
+                    final RunResult measured = LabRunner.run(real.build());
                     final RunConfig sim = Calibrator.config(protocol, Map.of(), n, SIM_DURATION_NS, SIM_WARMUP_NS, 42);
                     final PredictedRun.Outcome predicted = PredictedRun.run(sim, target,
                         new PredictedRun.Machines(LinkProfile.parse(delay), 1, true, 0));
@@ -112,15 +113,17 @@ public final class Validation
         for (final String protocol : protocols)
         {
             final Calibration.Target target = calibration.target(protocol, Map.of());
-            final RunConfig real = Calibrator.config(protocol, Map.of(), 3, durationNs, warmupNs, 42);
-            real.clients = 2;
-            real.outstanding = 16;
-            final RunResult measured = LabRunner.run(real);
+            final RunConfig.Builder real =
+                Calibrator.config(protocol, Map.of(), 3, durationNs, warmupNs, 42).toBuilder();
+            real.clients(2);
+            real.outstanding(16);
+            final RunResult measured = LabRunner.run(real.build());
             final double share = CapacityModel.of(measured, null).cpuShare();
-            final RunConfig sim = Calibrator.config(protocol, Map.of(), 3, SIM_DURATION_NS, SIM_WARMUP_NS, 42);
-            sim.clients = 2;
-            sim.outstanding = 16;
-            final PredictedRun.Outcome predicted = PredictedRun.run(sim, target,
+            final RunConfig.Builder sim = Calibrator.config(protocol, Map.of(), 3, SIM_DURATION_NS, SIM_WARMUP_NS, 42)
+                .toBuilder();
+            sim.clients(2);
+            sim.outstanding(16);
+            final PredictedRun.Outcome predicted = PredictedRun.run(sim.build(), target,
                 new PredictedRun.Machines(LinkProfile.parse("0us"), 1, true, 0));
             final double mx = measured.achievedRate();
             final double px = predicted.result().achievedRate();

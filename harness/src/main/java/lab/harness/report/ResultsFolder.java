@@ -44,7 +44,7 @@ public final class ResultsFolder
         return dir;
     }
 
-    public Path writeJson(final String fileName, final Map<String, Object> content) throws IOException
+    public Path writeJson(final String fileName, final Object content) throws IOException
     {
         final Path file = dir.resolve(fileName);
         JSON.writeValue(file.toFile(), content);

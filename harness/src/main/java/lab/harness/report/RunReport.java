@@ -9,7 +9,8 @@ import lab.harness.metrics.OpStats;
 import org.HdrHistogram.Histogram;
 
 /**
- * Turns a {@link RunResult} into the results contract (README.md, "The results contract") (a JSON-ready map) and a readable table.
+ * Turns a {@link RunResult} into the results contract (README.md, "The results contract"; a {@link RunContract}
+ * Jackson writes) and a readable table.
  */
 public final class RunReport
 {
@@ -17,7 +18,7 @@ public final class RunReport
     {
     }
 
-    public static Map<String, Object> toContract(final RunResult result, final Map<String, Object> environment)
+    public static RunContract toContract(final RunResult result, final Map<String, Object> environment)
     {
         return toContract(result, environment, null);
     }
@@ -25,60 +26,46 @@ public final class RunReport
     /**
      * @param echo the echo baseline over the same transport for the capacity model, or null.
      */
-    public static Map<String, Object> toContract(final RunResult result, final Map<String, Object> environment,
+    public static RunContract toContract(final RunResult result, final Map<String, Object> environment,
         final RunResult echo)
     {
-        final Map<String, Object> root = new LinkedHashMap<>();
-        root.put("protocol", result.config().get("protocol"));
-        root.put("replicas", result.config().get("replicas"));
-        root.put("transport", result.config().get("transport"));
         final Map<String, Object> config = new LinkedHashMap<>(result.config());
         config.put("protocol_options", result.protocolOptions());
-        root.put("config", config);
-        root.put("environment", environment);
-        if (!result.warnings().isEmpty())
-        {
-            root.put("warnings", result.warnings());
-        }
-        final Map<String, Object> ops = new LinkedHashMap<>();
-        ops.put("write", opBlock(result, result.writes(), result.writeService(), result.theory().writeHops()));
-        ops.put("read", opBlock(result, result.reads(), result.readService(), result.theory().readHops()));
-        root.put("ops", ops);
-        root.put("throughput_total", result.achievedRate());
-        if (result.requestedRate() > 0)
-        {
-            root.put("requested_rate", result.requestedRate());
-            if (!result.rateWarning().isEmpty())
-            {
-                root.put("rate_warning", result.rateWarning());
-            }
-        }
-        root.put("hops_note", result.theory().note());
-        final Map<String, Object> messages = new LinkedHashMap<>();
-        messages.put("client_replica", result.traffic().clientReplicaMessages());
-        messages.put("replica_replica", result.traffic().replicaReplicaMessages());
-        messages.put("per_op", result.messagesPerOp());
-        messages.put("client_replica_per_op", perOp(result, result.traffic().clientReplicaMessages()));
-        messages.put("replica_replica_per_op", perOp(result, result.traffic().replicaReplicaMessages()));
-        messages.put("bytes_per_op", result.bytesPerOp());
-        messages.put("scope", "all messages sent in the measurement window / all operations completed in it");
-        root.put("messages", messages);
-        root.put("malformed_messages", result.malformedMessages());
+        final boolean open = result.requestedRate() > 0;
+        final RunContract.Messages messages = new RunContract.Messages(
+            result.traffic().clientReplicaMessages(),
+            result.traffic().replicaReplicaMessages(),
+            result.messagesPerOp(),
+            perOp(result, result.traffic().clientReplicaMessages()),
+            perOp(result, result.traffic().replicaReplicaMessages()),
+            result.bytesPerOp(),
+            "all messages sent in the measurement window / all operations completed in it");
         final lab.harness.cluster.CapacityModel model = lab.harness.cluster.CapacityModel.of(result, echo);
-        root.put("nodes", model.nodesJson());
-        root.put("model", model.modelJson());
-        root.put("transport_stats", result.transportStats());
-        root.put("measured_ms", result.measuredNs() / 1_000_000);
-        root.put("timeline", result.timeline());
-        if (!result.faults().isEmpty())
-        {
-            root.put("faults", result.faults());
-        }
-        if (!result.protocolStats().isEmpty())
-        {
-            root.put("protocol_counters", result.protocolStats());
-        }
-        return root;
+        return new RunContract(
+            null,
+            result.config().get("protocol"),
+            result.config().get("replicas"),
+            result.config().get("transport"),
+            config,
+            environment,
+            result.warnings().isEmpty() ? null : result.warnings(),
+            new RunContract.Ops(
+                opBlock(result, result.writes(), result.writeService(), result.theory().writeHops()),
+                opBlock(result, result.reads(), result.readService(), result.theory().readHops())),
+            result.achievedRate(),
+            open ? result.requestedRate() : null,
+            open && !result.rateWarning().isEmpty() ? result.rateWarning() : null,
+            result.theory().note(),
+            messages,
+            result.malformedMessages(),
+            model.nodesJson(),
+            model.modelJson(),
+            result.transportStats(),
+            result.measuredNs() / 1_000_000,
+            result.timeline(),
+            result.faults().isEmpty() ? null : result.faults(),
+            result.protocolStats().isEmpty() ? null : result.protocolStats(),
+            Map.of());
     }
 
     private static double perOp(final RunResult result, final long messages)
@@ -86,26 +73,19 @@ public final class RunReport
         return result.totalOps() == 0 ? 0 : (double)messages / result.totalOps();
     }
 
-    private static Map<String, Object> opBlock(
+    private static RunContract.OpBlock opBlock(
         final RunResult result, final OpStats stats, final OpStats service, final int theoryHops)
     {
-        final Map<String, Object> block = new LinkedHashMap<>();
-        block.put("count", stats.count());
-        block.put("throughput", result.throughput(stats));
-        block.put("timeouts", stats.timeouts());
-        block.put("latency_us", latencyUs(stats.latencyNs()));
-        if (result.requestedRate() > 0)
-        {
+        return new RunContract.OpBlock(
+            stats.count(),
+            result.throughput(stats),
+            stats.timeouts(),
+            latencySummary(stats.latencyNs()),
             // Open loop: latency_us is from the intended start; this is from the actual send (uncorrected).
-            block.put("service_time_us", latencyUs(service.latencyNs()));
-        }
-        final Map<String, Object> hops = new LinkedHashMap<>();
-        hops.put("measured", stats.meanHops());
-        hops.put("theory", theoryHops);
-        block.put("hops", hops);
-        block.put("msgs_per_op", result.messagesPerOp());
-        block.put("percentile_distribution", distribution(stats.latencyNs()));
-        return block;
+            result.requestedRate() > 0 ? latencySummary(service.latencyNs()) : null,
+            new RunContract.Hops(stats.meanHops(), theoryHops),
+            result.messagesPerOp(),
+            distribution(stats.latencyNs()));
     }
 
     /**
@@ -130,16 +110,30 @@ public final class RunReport
         return points;
     }
 
+    /**
+     * @return the latency percentiles of the results contract.
+     */
+    public static RunContract.LatencySummary latencySummary(final Histogram h)
+    {
+        return new RunContract.LatencySummary(us(h, 50), us(h, 90), us(h, 99), us(h, 99.9), us(h, 99.99),
+            h.getTotalCount() == 0 ? 0.0 : round(h.getMaxValue() / 1000.0),
+            h.getTotalCount() == 0 ? 0.0 : round(h.getMean() / 1000.0));
+    }
+
+    /**
+     * @return {@link #latencySummary} as a map (tables read it by key).
+     */
     public static Map<String, Object> latencyUs(final Histogram h)
     {
+        final RunContract.LatencySummary s = latencySummary(h);
         final Map<String, Object> m = new LinkedHashMap<>();
-        m.put("p50", us(h, 50));
-        m.put("p90", us(h, 90));
-        m.put("p99", us(h, 99));
-        m.put("p999", us(h, 99.9));
-        m.put("p9999", us(h, 99.99));
-        m.put("max", h.getTotalCount() == 0 ? 0.0 : round(h.getMaxValue() / 1000.0));
-        m.put("mean", h.getTotalCount() == 0 ? 0.0 : round(h.getMean() / 1000.0));
+        m.put("p50", s.p50());
+        m.put("p90", s.p90());
+        m.put("p99", s.p99());
+        m.put("p999", s.p999());
+        m.put("p9999", s.p9999());
+        m.put("max", s.max());
+        m.put("mean", s.mean());
         return m;
     }
 

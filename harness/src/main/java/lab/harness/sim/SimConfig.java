@@ -24,6 +24,25 @@ public final class SimConfig
     public int slowNode = -1;
     public long slowNodeDelayNs;
 
+    /**
+     * @return a new SimConfig with these settings: a run's configuration keeps its own, and a network that changes
+     * its settings as simulated time passes changes only its own.
+     */
+    public SimConfig copy()
+    {
+        final SimConfig c = new SimConfig();
+        c.tickIntervalNs = tickIntervalNs;
+        c.latencyNs = latencyNs;
+        c.jitterNs = jitterNs;
+        c.lossRate = lossRate;
+        c.duplicateRate = duplicateRate;
+        c.reorderRate = reorderRate;
+        c.reorderDelayNs = reorderDelayNs;
+        c.slowNode = slowNode;
+        c.slowNodeDelayNs = slowNodeDelayNs;
+        return c;
+    }
+
     public SimConfig latency(final long latencyNs, final long jitterNs)
     {
         this.latencyNs = latencyNs;

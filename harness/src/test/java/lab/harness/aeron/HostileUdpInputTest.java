@@ -31,13 +31,13 @@ class HostileUdpInputTest
     @Test
     void shouldCountAndDropHostileInputAndCarryOn() throws Exception
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = "none";
-        config.replicas = 1;
-        config.transport = "udp";
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol("none");
+        config.replicas(1);
+        config.transport("udp");
         final HistoryRecorder recorder = new HistoryRecorder();
-        config.observers = i -> recorder;
-        final LabRunner.Nodes nodes = LabRunner.build(config, n -> true);
+        config.observers(i -> recorder);
+        final LabRunner.Nodes nodes = LabRunner.build(config.build(), n -> true);
         final int count = nodes.endpoints.length;
         final TrafficCounters[] traffic = new TrafficCounters[count];
         for (int i = 0; i < count; i++)

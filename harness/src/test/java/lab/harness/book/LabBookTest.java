@@ -54,9 +54,10 @@ class LabBookTest
         {
             final List<RunResult> runs = bench.repeat("echo-r1", seed ->
             {
-                final RunConfig c = new Variant("echo", "echo", Map.of()).config(1, 0.5, 1, 1, 200, 100, seed);
-                c.transport = "sim";
-                return c;
+                final RunConfig.Builder c = new Variant("echo", "echo", Map.of()).config(1, 0.5, 1, 1, 200, 100, seed)
+                    .toBuilder();
+                c.transport("sim");
+                return c.build();
             });
             final Spread hops = Bench.spread(runs, r -> r.writes().meanHops());
             return new ExperimentReport(name(), topic(), claim(), Map.of("transport", "sim"), "2 hops",
@@ -130,25 +131,25 @@ class LabBookTest
     @Test
     void runCommandLineReproducesTheConfiguration()
     {
-        final RunConfig c = Variant.CRAQ.config(5, 0.9, 4, 8, 3000, 1000, 42);
-        c.link = new lab.harness.aeron.LinkEmulator.Settings(TimeUnit.MICROSECONDS.toNanos(500), 0, 0);
+        final RunConfig.Builder c = Variant.CRAQ.config(5, 0.9, 4, 8, 3000, 1000, 42).toBuilder();
+        c.link(new lab.harness.aeron.LinkEmulator.Settings(TimeUnit.MICROSECONDS.toNanos(500), 0, 0));
         assertEquals("bin/lab run --protocol chain --replicas 5 --read-ratio 0.9 --keys 10000 --value-size 64 " +
             "--clients 4 --outstanding 8 --duration 3000ms --warmup 1000ms --seed 42 --link-delay 500us " +
-            "--opt reads=craq", RunCommandLine.of(c));
+            "--opt reads=craq", RunCommandLine.of(c.build()));
     }
 
     @Test
     void runCommandLineCarriesFaultsAndTheSimulatorsSlowReplica()
     {
-        final RunConfig c = Variant.CHAIN.openLoop(5, 0, 500, 4000, 1000, 7);
-        c.faults = lab.harness.cluster.FaultSchedule.parse("slow:middle=1ms@2000ms,clear:middle@4000ms," +
-            "pause:tail=50ms@2s..3s/every=200ms");
+        final RunConfig c = Variant.CHAIN.openLoop(5, 0, 500, 4000, 1000, 7).toBuilder()
+            .faults(lab.harness.cluster.FaultSchedule.parse("slow:middle=1ms@2000ms,clear:middle@4000ms," +
+                "pause:tail=50ms@2s..3s/every=200ms")).build();
         assertEquals("bin/lab run --protocol chain --replicas 5 --read-ratio 0 --keys 10000 --value-size 64 " +
             "--outstanding 256 --rate 500 --duration 4000ms --warmup 1000ms --seed 7 --fault \"slow:middle=1ms@2000ms," +
             "pause:tail=50ms@2s..3s/every=200ms,clear:middle@4000ms\"", RunCommandLine.of(c));
-        final RunConfig sim = Variant.ABD.config(3, 0.5, 4, 1, 1000, 400, 1);
-        sim.transport = "sim";
-        sim.sim = new lab.harness.sim.SimConfig().slowNode(1, TimeUnit.MILLISECONDS.toNanos(2));
+        final RunConfig sim = Variant.ABD.config(3, 0.5, 4, 1, 1000, 400, 1).toBuilder()
+            .transport("sim")
+            .sim(new lab.harness.sim.SimConfig().slowNode(1, TimeUnit.MILLISECONDS.toNanos(2))).build();
         assertTrue(RunCommandLine.of(sim).contains(" --transport sim ") &&
             RunCommandLine.of(sim).contains(" --sim-slow 1=2000us "), RunCommandLine.of(sim));
     }

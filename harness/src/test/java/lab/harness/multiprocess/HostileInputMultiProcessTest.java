@@ -64,15 +64,15 @@ class HostileInputMultiProcessTest
         }, "forger");
         try
         {
-            final RunConfig config = new RunConfig();
-            config.protocol = "none";
-            config.replicas = 1;
-            config.durationNs = TimeUnit.MILLISECONDS.toNanos(2500);
-            config.warmupNs = TimeUnit.MILLISECONDS.toNanos(300);
+            final RunConfig.Builder config = RunConfig.builder();
+            config.protocol("none");
+            config.replicas(1);
+            config.durationNs(TimeUnit.MILLISECONDS.toNanos(2500));
+            config.warmupNs(TimeUnit.MILLISECONDS.toNanos(300));
             final HistoryRecorder recorder = new HistoryRecorder();
-            config.observers = i -> recorder;
+            config.observers(i -> recorder);
             forger.start();
-            final RunResult result = ProcessRun.run(config, cluster, new ProcessRun.Options(), null);
+            final RunResult result = ProcessRun.run(config.build(), cluster, new ProcessRun.Options(), null);
             forger.join(10_000);
             assertNull(forgeryFailed.get(), () -> "forger: " + forgeryFailed.get());
 

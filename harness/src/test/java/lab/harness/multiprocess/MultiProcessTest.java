@@ -81,12 +81,12 @@ class MultiProcessTest
 
     private static RunConfig config(final String protocol)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = 3;
-        config.durationNs = TimeUnit.MILLISECONDS.toNanos(2000);
-        config.warmupNs = TimeUnit.MILLISECONDS.toNanos(700);
-        return config;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(3);
+        config.durationNs(TimeUnit.MILLISECONDS.toNanos(2000));
+        config.warmupNs(TimeUnit.MILLISECONDS.toNanos(700));
+        return config.build();
     }
 
     /**
@@ -184,10 +184,10 @@ class MultiProcessTest
     void shouldRefuseFaultsOnNodesFromAClusterFileSayingWhy()
     {
         final ClusterFile cluster = ClusterFile.parse("one.toml", node(0, 20100) + CLIENT);
-        final RunConfig config = config("none");
-        config.faults = lab.harness.cluster.FaultSchedule.parse("crash:node0@1s");
+        final RunConfig.Builder config = config("none").toBuilder();
+        config.faults(lab.harness.cluster.FaultSchedule.parse("crash:node0@1s"));
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> ProcessRun.run(config, cluster, new ProcessRun.Options(), null));
+            () -> ProcessRun.run(config.build(), cluster, new ProcessRun.Options(), null));
         assertEquals("--fault needs --processes: --cluster nodes run on other hosts (or were started by someone " +
             "else), and this process can neither kill -9 nor restart them", ex.getMessage());
     }

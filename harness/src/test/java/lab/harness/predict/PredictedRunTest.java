@@ -50,14 +50,14 @@ class PredictedRunTest
 
     static RunConfig config(final int outstanding, final long seed)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = "echo";
-        config.replicas = 1;
-        config.outstanding = outstanding;
-        config.durationNs = 200_000_000;
-        config.warmupNs = 20_000_000;
-        config.seed = seed;
-        return config;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol("echo");
+        config.replicas(1);
+        config.outstanding(outstanding);
+        config.durationNs(200_000_000);
+        config.warmupNs(20_000_000);
+        config.seed(seed);
+        return config.build();
     }
 
     @Test

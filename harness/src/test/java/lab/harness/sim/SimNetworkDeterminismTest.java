@@ -25,16 +25,16 @@ class SimNetworkDeterminismTest
     private static String history(final long seed)
     {
         final List<String> events = new ArrayList<>();
-        final RunConfig c = new RunConfig();
-        c.protocol = "none";
-        c.transport = "sim";
-        c.clients = 2;
-        c.outstanding = 3;
-        c.seed = seed;
-        c.workload = new Workload(0.5, 100, "zipfian", 0.99, 32);
-        c.sim.loss(0.05).duplication(0.02).reordering(0.1, MS);
-        c.options.put("client-retry", "5ms");
-        c.observers = i -> new OperationObserver()
+        final RunConfig.Builder c = RunConfig.builder();
+        c.protocol("none");
+        c.transport("sim");
+        c.clients(2);
+        c.outstanding(3);
+        c.seed(seed);
+        c.workload(new Workload(0.5, 100, "zipfian", 0.99, 32));
+        c.sim().loss(0.05).duplication(0.02).reordering(0.1, MS);
+        c.options().put("client-retry", "5ms");
+        c.observers(i -> new OperationObserver()
         {
             public void onInvoke(final long s, final long q, final OpType t, final long k, final long v, final long now)
             {
@@ -51,8 +51,8 @@ class SimNetworkDeterminismTest
             {
                 events.add(now + " timeout " + s + "/" + q);
             }
-        };
-        final SimCluster cluster = new SimCluster(c);
+        });
+        final SimCluster cluster = new SimCluster(c.build());
         cluster.runFor(50 * MS);
         cluster.crash(0);
         cluster.runFor(5 * MS);
@@ -77,11 +77,11 @@ class SimNetworkDeterminismTest
     @Test
     void shouldDropMessagesAcrossAPartitionAndDeliverThemAfterHeal()
     {
-        final RunConfig c = new RunConfig();
-        c.protocol = "echo";
-        c.transport = "sim";
-        c.options.put("client-retry", "5ms");
-        final SimCluster cluster = new SimCluster(c);
+        final RunConfig.Builder c = RunConfig.builder();
+        c.protocol("echo");
+        c.transport("sim");
+        c.options().put("client-retry", "5ms");
+        final SimCluster cluster = new SimCluster(c.build());
         cluster.runFor(10 * MS);
         final long before = cluster.clients()[0].completed();
         assertTrue(before > 0);
@@ -98,12 +98,12 @@ class SimNetworkDeterminismTest
     @Test
     void shouldDeliverAfterTheLinkLatency()
     {
-        final RunConfig c = new RunConfig();
-        c.protocol = "echo";
-        c.transport = "sim";
-        c.sim.latency(TimeUnit.MICROSECONDS.toNanos(500), 0);
-        c.sim.tickIntervalNs = TimeUnit.MICROSECONDS.toNanos(10);
-        final SimCluster cluster = new SimCluster(c);
+        final RunConfig.Builder c = RunConfig.builder();
+        c.protocol("echo");
+        c.transport("sim");
+        c.sim().latency(TimeUnit.MICROSECONDS.toNanos(500), 0);
+        c.sim().tickIntervalNs = TimeUnit.MICROSECONDS.toNanos(10);
+        final SimCluster cluster = new SimCluster(c.build());
         cluster.runFor(100 * MS + MS / 2);
         // Each echo round trip is two links of 500 us: the first request leaves at time 0, the next at each reply.
         assertEquals(100, cluster.clients()[0].completed());

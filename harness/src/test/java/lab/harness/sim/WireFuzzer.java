@@ -242,18 +242,18 @@ public final class WireFuzzer
         final StaleReadDetector detector = new StaleReadDetector();
         final HistoryRecorder recorder = new HistoryRecorder();
         final OperationObserver observer = OperationObserver.both(detector, recorder);
-        final RunConfig config = new RunConfig();
-        config.protocol = protocol;
-        config.replicas = replicas;
-        config.transport = "sim";
-        config.clients = 2;
-        config.outstanding = 2;
-        config.seed = seed;
-        config.workload = new Workload(0.5, 8, "uniform", 0.99, 16);
-        config.opTimeoutNs = 400 * MS;
-        config.options.putAll(options);
-        config.observers = i -> observer;
-        final SimCluster cluster = new SimCluster(config);
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol(protocol);
+        config.replicas(replicas);
+        config.transport("sim");
+        config.clients(2);
+        config.outstanding(2);
+        config.seed(seed);
+        config.workload(new Workload(0.5, 8, "uniform", 0.99, 16));
+        config.opTimeoutNs(400 * MS);
+        config.options().putAll(options);
+        config.observers(i -> observer);
+        final SimCluster cluster = new SimCluster(config.build());
         final SimNetwork net = cluster.network();
         final int nodeCount = net.nodeCount();
         final Endpoint[] nodes = new Endpoint[nodeCount];
@@ -391,7 +391,7 @@ public final class WireFuzzer
             }
             cluster.runFor(200 * MS);
             cluster.stopClientsAt(cluster.nowNs());
-            cluster.runFor(config.opTimeoutNs + 10 * MS);
+            cluster.runFor(config.opTimeoutNs() + 10 * MS);
         }
         catch (final AssertionError ex)
         {
@@ -417,7 +417,7 @@ public final class WireFuzzer
             completed += c.completed();
         }
         final boolean strong = Protocols.byName(protocol).linearizable(
-            new ProtocolSettings(replicas, config.clients, config.outstanding, options));
+            new ProtocolSettings(replicas, config.clients(), config.outstanding(), options));
         String verdict = "weak mode: not checked";
         if (strong)
         {

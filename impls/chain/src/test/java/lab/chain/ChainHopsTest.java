@@ -90,17 +90,17 @@ class ChainHopsTest
 
     private static RunConfig config(final int n, final String ack, final String reads)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = "chain";
-        config.replicas = n;
-        config.transport = "sim";
-        config.clients = 2;
-        config.outstanding = 4;
-        config.workload = new Workload(0.5, 100, "uniform", 0.99, 32);
-        config.durationNs = TimeUnit.MILLISECONDS.toNanos(200);
-        config.warmupNs = TimeUnit.MILLISECONDS.toNanos(20);
-        config.options.put("chain-ack", ack);
-        config.options.put("reads", reads);
-        return config;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol("chain");
+        config.replicas(n);
+        config.transport("sim");
+        config.clients(2);
+        config.outstanding(4);
+        config.workload(new Workload(0.5, 100, "uniform", 0.99, 32));
+        config.durationNs(TimeUnit.MILLISECONDS.toNanos(200));
+        config.warmupNs(TimeUnit.MILLISECONDS.toNanos(20));
+        config.options().put("chain-ack", ack);
+        config.options().put("reads", reads);
+        return config.build();
     }
 }

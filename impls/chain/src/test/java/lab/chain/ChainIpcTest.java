@@ -43,21 +43,21 @@ class ChainIpcTest
 
     private static RunConfig config(final int n, final String ack, final String reads)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = "chain";
-        config.replicas = n;
-        config.transport = "ipc";
-        config.clients = 1;
-        config.outstanding = 4;
-        config.workload = new Workload(0.5, 1000, "uniform", 0.99, 64);
-        config.durationNs = TimeUnit.MILLISECONDS.toNanos(1500);
-        config.warmupNs = TimeUnit.MILLISECONDS.toNanos(500);
-        config.options.put("chain-ack", ack);
-        config.options.put("reads", reads);
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol("chain");
+        config.replicas(n);
+        config.transport("ipc");
+        config.clients(1);
+        config.outstanding(4);
+        config.workload(new Workload(0.5, 1000, "uniform", 0.99, 64));
+        config.durationNs(TimeUnit.MILLISECONDS.toNanos(1500));
+        config.warmupNs(TimeUnit.MILLISECONDS.toNanos(500));
+        config.options().put("chain-ack", ack);
+        config.options().put("reads", reads);
         // This test is about hops on a healthy chain: on a loaded 2-core machine a starved node thread must not be
         // mistaken for a failure and configured out (that shortens the chain and the hop count).
-        config.options.put("chain-failure-timeout", "3s");
-        config.options.put("chain-lease-drift", "100ms");
-        return config;
+        config.options().put("chain-failure-timeout", "3s");
+        config.options().put("chain-lease-drift", "100ms");
+        return config.build();
     }
 }

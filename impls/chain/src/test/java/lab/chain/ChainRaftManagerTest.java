@@ -54,21 +54,21 @@ class ChainRaftManagerTest
         final SimCluster cluster;
         try
         {
-            final RunConfig config = new RunConfig();
-            config.protocol = "chain";
-            config.replicas = REPLICAS;
-            config.transport = "sim";
-            config.seed = seed;
-            config.clients = 2;
-            config.outstanding = 2;
-            config.workload = new Workload(0.5, 8, "uniform", 0.99, 16);
-            config.opTimeoutNs = 400 * MS;
-            config.options.put("chain-manager", "raft");
-            config.options.put("reads", "craq");
-            config.sim = new SimConfig().loss(0.01).duplication(0.01).reordering(0.05, 2 * MS);
+            final RunConfig.Builder config = RunConfig.builder();
+            config.protocol("chain");
+            config.replicas(REPLICAS);
+            config.transport("sim");
+            config.seed(seed);
+            config.clients(2);
+            config.outstanding(2);
+            config.workload(new Workload(0.5, 8, "uniform", 0.99, 16));
+            config.opTimeoutNs(400 * MS);
+            config.options().put("chain-manager", "raft");
+            config.options().put("reads", "craq");
+            config.sim(new SimConfig().loss(0.01).duplication(0.01).reordering(0.05, 2 * MS));
             final OperationObserver observer = OperationObserver.both(detector, history);
-            config.observers = i -> observer;
-            cluster = new SimCluster(config);
+            config.observers(i -> observer);
+            cluster = new SimCluster(config.build());
         }
         finally
         {

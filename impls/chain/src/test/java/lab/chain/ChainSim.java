@@ -32,23 +32,23 @@ final class ChainSim
         final double readRatio, final java.util.Map<String, String> extra)
     {
         this.seed = seed;
-        final RunConfig config = new RunConfig();
-        config.protocol = "chain";
-        config.replicas = replicas;
-        config.transport = "sim";
-        config.seed = seed;
-        config.clients = 2;
-        config.outstanding = 4;
-        config.workload = new Workload(readRatio, 20, "uniform", 0.99, 32);
-        config.opTimeoutNs = TimeUnit.SECONDS.toNanos(1);
-        config.options.put("chain-ack", ack);
-        config.options.put("reads", reads);
-        config.options.put("chain-retransmit", "2ms");
-        config.options.put("client-retry", "20ms");
-        config.options.putAll(extra);
-        config.sim = sim;
-        config.observers = i -> detector;
-        cluster = new SimCluster(config);
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol("chain");
+        config.replicas(replicas);
+        config.transport("sim");
+        config.seed(seed);
+        config.clients(2);
+        config.outstanding(4);
+        config.workload(new Workload(readRatio, 20, "uniform", 0.99, 32));
+        config.opTimeoutNs(TimeUnit.SECONDS.toNanos(1));
+        config.options().put("chain-ack", ack);
+        config.options().put("reads", reads);
+        config.options().put("chain-retransmit", "2ms");
+        config.options().put("client-retry", "20ms");
+        config.options().putAll(extra);
+        config.sim(sim);
+        config.observers(i -> detector);
+        cluster = new SimCluster(config.build());
     }
 
     static SimConfig faulty()

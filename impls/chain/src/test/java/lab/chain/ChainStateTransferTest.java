@@ -29,22 +29,22 @@ class ChainStateTransferTest
         for (long seed = 1; seed <= 8; seed++)
         {
             final StaleReadDetector detector = new StaleReadDetector();
-            final RunConfig config = new RunConfig();
-            config.protocol = "chain";
-            config.replicas = 3;
-            config.transport = "sim";
-            config.seed = seed;
-            config.clients = 2;
-            config.outstanding = 8;
-            config.workload = new Workload(0.2, KEYS, "uniform", 0.99, VALUE_BYTES);
-            config.opTimeoutNs = TimeUnit.SECONDS.toNanos(1);
-            config.options.put("reads", seed % 2 == 0 ? "craq" : "tail");
-            config.options.put("chain-retransmit", "2ms");
-            config.options.put("chain-snapshot-retry", "20ms");
-            config.options.put("client-retry", "20ms");
-            config.sim = new SimConfig().loss(0.05).duplication(0.05).reordering(0.1, 2 * MS);
-            config.observers = i -> detector;
-            final SimCluster cluster = new SimCluster(config);
+            final RunConfig.Builder config = RunConfig.builder();
+            config.protocol("chain");
+            config.replicas(3);
+            config.transport("sim");
+            config.seed(seed);
+            config.clients(2);
+            config.outstanding(8);
+            config.workload(new Workload(0.2, KEYS, "uniform", 0.99, VALUE_BYTES));
+            config.opTimeoutNs(TimeUnit.SECONDS.toNanos(1));
+            config.options().put("reads", seed % 2 == 0 ? "craq" : "tail");
+            config.options().put("chain-retransmit", "2ms");
+            config.options().put("chain-snapshot-retry", "20ms");
+            config.options().put("client-retry", "20ms");
+            config.sim(new SimConfig().loss(0.05).duplication(0.05).reordering(0.1, 2 * MS));
+            config.observers(i -> detector);
+            final SimCluster cluster = new SimCluster(config.build());
             final int victim = (int)(seed % 3);
             cluster.runFor(600 * MS);
             cluster.crash(victim);

@@ -38,23 +38,23 @@ class ConfigServiceFailoverTest
 
     private static RunConfig config(final long seed, final String views, final double loss)
     {
-        final RunConfig c = new RunConfig();
-        c.protocol = "primary-backup";
-        c.replicas = 3;
-        c.transport = "sim";
-        c.clients = 2;
-        c.outstanding = 2;
-        c.seed = seed;
-        c.workload = new Workload(loss > 0 ? 0.5 : 0.0, 8, "uniform", 0.99, 16);
-        c.opTimeoutNs = 400 * MS;
-        c.options.put("pb-views", views);
+        final RunConfig.Builder c = RunConfig.builder();
+        c.protocol("primary-backup");
+        c.replicas(3);
+        c.transport("sim");
+        c.clients(2);
+        c.outstanding(2);
+        c.seed(seed);
+        c.workload(new Workload(loss > 0 ? 0.5 : 0.0, 8, "uniform", 0.99, 16));
+        c.opTimeoutNs(400 * MS);
+        c.options().put("pb-views", views);
         // the clients retry a silent primary after 10 ms: the outage measured is the protocol's, not the client's
-        c.options.put("client-retry", "10ms");
+        c.options().put("client-retry", "10ms");
         if (loss > 0)
         {
-            c.sim.loss(loss).duplication(0.01).reordering(0.05, 2 * MS);
+            c.sim().loss(loss).duplication(0.01).reordering(0.05, 2 * MS);
         }
-        return c;
+        return c.build();
     }
 
     private static long completed(final SimCluster cluster)
@@ -144,10 +144,8 @@ class ConfigServiceFailoverTest
         final SimCluster cluster;
         try
         {
-            final RunConfig c = config(seed, "config-service", 0.01);
             final OperationObserver observer = OperationObserver.both(detector, history);
-            c.observers = i -> observer;
-            cluster = new SimCluster(c);
+            cluster = new SimCluster(config(seed, "config-service", 0.01).toBuilder().observers(i -> observer).build());
         }
         finally
         {

@@ -57,21 +57,21 @@ class ConfigServiceViewsTest
     {
         final StaleReadDetector detector = new StaleReadDetector();
         final HistoryRecorder history = new HistoryRecorder();
-        final RunConfig c = new RunConfig();
-        c.protocol = "primary-backup";
-        c.replicas = 3;
-        c.transport = "sim";
-        c.clients = 2;
-        c.outstanding = 2;
-        c.seed = seed;
-        c.workload = new Workload(0.5, 8, "uniform", 0.99, 16);
-        c.opTimeoutNs = 400 * MS;
+        final RunConfig.Builder c = RunConfig.builder();
+        c.protocol("primary-backup");
+        c.replicas(3);
+        c.transport("sim");
+        c.clients(2);
+        c.outstanding(2);
+        c.seed(seed);
+        c.workload(new Workload(0.5, 8, "uniform", 0.99, 16));
+        c.opTimeoutNs(400 * MS);
         final OperationObserver observer = OperationObserver.both(detector, history);
-        c.observers = i -> observer;
-        c.options.put("pb-views", views);
-        c.options.put("client-retry", "10ms");
-        c.sim.loss(0.02).duplication(0.01).reordering(0.05, 2 * MS);
-        return new Run(new SimCluster(c), detector, history);
+        c.observers(i -> observer);
+        c.options().put("pb-views", views);
+        c.options().put("client-retry", "10ms");
+        c.sim().loss(0.02).duplication(0.01).reordering(0.05, 2 * MS);
+        return new Run(new SimCluster(c.build()), detector, history);
     }
 
     static ViewService acting(final SimCluster cluster)

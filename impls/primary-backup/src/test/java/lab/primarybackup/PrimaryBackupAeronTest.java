@@ -22,19 +22,19 @@ class PrimaryBackupAeronTest
 {
     private static RunResult run(final String transport, final int replicas)
     {
-        final RunConfig c = new RunConfig();
-        c.protocol = "primary-backup";
-        c.replicas = replicas;
-        c.transport = transport;
-        c.clients = 1;
-        c.outstanding = 4;
-        c.durationNs = TimeUnit.SECONDS.toNanos(2);
-        c.warmupNs = TimeUnit.MILLISECONDS.toNanos(500);
+        final RunConfig.Builder c = RunConfig.builder();
+        c.protocol("primary-backup");
+        c.replicas(replicas);
+        c.transport(transport);
+        c.clients(1);
+        c.outstanding(4);
+        c.durationNs(TimeUnit.SECONDS.toNanos(2));
+        c.warmupNs(TimeUnit.MILLISECONDS.toNanos(500));
         // About hops on a healthy cluster: a node thread starved on a loaded machine must not start a view change.
-        c.options.put("pb-primary-timeout", "3s");
-        c.options.put("pb-backup-timeout", "2s");
-        c.options.put("pb-lease-drift", "100ms");
-        return LabRunner.run(c);
+        c.options().put("pb-primary-timeout", "3s");
+        c.options().put("pb-backup-timeout", "2s");
+        c.options().put("pb-lease-drift", "100ms");
+        return LabRunner.run(c.build());
     }
 
     @ParameterizedTest(name = "{0}")

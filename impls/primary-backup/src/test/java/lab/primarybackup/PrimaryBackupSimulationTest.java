@@ -25,20 +25,20 @@ class PrimaryBackupSimulationTest
 
     private static RunConfig config(final long seed, final int replicas, final StaleReadDetector detector)
     {
-        final RunConfig c = new RunConfig();
-        c.protocol = "primary-backup";
-        c.replicas = replicas;
-        c.transport = "sim";
-        c.clients = 2;
-        c.outstanding = 2;
-        c.seed = seed;
-        c.workload = new Workload(0.5, 16, "uniform", 0.99, 32);
-        c.opTimeoutNs = 500 * MS;
-        c.observers = i -> detector;
-        c.options.put("pb-retransmit", "2ms");
-        c.options.put("client-retry", "10ms");
-        c.sim.loss(0.02).duplication(0.01).reordering(0.05, 2 * MS);
-        return c;
+        final RunConfig.Builder c = RunConfig.builder();
+        c.protocol("primary-backup");
+        c.replicas(replicas);
+        c.transport("sim");
+        c.clients(2);
+        c.outstanding(2);
+        c.seed(seed);
+        c.workload(new Workload(0.5, 16, "uniform", 0.99, 32));
+        c.opTimeoutNs(500 * MS);
+        c.observers(i -> detector);
+        c.options().put("pb-retransmit", "2ms");
+        c.options().put("client-retry", "10ms");
+        c.sim().loss(0.02).duplication(0.01).reordering(0.05, 2 * MS);
+        return c.build();
     }
 
     private static long completed(final SimCluster cluster)

@@ -33,16 +33,16 @@ class QuorumIpcTest
 
     private static RunResult run(final int replicas, final String mode)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = "quorum";
-        config.transport = "ipc";
-        config.replicas = replicas;
-        config.clients = 2;
-        config.outstanding = 2;
-        config.durationNs = TimeUnit.SECONDS.toNanos(2);
-        config.warmupNs = TimeUnit.MILLISECONDS.toNanos(300);
-        config.options.put("quorum-mode", mode);
-        final RunResult result = LabRunner.run(config);
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol("quorum");
+        config.transport("ipc");
+        config.replicas(replicas);
+        config.clients(2);
+        config.outstanding(2);
+        config.durationNs(TimeUnit.SECONDS.toNanos(2));
+        config.warmupNs(TimeUnit.MILLISECONDS.toNanos(300));
+        config.options().put("quorum-mode", mode);
+        final RunResult result = LabRunner.run(config.build());
         assertTrue(result.writes().count() > 100 && result.reads().count() > 100,
             mode + " completed too few operations: " + result.writes().count() + " writes, " +
             result.reads().count() + " reads");

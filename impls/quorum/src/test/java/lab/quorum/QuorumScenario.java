@@ -54,19 +54,19 @@ final class QuorumScenario
 
     RunConfig config(final long seed)
     {
-        final RunConfig config = new RunConfig();
-        config.protocol = "quorum";
-        config.transport = "sim";
-        config.replicas = replicas;
-        config.clients = clients;
-        config.outstanding = outstanding;
-        config.workload = new Workload(0.5, keys, "uniform", 0.99, 32);
-        config.opTimeoutNs = opTimeoutNs;
-        config.seed = seed;
-        config.options.putAll(options);
-        config.sim = sim;
-        config.observers = i -> observer;
-        return config;
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol("quorum");
+        config.transport("sim");
+        config.replicas(replicas);
+        config.clients(clients);
+        config.outstanding(outstanding);
+        config.workload(new Workload(0.5, keys, "uniform", 0.99, 32));
+        config.opTimeoutNs(opTimeoutNs);
+        config.seed(seed);
+        config.options().putAll(options);
+        config.sim(sim);
+        config.observers(i -> observer);
+        return config.build();
     }
 
     SimCluster cluster(final long seed)

@@ -18,20 +18,20 @@ class RaftIpcTest
 {
     private static RunResult run(final int replicas, final String reads)
     {
-        final RunConfig c = new RunConfig();
-        c.protocol = "raft";
-        c.replicas = replicas;
-        c.transport = "ipc";
-        c.clients = 1;
-        c.outstanding = 4;
-        c.durationNs = TimeUnit.MILLISECONDS.toNanos(1500);
-        c.warmupNs = TimeUnit.MILLISECONDS.toNanos(300);
-        c.options.put("raft-reads", reads);
+        final RunConfig.Builder c = RunConfig.builder();
+        c.protocol("raft");
+        c.replicas(replicas);
+        c.transport("ipc");
+        c.clients(1);
+        c.outstanding(4);
+        c.durationNs(TimeUnit.MILLISECONDS.toNanos(1500));
+        c.warmupNs(TimeUnit.MILLISECONDS.toNanos(300));
+        c.options().put("raft-reads", reads);
         // About hops on a healthy cluster: a node thread starved on a loaded machine must neither trigger an
         // election nor let the lease lapse (a lapsed lease falls back to ReadIndex: 4 hops).
-        c.options.put("raft-election-timeout", "3s");
-        c.options.put("raft-lease-drift", "100ms");
-        return LabRunner.run(c);
+        c.options().put("raft-election-timeout", "3s");
+        c.options().put("raft-lease-drift", "100ms");
+        return LabRunner.run(c.build());
     }
 
     private static void assertHops(final RunResult result, final double readHops)

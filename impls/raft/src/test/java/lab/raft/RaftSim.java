@@ -35,27 +35,27 @@ final class RaftSim implements OperationObserver
     RaftSim(final long seed, final int replicas, final Workload workload, final String... options)
     {
         this.seed = seed;
-        final RunConfig c = new RunConfig();
-        c.protocol = "raft";
-        c.replicas = replicas;
-        c.transport = "sim";
-        c.clients = 2;
-        c.outstanding = 3;
-        c.seed = seed;
-        c.workload = workload;
-        c.opTimeoutNs = 800 * MS;
-        c.observers = i -> this;
-        c.options.put("raft-snapshot-entries", "64");
-        c.options.put("raft-election-timeout", "30ms");
-        c.options.put("raft-heartbeat", "3ms");
-        c.options.put("raft-lease-drift", "5ms");
-        c.options.put("raft-retransmit", "5ms");
-        c.options.put("client-retry", "40ms");
+        final RunConfig.Builder c = RunConfig.builder();
+        c.protocol("raft");
+        c.replicas(replicas);
+        c.transport("sim");
+        c.clients(2);
+        c.outstanding(3);
+        c.seed(seed);
+        c.workload(workload);
+        c.opTimeoutNs(800 * MS);
+        c.observers(i -> this);
+        c.options().put("raft-snapshot-entries", "64");
+        c.options().put("raft-election-timeout", "30ms");
+        c.options().put("raft-heartbeat", "3ms");
+        c.options().put("raft-lease-drift", "5ms");
+        c.options().put("raft-retransmit", "5ms");
+        c.options().put("client-retry", "40ms");
         for (int i = 0; i + 1 < options.length; i += 2)
         {
-            c.options.put(options[i], options[i + 1]);
+            c.options().put(options[i], options[i + 1]);
         }
-        cluster = new SimCluster(c);
+        cluster = new SimCluster(c.build());
         invariants = new RaftInvariants(cluster);
     }
 

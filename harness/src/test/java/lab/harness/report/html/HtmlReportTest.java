@@ -407,13 +407,13 @@ class HtmlReportTest
         final Path dir = tmp.resolve("sim");
         for (final String protocol : new String[]{"none", "echo"})
         {
-            final RunConfig config = new RunConfig();
-            config.protocol = protocol;
-            config.transport = "sim";
-            config.durationNs = TimeUnit.MILLISECONDS.toNanos(300);
-            config.warmupNs = TimeUnit.MILLISECONDS.toNanos(50);
-            config.intervalNs = TimeUnit.MILLISECONDS.toNanos(50);
-            final RunResult result = LabRunner.run(config);
+            final RunConfig.Builder config = RunConfig.builder();
+            config.protocol(protocol);
+            config.transport("sim");
+            config.durationNs(TimeUnit.MILLISECONDS.toNanos(300));
+            config.warmupNs(TimeUnit.MILLISECONDS.toNanos(50));
+            config.intervalNs(TimeUnit.MILLISECONDS.toNanos(50));
+            final RunResult result = LabRunner.run(config.build());
             write(dir, "run-" + protocol + ".json",
                 RunReport.toContract(result, Map.of("cpu", "sim", "cores", 1, "jvm", "test", "aeron", "-",
                     "commit", "-")));
