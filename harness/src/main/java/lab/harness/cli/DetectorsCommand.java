@@ -19,27 +19,38 @@ import lab.core.Durations;
 import lab.core.ProtocolSettings;
 import lab.core.detect.DetectorSettings;
 import lab.core.detect.FailureDetector;
+import lab.harness.detect.AeronHeartbeatBench;
 import lab.harness.detect.DetectorPoint;
 import lab.harness.detect.HeartbeatBench;
+import lab.harness.detect.HeartbeatRecording;
 import lab.harness.detect.NetworkConditions;
+import lab.harness.detect.PoissonInterval;
 import lab.harness.detect.SwimBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code lab detectors}: the failure detectors' trade-off between detection time and mistakes, measured on a seeded
- * simulation of heartbeats under jitter, loss and GC-like pauses, with real crashes. For each detector and each
+ * simulation of heartbeats under jitter, loss and GC-like pauses, with real crashes, or ({@code --transport ipc})
+ * on real heartbeats over Aeron in this process ({@link AeronHeartbeatBench}). For each detector and each
  * value of its main parameter: detection time after a crash (p50, p99) and false suspicions per hour of healthy
  * running. With {@code --opt failure-detector=...} (and the detector's options, as a protocol takes them) it
  * measures that one configuration instead of the sweep.
  */
 @Command(name = "detectors", mixinStandardHelpOptions = true,
-    description = "Failure detectors (timeout, phi accrual, SWIM) on a simulated network with jitter, loss, pauses " +
+    description = "Failure detectors (timeout, phi accrual, SWIM) on a simulated network (or over Aeron IPC in " +
+        "one process, --transport ipc) with jitter, loss, pauses " +
         "and crashes: detection time (p50, p99) against false suspicions per hour.")
 public final class DetectorsCommand implements Callable<Integer>
 {
-    @Option(names = "--detectors", split = ",", defaultValue = "timeout,phi,swim",
-        description = "detectors swept (default ${DEFAULT-VALUE})")
+    @Option(names = "--transport", defaultValue = "sim", description = "sim: a seeded simulation (exact, fast); " +
+        "ipc: real heartbeats between two threads over an embedded Aeron media driver in this process, through the " +
+        "link emulator, on the real clock (as long as --healthy and the crashes take; no SWIM) (default " +
+        "${DEFAULT-VALUE})")
+    String transport;
+
+    @Option(names = "--detectors", split = ",",
+        description = "detectors swept (default timeout,phi,swim; with --transport ipc timeout,phi)")
     List<String> detectors;
 
     @Option(names = "--timeouts", split = ",", defaultValue = "20ms,30ms,50ms,100ms,150ms,250ms",
@@ -102,17 +113,15 @@ public final class DetectorsCommand implements Callable<Integer>
     @Option(names = "--swim-k", defaultValue = "3", description = "SWIM indirect probes (default ${DEFAULT-VALUE})")
     int swimK;
 
-    @Option(names = "--healthy", defaultValue = "60m",
-        description = "simulated healthy time per point, over which false suspicions are counted (default " +
-            "${DEFAULT-VALUE})")
+    @Option(names = "--healthy", description = "healthy time per point, over which false suspicions are counted " +
+        "(default 60m simulated; with --transport ipc 60s real, at most " + IPC_MAX + " in all)")
     String healthy;
 
-    @Option(names = "--crashes", defaultValue = "500", description = "crash trials per point (default " +
-        "${DEFAULT-VALUE})")
-    int crashes;
+    @Option(names = "--crashes", description = "crash trials per point (default 500; with --transport ipc 30)")
+    Integer crashes;
 
-    @Option(names = "--warmup", defaultValue = "2s",
-        description = "simulated time before each crash, to fill the detector's window (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", description = "time before each crash, to fill the detector's window (default 2s; " +
+        "with --transport ipc 1s)")
     String warmup;
 
     @Option(names = "--seed", defaultValue = "1", description = "default ${DEFAULT-VALUE}")
@@ -134,8 +143,23 @@ public final class DetectorsCommand implements Callable<Integer>
     {
     }
 
+    /** The longest a {@code --transport ipc} run may take: it runs in real time. */
+    static final String IPC_MAX = "60m";
+
     public Integer call()
     {
+        if (!"sim".equals(transport) && !"ipc".equals(transport))
+        {
+            throw new IllegalArgumentException("--transport takes sim or ipc, got '" + transport + "'");
+        }
+        final boolean ipc = "ipc".equals(transport);
+        if (detectors == null)
+        {
+            detectors = ipc ? List.of("timeout", "phi") : List.of("timeout", "phi", "swim");
+        }
+        healthy = healthy != null ? healthy : ipc ? "60s" : "60m";
+        crashes = crashes != null ? crashes : ipc ? 30 : 500;
+        warmup = warmup != null ? warmup : ipc ? "1s" : "2s";
         final NetworkConditions conditions = new NetworkConditions(ns("--heartbeat-interval", heartbeatInterval),
             ns("--delay", delay), ns("--jitter", jitter), loss, ns("--pause-every", pauseEvery),
             ns("--pause-min", pauseMin), ns("--pause-max", pauseMax));
@@ -154,9 +178,37 @@ public final class DetectorsCommand implements Callable<Integer>
             OutputPaths.checkFolder(out.toFile(), "--out");
         }
         final List<Plan> plans = opts.isEmpty() ? sweep(conditions) : List.of(one(conditions));
+        if (ipc)
+        {
+            for (final Plan p : plans)
+            {
+                if (p.swim() != null)
+                {
+                    throw new IllegalArgumentException("swim runs in the simulation only (--transport sim): over " +
+                        "Aeron the bench carries one heartbeat stream, not SWIM's probes");
+                }
+            }
+            final long expectedNs = AeronHeartbeatBench.expectedNs(conditions, healthyNs, warmupNs, crashes);
+            if (expectedNs > Durations.parseNs(IPC_MAX))
+            {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "--transport ipc runs in real time: " +
+                    "--healthy %s and %d crashes of --warmup %s would take %.0f s, more than %s", healthy, crashes,
+                    warmup, expectedNs / 1e9, IPC_MAX));
+            }
+        }
 
         final List<DetectorPoint> points = new ArrayList<>();
-        for (int i = 0; i < plans.size(); i++)
+        if (ipc)
+        {
+            // one real recording, every detector evaluated on it (as every simulated point gets the same seed)
+            final HeartbeatRecording recording =
+                AeronHeartbeatBench.record(conditions, healthyNs, warmupNs, crashes, seed);
+            for (final Plan p : plans)
+            {
+                points.add(HeartbeatBench.measure(p.detector(), p.parameter(), p.heartbeat(), recording));
+            }
+        }
+        for (int i = 0; !ipc && i < plans.size(); i++)
         {
             final Plan p = plans.get(i);
             // the same seed for every point: each meets the same jitter, losses, pauses and crash times, so
@@ -285,7 +337,8 @@ public final class DetectorsCommand implements Callable<Integer>
     {
         final Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("kind", "detectors");
-        doc.put("simulated", true);
+        doc.put("simulated", "sim".equals(transport));
+        doc.put("transport", transport);
         final Map<String, Object> conditions = new LinkedHashMap<>();
         conditions.put("heartbeat_interval_ms", c.heartbeatIntervalNs() / 1e6);
         conditions.put("delay_ms", c.delayNs() / 1e6);
@@ -314,6 +367,8 @@ public final class DetectorsCommand implements Callable<Integer>
             row.put("detect_p99_ms", p.detectP99Ms());
             row.put("false_per_hour", p.falsePerHour());
             row.put("false_count", p.falseCount());
+            final double[] ci = PoissonInterval.of(p.falseCount());
+            row.put("false_per_hour_ci95", List.of(ci[0] / p.healthyHours(), ci[1] / p.healthyHours()));
             row.put("refuted_per_hour", Double.isNaN(p.refutedPerHour()) ? null : p.refutedPerHour());
             row.put("messages_per_second", p.messagesPerSecond());
             rows.add(row);
@@ -325,28 +380,40 @@ public final class DetectorsCommand implements Callable<Integer>
     private String text(final NetworkConditions c, final long healthyNs, final List<DetectorPoint> points)
     {
         final StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT,
+        final boolean ipc = "ipc".equals(transport);
+        sb.append(String.format(Locale.ROOT, ipc ?
+            "AERON IPC (one process, real clock) heartbeats every %s, link emulator delay %s + uniform jitter (mean " +
+                "%s), loss %.3f, sender pauses %s..%s about every %s; %s healthy, %d crashes (every detector on the " +
+                "same recording), seed %d%n" :
             "SIMULATED heartbeats every %s, delay %s + exponential jitter (mean %s), loss %.3f, pauses %s..%s about " +
                 "every %s; per point %s healthy, %d crashes, seed %d%n",
             heartbeatInterval, delay, jitter, c.loss(), pauseMin, pauseMax, pauseEvery, healthy, crashes, seed));
-        sb.append(String.format(Locale.ROOT,
-            "phi: window %d, min std-dev %s, acceptable pause %s; swim: %d members, period %s, ping timeout %s, k %d%n",
-            window, minStdDev, fdPause, members, swimPeriod, swimPingTimeout, swimK));
-        sb.append(String.format(Locale.ROOT, "%-8s %-48s %11s %11s %10s %11s %7s%n", "detector", "parameter",
-            "detect p50", "detect p99", "false/h", "refuted/h", "msgs/s"));
-        sb.append(String.format(Locale.ROOT, "%-8s %-48s %11s %11s %10s %11s %7s%n", "", "", "ms", "ms", "", "",
-            "per peer"));
+        sb.append(String.format(Locale.ROOT, "phi: window %d, min std-dev %s, acceptable pause %s", window, minStdDev,
+            fdPause)).append(ipc ? String.format(Locale.ROOT, "%n") : String.format(Locale.ROOT,
+            "; swim: %d members, period %s, ping timeout %s, k %d%n", members, swimPeriod, swimPingTimeout, swimK));
+        sb.append(String.format(Locale.ROOT, "%-8s %-48s %11s %11s %10s %11s %7s%s%n", "detector", "parameter",
+            "detect p50", "detect p99", "false/h", "refuted/h", "msgs/s", ipc ? "  false  false/h 95% CI" : ""));
+        sb.append(String.format(Locale.ROOT, "%-8s %-48s %11s %11s %10s %11s %7s%s%n", "", "", "ms", "ms", "", "",
+            "per peer", ipc ? "  count" : ""));
         for (final DetectorPoint p : points)
         {
-            sb.append(String.format(Locale.ROOT, "%-8s %-48s %11.1f %11.1f %10.1f %11s %7.0f%n", p.detector(),
+            final double[] ci = PoissonInterval.of(p.falseCount());
+            sb.append(String.format(Locale.ROOT, "%-8s %-48s %11.1f %11.1f %10.1f %11s %7.0f%s%n", p.detector(),
                 p.parameter(), p.detectP50Ms(), p.detectP99Ms(), p.falsePerHour(),
                 Double.isNaN(p.refutedPerHour()) ? "-" : String.format(Locale.ROOT, "%.1f", p.refutedPerHour()),
-                p.messagesPerSecond()));
+                p.messagesPerSecond(), ipc ? String.format(Locale.ROOT, "  %5d  %.0f..%.0f", p.falseCount(),
+                    ci[0] / p.healthyHours(), ci[1] / p.healthyHours()) : ""));
         }
         sb.append("detect: crash to first suspicion (swim: to the first confirmation, what a member acts on). " +
             "false/h: suspicions of a live peer per watched peer per hour (swim: live members confirmed dead; " +
             "refuted/h: suspicions refuted in time). msgs/s: a timeout or phi heartbeat stream to one watcher; " +
             "a swim member's probes, acks and news.\n");
+        if (ipc)
+        {
+            sb.append("ipc: real time, so false/h is the count over the healthy run scaled to an hour; its 95% CI is " +
+                "the exact Poisson interval of the count. Detection times are the real arrivals evaluated to 1 us " +
+                "(the watcher polls every 50 us).\n");
+        }
         return sb.toString();
     }
 
