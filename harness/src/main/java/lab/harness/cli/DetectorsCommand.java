@@ -25,6 +25,7 @@ import lab.harness.detect.HeartbeatBench;
 import lab.harness.detect.HeartbeatRecording;
 import lab.harness.detect.NetworkConditions;
 import lab.harness.detect.PoissonInterval;
+import lab.harness.detect.SimFailover;
 import lab.harness.detect.SwimBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -132,6 +133,23 @@ public final class DetectorsCommand implements Callable<Integer>
         "(repeatable; replaces the sweep)")
     Map<String, String> opts = new LinkedHashMap<>();
 
+    @Option(names = "--failover", description = "instead of the trade-off: each protocol's failover time (write " +
+        "unavailability after its primary, head or leader crashes at 3 s) with each --failover-detector, over " +
+        "--failover-seeds seeds of the simulator (exact)")
+    boolean failover;
+
+    @Option(names = "--failover-detector", description = "with --failover: a detector configuration as protocol " +
+        "options k=v;k=v (repeatable; default: failure-detector=timeout and failure-detector=phi)")
+    List<String> failoverDetectors;
+
+    @Option(names = "--failover-seeds", defaultValue = "10", description = "with --failover: seeds per protocol " +
+        "and detector (default ${DEFAULT-VALUE})")
+    int failoverSeeds;
+
+    @Option(names = "--protocols", split = ",", defaultValue = "primary-backup,chain,raft",
+        description = "with --failover: the protocols (default ${DEFAULT-VALUE})")
+    List<String> protocols;
+
     @Option(names = "--json", description = "print JSON instead of the table")
     boolean json;
 
@@ -153,6 +171,14 @@ public final class DetectorsCommand implements Callable<Integer>
             throw new IllegalArgumentException("--transport takes sim or ipc, got '" + transport + "'");
         }
         final boolean ipc = "ipc".equals(transport);
+        if (failover)
+        {
+            if (ipc)
+            {
+                throw new IllegalArgumentException("--failover runs on the simulator (exact); drop --transport ipc");
+            }
+            return failover();
+        }
         if (detectors == null)
         {
             detectors = ipc ? List.of("timeout", "phi") : List.of("timeout", "phi", "swim");
@@ -231,6 +257,76 @@ public final class DetectorsCommand implements Callable<Integer>
             {
                 System.out.println("written: " + out.resolve("detectors.json") + ", " + out.resolve("detectors.txt"));
             }
+        }
+        return 0;
+    }
+
+    /**
+     * {@code --failover}: every configuration checked against every protocol first, then the runs.
+     */
+    private int failover()
+    {
+        if (failoverSeeds < 1)
+        {
+            throw new IllegalArgumentException("--failover-seeds must be >= 1, got " + failoverSeeds);
+        }
+        if (out != null)
+        {
+            OutputPaths.checkFolder(out.toFile(), "--out");
+        }
+        final List<String> configs = failoverDetectors == null ?
+            List.of("failure-detector=timeout", "failure-detector=phi") : failoverDetectors;
+        final List<Map<String, String>> parsed = new ArrayList<>();
+        for (final String c : configs)
+        {
+            final Map<String, String> o = new LinkedHashMap<>();
+            for (final String kv : c.split(";"))
+            {
+                final int eq = kv.indexOf('=');
+                if (eq <= 0)
+                {
+                    throw new IllegalArgumentException("--failover-detector takes k=v;k=v, got '" + c + "'");
+                }
+                o.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+            parsed.add(o);
+        }
+        final List<SimFailover.Subject> subjects = new ArrayList<>();
+        for (final String p : protocols)
+        {
+            final SimFailover.Subject subject = SimFailover.SUBJECTS.stream()
+                .filter(s -> s.protocol().equals(p.trim())).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("--protocols takes primary-backup, chain and raft (the ones with " +
+                        "a role to crash and a detector), got '" + p.trim() + "'"));
+            subjects.add(subject);
+            for (final Map<String, String> o : parsed)
+            {
+                SimFailover.validate(subject, o);
+            }
+        }
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "SIMULATED failover (lab run --transport sim defaults, crash at %.0f s, " +
+            "seeds %d..%d): write unavailability, ms%n", SimFailover.CRASH_AT_NS / 1e9, seed, seed + failoverSeeds - 1));
+        sb.append(String.format(Locale.ROOT, "%-15s %-7s %-60s %8s %8s %8s%n", "protocol", "crashed", "detector",
+            "median", "min", "max"));
+        System.out.print(sb);
+        for (final SimFailover.Subject subject : subjects)
+        {
+            for (int i = 0; i < parsed.size(); i++)
+            {
+                final double[] ms = SimFailover.outagesMs(subject, parsed.get(i), seed, failoverSeeds);
+                final double median = ms.length % 2 == 1 ? ms[ms.length / 2] :
+                    (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
+                final String row = String.format(Locale.ROOT, "%-15s %-7s %-60s %8.1f %8.1f %8.1f%n",
+                    subject.protocol(), subject.role(), configs.get(i), median, ms[0], ms[ms.length - 1]);
+                sb.append(row);
+                System.out.print(row);
+            }
+        }
+        if (out != null)
+        {
+            write(out.resolve("failover.txt"), sb.toString());
+            System.out.println("written: " + out.resolve("failover.txt"));
         }
         return 0;
     }
