@@ -58,9 +58,41 @@ class DetectorOptionsBadInputTest
     @Test
     void shouldRejectADetectorOptionOfAProtocolWithoutAHeartbeatDetector()
     {
-        // quorum has no peer it watches by heartbeats: its clients suspect on timeouts (client-suspect)
+        // quorum has no peer it watches by heartbeats: its clients suspect on timed-out operations (Suspicion)
+        assertBadInput("failure-detector=phi cannot be used by quorum: only its clients suspect", "run", "--protocol",
+            "quorum", "--transport", "sim", "--opt", "failure-detector=phi");
+        assertBadInput("failure-detector=swim cannot be used by quorum", "run", "--protocol", "quorum",
+            "--transport", "sim", "--opt", "failure-detector=swim");
         assertBadInput("do not apply to quorum", "run", "--protocol", "quorum", "--transport", "sim", "--opt",
-            "failure-detector=phi");
+            "failure-detector=timeout", "--opt", "phi-threshold=8");
+    }
+
+    @Test
+    void shouldAcceptTheTimeoutDetectorOnQuorumAsItsClientsSuspicion()
+    {
+        final lab.core.ProtocolSettings settings = new lab.core.ProtocolSettings(3, 1, 1,
+            java.util.Map.of("failure-detector", "timeout"));
+        lab.core.Protocols.byName("quorum").validate(settings);
+        assertEquals(java.util.Set.of(), settings.unknownOptions());
+        assertEquals("timeout", settings.effectiveOptions().get("failure-detector"), "read, so printed");
+        final lab.core.ProtocolSettings plain = new lab.core.ProtocolSettings(3, 1, 1, java.util.Map.of());
+        lab.core.Protocols.byName("quorum").validate(plain);
+        assertFalse(plain.effectiveOptions().containsKey("failure-detector"), "not given: options print as before");
+    }
+
+    @Test
+    void shouldRejectBadFailoverRequestsBeforeAnyRun()
+    {
+        assertBadInput("--failover runs on the simulator", "detectors", "--failover", "--transport", "ipc");
+        assertBadInput("failure-detector=swim cannot be used by primary-backup", "detectors", "--failover",
+            "--failover-detector", "failure-detector=swim");
+        assertBadInput("--protocols takes primary-backup, chain and raft", "detectors", "--failover", "--protocols",
+            "quorum");
+        assertBadInput("--failover-detector takes k=v;k=v", "detectors", "--failover", "--failover-detector",
+            "phi-threshold");
+        assertBadInput("--failover-seeds must be >= 1", "detectors", "--failover", "--failover-seeds", "0");
+        assertBadInput("phi-threshold must be > 0", "detectors", "--failover", "--failover-detector",
+            "failure-detector=phi;phi-threshold=0");
     }
 
     @Test

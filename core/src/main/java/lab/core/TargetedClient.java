@@ -305,7 +305,7 @@ public class TargetedClient implements ClientProtocol
         lastNowNs = nowNs;
         if (fromNode >= 0 && fromNode < replicas)
         {
-            suspicion.heard(fromNode);
+            suspicion.heard(fromNode, nowNs);
             onHeard(fromNode);
         }
         final int schemaId = wire.open(fromNode, buffer, offset, length, ClientMessages.SCHEMA_ID, WireCheck.NO_SCHEMA);

@@ -97,6 +97,31 @@ public record DetectorSettings(Kind kind, long timeoutNs, double phiThreshold, i
             s.durationNsOption(PAUSE, DEFAULT_PAUSE), heartbeatIntervalNs);
     }
 
+    /**
+     * For a protocol whose only detector is its clients' ({@link lab.core.client.Suspicion}: a timeout detector
+     * fed by replies, timed by the operation's own timeout): {@code failure-detector=timeout} is accepted (and
+     * printed) as what it already is; phi and SWIM are refused with the reason. Read only when given, so a run
+     * without the option prints and behaves as before.
+     *
+     * @throws IllegalArgumentException (one line) for {@code phi} or {@code swim}.
+     */
+    public static void checkClientDetector(final ProtocolSettings s, final String protocol)
+    {
+        if (!s.hasOption(DETECTOR))
+        {
+            return;
+        }
+        final String kind = s.choice(DETECTOR, "timeout", "timeout", "phi", "swim");
+        if (!"timeout".equals(kind))
+        {
+            throw new IllegalArgumentException(DETECTOR + "=" + kind + " cannot be used by " + protocol + ": only its " +
+                "clients suspect replicas, on an operation that timed out (client-retry; avoided for client-suspect); " +
+                "they get no heartbeats and the spacing of replies follows their own load, so " +
+                ("phi".equals(kind) ? "phi would learn the load, not the replica" : "there is nothing to probe") +
+                "; use timeout (the default)");
+        }
+    }
+
     public static double parseThreshold(final String value)
     {
         try

@@ -28,9 +28,29 @@ class SuspicionTest
     void shouldTrustAReplicaAgainAsSoonAsItIsHeardFrom()
     {
         suspicion.timedOut(3, 10_000);
-        suspicion.heard(3);
+        suspicion.heard(3, 10_000);
 
         assertFalse(suspicion.suspected(3, 10_001));
+    }
+
+    @Test
+    void shouldAnswerAsAFailureDetectorFedByReplies()
+    {
+        final lab.core.detect.FailureDetector detector = suspicion;
+        assertEquals(Long.MIN_VALUE, detector.lastHeardNs(1), "never heard");
+        suspicion.timedOut(1, 10_000);
+        assertTrue(detector.suspected(1, 10_001));
+        assertEquals(Double.POSITIVE_INFINITY, detector.phi(1, 10_001));
+
+        detector.heartbeat(1, 10_002);
+        assertFalse(detector.suspected(1, 10_003), "a reply ends the suspicion");
+        assertEquals(0.0, detector.phi(1, 10_003));
+        assertEquals(10_002, detector.lastHeardNs(1));
+
+        suspicion.timedOut(1, 20_000);
+        detector.reset(1, 20_001);
+        assertFalse(detector.suspected(1, 20_002), "watching afresh holds nothing against it");
+        assertFalse(detector.suspected(2, 50_000), "silence alone is not suspicion: a client is owed no heartbeats");
     }
 
     @Test
@@ -48,7 +68,7 @@ class SuspicionTest
     {
         suspicion.timedOut(-1, 0);
         suspicion.timedOut(7, 0);
-        suspicion.heard(7);
+        suspicion.heard(7, 0);
 
         for (int r = 0; r < 5; r++)
         {

@@ -19,27 +19,39 @@ import lab.core.Durations;
 import lab.core.ProtocolSettings;
 import lab.core.detect.DetectorSettings;
 import lab.core.detect.FailureDetector;
+import lab.harness.detect.AeronHeartbeatBench;
 import lab.harness.detect.DetectorPoint;
 import lab.harness.detect.HeartbeatBench;
+import lab.harness.detect.HeartbeatRecording;
 import lab.harness.detect.NetworkConditions;
+import lab.harness.detect.PoissonInterval;
+import lab.harness.detect.SimFailover;
 import lab.harness.detect.SwimBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code lab detectors}: the failure detectors' trade-off between detection time and mistakes, measured on a seeded
- * simulation of heartbeats under jitter, loss and GC-like pauses, with real crashes. For each detector and each
+ * simulation of heartbeats under jitter, loss and GC-like pauses, with real crashes, or ({@code --transport ipc})
+ * on real heartbeats over Aeron in this process ({@link AeronHeartbeatBench}). For each detector and each
  * value of its main parameter: detection time after a crash (p50, p99) and false suspicions per hour of healthy
  * running. With {@code --opt failure-detector=...} (and the detector's options, as a protocol takes them) it
  * measures that one configuration instead of the sweep.
  */
 @Command(name = "detectors", mixinStandardHelpOptions = true,
-    description = "Failure detectors (timeout, phi accrual, SWIM) on a simulated network with jitter, loss, pauses " +
+    description = "Failure detectors (timeout, phi accrual, SWIM) on a simulated network (or over Aeron IPC in " +
+        "one process, --transport ipc) with jitter, loss, pauses " +
         "and crashes: detection time (p50, p99) against false suspicions per hour.")
 public final class DetectorsCommand implements Callable<Integer>
 {
-    @Option(names = "--detectors", split = ",", defaultValue = "timeout,phi,swim",
-        description = "detectors swept (default ${DEFAULT-VALUE})")
+    @Option(names = "--transport", defaultValue = "sim", description = "sim: a seeded simulation (exact, fast); " +
+        "ipc: real heartbeats between two threads over an embedded Aeron media driver in this process, through the " +
+        "link emulator, on the real clock (as long as --healthy and the crashes take; no SWIM) (default " +
+        "${DEFAULT-VALUE})")
+    String transport;
+
+    @Option(names = "--detectors", split = ",",
+        description = "detectors swept (default timeout,phi,swim; with --transport ipc timeout,phi)")
     List<String> detectors;
 
     @Option(names = "--timeouts", split = ",", defaultValue = "20ms,30ms,50ms,100ms,150ms,250ms",
@@ -102,17 +114,15 @@ public final class DetectorsCommand implements Callable<Integer>
     @Option(names = "--swim-k", defaultValue = "3", description = "SWIM indirect probes (default ${DEFAULT-VALUE})")
     int swimK;
 
-    @Option(names = "--healthy", defaultValue = "60m",
-        description = "simulated healthy time per point, over which false suspicions are counted (default " +
-            "${DEFAULT-VALUE})")
+    @Option(names = "--healthy", description = "healthy time per point, over which false suspicions are counted " +
+        "(default 60m simulated; with --transport ipc 60s real, at most " + IPC_MAX + " in all)")
     String healthy;
 
-    @Option(names = "--crashes", defaultValue = "500", description = "crash trials per point (default " +
-        "${DEFAULT-VALUE})")
-    int crashes;
+    @Option(names = "--crashes", description = "crash trials per point (default 500; with --transport ipc 30)")
+    Integer crashes;
 
-    @Option(names = "--warmup", defaultValue = "2s",
-        description = "simulated time before each crash, to fill the detector's window (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", description = "time before each crash, to fill the detector's window (default 2s; " +
+        "with --transport ipc 1s)")
     String warmup;
 
     @Option(names = "--seed", defaultValue = "1", description = "default ${DEFAULT-VALUE}")
@@ -122,6 +132,23 @@ public final class DetectorsCommand implements Callable<Integer>
         "failure-detector=timeout|phi|swim, fd-timeout, phi-threshold, fd-window, fd-min-std-dev, fd-pause " +
         "(repeatable; replaces the sweep)")
     Map<String, String> opts = new LinkedHashMap<>();
+
+    @Option(names = "--failover", description = "instead of the trade-off: each protocol's failover time (write " +
+        "unavailability after its primary, head or leader crashes at 3 s) with each --failover-detector, over " +
+        "--failover-seeds seeds of the simulator (exact)")
+    boolean failover;
+
+    @Option(names = "--failover-detector", description = "with --failover: a detector configuration as protocol " +
+        "options k=v;k=v (repeatable; default: failure-detector=timeout and failure-detector=phi)")
+    List<String> failoverDetectors;
+
+    @Option(names = "--failover-seeds", defaultValue = "10", description = "with --failover: seeds per protocol " +
+        "and detector (default ${DEFAULT-VALUE})")
+    int failoverSeeds;
+
+    @Option(names = "--protocols", split = ",", defaultValue = "primary-backup,chain,raft",
+        description = "with --failover: the protocols (default ${DEFAULT-VALUE})")
+    List<String> protocols;
 
     @Option(names = "--json", description = "print JSON instead of the table")
     boolean json;
@@ -134,8 +161,31 @@ public final class DetectorsCommand implements Callable<Integer>
     {
     }
 
+    /** The longest a {@code --transport ipc} run may take: it runs in real time. */
+    static final String IPC_MAX = "60m";
+
     public Integer call()
     {
+        if (!"sim".equals(transport) && !"ipc".equals(transport))
+        {
+            throw new IllegalArgumentException("--transport takes sim or ipc, got '" + transport + "'");
+        }
+        final boolean ipc = "ipc".equals(transport);
+        if (failover)
+        {
+            if (ipc)
+            {
+                throw new IllegalArgumentException("--failover runs on the simulator (exact); drop --transport ipc");
+            }
+            return failover();
+        }
+        if (detectors == null)
+        {
+            detectors = ipc ? List.of("timeout", "phi") : List.of("timeout", "phi", "swim");
+        }
+        healthy = healthy != null ? healthy : ipc ? "60s" : "60m";
+        crashes = crashes != null ? crashes : ipc ? 30 : 500;
+        warmup = warmup != null ? warmup : ipc ? "1s" : "2s";
         final NetworkConditions conditions = new NetworkConditions(ns("--heartbeat-interval", heartbeatInterval),
             ns("--delay", delay), ns("--jitter", jitter), loss, ns("--pause-every", pauseEvery),
             ns("--pause-min", pauseMin), ns("--pause-max", pauseMax));
@@ -154,9 +204,37 @@ public final class DetectorsCommand implements Callable<Integer>
             OutputPaths.checkFolder(out.toFile(), "--out");
         }
         final List<Plan> plans = opts.isEmpty() ? sweep(conditions) : List.of(one(conditions));
+        if (ipc)
+        {
+            for (final Plan p : plans)
+            {
+                if (p.swim() != null)
+                {
+                    throw new IllegalArgumentException("swim runs in the simulation only (--transport sim): over " +
+                        "Aeron the bench carries one heartbeat stream, not SWIM's probes");
+                }
+            }
+            final long expectedNs = AeronHeartbeatBench.expectedNs(conditions, healthyNs, warmupNs, crashes);
+            if (expectedNs > Durations.parseNs(IPC_MAX))
+            {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "--transport ipc runs in real time: " +
+                    "--healthy %s and %d crashes of --warmup %s would take %.0f s, more than %s", healthy, crashes,
+                    warmup, expectedNs / 1e9, IPC_MAX));
+            }
+        }
 
         final List<DetectorPoint> points = new ArrayList<>();
-        for (int i = 0; i < plans.size(); i++)
+        if (ipc)
+        {
+            // one real recording, every detector evaluated on it (as every simulated point gets the same seed)
+            final HeartbeatRecording recording =
+                AeronHeartbeatBench.record(conditions, healthyNs, warmupNs, crashes, seed);
+            for (final Plan p : plans)
+            {
+                points.add(HeartbeatBench.measure(p.detector(), p.parameter(), p.heartbeat(), recording));
+            }
+        }
+        for (int i = 0; !ipc && i < plans.size(); i++)
         {
             final Plan p = plans.get(i);
             // the same seed for every point: each meets the same jitter, losses, pauses and crash times, so
@@ -179,6 +257,76 @@ public final class DetectorsCommand implements Callable<Integer>
             {
                 System.out.println("written: " + out.resolve("detectors.json") + ", " + out.resolve("detectors.txt"));
             }
+        }
+        return 0;
+    }
+
+    /**
+     * {@code --failover}: every configuration checked against every protocol first, then the runs.
+     */
+    private int failover()
+    {
+        if (failoverSeeds < 1)
+        {
+            throw new IllegalArgumentException("--failover-seeds must be >= 1, got " + failoverSeeds);
+        }
+        if (out != null)
+        {
+            OutputPaths.checkFolder(out.toFile(), "--out");
+        }
+        final List<String> configs = failoverDetectors == null ?
+            List.of("failure-detector=timeout", "failure-detector=phi") : failoverDetectors;
+        final List<Map<String, String>> parsed = new ArrayList<>();
+        for (final String c : configs)
+        {
+            final Map<String, String> o = new LinkedHashMap<>();
+            for (final String kv : c.split(";"))
+            {
+                final int eq = kv.indexOf('=');
+                if (eq <= 0)
+                {
+                    throw new IllegalArgumentException("--failover-detector takes k=v;k=v, got '" + c + "'");
+                }
+                o.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+            parsed.add(o);
+        }
+        final List<SimFailover.Subject> subjects = new ArrayList<>();
+        for (final String p : protocols)
+        {
+            final SimFailover.Subject subject = SimFailover.SUBJECTS.stream()
+                .filter(s -> s.protocol().equals(p.trim())).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("--protocols takes primary-backup, chain and raft (the ones with " +
+                        "a role to crash and a detector), got '" + p.trim() + "'"));
+            subjects.add(subject);
+            for (final Map<String, String> o : parsed)
+            {
+                SimFailover.validate(subject, o);
+            }
+        }
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "SIMULATED failover (lab run --transport sim defaults, crash at %.0f s, " +
+            "seeds %d..%d): write unavailability, ms%n", SimFailover.CRASH_AT_NS / 1e9, seed, seed + failoverSeeds - 1));
+        sb.append(String.format(Locale.ROOT, "%-15s %-7s %-60s %8s %8s %8s%n", "protocol", "crashed", "detector",
+            "median", "min", "max"));
+        System.out.print(sb);
+        for (final SimFailover.Subject subject : subjects)
+        {
+            for (int i = 0; i < parsed.size(); i++)
+            {
+                final double[] ms = SimFailover.outagesMs(subject, parsed.get(i), seed, failoverSeeds);
+                final double median = ms.length % 2 == 1 ? ms[ms.length / 2] :
+                    (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
+                final String row = String.format(Locale.ROOT, "%-15s %-7s %-60s %8.1f %8.1f %8.1f%n",
+                    subject.protocol(), subject.role(), configs.get(i), median, ms[0], ms[ms.length - 1]);
+                sb.append(row);
+                System.out.print(row);
+            }
+        }
+        if (out != null)
+        {
+            write(out.resolve("failover.txt"), sb.toString());
+            System.out.println("written: " + out.resolve("failover.txt"));
         }
         return 0;
     }
@@ -285,7 +433,8 @@ public final class DetectorsCommand implements Callable<Integer>
     {
         final Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("kind", "detectors");
-        doc.put("simulated", true);
+        doc.put("simulated", "sim".equals(transport));
+        doc.put("transport", transport);
         final Map<String, Object> conditions = new LinkedHashMap<>();
         conditions.put("heartbeat_interval_ms", c.heartbeatIntervalNs() / 1e6);
         conditions.put("delay_ms", c.delayNs() / 1e6);
@@ -314,6 +463,8 @@ public final class DetectorsCommand implements Callable<Integer>
             row.put("detect_p99_ms", p.detectP99Ms());
             row.put("false_per_hour", p.falsePerHour());
             row.put("false_count", p.falseCount());
+            final double[] ci = PoissonInterval.of(p.falseCount());
+            row.put("false_per_hour_ci95", List.of(ci[0] / p.healthyHours(), ci[1] / p.healthyHours()));
             row.put("refuted_per_hour", Double.isNaN(p.refutedPerHour()) ? null : p.refutedPerHour());
             row.put("messages_per_second", p.messagesPerSecond());
             rows.add(row);
@@ -325,28 +476,40 @@ public final class DetectorsCommand implements Callable<Integer>
     private String text(final NetworkConditions c, final long healthyNs, final List<DetectorPoint> points)
     {
         final StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT,
+        final boolean ipc = "ipc".equals(transport);
+        sb.append(String.format(Locale.ROOT, ipc ?
+            "AERON IPC (one process, real clock) heartbeats every %s, link emulator delay %s + uniform jitter (mean " +
+                "%s), loss %.3f, sender pauses %s..%s about every %s; %s healthy, %d crashes (every detector on the " +
+                "same recording), seed %d%n" :
             "SIMULATED heartbeats every %s, delay %s + exponential jitter (mean %s), loss %.3f, pauses %s..%s about " +
                 "every %s; per point %s healthy, %d crashes, seed %d%n",
             heartbeatInterval, delay, jitter, c.loss(), pauseMin, pauseMax, pauseEvery, healthy, crashes, seed));
-        sb.append(String.format(Locale.ROOT,
-            "phi: window %d, min std-dev %s, acceptable pause %s; swim: %d members, period %s, ping timeout %s, k %d%n",
-            window, minStdDev, fdPause, members, swimPeriod, swimPingTimeout, swimK));
-        sb.append(String.format(Locale.ROOT, "%-8s %-48s %11s %11s %10s %11s %7s%n", "detector", "parameter",
-            "detect p50", "detect p99", "false/h", "refuted/h", "msgs/s"));
-        sb.append(String.format(Locale.ROOT, "%-8s %-48s %11s %11s %10s %11s %7s%n", "", "", "ms", "ms", "", "",
-            "per peer"));
+        sb.append(String.format(Locale.ROOT, "phi: window %d, min std-dev %s, acceptable pause %s", window, minStdDev,
+            fdPause)).append(ipc ? String.format(Locale.ROOT, "%n") : String.format(Locale.ROOT,
+            "; swim: %d members, period %s, ping timeout %s, k %d%n", members, swimPeriod, swimPingTimeout, swimK));
+        sb.append(String.format(Locale.ROOT, "%-8s %-48s %11s %11s %10s %11s %7s%s%n", "detector", "parameter",
+            "detect p50", "detect p99", "false/h", "refuted/h", "msgs/s", ipc ? "  false  false/h 95% CI" : ""));
+        sb.append(String.format(Locale.ROOT, "%-8s %-48s %11s %11s %10s %11s %7s%s%n", "", "", "ms", "ms", "", "",
+            "per peer", ipc ? "  count" : ""));
         for (final DetectorPoint p : points)
         {
-            sb.append(String.format(Locale.ROOT, "%-8s %-48s %11.1f %11.1f %10.1f %11s %7.0f%n", p.detector(),
+            final double[] ci = PoissonInterval.of(p.falseCount());
+            sb.append(String.format(Locale.ROOT, "%-8s %-48s %11.1f %11.1f %10.1f %11s %7.0f%s%n", p.detector(),
                 p.parameter(), p.detectP50Ms(), p.detectP99Ms(), p.falsePerHour(),
                 Double.isNaN(p.refutedPerHour()) ? "-" : String.format(Locale.ROOT, "%.1f", p.refutedPerHour()),
-                p.messagesPerSecond()));
+                p.messagesPerSecond(), ipc ? String.format(Locale.ROOT, "  %5d  %.0f..%.0f", p.falseCount(),
+                    ci[0] / p.healthyHours(), ci[1] / p.healthyHours()) : ""));
         }
         sb.append("detect: crash to first suspicion (swim: to the first confirmation, what a member acts on). " +
             "false/h: suspicions of a live peer per watched peer per hour (swim: live members confirmed dead; " +
             "refuted/h: suspicions refuted in time). msgs/s: a timeout or phi heartbeat stream to one watcher; " +
             "a swim member's probes, acks and news.\n");
+        if (ipc)
+        {
+            sb.append("ipc: real time, so false/h is the count over the healthy run scaled to an hour; its 95% CI is " +
+                "the exact Poisson interval of the count. Detection times are the real arrivals evaluated to 1 us " +
+                "(the watcher polls every 50 us).\n");
+        }
         return sb.toString();
     }
 

@@ -48,6 +48,28 @@ public final class HeartbeatBench
             falseCount / hours, falseCount, hours, Double.NaN, 1e9 / conditions.heartbeatIntervalNs());
     }
 
+    /**
+     * The same measures on heartbeats recorded elsewhere ({@link AeronHeartbeatBench}: a real sender over Aeron, the
+     * real clock): every detector is evaluated on the same arrivals, as the simulation gives every point the same
+     * seed.
+     */
+    public static DetectorPoint measure(final String detector, final String parameter,
+        final Supplier<FailureDetector> factory, final HeartbeatRecording recording)
+    {
+        final long falseCount = falseSuspicions(factory.get(), recording.healthyArrivalsNs());
+        final double[] detect = new double[recording.crashes().size()];
+        for (int i = 0; i < detect.length; i++)
+        {
+            final HeartbeatRecording.CrashTrial trial = recording.crashes().get(i);
+            detect[i] = detectionNs(factory.get(), trial.arrivalsNs(), trial.crashNs(),
+                recording.heartbeatIntervalNs()) / 1e6;
+        }
+        Arrays.sort(detect);
+        final double hours = recording.healthyNs() / 3.6e12;
+        return new DetectorPoint(detector, parameter, percentile(detect, 0.50), percentile(detect, 0.99),
+            detect.length, falseCount / hours, falseCount, hours, Double.NaN, 1e9 / recording.heartbeatIntervalNs());
+    }
+
     static double percentile(final double[] sorted, final double p)
     {
         if (sorted.length == 0)
@@ -93,9 +115,18 @@ public final class HeartbeatBench
     static long falseSuspicions(final FailureDetector detector, final NetworkConditions conditions,
         final long healthyNs, final Random random)
     {
+        return falseSuspicions(detector, arrivals(conditions, healthyNs, random));
+    }
+
+    /**
+     * @param arrivals a live sender's heartbeat arrivals, in order, from 0 (the detector starts watching at 0).
+     * @return the silences at whose end the detector suspected the sender.
+     */
+    static long falseSuspicions(final FailureDetector detector, final long[] arrivals)
+    {
         detector.reset(0, 0);
         long count = 0;
-        for (final long arrival : arrivals(conditions, healthyNs, random))
+        for (final long arrival : arrivals)
         {
             if (detector.suspected(0, arrival))
             {
@@ -109,10 +140,22 @@ public final class HeartbeatBench
     static long detectionNs(final FailureDetector detector, final NetworkConditions conditions, final long crashNs,
         final Random random)
     {
+        return detectionNs(detector, arrivals(conditions, crashNs, random), crashNs,
+            conditions.heartbeatIntervalNs());
+    }
+
+    /**
+     * @param arrivals  the arrivals, in order from 0, of the heartbeats a sender sent before it crashed at
+     *                  {@code crashNs} (some may arrive after it: they were in flight).
+     * @return the time from the crash to the detector's first suspicion (0 when it already suspected the sender).
+     */
+    static long detectionNs(final FailureDetector detector, final long[] arrivals, final long crashNs,
+        final long heartbeatIntervalNs)
+    {
         detector.reset(0, 0);
         long fromNs = crashNs;
         boolean crashed = false;
-        for (final long arrival : arrivals(conditions, crashNs, random))
+        for (final long arrival : arrivals)
         {
             if (!crashed && arrival > crashNs)
             {
@@ -133,7 +176,7 @@ public final class HeartbeatBench
         {
             return 0;
         }
-        long hi = fromNs + conditions.heartbeatIntervalNs();
+        long hi = fromNs + heartbeatIntervalNs;
         while (!detector.suspected(0, hi))
         {
             if (hi - fromNs > GIVE_UP_NS)

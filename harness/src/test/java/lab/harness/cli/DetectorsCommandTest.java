@@ -118,6 +118,57 @@ class DetectorsCommandTest
     }
 
     @Test
+    void shouldMeasureRealHeartbeatsOverAeronInOneProcessAndCleanUp() throws IOException
+    {
+        final Outcome outcome = lab("detectors", "--transport", "ipc", "--healthy", "1s", "--crashes", "3",
+            "--warmup", "300ms", "--timeouts", "50ms", "--phi-thresholds", "8", "--out", dir.toString());
+
+        assertEquals(0, outcome.code, outcome.err);
+        assertTrue(outcome.out.startsWith("AERON IPC"), outcome.out);
+        final JsonNode doc = new ObjectMapper().readTree(Files.readString(dir.resolve("detectors.json")));
+        assertEquals("ipc", doc.path("transport").asText());
+        assertFalse(doc.path("simulated").asBoolean());
+        assertEquals(2, doc.path("points").size(), "timeout and phi (no SWIM over Aeron)");
+        for (final JsonNode p : doc.path("points"))
+        {
+            // a crashed sender is detected, after at least its last heartbeat's silence began
+            assertTrue(p.path("detect_p50_ms").asDouble() > 0, p.toString());
+            assertTrue(p.path("detect_p99_ms").asDouble() >= p.path("detect_p50_ms").asDouble(), p.toString());
+            final JsonNode ci = p.path("false_per_hour_ci95");
+            assertTrue(ci.get(0).asDouble() <= p.path("false_per_hour").asDouble(), p.toString());
+            assertTrue(ci.get(1).asDouble() > p.path("false_per_hour").asDouble(), p.toString());
+        }
+        try (java.util.stream.Stream<Path> shm = Files.list(Path.of("/dev/shm")))
+        {
+            assertEquals(0, shm.filter(f -> f.getFileName().toString().startsWith("lab-detectors-")).count(),
+                "the media driver's directory is removed");
+        }
+        catch (final java.nio.file.NoSuchFileException ex)
+        {
+            // no /dev/shm here: the driver used the temporary folder
+        }
+
+        final Outcome report = lab("report", dir.toString());
+        assertEquals(0, report.code, report.err);
+        final String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("over Aeron IPC in one process, real clock"), "labelled with its transport");
+        assertTrue(html.contains(">phi p50<"), "a line per detector");
+    }
+
+    @Test
+    void shouldRejectBadTransportChoicesBeforeAnyWork()
+    {
+        assertBadInput("--transport takes sim or ipc", "detectors", "--transport", "udp");
+        assertBadInput("swim runs in the simulation only", "detectors", "--transport", "ipc", "--detectors",
+            "timeout,swim");
+        assertBadInput("swim runs in the simulation only", "detectors", "--transport", "ipc", "--opt",
+            "failure-detector=swim");
+        assertBadInput("--transport ipc runs in real time", "detectors", "--transport", "ipc", "--healthy", "61m");
+        assertBadInput("--transport ipc runs in real time", "detectors", "--transport", "ipc", "--crashes",
+            "5000");
+    }
+
+    @Test
     void shouldRejectBadDetectorParametersBeforeAnyWork()
     {
         assertBadInput("phi-threshold must be > 0", "detectors", "--phi-thresholds", "8,0");

@@ -4,6 +4,7 @@ import lab.core.ProtocolSettings;
 import lab.core.client.ClientPolicy;
 import lab.core.client.Hedging;
 import lab.core.client.TiedReads;
+import lab.core.detect.DetectorSettings;
 
 /**
  * Settings of the quorum store, read from protocol options (all printed with results).
@@ -108,6 +109,7 @@ public final class QuorumConfig
         handoffIntervalNs = s.durationNsOption("handoff-interval", "20ms");
         syncRetryNs = s.durationNsOption("sync-retry", "100ms");
         client = ClientPolicy.from(s);
+        DetectorSettings.checkClientDetector(s, "quorum"); // its clients' Suspicion is its only detector
         hedge = s.option(ClientPolicy.HEDGE, "off");
         final boolean hedged = Hedging.parse(hedge).enabled();
         tied = TiedReads.from(s).enabled();

@@ -86,8 +86,11 @@ final class DetectorsSection
             final Axis x = new Axis.Log("false suspicions per hour (log; none drawn at the left end)", floor,
                 Math.max(maxFalse, floor * 10), Html::trim, true);
             final Axis y = new Axis.Linear("detection time after a crash (ms)", 0, Math.max(maxDetect, 1), Html::trim);
+            // files written before --transport existed are simulations
+            final boolean ipc = "ipc".equals(root.path("transport").asText("sim"));
+            final String how = ipc ? "over Aeron IPC in one process, real clock" : "SIMULATED";
             final LineChart chart = new LineChart("chart-detectors-" + index++,
-                "Detection time against mistakes (SIMULATED)", x, y);
+                "Detection time against mistakes (" + how + ")", x, y);
             byDetector.forEach((detector, points) ->
             {
                 final String color = COLORS.getOrDefault(detector, "#7f7f7f");
@@ -109,7 +112,8 @@ final class DetectorsSection
             });
             sb.append("<section id=\"detectors-section\">\n<h2>Failure detectors: detection time against mistakes")
                 .append("</h2>\n<p class=\"note\">From ").append(Html.esc(file.toString()))
-                .append(" (<code>lab detectors</code>, simulated: ").append(Html.esc(root.path("conditions")))
+                .append(" (<code>lab detectors</code>, ").append(ipc ? "over Aeron IPC, real clock" : "simulated")
+                .append(": ").append(Html.esc(root.path("conditions")))
                 .append("). SWIM's detection is its confirmation and its mistakes live members removed.</p>\n")
                 .append("<figure>").append(chart.render()).append("</figure>\n")
                 .append("<div class=\"scroll\"><table class=\"detectors\"><thead><tr><th>detector</th>")
