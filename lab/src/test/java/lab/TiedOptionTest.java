@@ -1,5 +1,6 @@
 package lab;
 
+import lab.harness.cli.LabCli.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import lab.harness.cli.LabCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static lab.harness.cli.LabCli.lab;
+import static lab.harness.cli.LabCli.assertBadInput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,42 +27,6 @@ class TiedOptionTest
 {
     @TempDir
     Path dir;
-
-    private record Outcome(int code, String out, String err)
-    {
-    }
-
-    private static Outcome lab(final String... args)
-    {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try
-        {
-            final int code = LabCommand.execute(args);
-            return new Outcome(code, out.toString(), err.toString());
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static void assertBadInput(final String expectedFragment, final String... args)
-    {
-        final Outcome outcome = lab(args);
-        final String what = String.join(" ", args) + " -> stderr: " + outcome.err;
-        assertEquals(LabCommand.EXIT_BAD_INPUT, outcome.code, what);
-        final String[] lines = outcome.err.trim().split("\\R");
-        assertEquals(1, lines.length, "one line expected: " + what);
-        assertTrue(lines[0].contains(expectedFragment), "expected '" + expectedFragment + "': " + what);
-        assertFalse(outcome.err.contains("Exception"), what);
-        assertEquals("", outcome.out, "nothing ran: " + what);
-    }
 
     @Test
     void runShouldRefuseATieOnAProtocolThatCannotTie()
@@ -97,8 +64,8 @@ class TiedOptionTest
         final Path json = dir.resolve("tied.json");
         final Outcome outcome = lab("run", "--protocol", "chain", "--reads", "craq", "--transport", "sim", "--tied",
             "--clients", "2", "--duration", "300ms", "--quiet", "--json", json.toString());
-        assertEquals(0, outcome.code, outcome.err);
-        assertTrue(outcome.out.contains("tied reads: "), outcome.out);
+        assertEquals(0, outcome.code(), outcome.err());
+        assertTrue(outcome.out().contains("tied reads: "), outcome.out());
         final JsonNode tied = new ObjectMapper().readTree(Files.readString(json)).path("protocol_counters").path("tied");
         final long reads = tied.path("reads").asLong();
         assertTrue(reads > 0, tied.toString());

@@ -1,5 +1,6 @@
 package lab.harness.cli;
 
+import lab.harness.cli.LabCli.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static lab.harness.cli.LabCli.lab;
+import static lab.harness.cli.LabCli.assertBadInput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,43 +32,6 @@ class BadInputTest
     @TempDir
     Path dir;
 
-    private record Outcome(int code, String out, String err)
-    {
-    }
-
-    private static Outcome lab(final String... args)
-    {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try
-        {
-            final int code = LabCommand.execute(args);
-            return new Outcome(code, out.toString(), err.toString());
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static void assertBadInput(final String expectedFragment, final String... args)
-    {
-        final Outcome outcome = lab(args);
-        final String what = String.join(" ", args) + " -> stderr: " + outcome.err;
-        assertEquals(LabCommand.EXIT_BAD_INPUT, outcome.code, what);
-        final String[] lines = outcome.err.trim().split("\\R");
-        assertEquals(1, lines.length, "one line expected: " + what);
-        assertTrue(lines[0].startsWith("lab: "), what);
-        assertTrue(lines[0].contains(expectedFragment), "expected '" + expectedFragment + "': " + what);
-        assertFalse(outcome.err.contains("Exception"), "no stack trace or exception names: " + what);
-        assertEquals("", outcome.out, "nothing on stdout: " + what);
-    }
-
     private Path file(final String name, final String text) throws IOException
     {
         return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
@@ -81,14 +47,14 @@ class BadInputTest
     {
         final Path good = file("good.jsonl", OK_LINE + "\n");
         final Outcome ok = lab("check", good.toString());
-        assertEquals(0, ok.code, ok.err);
-        assertTrue(ok.out.startsWith("LINEARIZABLE: 1 operations"), ok.out);
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().startsWith("LINEARIZABLE: 1 operations"), ok.out());
 
         final Path bad = file("bad.jsonl", OK_LINE + "\n" + OK_LINE.replace("\"WRITE\"", "\"READ\"")
             .replace("\"value\":7", "\"value\":9").replace("100", "300").replace("250", "400") + "\n");
         final Outcome notLinearizable = lab("check", bad.toString());
-        assertEquals(1, notLinearizable.code, notLinearizable.err);
-        assertTrue(notLinearizable.out.startsWith("NOT_LINEARIZABLE"), notLinearizable.out);
+        assertEquals(1, notLinearizable.code(), notLinearizable.err());
+        assertTrue(notLinearizable.out().startsWith("NOT_LINEARIZABLE"), notLinearizable.out());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package lab.harness.cli;
 
+import lab.harness.cli.LabCli.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static lab.harness.cli.LabCli.lab;
+import static lab.harness.cli.LabCli.assertBadInput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,48 +30,11 @@ class DetectorsCommandTest
     @TempDir
     Path dir;
 
-    private record Outcome(int code, String out, String err)
-    {
-    }
-
-    private static Outcome lab(final String... args)
-    {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try
-        {
-            final int code = LabCommand.execute(args);
-            return new Outcome(code, out.toString(), err.toString());
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     private static String[] with(final String[] base, final String... more)
     {
         final String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);
         return all;
-    }
-
-    private static void assertBadInput(final String expectedFragment, final String... args)
-    {
-        final Outcome outcome = lab(args);
-        final String what = String.join(" ", args) + " -> stderr: " + outcome.err;
-        assertEquals(LabCommand.EXIT_BAD_INPUT, outcome.code, what);
-        final String[] lines = outcome.err.trim().split("\\R");
-        assertEquals(1, lines.length, "one line expected: " + what);
-        assertTrue(lines[0].startsWith("lab: "), what);
-        assertTrue(lines[0].contains(expectedFragment), "expected '" + expectedFragment + "': " + what);
-        assertFalse(outcome.err.contains("Exception"), what);
-        assertEquals("", outcome.out, "nothing measured or printed: " + what);
     }
 
     @Test
@@ -77,11 +43,11 @@ class DetectorsCommandTest
         final Outcome outcome = lab(with(SMALL, "--timeouts", "50ms,150ms", "--phi-thresholds", "4,12",
             "--swim-suspicions", "100ms", "--out", dir.toString()));
 
-        assertEquals(0, outcome.code, outcome.err);
-        assertTrue(outcome.out.startsWith("SIMULATED"), outcome.out);
-        assertTrue(outcome.out.contains("fd-timeout=150ms"), outcome.out);
-        assertTrue(outcome.out.contains("phi-threshold=12"), outcome.out);
-        assertTrue(outcome.out.contains("swim-suspicion=100ms"), outcome.out);
+        assertEquals(0, outcome.code(), outcome.err());
+        assertTrue(outcome.out().startsWith("SIMULATED"), outcome.out());
+        assertTrue(outcome.out().contains("fd-timeout=150ms"), outcome.out());
+        assertTrue(outcome.out().contains("phi-threshold=12"), outcome.out());
+        assertTrue(outcome.out().contains("swim-suspicion=100ms"), outcome.out());
         final JsonNode doc = new ObjectMapper().readTree(Files.readString(dir.resolve("detectors.json")));
         assertEquals("detectors", doc.path("kind").asText());
         assertEquals(5, doc.path("points").size());
@@ -94,7 +60,7 @@ class DetectorsCommandTest
         assertTrue(Files.readString(dir.resolve("detectors.txt")).startsWith("SIMULATED"));
 
         final Outcome report = lab("report", dir.toString());
-        assertEquals(0, report.code, report.err);
+        assertEquals(0, report.code(), report.err());
         final String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("id=\"detectors-section\""), "the trade-off section");
         for (final String detector : new String[]{"timeout", "phi", "swim"})
@@ -110,11 +76,11 @@ class DetectorsCommandTest
         final Outcome outcome = lab(with(SMALL, "--json", "--opt", "failure-detector=phi", "--opt",
             "phi-threshold=6", "--opt", "fd-window=50"));
 
-        assertEquals(0, outcome.code, outcome.err);
-        final JsonNode doc = new ObjectMapper().readTree(outcome.out);
+        assertEquals(0, outcome.code(), outcome.err());
+        final JsonNode doc = new ObjectMapper().readTree(outcome.out());
         assertEquals(1, doc.path("points").size());
         assertTrue(doc.path("points").get(0).path("parameter").asText().startsWith("phi threshold 6.0 window 50"),
-            outcome.out);
+            outcome.out());
     }
 
     @Test
@@ -123,8 +89,8 @@ class DetectorsCommandTest
         final Outcome outcome = lab("detectors", "--transport", "ipc", "--healthy", "1s", "--crashes", "3",
             "--warmup", "300ms", "--timeouts", "50ms", "--phi-thresholds", "8", "--out", dir.toString());
 
-        assertEquals(0, outcome.code, outcome.err);
-        assertTrue(outcome.out.startsWith("AERON IPC"), outcome.out);
+        assertEquals(0, outcome.code(), outcome.err());
+        assertTrue(outcome.out().startsWith("AERON IPC"), outcome.out());
         final JsonNode doc = new ObjectMapper().readTree(Files.readString(dir.resolve("detectors.json")));
         assertEquals("ipc", doc.path("transport").asText());
         assertFalse(doc.path("simulated").asBoolean());
@@ -149,7 +115,7 @@ class DetectorsCommandTest
         }
 
         final Outcome report = lab("report", dir.toString());
-        assertEquals(0, report.code, report.err);
+        assertEquals(0, report.code(), report.err());
         final String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("over Aeron IPC in one process, real clock"), "labelled with its transport");
         assertTrue(html.contains(">phi p50<"), "a line per detector");

@@ -1,5 +1,7 @@
 package lab.harness.predict;
 
+import lab.harness.cli.LabCli.Outcome;
+import static lab.harness.cli.LabCli.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,29 +37,6 @@ class PredictBadInputTest
         new Calibration(Map.of("os", "test"), Map.of(), 0, targets, "test").write(calibration);
     }
 
-    private record Outcome(int code, String out, String err)
-    {
-    }
-
-    private static Outcome lab(final String... args)
-    {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try
-        {
-            return new Outcome(LabCommand.execute(args), out.toString(), err.toString());
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     private void assertBadInput(final String fragment, final String... args)
     {
         final String[] all = new String[args.length + 6];
@@ -69,11 +48,11 @@ class PredictBadInputTest
         all[5] = "--duration=50ms";
         System.arraycopy(args, 0, all, 6, args.length);
         final Outcome o = lab(all);
-        final String what = String.join(" ", args) + " -> " + o.err;
-        assertEquals(LabCommand.EXIT_BAD_INPUT, o.code, what);
-        assertEquals(1, o.err.strip().lines().count(), what);
-        assertTrue(o.err.contains(fragment), what);
-        assertFalse(o.out.contains("PREDICTED"), "no work before the error: " + what);
+        final String what = String.join(" ", args) + " -> " + o.err();
+        assertEquals(LabCommand.EXIT_BAD_INPUT, o.code(), what);
+        assertEquals(1, o.err().strip().lines().count(), what);
+        assertTrue(o.err().contains(fragment), what);
+        assertFalse(o.out().contains("PREDICTED"), "no work before the error: " + what);
     }
 
     @Test
@@ -94,8 +73,8 @@ class PredictBadInputTest
         assertBadInput("no run-*.json or run.json", "--protocol", "echo", "--measured", dir.resolve("empty").toString());
         final Outcome missing = lab("predict", "--calibration", dir.resolve("missing.json").toString(), "--protocol",
             "echo");
-        assertEquals(LabCommand.EXIT_BAD_INPUT, missing.code, missing.err);
-        assertTrue(missing.err.contains("cannot read"), missing.err);
+        assertEquals(LabCommand.EXIT_BAD_INPUT, missing.code(), missing.err());
+        assertTrue(missing.err().contains("cannot read"), missing.err());
     }
 
     @Test
@@ -104,9 +83,9 @@ class PredictBadInputTest
         final Path results = dir.resolve("ok");
         final Outcome o = lab("predict", "--calibration", calibration.toString(), "--results", results.toString(),
             "--protocol", "echo", "--link", "rack", "--concurrency", "1,8", "--duration", "50ms", "--warmup", "10ms");
-        assertEquals(0, o.code, o.err);
-        assertTrue(o.out.contains("PREDICTED"), o.out);
-        assertTrue(o.out.contains("simulated messages per wall-clock second"), o.out);
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("PREDICTED"), o.out());
+        assertTrue(o.out().contains("simulated messages per wall-clock second"), o.out());
         try (var files = Files.walk(results))
         {
             final var json = files.filter(p -> p.getFileName().toString().startsWith("run-")).toList();
