@@ -77,7 +77,13 @@ class HostileUdpInputTest
                 }
             }
             completedAtForgery = nodes.clients[0].completed(); // racy read: a lower bound is enough
-            Thread.sleep(1500);
+            // Wait for progress, not for a fixed time: a loaded machine may need more than a second and a half for
+            // 100 operations over UDP. Bounded: a cluster the forgery stopped fails the assertion below after 30 s.
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (nodes.clients[0].completed() <= completedAtForgery + 100 && System.nanoTime() < deadlineNs)
+            {
+                Thread.sleep(50);
+            }
             cluster.close();
 
             assertNull(cluster.error(), "no node failed");
