@@ -279,12 +279,7 @@ final class Coordinator
 
     private long homeMask(final long key)
     {
-        long mask = 0;
-        for (int i = 0; i < config.n; i++)
-        {
-            mask |= 1L << config.home(key, i);
-        }
-        return mask;
+        return firstHomes(key, config.n);
     }
 
     private void enter(final Operation op, final Phase phase, final int needed, final long asked,
