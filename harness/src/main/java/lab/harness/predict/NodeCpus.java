@@ -31,6 +31,8 @@ public final class NodeCpus
     private final long[] sentBytes;
     /** Per node, when its last queued message is handled (a fitted demand batches per node, see ServiceTime). */
     private final long[] nodeQueuedUntilNs;
+    /** Whether the last message handled started a duty cycle (paid the cycle cost) rather than joined one. */
+    private boolean lastStartedCycle;
 
     /**
      * @param cpuOf     per node, the index of its CPU (0 .. cpus-1).
@@ -114,13 +116,15 @@ public final class NodeCpus
         if (service.perNode())
         {
             final boolean batched = nodeQueuedUntilNs[node] > arrivalNs;
+            lastStartedCycle = !batched;
             final long in = Math.max(1, served[node]);
             serviceNs = service.sampleNs(random, batched, length, (double)sent[node] / in,
                 (double)sentBytes[node] / in);
         }
         else
         {
-            serviceNs = service.sampleNs(random, servers[first] > arrivalNs);
+            lastStartedCycle = servers[first] <= arrivalNs;
+            serviceNs = service.sampleNs(random, !lastStartedCycle);
         }
         servers[first] = startNs + serviceNs;
         nodeQueuedUntilNs[node] = startNs + serviceNs;
@@ -137,6 +141,15 @@ public final class NodeCpus
     {
         sent[node]++;
         sentBytes[node] += length;
+    }
+
+    /**
+     * @return whether the message {@link #handledAtNs} took last started a duty cycle of its node (it paid the cycle
+     * cost) instead of joining one: the simulated counterpart of a real run's busy cycles, so the two can be compared.
+     */
+    public boolean lastStartedCycle()
+    {
+        return lastStartedCycle;
     }
 
     /** @return simulated CPU time the node's messages took so far. */
