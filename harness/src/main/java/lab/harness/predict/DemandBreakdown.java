@@ -152,6 +152,44 @@ public final class DemandBreakdown
         return sb.toString();
     }
 
+    /**
+     * @return a text table setting a prediction's rows (a simulated run) beside a measured run's, role by role: the
+     * counts per operation and the CPU demand per operation of each, and predicted / measured demand. A count that
+     * differs says the simulator's model of the protocol's batching differs from the real run's; a demand that differs
+     * at equal counts says the costs do.
+     */
+    public static String compare(final List<Row> measured, final List<Row> predicted)
+    {
+        final Map<String, Row[]> byRole = new TreeMap<>();
+        measured.forEach(r -> byRole.computeIfAbsent(r.role(), k -> new Row[2])[0] = r);
+        predicted.forEach(r -> byRole.computeIfAbsent(r.role(), k -> new Row[2])[1] = r);
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "  %-11s %17s %17s %19s %21s %8s%n", "role", "cycles/op meas/PRED",
+            "msgs/op meas/PRED", "bytes/op meas/PRED", "CPU ns/op meas/PRED", "PRED/meas"));
+        double m = 0;
+        double p = 0;
+        for (final Map.Entry<String, Row[]> e : byRole.entrySet())
+        {
+            final Row a = e.getValue()[0];
+            final Row b = e.getValue()[1];
+            m += a == null ? 0 : a.measuredNs();
+            p += b == null ? 0 : b.measuredNs();
+            sb.append(String.format(Locale.ROOT, "  %-11s %8s/%-8s %8s/%-8s %9s/%-9s %10s/%-10s %8s%n", e.getKey(),
+                a == null ? "-" : String.format(Locale.ROOT, "%.3f", a.cyclesPerOp()),
+                b == null ? "-" : String.format(Locale.ROOT, "%.3f", b.cyclesPerOp()),
+                a == null ? "-" : String.format(Locale.ROOT, "%.3f", a.messagesPerOp()),
+                b == null ? "-" : String.format(Locale.ROOT, "%.3f", b.messagesPerOp()),
+                a == null ? "-" : String.format(Locale.ROOT, "%.1f", a.bytesPerOp()),
+                b == null ? "-" : String.format(Locale.ROOT, "%.1f", b.bytesPerOp()),
+                a == null ? "-" : String.format(Locale.ROOT, "%.1f", a.measuredNs()),
+                b == null ? "-" : String.format(Locale.ROOT, "%.1f", b.measuredNs()),
+                a == null || b == null ? "-" : String.format(Locale.ROOT, "%.2f", b.measuredNs() / a.measuredNs())));
+        }
+        sb.append(String.format(Locale.ROOT, "  %-11s %17s %17s %19s %10.1f/%-10.1f %8.2f%n", "all", "", "", "", m, p,
+            p / m));
+        return sb.toString();
+    }
+
     private static String num(final double v)
     {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);

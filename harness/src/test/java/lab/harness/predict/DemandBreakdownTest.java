@@ -91,6 +91,22 @@ class DemandBreakdownTest
     }
 
     @Test
+    void aPredictionIsSetBesideTheMeasuredRunRoleByRole()
+    {
+        final List<DemandBreakdown.Row> measured = DemandBreakdown.of(null, run(1_000, 4, 1), 1_000, 1);
+        final List<DemandBreakdown.Row> predicted = DemandBreakdown.of(null, run(1_000, 4, 1.5), 1_000, 1);
+        final String text = DemandBreakdown.compare(measured, predicted);
+        final double ratio = predicted.get(0).measuredNs() / measured.get(0).measuredNs();
+        assertTrue(text.lines().anyMatch(l -> l.trim().startsWith("client") &&
+            l.trim().endsWith(String.format(java.util.Locale.ROOT, "%.2f", ratio))), text);
+        assertTrue(text.lines().anyMatch(l -> l.trim().startsWith("primary") && l.trim().endsWith("1.00")), text);
+        // A role on one side only shows with a dash, not a zero.
+        final String oneSided = DemandBreakdown.compare(measured, predicted.subList(0, 1));
+        assertTrue(oneSided.lines().anyMatch(l -> l.trim().startsWith("primary") && l.trim().endsWith("-")),
+            oneSided);
+    }
+
+    @Test
     void roundsAreAveragedPerOperation()
     {
         final long ops = 10_000;
