@@ -17,6 +17,7 @@ import lab.harness.metrics.NodeLoad;
 import lab.harness.predict.BatchedDemand;
 import lab.harness.predict.Calibrator;
 import lab.harness.predict.DemandBreakdown;
+import lab.harness.predict.DemandFit;
 import lab.harness.predict.Spread;
 import lab.harness.workload.Workload;
 import picocli.CommandLine.Command;
@@ -31,8 +32,11 @@ import picocli.CommandLine.Option;
  * <li>Throughput with every node on one core: a low-load run (1 x 1) gives each node's demand D_i; a closed loop at
  * saturation (several clients, many operations in flight) measures the throughput, to set beside 1 / sum D_i. In one
  * process all node agents share one thread, which is exactly "every node on one core". Beside it the load-dependent
- * demand ({@link BatchedDemand}): costs per duty cycle, message and byte fitted to runs at a few low loads, applied to
- * what each node handled per operation at saturation (a batching protocol's demand per operation falls with load).</li>
+ * demand ({@link BatchedDemand}): costs per duty cycle, message and byte fitted to runs at a few low loads (and, by
+ * default, to a twin run at the saturation shape as well), applied to what each node handled per operation at
+ * saturation (a batching protocol's demand per operation falls with load). Rounds of every protocol's runs are
+ * interleaved and medians compared, with the measured range: the machine's speed drifts between runs. Per role,
+ * {@link DemandBreakdown} shows where the low-load fit misses at saturation.</li>
  * <li>Throughput with one core per node (1 / max D_i) needs a core per node thread; on a machine with fewer cores
  * than nodes it cannot be checked, and the command says so.</li>
  * </ol>
@@ -201,6 +205,7 @@ public final class ValidateModelCommand implements Callable<Integer>
         emit(report, String.format(Locale.ROOT, "%-16s %3s %11s %11s %11s %12s %-21s %8s %8s %8s %6s %9s%n",
             "", "", "(1 x 1)", "(low fit)", "(+ sat fit)", "/ share", "", "(1 x 1)", "(low)", "(+ sat)", "", ""));
         final List<String> fits = new ArrayList<>();
+        final List<String> poor = new ArrayList<>();
         final StringBuilder breakdowns = new StringBuilder();
         for (final java.util.Map.Entry<String, Runs> e : byProtocol.entrySet())
         {
@@ -212,10 +217,12 @@ public final class ValidateModelCommand implements Callable<Integer>
             final BatchedDemand satFit = fitAtSaturation ? BatchedDemand.fit(all) : null;
             lowFit.byRole().forEach((role, fit) -> fits.add(String.format(Locale.ROOT, "%-16s %-9s low  %s",
                 protocol, role, Calibrator.describe(fit))));
+            lowFit.byRole().forEach((role, fit) -> poorFit(poor, protocol + " " + role + " (low)", fit));
             if (satFit != null)
             {
                 satFit.byRole().forEach((role, fit) -> fits.add(String.format(Locale.ROOT, "%-16s %-9s +sat %s",
                     protocol, role, Calibrator.describe(fit))));
+                satFit.byRole().forEach((role, fit) -> poorFit(poor, protocol + " " + role + " (+sat)", fit));
             }
             final double[] oneByOne = new double[rounds];
             final double[] low = new double[rounds];
@@ -267,6 +274,12 @@ public final class ValidateModelCommand implements Callable<Integer>
             "smallest and largest round, and (max - min) / median; error = (measured - predicted) / predicted; " +
             "share: the node thread's CPU time / wall time in the saturation window; accounted: busy + timer time " +
             "of all nodes / window, the share of the node thread the accounting covers)\n");
+        if (!poor.isEmpty())
+        {
+            emit(report, String.format(Locale.ROOT, "fits that do not describe their own runs (rms error above " +
+                "%.0f%%: the runs disagree, e.g. a loaded machine; predictions from them are not to be trusted): %s%n",
+                POOR_FIT_RMS_PCT, String.join(", ", poor)));
+        }
         emit(report, "\nwhere the low-load fit misses, per role at saturation (measured ns: CPU demand per op; fitted " +
             "ns: the fit for the same counts, split into its cycle, message and byte terms; error = (measured - " +
             "fitted) / fitted):\n");
@@ -283,6 +296,17 @@ public final class ValidateModelCommand implements Callable<Integer>
             "replicas); this machine has %d core(s), so --threads per-node would share them and measure the " +
             "machine, not the bottleneck node. The prediction is printed with every run.%n",
             3 + saturationClients, cores));
+    }
+
+    /** A fit whose runs disagree with it by more than this (rms, relative) is flagged beside the predictions. */
+    private static final double POOR_FIT_RMS_PCT = 25;
+
+    private static void poorFit(final List<String> poor, final String what, final DemandFit.Fit fit)
+    {
+        if (fit == null || fit.rmsErrorPct() > POOR_FIT_RMS_PCT)
+        {
+            poor.add(what + (fit == null ? " no fit" : String.format(Locale.ROOT, " %.0f%%", fit.rmsErrorPct())));
+        }
     }
 
     private static double orNaN(final Double v)
