@@ -209,6 +209,22 @@ class NodeCpusTest
     }
 
     @Test
+    void aMessageThatArrivesWhileItsNodesCycleRunsStartsTheNextCycle()
+    {
+        // c = 1,000, a = 100, one node on a CPU of its own. A real node thread's cycle handles what it polled; what
+        // arrives meanwhile is the next cycle's, and that cycle takes everything that arrived before it started.
+        final ServiceTime fitted = new ServiceTime(1_100, 0, 100, 0, 0, true);
+        final NodeCpus cpus = new NodeCpus(NodeCpus.ownCpus(1), 1, n -> fitted, new Random(1));
+        assertEquals(1_100, cpus.handledAtNs(0, 0, 0));
+        assertEquals(2_200, cpus.handledAtNs(0, 500, 0), "arrived during the first cycle: a second one, from 1,100");
+        assertTrue(cpus.lastStartedCycle());
+        assertEquals(2_300, cpus.handledAtNs(0, 800, 0), "arrived before the second cycle started: joins it");
+        assertFalse(cpus.lastStartedCycle());
+        assertEquals(3_400, cpus.handledAtNs(0, 1_500, 0), "arrived after it started: a third cycle");
+        assertTrue(cpus.lastStartedCycle());
+    }
+
+    @Test
     void aFittedDemandChargesBytesAndTheNodesSendsPerMessageReceived()
     {
         // a = 100 per message handled, b = 2 per byte: a 50-byte message costs 100 + 2 x 50, plus per message
