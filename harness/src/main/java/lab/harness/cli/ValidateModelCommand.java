@@ -80,11 +80,10 @@ public final class ValidateModelCommand implements Callable<Integer>
         "spread and not in the error (default ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--fit-at-saturation", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "also fit the load-dependent demand to a run at the saturation load of its own (a twin of the " +
-            "measured run, never the run it predicts); --no-fit-at-saturation fits to the low loads only " +
-            "(default ${DEFAULT-VALUE})")
-    boolean fitAtSaturation;
+    @Option(names = "--no-fit-at-saturation", description = "fit the load-dependent demand to the low loads only; " +
+        "by default it is also fitted to a run at the saturation load of its own (a twin of the measured run, never " +
+        "the run it predicts)")
+    boolean lowLoadFitOnly;
 
     @Option(names = "--skip-latency", description = "only the throughput check")
     boolean skipLatency;
@@ -173,7 +172,7 @@ public final class ValidateModelCommand implements Callable<Integer>
             "load-dependent demand (costs per duty cycle, message and byte handled, in + out, per role) fitted to " +
             "%s; and the same fitted to those and a twin run at %s%s, applied to what each node handled per " +
             "operation in the measured run%n", shape, rounds, loads, shape,
-            fitAtSaturation ? "" : " (off: --no-fit-at-saturation)"));
+            lowLoadFitOnly ? " (off: --no-fit-at-saturation)" : ""));
         final int n = replicas.get(0);
         final java.util.Map<String, Runs> byProtocol = new java.util.LinkedHashMap<>();
         for (int round = 0; round < rounds; round++)
@@ -190,7 +189,7 @@ public final class ValidateModelCommand implements Callable<Integer>
                         runs.low.add(r);
                     }
                 }
-                if (fitAtSaturation)
+                if (!lowLoadFitOnly)
                 {
                     runs.twins.add(LabRunner.run(config(protocol, n, durationNs, warmupNs, saturationClients,
                         saturationOutstanding, null)));
@@ -214,7 +213,7 @@ public final class ValidateModelCommand implements Callable<Integer>
             final BatchedDemand lowFit = BatchedDemand.fit(runs.fit);
             final List<RunResult> all = new ArrayList<>(runs.fit);
             all.addAll(runs.twins);
-            final BatchedDemand satFit = fitAtSaturation ? BatchedDemand.fit(all) : null;
+            final BatchedDemand satFit = lowLoadFitOnly ? null : BatchedDemand.fit(all);
             lowFit.byRole().forEach((role, fit) -> fits.add(String.format(Locale.ROOT, "%-16s %-9s low  %s",
                 protocol, role, Calibrator.describe(fit))));
             lowFit.byRole().forEach((role, fit) -> poorFit(poor, protocol + " " + role + " (low)", fit));

@@ -61,5 +61,7 @@ class ValidateModelBadInputTest
     void roundsBelowOneAreRefused()
     {
         assertBadInput("--rounds must be >= 1", "--rounds", "0");
+        // The negated flag parses (the rounds error, not an unknown option, is what comes back).
+        assertBadInput("--rounds must be >= 1", "--no-fit-at-saturation", "--rounds", "0");
     }
 }
