@@ -46,6 +46,11 @@ public final class CalibrateCommand implements Callable<Integer>
         "loaded run (1 client) that measures service times under load (default ${DEFAULT-VALUE})")
     int loadedOutstanding;
 
+    @Option(names = "--saturation-clients", defaultValue = "2", description = "clients of one more run for the " +
+        "demand fit, with the loaded run's operations in flight spread over them (default ${DEFAULT-VALUE}: 2 x 16, " +
+        "the shared-core saturation check's shape); 1 for none")
+    int saturationClients;
+
     @Option(names = "--out", defaultValue = "calibration.json", description = "default ${DEFAULT-VALUE}")
     Path out;
 
@@ -61,6 +66,10 @@ public final class CalibrateCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--loaded-outstanding must be >= 1, got " + loadedOutstanding);
         }
+        if (saturationClients < 1)
+        {
+            throw new IllegalArgumentException("--saturation-clients must be >= 1, got " + saturationClients);
+        }
         if (repeat < 1)
         {
             throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
@@ -75,7 +84,7 @@ public final class CalibrateCommand implements Callable<Integer>
         }
         final Calibration calibration =
             Calibrator.measure(specs, new Calibrator.Method(durationNs, warmupNs, repeat, replicas,
-                loadedOutstanding), System.out);
+                loadedOutstanding, saturationClients), System.out);
         calibration.write(out);
         System.out.println("written: " + out);
         return 0;

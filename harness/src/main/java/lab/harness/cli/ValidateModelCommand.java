@@ -16,6 +16,9 @@ import lab.harness.cluster.RunResult;
 import lab.harness.metrics.NodeLoad;
 import lab.harness.predict.BatchedDemand;
 import lab.harness.predict.Calibrator;
+import lab.harness.predict.DemandBreakdown;
+import lab.harness.predict.DemandFit;
+import lab.harness.predict.Spread;
 import lab.harness.workload.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,8 +32,11 @@ import picocli.CommandLine.Option;
  * <li>Throughput with every node on one core: a low-load run (1 x 1) gives each node's demand D_i; a closed loop at
  * saturation (several clients, many operations in flight) measures the throughput, to set beside 1 / sum D_i. In one
  * process all node agents share one thread, which is exactly "every node on one core". Beside it the load-dependent
- * demand ({@link BatchedDemand}): costs per duty cycle, message and byte fitted to runs at a few low loads, applied to
- * what each node handled per operation at saturation (a batching protocol's demand per operation falls with load).</li>
+ * demand ({@link BatchedDemand}): costs per duty cycle, message and byte fitted to runs at a few low loads (and, by
+ * default, to a twin run at the saturation shape as well), applied to what each node handled per operation at
+ * saturation (a batching protocol's demand per operation falls with load). Rounds of every protocol's runs are
+ * interleaved and medians compared, with the measured range: the machine's speed drifts between runs. Per role,
+ * {@link DemandBreakdown} shows where the low-load fit misses at saturation.</li>
  * <li>Throughput with one core per node (1 / max D_i) needs a core per node thread; on a machine with fewer cores
  * than nodes it cannot be checked, and the command says so.</li>
  * </ol>
@@ -69,6 +75,16 @@ public final class ValidateModelCommand implements Callable<Integer>
         "(default ${DEFAULT-VALUE})")
     List<Integer> fitOutstanding;
 
+    @Option(names = "--rounds", defaultValue = "3", description = "rounds of the throughput check: each runs every " +
+        "protocol's fit loads and saturation runs in turn, so that the machine's drift between runs lands in the " +
+        "spread and not in the error (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--no-fit-at-saturation", description = "fit the load-dependent demand to the low loads only; " +
+        "by default it is also fitted to a run at the saturation load of its own (a twin of the measured run, never " +
+        "the run it predicts)")
+    boolean lowLoadFitOnly;
+
     @Option(names = "--skip-latency", description = "only the throughput check")
     boolean skipLatency;
 
@@ -87,6 +103,10 @@ public final class ValidateModelCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--fit-outstanding needs 1 and at least one other load, every one " +
                 ">= 1, got " + fitOutstanding);
+        }
+        if (rounds < 1)
+        {
+            throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
         }
         final StringBuilder report = new StringBuilder();
         final int cores = Runtime.getRuntime().availableProcessors();
@@ -122,85 +142,7 @@ public final class ValidateModelCommand implements Callable<Integer>
 
         if (!skipThroughput)
         {
-            emit(report, String.format(Locale.ROOT, "%nthroughput, every node on one core: in-process IPC (all node " +
-                "agents on one thread); measured at saturation (%d clients x %d outstanding) against two " +
-                "predictions: 1 / sum D_i with D_i from a 1 x 1 run, and the load-dependent demand (costs per duty " +
-                "cycle, message and byte handled (in + out) fitted per role to runs at 1 x %s outstanding, applied to what " +
-                "each node handled per operation at saturation)%n", saturationClients, saturationOutstanding,
-                fitOutstanding.stream().map(String::valueOf).reduce((a, b) -> a + ", 1 x " + b).orElse("1")));
-            emit(report, String.format(Locale.ROOT, "%-16s %3s %11s %10s %12s %10s %12s %12s %12s %8s %8s %8s %9s%n",
-                "protocol", "N", "low-load X", "sum D us", "predicted X", "sum D(X) us", "predicted X", "measured X",
-                "X / share", "error", "error", "share", "accounted"));
-            emit(report, String.format(Locale.ROOT, "%-16s %3s %11s %10s %12s %10s %12s %12s %12s %8s %8s %8s %9s%n",
-                "", "", "", "(1 x 1)", "(1 x 1)", "(at load)", "(at load)", "", "", "(1 x 1)", "(load)", "", ""));
-            final List<String> fits = new ArrayList<>();
-            for (final int n : replicas.subList(0, 1))
-            {
-                for (final String protocol : protocols)
-                {
-                    final List<RunResult> fitRuns = new ArrayList<>();
-                    RunResult low = null;
-                    for (final int outstanding : fitOutstanding)
-                    {
-                        final RunResult r = LabRunner.run(config(protocol, n, durationNs, warmupNs, 1, outstanding,
-                            null));
-                        fitRuns.add(r);
-                        if (outstanding == 1)
-                        {
-                            low = r;
-                        }
-                    }
-                    final CapacityModel lowModel = CapacityModel.of(low, null);
-                    final BatchedDemand batched = BatchedDemand.fit(fitRuns);
-                    batched.byRole().forEach((role, fit) -> fits.add(String.format(Locale.ROOT, "%-16s %-9s %s",
-                        protocol, role, Calibrator.describe(fit))));
-                    final RunResult sat = LabRunner.run(config(protocol, n, durationNs, warmupNs, saturationClients,
-                        saturationOutstanding, null));
-                    final Double predicted = lowModel.sharedCore();
-                    final BatchedDemand.AtLoad atLoad = batched.at(sat.load().nodes(), sat.totalOps());
-                    final Double predictedAtLoad = atLoad.sharedCore();
-                    final double measured = sat.achievedRate();
-                    double accounted = 0;
-                    for (final NodeLoad l : sat.load().nodes())
-                    {
-                        accounted += (double)(l.busyNs() + l.backgroundNs()) / sat.measuredNs();
-                    }
-                    // On a loaded machine the node thread does not get its core all the time: the throughput it
-                    // would have on a core of its own is measured / its CPU share (the prediction is per CPU too).
-                    final double satShare = CapacityModel.of(sat, null).cpuShare();
-                    final double perCpu = Double.isNaN(satShare) ? measured : measured / satShare;
-                    emit(report, String.format(Locale.ROOT,
-                        "%-16s %3d %11.0f %10s %12s %10s %12s %12.0f %12.0f %8s %8s %8s %8.0f%%%n",
-                        protocol, n, low.achievedRate(),
-                        predicted == null ? "-" : String.format(Locale.ROOT, "%.3f", 1e6 / predicted),
-                        predicted == null ? "- (" + lowModel.throughputNote() + ")" :
-                            String.format(Locale.ROOT, "%.0f", predicted),
-                        predictedAtLoad == null ? "-" : String.format(Locale.ROOT, "%.3f", atLoad.sumNsPerOp() / 1e3),
-                        predictedAtLoad == null ? "- (" + atLoad.note() + ")" :
-                            String.format(Locale.ROOT, "%.0f", predictedAtLoad),
-                        measured, perCpu, error(perCpu, predicted), error(perCpu, predictedAtLoad),
-                        Double.isNaN(satShare) ? "-" : String.format(Locale.ROOT, "%.2f", satShare),
-                        100 * accounted));
-                }
-            }
-            emit(report, "(sum D (1 x 1): per-op CPU demand of every node in the 1 x 1 run, wall busy x that run's " +
-                "CPU share; sum D(X) (at load): the fitted costs applied to the duty cycles, messages and bytes each " +
-                "node handled per operation in the saturation run (the protocol's batching at that load); predicted " +
-                "X = 1 / sum D; X / share: the saturation run's throughput per CPU-second of the node thread; error = " +
-                "(X / share - predicted) / predicted; share: the node thread's CPU time / wall time in the saturation " +
-                "window; accounted: busy + timer time of all nodes / window, the share of the node thread the " +
-                "accounting covers)\n");
-            emit(report, "\nfitted demand per role (CPU demand = c x cycles + a x messages + b x bytes, in + out; " +
-                "fit error: (fitted - measured busy) / measured over the fit runs):\n");
-            for (final String line : fits)
-            {
-                emit(report, line + "\n");
-            }
-            emit(report, String.format(Locale.ROOT, "%nthroughput, one core per node (1 / max D_i): not checked. It " +
-                "needs a thread per node on a core of its own (replicas + clients, %d or more threads for 3 " +
-                "replicas); this machine has %d core(s), so --threads per-node would share them and measure the " +
-                "machine, not the bottleneck node. The prediction is printed with every run.%n",
-                3 + saturationClients, cores));
+            throughput(report, durationNs, warmupNs, cores);
         }
         if (out != null)
         {
@@ -208,6 +150,172 @@ public final class ValidateModelCommand implements Callable<Integer>
             System.out.println("written: " + out);
         }
         return 0;
+    }
+
+    /** One protocol's throughput runs over the rounds. */
+    private static final class Runs
+    {
+        final List<RunResult> low = new ArrayList<>();
+        final List<RunResult> fit = new ArrayList<>();
+        final List<RunResult> twins = new ArrayList<>();
+        final List<RunResult> saturated = new ArrayList<>();
+    }
+
+    private void throughput(final StringBuilder report, final long durationNs, final long warmupNs, final int cores)
+    {
+        final String loads = fitOutstanding.stream().map(k -> "1 x " + k).reduce((a, b) -> a + ", " + b)
+            .orElse("1 x 1");
+        final String shape = saturationClients + " x " + saturationOutstanding;
+        emit(report, String.format(Locale.ROOT, "%nthroughput, every node on one core: in-process IPC (all node " +
+            "agents on one thread); measured at saturation (%s outstanding), %d round(s), each round running every " +
+            "protocol's runs in turn; against three predictions of 1 / sum D_i: D_i from the 1 x 1 run; the " +
+            "load-dependent demand (costs per duty cycle, message and byte handled, in + out, per role) fitted to " +
+            "%s; and the same fitted to those and a twin run at %s%s, applied to what each node handled per " +
+            "operation in the measured run%n", shape, rounds, loads, shape,
+            lowLoadFitOnly ? " (off: --no-fit-at-saturation)" : ""));
+        final int n = replicas.get(0);
+        final java.util.Map<String, Runs> byProtocol = new java.util.LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++)
+        {
+            for (final String protocol : protocols)
+            {
+                final Runs runs = byProtocol.computeIfAbsent(protocol, k -> new Runs());
+                for (final int outstanding : fitOutstanding)
+                {
+                    final RunResult r = LabRunner.run(config(protocol, n, durationNs, warmupNs, 1, outstanding, null));
+                    runs.fit.add(r);
+                    if (outstanding == 1)
+                    {
+                        runs.low.add(r);
+                    }
+                }
+                if (!lowLoadFitOnly)
+                {
+                    runs.twins.add(LabRunner.run(config(protocol, n, durationNs, warmupNs, saturationClients,
+                        saturationOutstanding, null)));
+                }
+                runs.saturated.add(LabRunner.run(config(protocol, n, durationNs, warmupNs, saturationClients,
+                    saturationOutstanding, null)));
+            }
+        }
+        emit(report, String.format(Locale.ROOT, "%-16s %3s %11s %11s %11s %12s %-21s %8s %8s %8s %6s %9s%n",
+            "protocol", "N", "pred X", "pred X", "pred X", "measured X", "range over rounds", "error", "error",
+            "error", "share", "accounted"));
+        emit(report, String.format(Locale.ROOT, "%-16s %3s %11s %11s %11s %12s %-21s %8s %8s %8s %6s %9s%n",
+            "", "", "(1 x 1)", "(low fit)", "(+ sat fit)", "/ share", "", "(1 x 1)", "(low)", "(+ sat)", "", ""));
+        final List<String> fits = new ArrayList<>();
+        final List<String> poor = new ArrayList<>();
+        final StringBuilder breakdowns = new StringBuilder();
+        for (final java.util.Map.Entry<String, Runs> e : byProtocol.entrySet())
+        {
+            final String protocol = e.getKey();
+            final Runs runs = e.getValue();
+            final BatchedDemand lowFit = BatchedDemand.fit(runs.fit);
+            final List<RunResult> all = new ArrayList<>(runs.fit);
+            all.addAll(runs.twins);
+            final BatchedDemand satFit = lowLoadFitOnly ? null : BatchedDemand.fit(all);
+            lowFit.byRole().forEach((role, fit) -> fits.add(String.format(Locale.ROOT, "%-16s %-9s low  %s",
+                protocol, role, Calibrator.describe(fit))));
+            lowFit.byRole().forEach((role, fit) -> poorFit(poor, protocol + " " + role + " (low)", fit));
+            if (satFit != null)
+            {
+                satFit.byRole().forEach((role, fit) -> fits.add(String.format(Locale.ROOT, "%-16s %-9s +sat %s",
+                    protocol, role, Calibrator.describe(fit))));
+                satFit.byRole().forEach((role, fit) -> poorFit(poor, protocol + " " + role + " (+sat)", fit));
+            }
+            final double[] oneByOne = new double[rounds];
+            final double[] low = new double[rounds];
+            final double[] withSat = new double[rounds];
+            final double[] perCpu = new double[rounds];
+            final double[] shares = new double[rounds];
+            final double[] accounted = new double[rounds];
+            final List<List<DemandBreakdown.Row>> rows = new ArrayList<>();
+            for (int i = 0; i < rounds; i++)
+            {
+                final RunResult sat = runs.saturated.get(i);
+                oneByOne[i] = orNaN(CapacityModel.of(runs.low.get(i), null).sharedCore());
+                low[i] = orNaN(lowFit.at(sat.load().nodes(), sat.totalOps()).sharedCore());
+                withSat[i] = satFit == null ? Double.NaN :
+                    orNaN(satFit.at(sat.load().nodes(), sat.totalOps()).sharedCore());
+                // On a loaded machine the node thread does not get its core all the time: the throughput it
+                // would have on a core of its own is measured / its CPU share (the prediction is per CPU too).
+                final double share = CapacityModel.of(sat, null).cpuShare();
+                shares[i] = share;
+                perCpu[i] = Double.isNaN(share) ? sat.achievedRate() : sat.achievedRate() / share;
+                for (final NodeLoad l : sat.load().nodes())
+                {
+                    accounted[i] += (double)(l.busyNs() + l.backgroundNs()) / sat.measuredNs();
+                }
+                if (sat.totalOps() > 0)
+                {
+                    rows.add(DemandBreakdown.of(lowFit, sat.load().nodes(), sat.totalOps(),
+                        Double.isNaN(share) ? 1 : share));
+                }
+            }
+            final Spread measured = Spread.of(perCpu);
+            final Spread p1 = Spread.of(oneByOne);
+            final Spread pLow = Spread.of(low);
+            final Spread pSat = Spread.of(withSat);
+            emit(report, String.format(Locale.ROOT, "%-16s %3d %11s %11s %11s %12.0f %-21s %8s %8s %8s %6s %8.0f%%%n",
+                protocol, n, x(p1), x(pLow), x(pSat), measured.median(),
+                String.format(Locale.ROOT, "%.0f-%.0f (%.0f%%)", measured.min(), measured.max(),
+                    measured.rangePct()), error(measured.median(), p1.median()),
+                error(measured.median(), pLow.median()), error(measured.median(), pSat.median()),
+                String.format(Locale.ROOT, "%.2f", Spread.of(shares).median()), 100 * Spread.of(accounted).median()));
+            breakdowns.append(String.format(Locale.ROOT, "%s, N=%d, at %s (mean over rounds), against the low-load " +
+                "fit:%n", protocol, n, shape)).append(DemandBreakdown.text(DemandBreakdown.mean(rows)));
+        }
+        emit(report, "(pred X: 1 / sum D_i, the median over rounds of the prediction for each round's measured run; " +
+            "(1 x 1): D_i = that round's 1 x 1 run's busy time per op x its CPU share; (low fit) / (+ sat fit): the " +
+            "fitted costs, over every round's fit runs, applied to the duty cycles, messages and bytes each node " +
+            "handled per op in the measured run (the protocol's batching at that load); measured X / share: the " +
+            "median over rounds of the saturation run's throughput per CPU-second of the node thread; range: its " +
+            "smallest and largest round, and (max - min) / median; error = (measured - predicted) / predicted; " +
+            "share: the node thread's CPU time / wall time in the saturation window; accounted: busy + timer time " +
+            "of all nodes / window, the share of the node thread the accounting covers)\n");
+        if (!poor.isEmpty())
+        {
+            emit(report, String.format(Locale.ROOT, "fits that do not describe their own runs (rms error above " +
+                "%.0f%%: the runs disagree, e.g. a loaded machine; predictions from them are not to be trusted): %s%n",
+                POOR_FIT_RMS_PCT, String.join(", ", poor)));
+        }
+        emit(report, "\nwhere the low-load fit misses, per role at saturation (measured ns: CPU demand per op; fitted " +
+            "ns: the fit for the same counts, split into its cycle, message and byte terms; error = (measured - " +
+            "fitted) / fitted):\n");
+        emit(report, breakdowns.toString());
+        emit(report, "\nfitted demand per role (CPU demand = c x cycles + a x messages + b x bytes, in + out; low: " +
+            "fitted to " + loads + "; +sat: and the twin runs at " + shape + "; fit error: (fitted - measured busy) / " +
+            "measured over the fit runs):\n");
+        for (final String line : fits)
+        {
+            emit(report, line + "\n");
+        }
+        emit(report, String.format(Locale.ROOT, "%nthroughput, one core per node (1 / max D_i): not checked. It " +
+            "needs a thread per node on a core of its own (replicas + clients, %d or more threads for 3 " +
+            "replicas); this machine has %d core(s), so --threads per-node would share them and measure the " +
+            "machine, not the bottleneck node. The prediction is printed with every run.%n",
+            3 + saturationClients, cores));
+    }
+
+    /** A fit whose runs disagree with it by more than this (rms, relative) is flagged beside the predictions. */
+    private static final double POOR_FIT_RMS_PCT = 25;
+
+    private static void poorFit(final List<String> poor, final String what, final DemandFit.Fit fit)
+    {
+        if (fit == null || fit.rmsErrorPct() > POOR_FIT_RMS_PCT)
+        {
+            poor.add(what + (fit == null ? " no fit" : String.format(Locale.ROOT, " %.0f%%", fit.rmsErrorPct())));
+        }
+    }
+
+    private static double orNaN(final Double v)
+    {
+        return v == null ? Double.NaN : v;
+    }
+
+    private static String x(final Spread s)
+    {
+        return s.count() == 0 ? "-" : String.format(Locale.ROOT, "%.0f", s.median());
     }
 
     private static void latencyRow(final StringBuilder report, final String protocol, final int n,
@@ -229,7 +337,7 @@ public final class ValidateModelCommand implements Callable<Integer>
 
     private static String error(final double measured, final Double predicted)
     {
-        return predicted == null ? "-" : String.format(Locale.ROOT, "%+.0f%%", 100 * (measured - predicted) / predicted);
+        return predicted == null || predicted.isNaN() ? "-" : String.format(Locale.ROOT, "%+.0f%%", 100 * (measured - predicted) / predicted);
     }
 
     private static void emit(final StringBuilder report, final String text)

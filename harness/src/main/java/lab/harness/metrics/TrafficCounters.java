@@ -89,6 +89,15 @@ public final class TrafficCounters
      */
     public void onBusy(final long startNs, final long durationNs, final boolean timerOnly)
     {
+        onBusy(startNs, durationNs, timerOnly, true);
+    }
+
+    /**
+     * As {@link #onBusy(long, long, boolean)}; {@code newCycle} false where the time joins a cycle already counted
+     * (the simulator charges per message, and a message that found its node's CPU busy shares that node's cycle).
+     */
+    public void onBusy(final long startNs, final long durationNs, final boolean timerOnly, final boolean newCycle)
+    {
         final int outside = MeasurementWindow.outside(startNs, windowStartNs, windowEndNs);
         if (timerOnly)
         {
@@ -97,7 +106,10 @@ public final class TrafficCounters
         else
         {
             busy[outside] += durationNs;
-            busyCycles[outside]++;
+            if (newCycle)
+            {
+                busyCycles[outside]++;
+            }
         }
     }
 

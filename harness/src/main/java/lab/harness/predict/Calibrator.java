@@ -23,9 +23,39 @@ import lab.harness.workload.Workload;
  */
 public final class Calibrator
 {
-    /** How long each run measures, its warm-up, and how many runs per target. */
-    public record Method(long durationNs, long warmupNs, int repeats, int replicas, int loadedOutstanding)
+    /**
+     * How long each run measures, its warm-up, and how many runs per target.
+     *
+     * @param saturationClients clients of one more run for the demand fit, with the loaded run's operations in flight
+     *                          spread over them (2 x 16 for 32): the shape of the shared-core saturation check, whose
+     *                          cycles and messages per operation lie outside what one client reaches, so the fit
+     *                          covers the load it predicts instead of extrapolating to it; 1 for no such run.
+     */
+    public record Method(long durationNs, long warmupNs, int repeats, int replicas, int loadedOutstanding,
+        int saturationClients)
     {
+        public Method(final long durationNs, final long warmupNs, final int repeats, final int replicas,
+            final int loadedOutstanding)
+        {
+            this(durationNs, warmupNs, repeats, replicas, loadedOutstanding, 1);
+        }
+
+        public Method
+        {
+            if (saturationClients < 1)
+            {
+                throw new IllegalArgumentException("--saturation-clients must be >= 1, got " + saturationClients);
+            }
+        }
+
+        /**
+         * @return operations in flight per client of the saturation run, or 0 when there is none.
+         */
+        public int saturationOutstanding()
+        {
+            return saturationClients > 1 ? Math.max(1, loadedOutstanding / saturationClients) : 0;
+        }
+
         /**
          * @return operations in flight of a third run between low load and loaded (the geometric middle), so the
          * load-dependent demand is fitted to three loads; 1 (no such run) when the loaded run has 4 or fewer.
@@ -41,7 +71,8 @@ public final class Calibrator
             m.put("runs", "in-process Aeron IPC, all node agents on one thread, 50% reads, uniform keys, 64-byte " +
                 "values; low load: 1 client x 1 outstanding; loaded: 1 client x " + loadedOutstanding +
                 (middleOutstanding() > 1 ? "; between them, for the demand fit only: 1 client x " +
-                    middleOutstanding() : ""));
+                    middleOutstanding() : "") + (saturationOutstanding() > 0 ? "; at saturation, for the demand " +
+                    "fit only: " + saturationClients + " clients x " + saturationOutstanding() : ""));
             m.put("demand_fit", "per role, over every run at every load: CPU demand = c x duty cycles + a x " +
                 "messages handled (in + out) + b x bytes handled, least squares on the error per message, coefficients " +
                 ">= 0 (a term the runs cannot separate is left out); a prediction draws c + a + b x bytes for a " +
@@ -153,6 +184,14 @@ public final class Calibrator
                         method.durationNs(), method.warmupNs(), 1 + i).toBuilder();
                     middle.outstanding(method.middleOutstanding());
                     addSamples(samples, LabRunner.run(middle.build()));
+                }
+                if (method.saturationOutstanding() > 0)
+                {
+                    final RunConfig.Builder saturated = config(t.getKey(), t.getValue(), method.replicas(),
+                        method.durationNs(), method.warmupNs(), 1 + i).toBuilder();
+                    saturated.clients(method.saturationClients());
+                    saturated.outstanding(method.saturationOutstanding());
+                    addSamples(samples, LabRunner.run(saturated.build()));
                 }
                 final RunConfig.Builder loaded = config(t.getKey(), t.getValue(), method.replicas(),
                     method.durationNs(), method.warmupNs(), 1 + i).toBuilder();

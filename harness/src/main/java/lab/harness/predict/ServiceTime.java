@@ -21,9 +21,11 @@ import java.util.Random;
  * @param cv        standard deviation / mean; 0 for a fixed cost.
  * @param batchedNs mean service time of a message that arrives while the CPU is busy (handled in a batch).
  * <p>Which figure a message pays: without a fit, {@code batchedNs} when the CPU was busy at its arrival (the
- * calibration's loaded figure is a mean over a shared thread under load); with a fit ({@code perNode}), when its own
- * node still had a message queued or in service, since the fitted cycle cost is per node: on a shared core each node's
- * agent runs its own duty cycle, and a message waiting behind another node's is still the first of its node's cycle.
+ * calibration's loaded figure is a mean over a shared thread under load); with a fit ({@code perNode}), when it
+ * arrived by the start of its own node's latest duty cycle (it is in the node's subscription when the node polls),
+ * since the fitted cycle cost is per node: on a shared core each node's agent runs its own duty cycle, a message
+ * waiting behind another node's is still the first of its node's cycle, and one that arrives while its node's cycle
+ * runs belongs to the next.
  *
  * @param perByteNs what each byte received or sent adds; 0 for a cost that does not depend on size.
  * @param perSentNs what each message sent adds; 0 where sends are already in the means.

@@ -42,7 +42,7 @@ public final class SimTiming implements SimNetwork.Timing
         if (busyInto != null)
         {
             final long serviceNs = cpus.busyNs(node) - before;
-            busyInto[node].onBusy(doneNs - serviceNs, serviceNs, false);
+            busyInto[node].onBusy(doneNs - serviceNs, serviceNs, false, cpus.lastStartedCycle());
         }
         return doneNs;
     }

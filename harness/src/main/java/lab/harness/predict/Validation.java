@@ -110,6 +110,7 @@ public final class Validation
             "PRED ops/s", "err", "err/share"));
         int satWithin = 0;
         int satWithinPerCpu = 0;
+        final StringBuilder breakdowns = new StringBuilder();
         for (final String protocol : protocols)
         {
             final Calibration.Target target = calibration.target(protocol, Map.of());
@@ -127,6 +128,13 @@ public final class Validation
                 new PredictedRun.Machines(LinkProfile.parse("0us"), 1, true, 0));
             final double mx = measured.achievedRate();
             final double px = predicted.result().achievedRate();
+            if (measured.totalOps() > 0 && predicted.result().totalOps() > 0)
+            {
+                breakdowns.append(protocol).append(", N=3:\n").append(DemandBreakdown.compare(
+                    DemandBreakdown.of(null, measured.load().nodes(), measured.totalOps(),
+                        Double.isNaN(share) ? 1 : share),
+                    DemandBreakdown.of(null, predicted.result().load().nodes(), predicted.result().totalOps(), 1)));
+            }
             final double err = (px - mx) / mx;
             final double perCpu = Double.isNaN(share) ? mx : mx / share;
             satWithin += Math.abs(err) <= 0.25 ? 1 : 0;
@@ -149,6 +157,10 @@ public final class Validation
             "of %d per CPU-second (err: PRED vs measured; err/share: PRED vs measured / the node thread's CPU share: " +
             "the calibration is CPU demand, so this is the like-for-like figure on a machine that preempts the node " +
             "thread)%n", satWithin, protocols.size(), satWithinPerCpu, protocols.size()));
+        emit(text, "\nsaturation per role, measured beside PREDICTED (cycles: duty cycles that moved messages, in the " +
+            "simulator those whose first message found its node's queue empty; CPU ns/op: busy time x CPU share " +
+            "measured, the CPU model's service time simulated):\n");
+        emit(text, breakdowns.toString());
         emit(text, "per-node threads (1 core per node) need replicas + clients cores: not checked on this machine\n");
         final ResultsFolder folder = ResultsFolder.create(resultsRoot, "predict-validate");
         folder.writeText("validation.txt", text.toString());

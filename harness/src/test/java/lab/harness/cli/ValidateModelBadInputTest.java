@@ -9,11 +9,17 @@ import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code lab validate-model --fit-outstanding} it cannot fit with: one line, exit 2, before any run.
+ * {@code lab validate-model --fit-outstanding} it cannot fit with, or {@code --rounds} below 1: one line, exit 2, before
+ * any run.
  */
 class ValidateModelBadInputTest
 {
-    private static void assertBadInput(final String... fitOutstanding)
+    private static void assertBadFit(final String fitOutstanding)
+    {
+        assertBadInput("--fit-outstanding", "--fit-outstanding", fitOutstanding);
+    }
+
+    private static void assertBadInput(final String fragment, final String... args)
     {
         final PrintStream oldOut = System.out;
         final PrintStream oldErr = System.err;
@@ -24,26 +30,38 @@ class ValidateModelBadInputTest
         final int code;
         try
         {
-            code = LabCommand.execute("validate-model", "--skip-latency", "--fit-outstanding", fitOutstanding[0]);
+            final String[] all = new String[args.length + 2];
+            all[0] = "validate-model";
+            all[1] = "--skip-latency";
+            System.arraycopy(args, 0, all, 2, args.length);
+            code = LabCommand.execute(all);
         }
         finally
         {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
-        final String what = fitOutstanding[0] + " -> " + err;
+        final String what = String.join(" ", args) + " -> " + err;
         assertEquals(LabCommand.EXIT_BAD_INPUT, code, what);
         assertEquals(1, err.toString().strip().lines().count(), what);
-        assertTrue(err.toString().contains("--fit-outstanding"), what);
+        assertTrue(err.toString().contains(fragment), what);
         assertEquals("", out.toString(), "no run before the error: " + what);
     }
 
     @Test
     void aFitNeedsTheOneByOneRunAndAnotherLoad()
     {
-        assertBadInput("4,8");   // no 1 x 1 run
-        assertBadInput("1");     // one load: nothing to fit a load dependence to
-        assertBadInput("1,1");
-        assertBadInput("1,0");
+        assertBadFit("4,8");   // no 1 x 1 run
+        assertBadFit("1");     // one load: nothing to fit a load dependence to
+        assertBadFit("1,1");
+        assertBadFit("1,0");
+    }
+
+    @Test
+    void roundsBelowOneAreRefused()
+    {
+        assertBadInput("--rounds must be >= 1", "--rounds", "0");
+        // The negated flag parses (the rounds error, not an unknown option, is what comes back).
+        assertBadInput("--rounds must be >= 1", "--no-fit-at-saturation", "--rounds", "0");
     }
 }

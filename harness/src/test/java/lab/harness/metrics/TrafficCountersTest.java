@@ -43,4 +43,17 @@ class TrafficCountersTest
         assertEquals(2, load.busyCycles());
         assertEquals(-1, NodeLoad.of(1, "follower", false, t, false).busyCycles());
     }
+
+    @Test
+    void busyTimeThatJoinsACycleAddsNoCycle()
+    {
+        // The simulator charges per message; a message that joined its node's busy cycle adds time, not a cycle.
+        final TrafficCounters t = new TrafficCounters(3);
+        t.onBusy(100, 300, false, true);
+        t.onBusy(400, 100, false, false);
+        t.onBusy(500, 100, false, false);
+        t.onBusy(900, 300, false, true);
+        assertEquals(800, t.busyNs());
+        assertEquals(2, t.busyCycles());
+    }
 }

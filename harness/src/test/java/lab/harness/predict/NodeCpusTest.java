@@ -1,8 +1,10 @@
 package lab.harness.predict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
@@ -188,16 +190,38 @@ class NodeCpusTest
         final ServiceTime fitted = new ServiceTime(1_100, 0, 100, 0, 0, true);
         final NodeCpus cpus = new NodeCpus(NodeCpus.sharedCpu(2), 1, n -> fitted, new Random(1));
         assertEquals(1_100, cpus.handledAtNs(0, 0, 0));
+        assertTrue(cpus.lastStartedCycle());
         assertEquals(2_200, cpus.handledAtNs(1, 0, 0), "node 1's first message starts its own cycle");
+        assertTrue(cpus.lastStartedCycle());
         assertEquals(2_300, cpus.handledAtNs(0, 0, 0), "node 0 still has one queued: same cycle");
+        assertFalse(cpus.lastStartedCycle(), "it joined node 0's cycle: counted as no new busy cycle");
         assertEquals(3_600, cpus.handledAtNs(1, 2_500, 0), "node 1's queue emptied at 2,200: a new cycle");
+        assertTrue(cpus.lastStartedCycle());
 
         // Without a fit the loaded figure goes to any message that finds the CPU busy (the calibration's mean).
         final ServiceTime legacy = new ServiceTime(1_100, 0, 100);
         final NodeCpus old = new NodeCpus(NodeCpus.sharedCpu(2), 1, n -> legacy, new Random(1));
         assertEquals(1_100, old.handledAtNs(0, 0, 0));
+        assertTrue(old.lastStartedCycle());
         assertEquals(1_200, old.handledAtNs(1, 0, 0));
+        assertFalse(old.lastStartedCycle());
         assertEquals(1_300, old.handledAtNs(0, 0, 0));
+    }
+
+    @Test
+    void aMessageThatArrivesWhileItsNodesCycleRunsStartsTheNextCycle()
+    {
+        // c = 1,000, a = 100, one node on a CPU of its own. A real node thread's cycle handles what it polled; what
+        // arrives meanwhile is the next cycle's, and that cycle takes everything that arrived before it started.
+        final ServiceTime fitted = new ServiceTime(1_100, 0, 100, 0, 0, true);
+        final NodeCpus cpus = new NodeCpus(NodeCpus.ownCpus(1), 1, n -> fitted, new Random(1));
+        assertEquals(1_100, cpus.handledAtNs(0, 0, 0));
+        assertEquals(2_200, cpus.handledAtNs(0, 500, 0), "arrived during the first cycle: a second one, from 1,100");
+        assertTrue(cpus.lastStartedCycle());
+        assertEquals(2_300, cpus.handledAtNs(0, 800, 0), "arrived before the second cycle started: joins it");
+        assertFalse(cpus.lastStartedCycle());
+        assertEquals(3_400, cpus.handledAtNs(0, 1_500, 0), "arrived after it started: a third cycle");
+        assertTrue(cpus.lastStartedCycle());
     }
 
     @Test
