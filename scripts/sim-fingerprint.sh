@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 
 protocol="${1:-all}"
 common=(--transport sim --duration 1s --warmup 200ms --clients 3 --outstanding 4 --quiet)
+# Journals (quorum-storage=file) fsync for real, minutes of a run on a busy disk; simulated time never sees it, so on
+# tmpfs the fingerprint is the same.
+if [[ -d /dev/shm && -w /dev/shm ]]; then export LAB_JAVA_OPTS="${LAB_JAVA_OPTS:-} -Djava.io.tmpdir=/dev/shm"; fi
 
 configs() {
   case "$1" in
@@ -36,7 +39,23 @@ configs() {
       echo "--protocol quorum --seed 8 --quorum-mode abd --replicas 5 --read-ratio 0.5"
       echo "--protocol quorum --seed 9 --quorum-mode abd --coordinator replica --tied --read-ratio 0.9"
       echo "--protocol quorum --seed 10 --quorum-mode abd --hedge p50 --read-ratio 0.9 --sim-slow 1=1ms"
-      echo "--protocol quorum --seed 11 --r 1 --w 3 --read-ratio 0.5" ;;
+      echo "--protocol quorum --seed 11 --r 1 --w 3 --read-ratio 0.5"
+      echo "--protocol quorum --seed 12 --replicas 5 --opt n=3 --w 3 --opt sloppy-quorum=true --opt hint-after=1ms --sim-slow 1=5ms --read-ratio 0.5"
+      echo "--protocol quorum --seed 13 --replicas 5 --opt n=3 --opt sloppy-quorum=true --opt hint-after=2ms --opt quorum-retry=5ms --link-loss 0.02 --read-ratio 0.5"
+      echo "--protocol quorum --seed 14 --r 2 --w 1 --opt read-repair=sync --read-ratio 0.5"
+      echo "--protocol quorum --seed 15 --r 2 --w 1 --read-ratio 0.5 --sim-slow 2=1ms"
+      echo "--protocol quorum --seed 16 --coordinator replica --read-ratio 0.5"
+      echo "--protocol quorum --seed 17 --coordinator replica --tied --read-ratio 0.9"
+      echo "--protocol quorum --seed 18 --quorum-mode abd --replicas 5 --tied --r 3 --w 3 --read-ratio 0.9 --sim-slow 2=1ms"
+      echo "--protocol quorum --seed 19 --quorum-mode abd --replicas 5 --coordinator replica --tied --r 3 --w 3 --read-ratio 0.9"
+      echo "--protocol quorum --seed 20 --quorum-mode abd --hedge 300us --read-ratio 0.9 --sim-slow 1=1ms"
+      echo "--protocol quorum --seed 21 --hedge p95 --read-ratio 0.9 --sim-slow 2=2ms"
+      echo "--protocol quorum --seed 22 --quorum-mode abd --coordinator replica --hedge p90 --read-ratio 0.9 --sim-slow 1=1ms"
+      echo "--protocol quorum --seed 23 --opt quorum-storage=file --read-ratio 0.5"
+      echo "--protocol quorum --seed 24 --quorum-mode abd --coordinator replica --opt quorum-storage=file --read-ratio 0.5"
+      echo "--protocol quorum --seed 25 --quorum-mode abd --opt quorum-retry=5ms --link-loss 0.01 --read-ratio 0.5"
+      echo "--protocol quorum --seed 26 --quorum-mode abd --tied --opt quorum-retry=5ms --link-loss 0.02 --read-ratio 0.9"
+      echo "--protocol quorum --seed 27 --coordinator replica --r 1 --w 1 --opt clock=lamport --opt read-repair=off --read-ratio 0.5" ;;
   esac
 }
 

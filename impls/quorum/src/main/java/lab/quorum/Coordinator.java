@@ -2,6 +2,7 @@ package lab.quorum;
 
 import java.util.ArrayList;
 
+import lab.core.HopDepth;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.client.Hedging;
@@ -30,25 +31,14 @@ import org.agrona.collections.Long2ObjectHashMap;
  *   the newest version back to a majority before answering, so that no later read can return an older one
  *   (4 hops each from a client).</li>
  * </ul>
- * A phase resends to the replicas that have not answered every {@code quorum-retry}. With {@code sloppy-quorum}, a
- * Dynamo write that lacks a home replica's acknowledgement after {@code hint-after} also goes to a spare replica with
- * a hint naming the home replica; the spare's acknowledgement counts towards w.
+ * A phase resends to the replicas that have not answered every {@code quorum-retry}. Which home replicas a read
+ * phase asks, and when it asks more, is the {@link ReadFanOut}'s choice (all at once, hedged or tied); a sloppy
+ * quorum's writes get {@link StandIns} for home replicas slow to acknowledge. Neither changes what a quorum is.
  *
- * <p>With a {@link Hedging} that is on (the client as coordinator, {@code hedge}), READ asks only the first r home
- * replicas of the key; when it has not reached r replies by the hedge time it asks the next home replica too (one
- * more, once per phase), and a resend after {@code quorum-retry} asks every home replica that has not answered.
- * Any r replies are a quorum, so this changes which replicas answer, never what a quorum guarantees.
- *
- * <p>With {@link TiedReads} that are on ({@code tied}), READ asks the first r home replicas and one more, at once,
- * and ties two of them. "Two replicas, each told of the other" is read, for a quorum of r > 1, as: r - 1 replicas
- * asked plainly, and the r-th a pair, the last of the first r home replicas (the one a read would wait for last when
- * the homes are equally fast, and the one a hedge would stand in for) tied to the next home replica, the spare. The
- * pair's replicas each cancel the other's copy when they start serving, so the phase pays r + 1 requests, about r
- * replies and a cancel, where asking all n costs n requests and n replies; and a slow replica among the pair costs
- * nothing, because its peer starts first. A replica coordinator ties only replicas other than itself (its own share
- * needs no message); with no such pair it asks every home replica, untied. A resend after {@code quorum-retry} asks
- * every home replica not heard from, untied (a copy a cancel dropped is gone). Any r distinct replies are a quorum, a
- * pair that both served included: tying changes which replicas answer, never what a quorum guarantees.
+ * <p>Hop depth: what the coordinator sends is stamped at the encoder edge ({@link QuorumMessages}) with the depth of
+ * the message being handled. The one place it speaks is a phase's later sends (a resend, a hedge, a stand-in): they
+ * continue the path of the message that began the phase, not the tick that sends them, so each phase remembers
+ * {@link HopDepth#input()} and {@link HopDepth#resume resumes} it.
  */
 final class Coordinator
 {
@@ -75,11 +65,12 @@ final class Coordinator
     interface Completion
     {
         /**
-         * @param depth depth of the message whose handling completed the operation (its critical path so far).
-         * @param ts    version written, or read (0 for a key never written).
+         * Called while handling the message that completed the operation: its hop depth is the operation's critical
+         * path so far.
+         *
+         * @param ts version written, or read (0 for a key never written).
          */
-        void onComplete(Operation op, Status status, int depth, long ts, DirectBuffer value, int offset, int length,
-            Outbox out);
+        void onComplete(Operation op, Status status, long ts, DirectBuffer value, int offset, int length, Outbox out);
     }
 
     enum Phase
@@ -91,6 +82,7 @@ final class Coordinator
     {
         final long sessionId;
         final long[] replyTs;
+        /** The home replica each spare stands in for ({@link StandIns}). */
         final int[] hintFor;
         final ExpandableArrayBuffer value = new ExpandableArrayBuffer(64);
         final ExpandableArrayBuffer readValue = new ExpandableArrayBuffer(64);
@@ -111,11 +103,14 @@ final class Coordinator
         int needed;
         long asked;
         long responders;
-        int sendDepth;
+        /** {@link HopDepth#input()} when the phase began: its later sends continue that path. */
+        int phaseInputDepth;
         long phaseStartNs;
         long retryAtNs;
         long expireAtNs;
+        /** Spares asked to stand in during this phase ({@link StandIns}). */
         int sparesUsed;
+        /** When the read phase asks one more replica ({@link ReadFanOut}). */
         long hedgeAtNs = Hedging.NEVER;
 
         Operation(final long sessionId, final int replicas)
@@ -154,47 +149,36 @@ final class Coordinator
     private final Local local;
     private final Completion completion;
     private final QuorumMessages messages;
+    private final HopDepth hops;
+    private final ReadFanOut fanOut;
+    private final StandIns standIns;
     private final Long2ObjectHashMap<Operation> bySession = new Long2ObjectHashMap<>();
     private final ArrayList<Operation> all = new ArrayList<>();
     private final long expiryNs;
-    private final Hedging hedging;
-    private final TiedReads tied;
     private long lamport;
 
     /**
-     * @param self       node id of the coordinator (a client, or the replica {@code local}).
-     * @param local      the replica it runs on, or null on a client.
-     * @param expiryNs   an operation nobody asks about for this long is dropped (its client moved on); 0 for never.
+     * @param self     node id of the coordinator (a client, or the replica {@code local}).
+     * @param local    the replica it runs on, or null on a client.
+     * @param messages the node's encoders, which stamp what they encode with {@code hops}.
+     * @param hops     the node's hop depth, set by its adapter for each input.
+     * @param expiryNs an operation nobody asks about for this long is dropped (its client moved on); 0 for never.
+     * @param hedging  when a read phase asks one more replica; {@link Hedging#off()} to ask all home replicas at once.
+     * @param tied     whether a read phase ties one of its first r home replicas to a spare home replica.
      */
     Coordinator(final QuorumConfig config, final int self, final Local local, final QuorumMessages messages,
-        final Completion completion, final long expiryNs)
+        final HopDepth hops, final Completion completion, final long expiryNs, final Hedging hedging,
+        final TiedReads tied)
     {
-        this(config, self, local, messages, completion, expiryNs, Hedging.off());
-    }
-
-    /**
-     * @param hedging when a read phase asks one more replica; {@link Hedging#off()} to ask all home replicas at once.
-     */
-    Coordinator(final QuorumConfig config, final int self, final Local local, final QuorumMessages messages,
-        final Completion completion, final long expiryNs, final Hedging hedging)
-    {
-        this(config, self, local, messages, completion, expiryNs, hedging, TiedReads.off());
-    }
-
-    /**
-     * @param tied whether a read phase ties one of its first r home replicas to a spare home replica.
-     */
-    Coordinator(final QuorumConfig config, final int self, final Local local, final QuorumMessages messages,
-        final Completion completion, final long expiryNs, final Hedging hedging, final TiedReads tied)
-    {
-        this.hedging = hedging;
-        this.tied = tied;
         this.config = config;
         this.self = self;
         this.local = local;
         this.messages = messages;
+        this.hops = hops;
         this.completion = completion;
         this.expiryNs = expiryNs;
+        this.fanOut = new ReadFanOut(config, self, messages, hedging, tied);
+        this.standIns = new StandIns(config, self, messages);
     }
 
     /**
@@ -216,13 +200,10 @@ final class Coordinator
 
     /**
      * Starts an operation, replacing any earlier one of the session.
-     *
-     * @param handlingDepth depth of the message that asked for it (0 on a client).
      */
     void start(
         final long sessionId, final long seq, final int replyTo, final OpType type, final long key,
-        final DirectBuffer value, final int valueOffset, final int valueLength, final int handlingDepth,
-        final long nowNs, final Outbox out)
+        final DirectBuffer value, final int valueOffset, final int valueLength, final long nowNs, final Outbox out)
     {
         Operation op = bySession.get(sessionId);
         if (op == null)
@@ -256,12 +237,12 @@ final class Coordinator
             // A hybrid clock never runs behind real time, so a write begun after another was acknowledged wins.
             lamport = Math.max(lamport + 1, config.hybridClock ? nowNs / 1000 : 0);
             op.writeTs = Timestamps.of(lamport, self);
-            beginWrite(op, Phase.WRITE, op.writeTs, op.value, op.valueLength, homeMask(key), config.w,
-                handlingDepth, nowNs, out);
+            beginWrite(op, Phase.WRITE, op.writeTs, op.value, op.valueLength, config.homeMask(key), config.w, nowNs,
+                out);
         }
         else
         {
-            beginRead(op, handlingDepth, nowNs, out);
+            beginRead(op, nowNs, out);
         }
     }
 
@@ -277,19 +258,13 @@ final class Coordinator
     // ---------------------------------------------------------------------------------------------------------------
     // Phases
 
-    private long homeMask(final long key)
-    {
-        return firstHomes(key, config.n);
-    }
-
-    private void enter(final Operation op, final Phase phase, final int needed, final long asked,
-        final int handlingDepth, final long nowNs)
+    private void enter(final Operation op, final Phase phase, final int needed, final long asked, final long nowNs)
     {
         op.phase = phase;
         op.needed = needed;
         op.asked = asked;
         op.responders = 0;
-        op.sendDepth = handlingDepth + 1;
+        op.phaseInputDepth = hops.input();
         op.phaseStartNs = nowNs;
         op.retryAtNs = nowNs + config.retryNs;
         op.sparesUsed = 0;
@@ -298,128 +273,54 @@ final class Coordinator
 
     Hedging hedging()
     {
-        return hedging;
+        return fanOut.hedging();
     }
 
     TiedReads tied()
     {
-        return tied;
+        return fanOut.tied();
     }
 
-    /**
-     * @return the key's first {@code count} home replicas in ring order.
-     */
-    private long firstHomes(final long key, final int count)
+    private void beginRead(final Operation op, final long nowNs, final Outbox out)
     {
-        long mask = 0;
-        for (int i = 0; i < count; i++)
-        {
-            mask |= 1L << config.home(key, i);
-        }
-        return mask;
-    }
-
-    private void beginRead(final Operation op, final int handlingDepth, final long nowNs, final Outbox out)
-    {
-        if (tied.enabled() && beginTiedRead(op, handlingDepth, nowNs, out))
-        {
-            return;
-        }
-        final long targets = hedging.enabled() ? firstHomes(op.key, config.r) : homeMask(op.key);
-        enter(op, Phase.READ, config.r, targets, handlingDepth, nowNs);
-        if (hedging.enabled())
-        {
-            op.hedgeAtNs = hedging.hedgeAtNs(nowNs);
-        }
-        final int length = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key);
-        sendToRemotes(targets, length, out);
-        readLocal(op, targets, handlingDepth, nowNs, out);
-    }
-
-    /**
-     * A tied read phase (see the class comment): the first r home replicas, the last of them other than this
-     * coordinator tied to the next home replica after them other than this coordinator.
-     *
-     * @return false when there is no such pair: the caller then asks every home replica, untied.
-     */
-    private boolean beginTiedRead(final Operation op, final int handlingDepth, final long nowNs, final Outbox out)
-    {
-        int tiedFirst = -1;
-        for (int i = config.r - 1; i >= 0 && tiedFirst < 0; i--)
-        {
-            final int node = config.home(op.key, i);
-            tiedFirst = node != self ? node : -1;
-        }
-        int tiedSpare = -1;
-        for (int i = config.r; i < config.n && tiedSpare < 0; i++)
-        {
-            final int node = config.home(op.key, i);
-            tiedSpare = node != self ? node : -1;
-        }
-        if (tiedFirst < 0 || tiedSpare < 0)
-        {
-            return false;
-        }
-        final long targets = firstHomes(op.key, config.r) | (1L << tiedSpare);
-        enter(op, Phase.READ, config.r, targets, handlingDepth, nowNs);
-        tied.copySent();
-        final int plain = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key);
-        sendToRemotes(targets & ~(1L << tiedFirst) & ~(1L << tiedSpare), plain, out);
-        int length = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key, tiedSpare);
-        out.send(tiedFirst, messages.buffer(), 0, length);
-        length = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key, tiedFirst);
-        out.send(tiedSpare, messages.buffer(), 0, length);
-        readLocal(op, targets, handlingDepth, nowNs, out);
-        return true;
+        enter(op, Phase.READ, config.r, 0, nowNs);
+        op.asked = fanOut.begin(op, nowNs, out);
+        readLocal(op, op.asked, nowNs, out);
     }
 
     /**
      * A replica coordinator among a read phase's targets answers its share at once.
      */
-    private void readLocal(final Operation op, final long targets, final int handlingDepth, final long nowNs,
-        final Outbox out)
+    private void readLocal(final Operation op, final long targets, final long nowNs, final Outbox out)
     {
         if (local != null && (targets & (1L << local.nodeId())) != 0 && local.servesReads())
         {
             final KvStore.Entry entry = local.entry(op.key);
             if (entry == null)
             {
-                onRead(op, local.nodeId(), 0, op.readValue, 0, 0, handlingDepth, nowNs, out);
+                onRead(op, local.nodeId(), 0, op.readValue, 0, 0, nowNs, out);
             }
             else
             {
-                onRead(op, local.nodeId(), entry.version(), entry.value(), 0, entry.length(), handlingDepth, nowNs,
-                    out);
+                onRead(op, local.nodeId(), entry.version(), entry.value(), 0, entry.length(), nowNs, out);
             }
         }
     }
 
     private void beginWrite(
         final Operation op, final Phase phase, final long ts, final DirectBuffer value, final int length,
-        final long targets, final int needed, final int handlingDepth, final long nowNs, final Outbox out)
+        final long targets, final int needed, final long nowNs, final Outbox out)
     {
-        enter(op, phase, needed, targets, handlingDepth, nowNs);
+        enter(op, phase, needed, targets, nowNs);
         op.phaseTs = ts;
         op.phaseValue = value;
         op.phaseLength = length;
-        final int encoded = messages.encodeWrite(
-            op.sendDepth, op.sessionId, op.seq, op.key, ts, -1, true, value, 0, length);
-        sendToRemotes(targets, encoded, out);
+        final int encoded = messages.encodeWrite(op.sessionId, op.seq, op.key, ts, -1, true, value, 0, length);
+        messages.sendTo(targets, self, encoded, out);
         if (local != null && (targets & (1L << local.nodeId())) != 0)
         {
             local.store(op.key, ts, value, 0, length);
-            onAck(op, local.nodeId(), ts, handlingDepth, nowNs, out);
-        }
-    }
-
-    private void sendToRemotes(final long targets, final int length, final Outbox out)
-    {
-        for (int node = 0; node < config.replicas; node++)
-        {
-            if ((targets & (1L << node)) != 0 && node != self)
-            {
-                out.send(node, messages.buffer(), 0, length);
-            }
+            onAck(op, local.nodeId(), ts, out);
         }
     }
 
@@ -437,9 +338,7 @@ final class Coordinator
         {
             return false;
         }
-        final int depth = reply.depth();
-        final long ts = reply.ts();
-        onRead(op, from, ts, reply.buffer(), QuorumMessages.valueOffset(reply), reply.valueLength(), depth, nowNs,
+        onRead(op, from, reply.ts(), reply.buffer(), QuorumMessages.valueOffset(reply), reply.valueLength(), nowNs,
             out);
         return true;
     }
@@ -451,13 +350,13 @@ final class Coordinator
         {
             return false;
         }
-        onAck(op, from, ack.ts(), ack.depth(), nowNs, out);
+        onAck(op, from, ack.ts(), out);
         return true;
     }
 
     private void onRead(
         final Operation op, final int from, final long ts, final DirectBuffer value, final int offset,
-        final int length, final int depth, final long nowNs, final Outbox out)
+        final int length, final long nowNs, final Outbox out)
     {
         final long bit = 1L << from;
         if ((op.responders & bit) != 0)
@@ -474,12 +373,11 @@ final class Coordinator
         }
         if (Long.bitCount(op.responders) >= op.needed)
         {
-            onReadQuorum(op, depth, nowNs, out);
+            onReadQuorum(op, nowNs, out);
         }
     }
 
-    private void onAck(final Operation op, final int from, final long ts, final int depth, final long nowNs,
-        final Outbox out)
+    private void onAck(final Operation op, final int from, final long ts, final Outbox out)
     {
         final long bit = 1L << from;
         if ((op.phase != Phase.WRITE && op.phase != Phase.REPAIR) || ts != op.phaseTs || (op.asked & bit) == 0 ||
@@ -490,20 +388,13 @@ final class Coordinator
         op.responders |= bit;
         if (Long.bitCount(op.responders) >= op.needed)
         {
-            complete(op, depth, out);
+            complete(op, out);
         }
     }
 
-    private void onReadQuorum(final Operation op, final int depth, final long nowNs, final Outbox out)
+    private void onReadQuorum(final Operation op, final long nowNs, final Outbox out)
     {
-        if (hedging.enabled())
-        {
-            hedging.readCompleted(nowNs - op.phaseStartNs);
-        }
-        if (tied.enabled())
-        {
-            tied.readCompleted();
-        }
+        fanOut.readCompleted(op, nowNs);
         if (config.abd())
         {
             if (op.type == OpType.PUT)
@@ -512,7 +403,7 @@ final class Coordinator
                 // write completed before it began.
                 lamport = Math.max(lamport, Timestamps.lamport(op.readTs)) + 1;
                 op.writeTs = Timestamps.of(lamport, self);
-                beginWrite(op, Phase.WRITE, op.writeTs, op.value, op.valueLength, homeMask(op.key), config.w, depth,
+                beginWrite(op, Phase.WRITE, op.writeTs, op.value, op.valueLength, config.homeMask(op.key), config.w,
                     nowNs, out);
             }
             else
@@ -520,8 +411,8 @@ final class Coordinator
                 // Write back before answering: once this read returns, a majority holds its version, so no later
                 // read can return an older one (no new-old inversion). Written back even when nothing was read, to
                 // keep every ABD read at the same 4 hops.
-                beginWrite(op, Phase.WRITE, op.readTs, op.readValue, op.readLength, homeMask(op.key), config.w,
-                    depth, nowNs, out);
+                beginWrite(op, Phase.WRITE, op.readTs, op.readValue, op.readLength, config.homeMask(op.key),
+                    config.w, nowNs, out);
             }
             return;
         }
@@ -539,44 +430,44 @@ final class Coordinator
         }
         if (stale != 0 && config.readRepair == QuorumConfig.ReadRepair.SYNC)
         {
-            beginWrite(op, Phase.REPAIR, op.readTs, op.readValue, op.readLength, stale, Long.bitCount(stale), depth,
-                nowNs, out);
+            beginWrite(op, Phase.REPAIR, op.readTs, op.readValue, op.readLength, stale, Long.bitCount(stale), nowNs,
+                out);
             return;
         }
         if (stale != 0)
         {
             // Off the critical path: sent, never waited for, and not acknowledged.
             final int length = messages.encodeWrite(
-                depth + 1, op.sessionId, op.seq, op.key, op.readTs, -1, false, op.readValue, 0, op.readLength);
-            sendToRemotes(stale, length, out);
+                op.sessionId, op.seq, op.key, op.readTs, -1, false, op.readValue, 0, op.readLength);
+            messages.sendTo(stale, self, length, out);
             if (local != null && (stale & (1L << local.nodeId())) != 0)
             {
                 local.store(op.key, op.readTs, op.readValue, 0, op.readLength);
             }
         }
-        complete(op, depth, out);
+        complete(op, out);
     }
 
-    private void complete(final Operation op, final int depth, final Outbox out)
+    private void complete(final Operation op, final Outbox out)
     {
         op.phase = Phase.IDLE;
         op.completed = true;
-        report(op, depth, out);
+        report(op, out);
     }
 
     /**
      * Tells the outcome of a completed operation (again, e.g. to a client whose answer was lost).
      */
-    void report(final Operation op, final int depth, final Outbox out)
+    void report(final Operation op, final Outbox out)
     {
         if (op.type == OpType.PUT)
         {
-            completion.onComplete(op, Status.OK, depth, op.writeTs, op.value, 0, 0, out);
+            completion.onComplete(op, Status.OK, op.writeTs, op.value, 0, 0, out);
         }
         else
         {
             final Status status = op.readTs == 0 ? Status.NOT_FOUND : Status.OK;
-            completion.onComplete(op, status, depth, op.readTs, op.readValue, 0, op.readLength, out);
+            completion.onComplete(op, status, op.readTs, op.readValue, 0, op.readLength, out);
         }
     }
 
@@ -597,14 +488,15 @@ final class Coordinator
                 op.phase = Phase.IDLE;
                 continue;
             }
-            if (config.sloppy && op.phase == Phase.WRITE && op.type == OpType.PUT &&
-                nowNs - op.phaseStartNs >= config.hintAfterNs)
+            // What the phase sends now continues the path of the message that began it.
+            hops.resume(op.phaseInputDepth);
+            if (op.phase == Phase.WRITE && op.type == OpType.PUT)
             {
-                askSpares(op, out);
+                standIns.onTick(op, nowNs, out);
             }
             if (op.phase == Phase.READ && nowNs >= op.hedgeAtNs)
             {
-                hedge(op, out);
+                fanOut.hedge(op, out);
             }
             if (nowNs >= op.retryAtNs)
             {
@@ -616,90 +508,20 @@ final class Coordinator
 
     private void resend(final Operation op, final Outbox out)
     {
-        final long missing = op.asked & ~op.responders;
         if (op.phase == Phase.READ)
         {
-            if (hedging.enabled() || tied.enabled())
-            {
-                // A hedged or tied read asked r replicas (and maybe one more); one of them is down, or a cancel came
-                // from a replica that could not answer after all: now ask every one, untied.
-                op.asked = homeMask(op.key);
-                op.hedgeAtNs = Hedging.NEVER;
-            }
-            final int length = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key);
-            sendToRemotes(op.asked & ~op.responders & homeMask(op.key), length, out);
+            fanOut.resend(op, out);
             return;
         }
+        final long missing = op.asked & ~op.responders;
         for (int node = 0; node < config.replicas; node++)
         {
             if ((missing & (1L << node)) != 0 && node != self)
             {
-                final int hint = config.isHome(op.key, node) ? -1 : op.hintFor[node];
-                final int length = messages.encodeWrite(op.sendDepth, op.sessionId, op.seq, op.key, op.phaseTs, hint,
-                    true, op.phaseValue, 0, op.phaseLength);
+                final int length = messages.encodeWrite(op.sessionId, op.seq, op.key, op.phaseTs,
+                    standIns.hintFor(op, node), true, op.phaseValue, 0, op.phaseLength);
                 out.send(node, messages.buffer(), 0, length);
             }
         }
-    }
-
-    /**
-     * The read phase reached its hedge time short of r replies: ask the next home replica not asked yet, once.
-     */
-    private void hedge(final Operation op, final Outbox out)
-    {
-        op.hedgeAtNs = Hedging.NEVER;
-        for (int i = 0; i < config.n; i++)
-        {
-            final int node = config.home(op.key, i);
-            final long bit = 1L << node;
-            if ((op.asked & bit) == 0 && node != self)
-            {
-                op.asked |= bit;
-                hedging.copySent();
-                final int length = messages.encodeRead(op.sendDepth, op.sessionId, op.seq, op.key);
-                out.send(node, messages.buffer(), 0, length);
-                return;
-            }
-        }
-    }
-
-    /**
-     * Sloppy quorum: each home replica that has not acknowledged yet gets a stand-in, the next spare on the ring,
-     * which holds the write with a hint and hands it to the home replica later (hinted handoff).
-     */
-    private void askSpares(final Operation op, final Outbox out)
-    {
-        final int spares = config.replicas - config.n;
-        for (int i = 0; i < config.n && op.sparesUsed < spares; i++)
-        {
-            final int home = config.home(op.key, i);
-            final long homeBit = 1L << home;
-            if ((op.responders & homeBit) != 0 || hasStandIn(op, home))
-            {
-                continue;
-            }
-            final int spare = config.home(op.key, config.n + op.sparesUsed++);
-            if (spare == self)
-            {
-                continue; // a replica coordinator is no stand-in for itself
-            }
-            op.hintFor[spare] = home;
-            op.asked |= 1L << spare;
-            final int length = messages.encodeWrite(op.sendDepth, op.sessionId, op.seq, op.key, op.phaseTs, home, true,
-                op.phaseValue, 0, op.phaseLength);
-            out.send(spare, messages.buffer(), 0, length);
-        }
-    }
-
-    private boolean hasStandIn(final Operation op, final int home)
-    {
-        for (int s = 0; s < op.sparesUsed; s++)
-        {
-            if (op.hintFor[config.home(op.key, config.n + s)] == home)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

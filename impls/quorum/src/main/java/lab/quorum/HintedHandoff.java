@@ -96,9 +96,9 @@ final class HintedHandoff
             }
             for (final Hint hint : held.values())
             {
-                // clientId 0: a handoff, not a client's operation; its acknowledgement comes back to onAck.
-                final int length = messages.encodeWrite(
-                    1, 0, 0, hint.key, hint.ts, -1, true, hint.value, 0, hint.length);
+                // clientId 0: a handoff, not a client's operation; its acknowledgement comes back to onAck. Sent
+                // on a tick: a path of its own.
+                final int length = messages.encodeWrite(0, 0, hint.key, hint.ts, -1, true, hint.value, 0, hint.length);
                 out.send(home, messages.buffer(), 0, length);
             }
         }

@@ -4,6 +4,7 @@ import lab.core.WireCheck;
 import lab.core.ClientListener;
 import lab.core.ClientProtocol;
 import lab.core.ClientSessions;
+import lab.core.HopDepth;
 import lab.core.Outbox;
 import lab.core.client.Hedging;
 import lab.core.client.TiedReads;
@@ -17,12 +18,16 @@ import org.agrona.DirectBuffer;
  * The client as coordinator: it sends each phase of an operation to the key's home replicas itself and completes
  * the operation on the r-th reply or w-th acknowledgement, so a Dynamo operation takes 2 hops and an ABD one 4.
  * Each slot is a session with its own {@link Coordinator.Operation}; all slots share one Lamport clock.
+ *
+ * <p>The decoder edge of hop depth: a submitted operation and a tick start a new path, and each decoded reply's depth
+ * is handed to {@link HopDepth#received} before it is handled; {@link QuorumMessages} stamps what is sent.
  */
 final class QuorumClient implements ClientProtocol, Coordinator.Completion
 {
     private final int clientNode;
     private final Coordinator coordinator;
-    private final QuorumMessages messages = new QuorumMessages();
+    private final HopDepth hops = new HopDepth();
+    private final QuorumMessages messages = new QuorumMessages(hops);
     private final long[] sessionId;
     private ClientListener listener;
     private final WireCheck wire;
@@ -35,7 +40,7 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
         this.wire = new WireCheck("node " + clientNode + " (quorum client)");
         this.replicas = config.replicas;
         this.nodeCount = config.nodeCount;
-        coordinator = new Coordinator(config, clientNode, null, messages, this, 0, Hedging.parse(config.hedge),
+        coordinator = new Coordinator(config, clientNode, null, messages, hops, this, 0, Hedging.parse(config.hedge),
             TiedReads.of(config.tied));
         sessionId = new long[slots];
         for (int i = 0; i < slots; i++)
@@ -48,8 +53,8 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
         final int slot, final long seq, final OpType opType, final long key, final DirectBuffer value,
         final int valueOffset, final int valueLength, final long nowNs, final Outbox out)
     {
-        coordinator.start(sessionId[slot], seq, clientNode, opType, key, value, valueOffset, valueLength, 0, nowNs,
-            out);
+        hops.startPath();
+        coordinator.start(sessionId[slot], seq, clientNode, opType, key, value, valueOffset, valueLength, nowNs, out);
     }
 
     public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length,
@@ -68,11 +73,19 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
         switch (messages.templateId(buffer, offset))
         {
             case ReadReplyDecoder.TEMPLATE_ID:
-                coordinator.onReadReply(fromNode, messages.wrapReadReply(buffer, offset), nowNs, out);
+            {
+                final ReadReplyDecoder m = messages.wrapReadReply(buffer, offset);
+                hops.received(m.depth());
+                coordinator.onReadReply(fromNode, m, nowNs, out);
                 break;
+            }
             case WriteAckDecoder.TEMPLATE_ID:
-                coordinator.onWriteAck(fromNode, messages.wrapWriteAck(buffer, offset), nowNs, out);
+            {
+                final WriteAckDecoder m = messages.wrapWriteAck(buffer, offset);
+                hops.received(m.depth());
+                coordinator.onWriteAck(fromNode, m, nowNs, out);
                 break;
+            }
             default:
                 break;
         }
@@ -81,6 +94,7 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
     public void onTick(final long nowNs, final Outbox out, final ClientListener listener)
     {
         this.listener = listener;
+        hops.startPath();
         coordinator.onTick(nowNs, out);
     }
 
@@ -104,10 +118,11 @@ final class QuorumClient implements ClientProtocol, Coordinator.Completion
         coordinator.abandon(sessionId[slot]);
     }
 
-    public void onComplete(final Coordinator.Operation op, final Status status, final int depth, final long ts,
+    public void onComplete(final Coordinator.Operation op, final Status status, final long ts,
         final DirectBuffer value, final int offset, final int length, final Outbox out)
     {
         // The reply that completed the operation is the last hop of its critical path.
-        listener.onComplete(ClientSessions.slot(op.sessionId), op.seq(), status, depth, ts, value, offset, length);
+        listener.onComplete(ClientSessions.slot(op.sessionId), op.seq(), status, hops.input(), ts, value, offset,
+            length);
     }
 }

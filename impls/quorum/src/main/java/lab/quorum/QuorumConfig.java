@@ -191,6 +191,27 @@ public final class QuorumConfig
         return (int)Math.floorMod(key + i, (long)replicas);
     }
 
+    /**
+     * @return the key's first {@code count} home replicas in ring order, as a bit per node.
+     */
+    long firstHomes(final long key, final int count)
+    {
+        long mask = 0;
+        for (int i = 0; i < count; i++)
+        {
+            mask |= 1L << home(key, i);
+        }
+        return mask;
+    }
+
+    /**
+     * @return all n home replicas of the key, as a bit per node.
+     */
+    long homeMask(final long key)
+    {
+        return firstHomes(key, n);
+    }
+
     boolean isHome(final long key, final int node)
     {
         return Math.floorMod(node - key, (long)replicas) < n;

@@ -1,5 +1,7 @@
 package lab.quorum;
 
+import lab.core.HopDepth;
+import lab.core.Outbox;
 import lab.quorum.codec.BooleanType;
 import lab.quorum.codec.MessageHeaderDecoder;
 import lab.quorum.codec.MessageHeaderEncoder;
@@ -26,6 +28,10 @@ import org.agrona.MutableDirectBuffer;
 /**
  * Encoders and decoders of the quorum schema around one reusable send buffer. One instance per state machine, so
  * encoding allocates nothing; an encoded message stays valid in {@link #buffer()} until the next encode.
+ *
+ * <p>The encoder edge of hop depth: every message of an operation is stamped with {@link HopDepth#stamp()} of the
+ * node's hop depth (one more than the input being handled), so the protocol's rules never compute it. State
+ * transfer's messages are no operation's path and carry depth 1.
  */
 final class QuorumMessages
 {
@@ -33,6 +39,7 @@ final class QuorumMessages
     static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
 
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+    private final HopDepth hops;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ReadEncoder readEncoder = new ReadEncoder();
@@ -52,6 +59,22 @@ final class QuorumMessages
     final SyncChunkDecoder syncChunk = new SyncChunkDecoder();
     final SyncAckDecoder syncAck = new SyncAckDecoder();
     final TiedCancelDecoder tiedCancel = new TiedCancelDecoder();
+
+    /**
+     * Messages built outside a node (tests, tools): each a new path, depth 1.
+     */
+    QuorumMessages()
+    {
+        this(new HopDepth());
+    }
+
+    /**
+     * @param hops the node's hop depth, which its adapter sets for each input.
+     */
+    QuorumMessages(final HopDepth hops)
+    {
+        this.hops = hops;
+    }
 
     MutableDirectBuffer buffer()
     {
@@ -108,34 +131,34 @@ final class QuorumMessages
         return tiedCancel.wrapAndApplyHeader(src, offset, headerDecoder);
     }
 
-    int encodeRead(final int depth, final long clientId, final long seq, final long key)
+    int encodeRead(final long clientId, final long seq, final long key)
     {
-        return encodeRead(depth, clientId, seq, key, -1);
+        return encodeRead(clientId, seq, key, -1);
     }
 
     /**
      * @param tiedPeer the replica a tied read's other copy goes to; -1 for an untied read.
      */
-    int encodeRead(final int depth, final long clientId, final long seq, final long key, final int tiedPeer)
+    int encodeRead(final long clientId, final long seq, final long key, final int tiedPeer)
     {
         readEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .depth(depth).clientId(clientId).seq(seq).key(key).tiedPeer(tiedPeer);
+            .depth(hops.stamp()).clientId(clientId).seq(seq).key(key).tiedPeer(tiedPeer);
         return HEADER_LENGTH + readEncoder.encodedLength();
     }
 
-    int encodeTiedCancel(final int depth, final long clientId, final long seq, final int origin)
+    int encodeTiedCancel(final long clientId, final long seq, final int origin)
     {
         tiedCancelEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .depth(depth).clientId(clientId).seq(seq).origin(origin);
+            .depth(hops.stamp()).clientId(clientId).seq(seq).origin(origin);
         return HEADER_LENGTH + tiedCancelEncoder.encodedLength();
     }
 
     int encodeReadReply(
-        final int depth, final long clientId, final long seq, final long key, final long ts,
-        final DirectBuffer value, final int valueOffset, final int valueLength)
+        final long clientId, final long seq, final long key, final long ts, final DirectBuffer value,
+        final int valueOffset, final int valueLength)
     {
         readReplyEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .depth(depth)
+            .depth(hops.stamp())
             .clientId(clientId)
             .seq(seq)
             .key(key)
@@ -145,11 +168,11 @@ final class QuorumMessages
     }
 
     int encodeWrite(
-        final int depth, final long clientId, final long seq, final long key, final long ts, final int hintFor,
-        final boolean ackWanted, final DirectBuffer value, final int valueOffset, final int valueLength)
+        final long clientId, final long seq, final long key, final long ts, final int hintFor, final boolean ackWanted,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
     {
         writeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .depth(depth)
+            .depth(hops.stamp())
             .clientId(clientId)
             .seq(seq)
             .key(key)
@@ -160,11 +183,27 @@ final class QuorumMessages
         return HEADER_LENGTH + writeEncoder.encodedLength();
     }
 
-    int encodeWriteAck(final int depth, final long clientId, final long seq, final long key, final long ts)
+    int encodeWriteAck(final long clientId, final long seq, final long key, final long ts)
     {
         writeAckEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .depth(depth).clientId(clientId).seq(seq).key(key).ts(ts);
+            .depth(hops.stamp()).clientId(clientId).seq(seq).key(key).ts(ts);
         return HEADER_LENGTH + writeAckEncoder.encodedLength();
+    }
+
+    /**
+     * Sends the message just encoded to each node of {@code targets} but {@code except} (a coordinator's own share
+     * needs no message), in node order.
+     */
+    void sendTo(final long targets, final int except, final int length, final Outbox out)
+    {
+        for (long rest = targets; rest != 0; rest &= rest - 1)
+        {
+            final int node = Long.numberOfTrailingZeros(rest);
+            if (node != except)
+            {
+                out.send(node, buffer, 0, length);
+            }
+        }
     }
 
     int encodeSyncRequest(final long term)

@@ -3,6 +3,7 @@ package lab.quorum;
 import java.util.Random;
 
 import lab.core.HeldOutbox;
+import lab.core.HopDepth;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;
@@ -37,6 +38,10 @@ import org.agrona.DirectBuffer;
  * be missed by a later read quorum). So it first copies the state of enough peers ({@link QuorumStateTransfer}); until
  * then it stores and acknowledges writes but answers no read and coordinates nothing. A spare replica of a sloppy
  * quorum keeps writes it holds for a home replica apart, as hints, and hands them off ({@link HintedHandoff}).
+ *
+ * <p>{@link #onMessage} and {@link #onTick} are the decoder edge of hop depth: each decoded message's depth is handed
+ * to {@link HopDepth#received} before it is handled, and a tick starts a new path; {@link QuorumMessages} stamps what
+ * is sent.
  */
 public final class QuorumReplica implements Replica, Coordinator.Local, Coordinator.Completion
 {
@@ -44,7 +49,8 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     private final QuorumConfig config;
     private final QuorumDisk disk;
     private final KvStore store;
-    private final QuorumMessages messages = new QuorumMessages();
+    private final HopDepth hops = new HopDepth();
+    private final QuorumMessages messages = new QuorumMessages(hops);
     private final ClientMessages clientMessages = new ClientMessages();
     private final ClientMessages.RequestHandler requests = this::onClientRequest;
     private final WireCheck wire;
@@ -80,7 +86,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         this.held = disk.syncsAtFlush() ? new HeldOutbox() : null;
         this.config = config;
         coordinator = config.replicaCoordinator ?
-            new Coordinator(config, nodeId, this, messages, this, 2 * config.client.retryNs(), Hedging.off(),
+            new Coordinator(config, nodeId, this, messages, hops, this, 2 * config.client.retryNs(), Hedging.off(),
                 TiedReads.of(config.tied)) : null;
         tied = new TiedCopies(nodeId);
         handoff = new HintedHandoff(config, messages);
@@ -177,20 +183,35 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         switch (templateId)
         {
             case ReadDecoder.TEMPLATE_ID:
-                onRead(fromNode, messages.wrapRead(buffer, offset), out);
+            {
+                final ReadDecoder m = messages.wrapRead(buffer, offset);
+                hops.received(m.depth());
+                onRead(fromNode, m, out);
                 break;
+            }
             case WriteDecoder.TEMPLATE_ID:
-                onWrite(fromNode, messages.wrapWrite(buffer, offset), out);
+            {
+                final WriteDecoder m = messages.wrapWrite(buffer, offset);
+                hops.received(m.depth());
+                onWrite(fromNode, m, out);
                 break;
+            }
             case ReadReplyDecoder.TEMPLATE_ID:
                 if (coordinator != null)
                 {
-                    coordinator.onReadReply(fromNode, messages.wrapReadReply(buffer, offset), nowNs, out);
+                    final ReadReplyDecoder m = messages.wrapReadReply(buffer, offset);
+                    hops.received(m.depth());
+                    coordinator.onReadReply(fromNode, m, nowNs, out);
                 }
                 break;
             case WriteAckDecoder.TEMPLATE_ID:
-                onWriteAck(fromNode, messages.wrapWriteAck(buffer, offset), nowNs, out);
+            {
+                final WriteAckDecoder m = messages.wrapWriteAck(buffer, offset);
+                hops.received(m.depth());
+                onWriteAck(fromNode, m, nowNs, out);
                 break;
+            }
+            // State transfer and cancels send nothing an operation's depth counts: no depth to take from them.
             case SyncRequestDecoder.TEMPLATE_ID:
                 stateTransfer.onSyncRequest(fromNode, messages.wrapSyncRequest(buffer, offset), nowNs, out);
                 break;
@@ -214,13 +235,15 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     public void onTick(final long nowNs, final Outbox driverOut)
     {
         final Outbox out = held != null ? held : driverOut;
+        hops.startPath();
         stateTransfer.onTick(nowNs, out);
         if (coordinator != null)
         {
-            coordinator.onTick(nowNs, out);
+            coordinator.onTick(nowNs, out); // resumes each phase's own path for its resends
         }
         if (config.sloppy)
         {
+            hops.startPath(); // a handoff answers no operation: a path of its own, whatever the coordinator resumed
             handoff.onTick(nowNs, out);
         }
     }
@@ -231,6 +254,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
      */
     public void flush(final long nowNs, final Outbox out)
     {
+        hops.startPath();
         if (held != null)
         {
             disk.sync();
@@ -241,12 +265,13 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
     private void onClientRequest(final int from, final ClientRequestDecoder request, final long nowNs,
         final Outbox out)
     {
-        final int depth = request.depth();
+        hops.received(request.depth()); // the decoder edge of client requests (ClientMessages decodes them)
         if (coordinator == null || stateTransfer.recovering())
         {
             // A recovering replica's clock and copy may lag acknowledged writes: send the client on.
             final int hint = (nodeId + 1) % config.replicas;
-            clientMessages.sendStatus(out, from, depth + 1, request.clientId(), request.seq(), Status.REDIRECT, hint);
+            clientMessages.sendStatus(out, from, hops.stamp(), request.clientId(), request.seq(), Status.REDIRECT,
+                hint);
             return;
         }
         final long sessionId = request.clientId();
@@ -259,7 +284,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         if (op != null && seq == op.seq() && op.completed())
         {
             // Running it again could write its value over a newer write acknowledged since: answer from the record.
-            coordinator.report(op, depth, out);
+            coordinator.report(op, out);
             return;
         }
         if (config.abd() && request.opType() == OpType.PUT)
@@ -274,14 +299,14 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         }
         final int valueOffset = request.limit() + ClientRequestDecoder.valueHeaderLength();
         coordinator.start(request.clientId(), request.seq(), from, request.opType(), request.key(),
-            request.buffer(), valueOffset, request.valueLength(), depth, nowNs, out);
+            request.buffer(), valueOffset, request.valueLength(), nowNs, out);
     }
 
-    public void onComplete(final Coordinator.Operation op, final Status status, final int depth, final long ts,
+    public void onComplete(final Coordinator.Operation op, final Status status, final long ts,
         final DirectBuffer value, final int offset, final int length, final Outbox out)
     {
-        clientMessages.sendResponse(out, op.replyTo(), depth + 1, op.sessionId, op.seq(), status, -1, ts, value, offset,
-            length);
+        clientMessages.sendResponse(out, op.replyTo(), hops.stamp(), op.sessionId, op.seq(), status, -1, ts, value,
+            offset, length);
     }
 
     private void onRead(final int from, final ReadDecoder read, final Outbox out)
@@ -299,14 +324,14 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         {
             // Serving starts here, when the handler takes the read (any queueing before this point is what a tie
             // saves): the peer drops its copy unless it has started too.
-            final int cancel = messages.encodeTiedCancel(read.depth() + 1, read.clientId(), read.seq(), from);
+            final int cancel = messages.encodeTiedCancel(read.clientId(), read.seq(), from);
             out.send(tiedPeer, messages.buffer(), 0, cancel);
         }
         final KvStore.Entry entry = store.get(read.key());
         final int length = entry == null ?
-            messages.encodeReadReply(read.depth() + 1, read.clientId(), read.seq(), read.key(), 0, emptyValue(), 0, 0) :
-            messages.encodeReadReply(read.depth() + 1, read.clientId(), read.seq(), read.key(), entry.version(),
-                entry.value(), 0, entry.length());
+            messages.encodeReadReply(read.clientId(), read.seq(), read.key(), 0, emptyValue(), 0, 0) :
+            messages.encodeReadReply(read.clientId(), read.seq(), read.key(), entry.version(), entry.value(), 0,
+                entry.length());
         out.send(from, messages.buffer(), 0, length);
     }
 
@@ -320,7 +345,6 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         final long key = write.key();
         final long ts = write.ts();
         final int hintFor = write.hintFor();
-        final int depth = write.depth();
         final long clientId = write.clientId();
         final long seq = write.seq();
         final boolean ackWanted = write.ackWanted() == BooleanType.TRUE;
@@ -336,7 +360,7 @@ public final class QuorumReplica implements Replica, Coordinator.Local, Coordina
         }
         if (ackWanted)
         {
-            final int length = messages.encodeWriteAck(depth + 1, clientId, seq, key, ts);
+            final int length = messages.encodeWriteAck(clientId, seq, key, ts);
             out.send(from, messages.buffer(), 0, length);
         }
     }

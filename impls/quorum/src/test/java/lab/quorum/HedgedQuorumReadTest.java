@@ -50,7 +50,7 @@ class HedgedQuorumReadTest
 
     private void reply(final ClientProtocol client, final int from, final long nowNs)
     {
-        final int length = replica.encodeReadReply(2, ClientSessions.sessionId(CLIENT, 0), 1, KEY, 0,
+        final int length = replica.encodeReadReply(ClientSessions.sessionId(CLIENT, 0), 1, KEY, 0,
             new ExpandableArrayBuffer(0), 0, 0);
         client.onMessage(from, replica.buffer(), 0, length, nowNs, out, listener);
     }

@@ -168,7 +168,7 @@ class QuorumDiskTest
         final QuorumMessages messages = new QuorumMessages();
         value.putLong(0, 55);
         final long ts = Timestamps.of(40, client);
-        final int length = messages.encodeWrite(1, 9, 1, 5, ts, -1, true, value, 0, 8);
+        final int length = messages.encodeWrite(9, 1, 5, ts, -1, true, value, 0, 8);
         final List<Integer> sent = new ArrayList<>();
         final Outbox out = (toNode, buffer, offset, len) -> sent.add(toNode);
 

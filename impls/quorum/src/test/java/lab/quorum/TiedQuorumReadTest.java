@@ -123,7 +123,7 @@ class TiedQuorumReadTest
     {
         final QuorumReplica fast = replica(2);
         final QuorumReplica slow = replica(1);
-        final int read = messages.encodeRead(1, SESSION, 1, KEY, 1);
+        final int read = messages.encodeRead(SESSION, 1, KEY, 1);
         final ExpandableArrayBuffer toFast = new ExpandableArrayBuffer(read);
         toFast.putBytes(0, messages.buffer(), 0, read);
         fast.onMessage(CLIENT, toFast, 0, read, 0, out);
@@ -134,13 +134,13 @@ class TiedQuorumReadTest
 
         final ExpandableArrayBuffer cancel = sent.get(0);
         slow.onMessage(2, cancel, 0, cancel.capacity(), MS, out);
-        final int copy = messages.encodeRead(1, SESSION, 1, KEY, 2);
+        final int copy = messages.encodeRead(SESSION, 1, KEY, 2);
         slow.onMessage(CLIENT, messages.buffer(), 0, copy, 2 * MS, out);
         assertEquals(2, sentTo.size(), "the cancelled copy is dropped unanswered");
         assertEquals(1L, slow.counters().get(TiedCopies.COPIES_DROPPED));
         assertEquals(1L, fast.counters().get(TiedCopies.CANCELS_SENT));
 
-        final int untied = messages.encodeRead(1, SESSION, 1, KEY, -1);
+        final int untied = messages.encodeRead(SESSION, 1, KEY, -1);
         slow.onMessage(CLIENT, messages.buffer(), 0, untied, 3 * MS, out);
         assertEquals(List.of(1, CLIENT, CLIENT), sentTo, "a resent, untied read is served whatever was cancelled");
     }
