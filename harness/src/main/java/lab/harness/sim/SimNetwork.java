@@ -77,7 +77,7 @@ public final class SimNetwork
     private final long seed;
     private final SimConfig config;
     private Timing timing;
-    private final Random random;
+    private final SimRandom random;
     private final int nodeCount;
     private final Endpoint[] endpoints;
     private final NodeOutbox[] outboxes;
@@ -118,7 +118,7 @@ public final class SimNetwork
     {
         this.seed = seed;
         this.config = config;
-        this.random = new Random(seed);
+        this.random = new SimRandom(seed); // java.util.Random's draws, without its atomic seed
         this.nodeCount = nodeCount;
         endpoints = new Endpoint[nodeCount];
         outboxes = new NodeOutbox[nodeCount];
@@ -239,7 +239,12 @@ public final class SimNetwork
      */
     public long localNowNs(final int nodeId)
     {
-        return nowNs + nowNs / 1_000_000 * driftPpm[nodeId] + (nowNs % 1_000_000) * driftPpm[nodeId] / 1_000_000;
+        final long ppm = driftPpm[nodeId];
+        if (ppm == 0)
+        {
+            return nowNs; // what the formula gives without drift, without its divisions (two per delivery)
+        }
+        return nowNs + nowNs / 1_000_000 * ppm + (nowNs % 1_000_000) * ppm / 1_000_000;
     }
 
     /**
@@ -471,9 +476,7 @@ public final class SimNetwork
             }
             if (nextMessageNs <= nextTickNs)
             {
-                final InFlight next = queue.poll();
-                nowNs = next.deliverAtNs;
-                deliver(next);
+                deliverFirst();
             }
             else
             {
@@ -503,16 +506,24 @@ public final class SimNetwork
         runUntil(nowNs + durationNs);
     }
 
-    private void deliver(final InFlight m)
+    /**
+     * Handles the earliest message: drops it, holds it for a paused node, queues it again at a slow or modelled CPU
+     * (in place, {@link EventQueue#rekeyFirst}), or takes it out and delivers it.
+     */
+    private void deliverFirst()
     {
+        final InFlight m = queue.peek();
+        nowNs = m.deliverAtNs;
         if (!up[m.to] || m.incarnation != incarnation[m.to] || !connected(m.from, m.to) || endpoints[m.to] == null)
         {
+            queue.poll();
             dropped++;
             trace.dropped(nowNs, m.from, m.to, m.bytes, connected(m.from, m.to) ? "down" : "partition");
             return;
         }
         if (paused[m.to])
         {
+            queue.poll();
             heldWhilePaused.add(m);
             return;
         }
@@ -522,17 +533,18 @@ public final class SimNetwork
             slowFreeAtNs[m.to] = m.deliverAtNs;
             m.order = order++;
             m.slowed = true;
-            queue.add(m.deliverAtNs, m.order, m);
+            queue.rekeyFirst(m.deliverAtNs, m.order);
             return;
         }
         if (timing != null && !m.handled)
         {
-            m.deliverAtNs = timing.handledAtNs(m.to, m.from, m.bytes.length, nowNs); // out of the queue: reused
+            m.deliverAtNs = timing.handledAtNs(m.to, m.from, m.bytes.length, nowNs); // the same record, due again
             m.order = order++;
             m.handled = true;
-            queue.add(m.deliverAtNs, m.order, m);
+            queue.rekeyFirst(m.deliverAtNs, m.order);
             return;
         }
+        queue.poll(); // before the handler runs: what it sends goes into the queue
         delivered++;
         trace.delivered(nowNs, m.from, m.to, m.bytes);
         if (hashDeliveries)
