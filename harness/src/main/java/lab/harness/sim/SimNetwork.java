@@ -33,6 +33,8 @@ public final class SimNetwork
         boolean handled;
         /** Already served by a slow node's CPU ({@link #slow}). */
         boolean slowed;
+        /** Its bytes are another message's too (a duplicate): never given back to the {@link #pool}. */
+        boolean shared;
 
         InFlight(final long deliverAtNs, final long order, final int from, final int to, final byte[] bytes,
             final int incarnation)
@@ -91,6 +93,9 @@ public final class SimNetwork
     private final EventQueue<InFlight> queue = new EventQueue<>();
     private final UnsafeBuffer deliveryBuffer = new UnsafeBuffer(new byte[0]);
     private final MessageTrace trace = MessageTrace.withDefaultCapacity();
+    private final MessageBytesPool pool = new MessageBytesPool();
+    /** The array whose handler is running: the trace may overwrite its entry meanwhile, but it is still being read. */
+    private byte[] delivering;
     private java.util.function.IntConsumer diskFailureHandler;
     /** Gray failures ({@link #slow}, {@link #pause}): per node its service time per message and paused state. */
     private final long[] slowNs;
@@ -119,6 +124,7 @@ public final class SimNetwork
         this.seed = seed;
         this.config = config;
         this.random = new SimRandom(seed); // java.util.Random's draws, without its atomic seed
+        trace.onEvict(this::release);
         this.nodeCount = nodeCount;
         endpoints = new Endpoint[nodeCount];
         outboxes = new NodeOutbox[nodeCount];
@@ -424,17 +430,29 @@ public final class SimNetwork
             trace.dropped(nowNs, from, to, buffer, offset, length, connected(from, to) ? "loss" : "partition");
             return;
         }
-        final byte[] bytes = new byte[length];
+        final byte[] bytes = pool.take(length);
         buffer.getBytes(offset, bytes);
-        schedule(from, to, bytes);
+        final InFlight first = schedule(from, to, bytes);
         if (config.duplicateRate > 0 && random.nextDouble() < config.duplicateRate)
         {
             duplicated++;
-            schedule(from, to, bytes);
+            first.shared = true;
+            schedule(from, to, bytes).shared = true;
         }
     }
 
-    private void schedule(final int from, final int to, final byte[] bytes)
+    /**
+     * Gives an array nothing refers to any more back to the pool, unless a handler is still reading it.
+     */
+    private void release(final byte[] bytes)
+    {
+        if (bytes != delivering)
+        {
+            pool.release(bytes);
+        }
+    }
+
+    private InFlight schedule(final int from, final int to, final byte[] bytes)
     {
         long delay = linkLatencyNs[from][to] >= 0 ? linkLatencyNs[from][to] : config.latencyNs;
         if (timing != null)
@@ -457,7 +475,9 @@ public final class SimNetwork
             deliverAtNs = Math.max(deliverAtNs, lastDeliveryNs[from][to]);
             lastDeliveryNs[from][to] = deliverAtNs;
         }
-        queue.add(deliverAtNs, order, new InFlight(deliverAtNs, order++, from, to, bytes, incarnation[to]));
+        final InFlight m = new InFlight(deliverAtNs, order++, from, to, bytes, incarnation[to]);
+        queue.add(deliverAtNs, m.order, m);
+        return m;
     }
 
     /**
@@ -518,7 +538,11 @@ public final class SimNetwork
         {
             queue.poll();
             dropped++;
-            trace.dropped(nowNs, m.from, m.to, m.bytes, connected(m.from, m.to) ? "down" : "partition");
+            if (!trace.dropped(nowNs, m.from, m.to, m.bytes, connected(m.from, m.to) ? "down" : "partition",
+                !m.shared) && !m.shared)
+            {
+                release(m.bytes);
+            }
             return;
         }
         if (paused[m.to])
@@ -546,13 +570,14 @@ public final class SimNetwork
         }
         queue.poll(); // before the handler runs: what it sends goes into the queue
         delivered++;
-        trace.delivered(nowNs, m.from, m.to, m.bytes);
+        final boolean traced = trace.delivered(nowNs, m.from, m.to, m.bytes, !m.shared);
         if (hashDeliveries)
         {
             traceHash = 31 * (31 * (31 * traceHash + m.deliverAtNs) + m.from * 64L + m.to) + Arrays.hashCode(m.bytes);
         }
         traffic[m.to].onReceive(nowNs, m.bytes.length);
         deliveryBuffer.wrap(m.bytes);
+        delivering = m.bytes;
         try
         {
             endpoints[m.to].onMessage(m.from, deliveryBuffer, 0, m.bytes.length, localNowNs(m.to), outboxes[m.to]);
@@ -562,5 +587,20 @@ public final class SimNetwork
         {
             diskFailed(m.to, failure);
         }
+        delivering = null;
+        // Handlers copy what they keep (the buffer is rewrapped for the next delivery), so the array is free now
+        // unless the trace shows it; the trace gives it back when it overwrites the entry.
+        if (!traced && !m.shared)
+        {
+            pool.release(m.bytes);
+        }
+    }
+
+    /**
+     * @return the arrays messages are copied into (for tests: how many were reused).
+     */
+    MessageBytesPool messageBytes()
+    {
+        return pool;
     }
 }
