@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * cluster, {@code simulatedMs} of simulated time after a tenth as much warm-up, the result), the way a curve's point
  * costs; the secondary result {@code messages} (an {@link AuxCounters} of type OPERATIONS, as in JMH's
  * JMHSample_23_AuxCounters) is the figure, in messages per second; {@code messagesPerCpuSecond} divides by the
- * benchmark thread's CPU time instead (for a loaded machine). The primary score counts whole runs.
+ * benchmark thread's CPU time instead (for a loaded machine). The primary score counts whole runs. JMH adds up an
+ * EVENTS counter over the iterations, so the score it prints for {@code messagesPerCpuSecond} is that sum: the figure
+ * is the "avg" of its "(min, avg, max)" line (or the mean of the JSON's {@code rawData}).
  *
  * <p>The service times are fixed here, not read from a calibration file, so the figure does not move with the
  * machine that calibrated: 2 us per message at a server role, 1 us at a client, 0.5 us batched (a CPU that finds

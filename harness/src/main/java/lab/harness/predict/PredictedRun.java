@@ -2,7 +2,6 @@ package lab.harness.predict;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 
 import lab.core.Endpoint;
@@ -13,6 +12,7 @@ import lab.harness.cluster.RunResult;
 import lab.harness.metrics.LatencyTimeline;
 import lab.harness.metrics.TrafficCounters;
 import lab.harness.sim.SimNetwork;
+import lab.harness.sim.SimRandom;
 import lab.harness.workload.LoadGenerator;
 
 /**
@@ -123,9 +123,9 @@ public final class PredictedRun
             new RoleServiceTimes(network, nodes.settings.replicas(), nodes.firstClient(), calibration,
                 machines.serviceCv());
         final NodeCpus cpus = new NodeCpus(machines.sharedCpu() ? NodeCpus.sharedCpu(count) : NodeCpus.ownCpus(count),
-            machines.cores(), service, new Random(SimNetwork.deriveSeed(config.seed, 50_000)));
+            machines.cores(), service, new SimRandom(SimNetwork.deriveSeed(config.seed, 50_000)));
         final LinkModel links = machines.link().model(config.replicas, count,
-            new Random(SimNetwork.deriveSeed(config.seed, 60_000)));
+            new SimRandom(SimNetwork.deriveSeed(config.seed, 60_000)));
         final TrafficCounters[] traffic = new TrafficCounters[count];
         for (int i = 0; i < count; i++)
         {

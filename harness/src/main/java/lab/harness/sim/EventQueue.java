@@ -10,6 +10,10 @@ import java.util.Arrays;
  * comparator was a visible part of a predicted run's profile). Any correct heap pops the same sequence, since the
  * keys are distinct: replacing the queue leaves every seed's history as it was.
  *
+ * <p>A message the simulator takes from the front is often due again later at once (it arrived and now waits for its
+ * node's CPU): {@link #rekeyFirst} gives the front event its new key in place and sifts it down once, where a poll and
+ * an add would each walk the heap.
+ *
  * @param <T> what an event carries.
  */
 final class EventQueue<T>
@@ -91,6 +95,31 @@ final class EventQueue<T>
     }
 
     /**
+     * @return the earliest event, left in the queue; null when empty.
+     */
+    @SuppressWarnings("unchecked")
+    T peek()
+    {
+        return size == 0 ? null : (T)items[0];
+    }
+
+    /**
+     * Gives the earliest event a new key and puts it where that key belongs: what a {@link #poll} followed by an
+     * {@link #add} of the same event with that key does, in one walk down the heap.
+     *
+     * @param orderKey distinct per event, like {@link #add}'s.
+     * @throws IllegalStateException when the queue is empty.
+     */
+    void rekeyFirst(final long atNs, final long orderKey)
+    {
+        if (size == 0)
+        {
+            throw new IllegalStateException("no event to rekey: the queue is empty");
+        }
+        siftDownFromRoot(atNs, orderKey, items[0], size);
+    }
+
+    /**
      * @return the earliest event, removed; null when empty.
      */
     @SuppressWarnings("unchecked")
@@ -102,36 +131,41 @@ final class EventQueue<T>
         }
         final T first = (T)items[0];
         final int last = --size;
-        final long lastTime = timeNs[last];
-        final long lastOrder = order[last];
         final Object lastItem = items[last];
         items[last] = null;
         if (last > 0)
         {
-            int i = 0;
-            while (true)
-            {
-                int child = 2 * i + 1;
-                if (child >= last)
-                {
-                    break;
-                }
-                if (child + 1 < last && before(timeNs[child + 1], order[child + 1], timeNs[child], order[child]))
-                {
-                    child++;
-                }
-                if (!before(timeNs[child], order[child], lastTime, lastOrder))
-                {
-                    break;
-                }
-                move(child, i);
-                i = child;
-            }
-            timeNs[i] = lastTime;
-            order[i] = lastOrder;
-            items[i] = lastItem;
+            siftDownFromRoot(timeNs[last], order[last], lastItem, last);
         }
         return first;
+    }
+
+    /**
+     * Places an event with key (atNs, orderKey) at the root of the heap's first {@code n} slots and moves it down
+     * until no child is earlier.
+     */
+    private void siftDownFromRoot(final long atNs, final long orderKey, final Object item, final int n)
+    {
+        int i = 0;
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= n)
+            {
+                break;
+            }
+            if (child + 1 < n && before(timeNs[child + 1], order[child + 1], timeNs[child], order[child]))
+            {
+                child++;
+            }
+            if (!before(timeNs[child], order[child], atNs, orderKey))
+            {
+                break;
+            }
+            move(child, i);
+            i = child;
+        }
+        set(i, atNs, orderKey, item);
     }
 
     private static boolean before(final long t1, final long o1, final long t2, final long o2)

@@ -15,6 +15,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * bytes the network already copied for the message (one array slot each for time, ends and kind), and the lines
  * are made by {@link #lines} with the protocol's {@link MessagePrinter} only then. A dropped message is copied,
  * since the sender's buffer is reused, but drops are a few percent of the traffic at most.
+ *
+ * <p>The network reuses a message's array once nothing refers to it ({@link MessageBytesPool}): an entry recorded as
+ * releasable hands its array to the {@link #onEvict} hook when a newer entry overwrites it, and a recording method
+ * says whether it kept the array at all (not with capacity 0, nor after {@link #stopAt}).
  */
 public final class MessageTrace
 {
@@ -34,6 +38,9 @@ public final class MessageTrace
     private final byte[] kind;
     private final byte[][] bytes;
     private final String[] text;
+    /** Per entry, whether its array goes to {@link #evicted} when the entry is overwritten. */
+    private final boolean[] releasable;
+    private java.util.function.Consumer<byte[]> evicted;
     private long recorded;
     private int next;
     private long stopAtNs = Long.MAX_VALUE;
@@ -62,6 +69,16 @@ public final class MessageTrace
         kind = new byte[capacity];
         bytes = new byte[capacity][];
         text = new String[capacity];
+        releasable = new boolean[capacity];
+    }
+
+    /**
+     * @param hook what receives the array of a releasable entry when a newer entry overwrites it (nothing in the
+     *             trace refers to it after that).
+     */
+    public void onEvict(final java.util.function.Consumer<byte[]> hook)
+    {
+        this.evicted = hook;
     }
 
     public int capacity()
@@ -91,7 +108,18 @@ public final class MessageTrace
      */
     public void delivered(final long nowNs, final int fromNode, final int toNode, final byte[] message)
     {
-        add(nowNs, DELIVERED, fromNode, toNode, message, null);
+        add(nowNs, DELIVERED, fromNode, toNode, message, null, false);
+    }
+
+    /**
+     * @param message    the delivered bytes; kept, not copied.
+     * @param releasable whether the array goes to the {@link #onEvict} hook when this entry is overwritten.
+     * @return whether the trace kept the array (false: it refers to it nowhere).
+     */
+    public boolean delivered(final long nowNs, final int fromNode, final int toNode, final byte[] message,
+        final boolean releasable)
+    {
+        return add(nowNs, DELIVERED, fromNode, toNode, message, null, releasable);
     }
 
     /**
@@ -100,7 +128,18 @@ public final class MessageTrace
      */
     public void dropped(final long nowNs, final int fromNode, final int toNode, final byte[] message, final String why)
     {
-        add(nowNs, DROPPED, fromNode, toNode, message, why);
+        add(nowNs, DROPPED, fromNode, toNode, message, why, false);
+    }
+
+    /**
+     * @param message    kept, not copied.
+     * @param releasable whether the array goes to the {@link #onEvict} hook when this entry is overwritten.
+     * @return whether the trace kept the array.
+     */
+    public boolean dropped(final long nowNs, final int fromNode, final int toNode, final byte[] message,
+        final String why, final boolean releasable)
+    {
+        return add(nowNs, DROPPED, fromNode, toNode, message, why, releasable);
     }
 
     /**
@@ -113,7 +152,7 @@ public final class MessageTrace
         {
             final byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
-            dropped(nowNs, fromNode, toNode, copy, why);
+            dropped(nowNs, fromNode, toNode, copy, why, true); // the copy is the trace's alone
         }
     }
 
@@ -122,17 +161,23 @@ public final class MessageTrace
      */
     public void event(final long nowNs, final String what)
     {
-        add(nowNs, EVENT, -1, -1, null, what);
+        add(nowNs, EVENT, -1, -1, null, what, false);
     }
 
-    private void add(final long nowNs, final byte what, final int fromNode, final int toNode, final byte[] message,
-        final String note)
+    private boolean add(final long nowNs, final byte what, final int fromNode, final int toNode, final byte[] message,
+        final String note, final boolean release)
     {
         if (capacity == 0 || nowNs > stopAtNs)
         {
-            return;
+            return false;
         }
         final int i = next;
+        if (releasable[i] && evicted != null)
+        {
+            final byte[] old = bytes[i];
+            bytes[i] = null;
+            evicted.accept(old);
+        }
         next = next + 1 == capacity ? 0 : next + 1;
         recorded++;
         timeNs[i] = nowNs;
@@ -141,6 +186,8 @@ public final class MessageTrace
         to[i] = toNode;
         bytes[i] = message;
         text[i] = note;
+        releasable[i] = release;
+        return true;
     }
 
     /**

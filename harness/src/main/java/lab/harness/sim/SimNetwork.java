@@ -33,6 +33,8 @@ public final class SimNetwork
         boolean handled;
         /** Already served by a slow node's CPU ({@link #slow}). */
         boolean slowed;
+        /** Its bytes are another message's too (a duplicate): never given back to the {@link #pool}. */
+        boolean shared;
 
         InFlight(final long deliverAtNs, final long order, final int from, final int to, final byte[] bytes,
             final int incarnation)
@@ -77,7 +79,7 @@ public final class SimNetwork
     private final long seed;
     private final SimConfig config;
     private Timing timing;
-    private final Random random;
+    private final SimRandom random;
     private final int nodeCount;
     private final Endpoint[] endpoints;
     private final NodeOutbox[] outboxes;
@@ -91,6 +93,9 @@ public final class SimNetwork
     private final EventQueue<InFlight> queue = new EventQueue<>();
     private final UnsafeBuffer deliveryBuffer = new UnsafeBuffer(new byte[0]);
     private final MessageTrace trace = MessageTrace.withDefaultCapacity();
+    private final MessageBytesPool pool = new MessageBytesPool();
+    /** The array whose handler is running: the trace may overwrite its entry meanwhile, but it is still being read. */
+    private byte[] delivering;
     private java.util.function.IntConsumer diskFailureHandler;
     /** Gray failures ({@link #slow}, {@link #pause}): per node its service time per message and paused state. */
     private final long[] slowNs;
@@ -118,7 +123,8 @@ public final class SimNetwork
     {
         this.seed = seed;
         this.config = config;
-        this.random = new Random(seed);
+        this.random = new SimRandom(seed); // java.util.Random's draws, without its atomic seed
+        trace.onEvict(this::release);
         this.nodeCount = nodeCount;
         endpoints = new Endpoint[nodeCount];
         outboxes = new NodeOutbox[nodeCount];
@@ -239,7 +245,12 @@ public final class SimNetwork
      */
     public long localNowNs(final int nodeId)
     {
-        return nowNs + nowNs / 1_000_000 * driftPpm[nodeId] + (nowNs % 1_000_000) * driftPpm[nodeId] / 1_000_000;
+        final long ppm = driftPpm[nodeId];
+        if (ppm == 0)
+        {
+            return nowNs; // what the formula gives without drift, without its divisions (two per delivery)
+        }
+        return nowNs + nowNs / 1_000_000 * ppm + (nowNs % 1_000_000) * ppm / 1_000_000;
     }
 
     /**
@@ -419,17 +430,29 @@ public final class SimNetwork
             trace.dropped(nowNs, from, to, buffer, offset, length, connected(from, to) ? "loss" : "partition");
             return;
         }
-        final byte[] bytes = new byte[length];
+        final byte[] bytes = pool.take(length);
         buffer.getBytes(offset, bytes);
-        schedule(from, to, bytes);
+        final InFlight first = schedule(from, to, bytes);
         if (config.duplicateRate > 0 && random.nextDouble() < config.duplicateRate)
         {
             duplicated++;
-            schedule(from, to, bytes);
+            first.shared = true;
+            schedule(from, to, bytes).shared = true;
         }
     }
 
-    private void schedule(final int from, final int to, final byte[] bytes)
+    /**
+     * Gives an array nothing refers to any more back to the pool, unless a handler is still reading it.
+     */
+    private void release(final byte[] bytes)
+    {
+        if (bytes != delivering)
+        {
+            pool.release(bytes);
+        }
+    }
+
+    private InFlight schedule(final int from, final int to, final byte[] bytes)
     {
         long delay = linkLatencyNs[from][to] >= 0 ? linkLatencyNs[from][to] : config.latencyNs;
         if (timing != null)
@@ -452,7 +475,9 @@ public final class SimNetwork
             deliverAtNs = Math.max(deliverAtNs, lastDeliveryNs[from][to]);
             lastDeliveryNs[from][to] = deliverAtNs;
         }
-        queue.add(deliverAtNs, order, new InFlight(deliverAtNs, order++, from, to, bytes, incarnation[to]));
+        final InFlight m = new InFlight(deliverAtNs, order++, from, to, bytes, incarnation[to]);
+        queue.add(deliverAtNs, m.order, m);
+        return m;
     }
 
     /**
@@ -471,9 +496,7 @@ public final class SimNetwork
             }
             if (nextMessageNs <= nextTickNs)
             {
-                final InFlight next = queue.poll();
-                nowNs = next.deliverAtNs;
-                deliver(next);
+                deliverFirst();
             }
             else
             {
@@ -503,16 +526,28 @@ public final class SimNetwork
         runUntil(nowNs + durationNs);
     }
 
-    private void deliver(final InFlight m)
+    /**
+     * Handles the earliest message: drops it, holds it for a paused node, queues it again at a slow or modelled CPU
+     * (in place, {@link EventQueue#rekeyFirst}), or takes it out and delivers it.
+     */
+    private void deliverFirst()
     {
+        final InFlight m = queue.peek();
+        nowNs = m.deliverAtNs;
         if (!up[m.to] || m.incarnation != incarnation[m.to] || !connected(m.from, m.to) || endpoints[m.to] == null)
         {
+            queue.poll();
             dropped++;
-            trace.dropped(nowNs, m.from, m.to, m.bytes, connected(m.from, m.to) ? "down" : "partition");
+            if (!trace.dropped(nowNs, m.from, m.to, m.bytes, connected(m.from, m.to) ? "down" : "partition",
+                !m.shared) && !m.shared)
+            {
+                release(m.bytes);
+            }
             return;
         }
         if (paused[m.to])
         {
+            queue.poll();
             heldWhilePaused.add(m);
             return;
         }
@@ -522,25 +557,27 @@ public final class SimNetwork
             slowFreeAtNs[m.to] = m.deliverAtNs;
             m.order = order++;
             m.slowed = true;
-            queue.add(m.deliverAtNs, m.order, m);
+            queue.rekeyFirst(m.deliverAtNs, m.order);
             return;
         }
         if (timing != null && !m.handled)
         {
-            m.deliverAtNs = timing.handledAtNs(m.to, m.from, m.bytes.length, nowNs); // out of the queue: reused
+            m.deliverAtNs = timing.handledAtNs(m.to, m.from, m.bytes.length, nowNs); // the same record, due again
             m.order = order++;
             m.handled = true;
-            queue.add(m.deliverAtNs, m.order, m);
+            queue.rekeyFirst(m.deliverAtNs, m.order);
             return;
         }
+        queue.poll(); // before the handler runs: what it sends goes into the queue
         delivered++;
-        trace.delivered(nowNs, m.from, m.to, m.bytes);
+        final boolean traced = trace.delivered(nowNs, m.from, m.to, m.bytes, !m.shared);
         if (hashDeliveries)
         {
             traceHash = 31 * (31 * (31 * traceHash + m.deliverAtNs) + m.from * 64L + m.to) + Arrays.hashCode(m.bytes);
         }
         traffic[m.to].onReceive(nowNs, m.bytes.length);
         deliveryBuffer.wrap(m.bytes);
+        delivering = m.bytes;
         try
         {
             endpoints[m.to].onMessage(m.from, deliveryBuffer, 0, m.bytes.length, localNowNs(m.to), outboxes[m.to]);
@@ -550,5 +587,20 @@ public final class SimNetwork
         {
             diskFailed(m.to, failure);
         }
+        delivering = null;
+        // Handlers copy what they keep (the buffer is rewrapped for the next delivery), so the array is free now
+        // unless the trace shows it; the trace gives it back when it overwrites the entry.
+        if (!traced && !m.shared)
+        {
+            pool.release(m.bytes);
+        }
+    }
+
+    /**
+     * @return the arrays messages are copied into (for tests: how many were reused).
+     */
+    MessageBytesPool messageBytes()
+    {
+        return pool;
     }
 }
