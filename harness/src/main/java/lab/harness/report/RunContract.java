@@ -10,6 +10,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import lab.harness.cluster.CapacityPrediction;
+import lab.harness.cluster.NodeDemand;
+import lab.harness.metrics.TimelinePoint;
 
 /**
  * One run's results contract (README.md, "The results contract"): what {@code results.json} and every
@@ -47,11 +50,11 @@ public record RunContract(
     @JsonProperty("hops_note") String hopsNote,
     @JsonProperty("messages") Messages messages,
     @JsonProperty("malformed_messages") long malformedMessages,
-    @JsonProperty("nodes") List<Map<String, Object>> nodes,
-    @JsonProperty("model") Map<String, Object> model,
+    @JsonProperty("nodes") List<NodeDemand> nodes,
+    @JsonProperty("model") CapacityPrediction model,
     @JsonProperty("transport_stats") Map<String, Object> transportStats,
     @JsonProperty("measured_ms") long measuredMs,
-    @JsonProperty("timeline") List<Map<String, Object>> timeline,
+    @JsonProperty("timeline") List<TimelinePoint> timeline,
     @JsonProperty("faults") @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> faults,
     @JsonProperty("protocol_counters") @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> protocolCounters,
     @JsonIgnore Map<String, Object> extras)
