@@ -18,9 +18,12 @@ import lab.harness.metrics.TimelinePoint;
  * One run's results contract (README.md, "The results contract"): what {@code results.json} and every
  * {@code run-*.json} hold, typed, in the order Jackson writes it. Built by {@link RunReport#toContract}.
  *
- * <p>The blocks the lab names itself are records; the ones whose keys come from elsewhere stay maps: the run
- * configuration as {@link lab.harness.cluster.RunConfig#describe()} words it, the environment, the capacity model's
- * nodes and model, transport counters, the timeline, fault reports, and protocol counters (named by each protocol).
+ * <p>The blocks the lab names itself are records, built where their figures are computed: {@code nodes} and
+ * {@code model} by {@link lab.harness.cluster.CapacityModel}, {@code timeline} by
+ * {@link lab.harness.metrics.LatencyTimeline}. The ones whose keys vary by run stay maps: the run configuration as
+ * {@link lab.harness.cluster.RunConfig#describe()} words it (keys by transport and load), the environment,
+ * transport counters (by transport), fault reports (by fault target), and protocol counters (named by each
+ * protocol).
  * A command adds its own blocks after the run's ({@link #with}: {@code repeats}, {@code sweep}, {@code command},
  * {@code prediction}, ...), written after the others in the order added.
  *
