@@ -285,7 +285,7 @@ public final class RunCommand implements Callable<Integer>
         lab.harness.report.RunContract contract = RunReport.toContract(results.get(results.size() - 1), environment);
         if (repeat > 1)
         {
-            final Map<String, Object> summary = RepeatSummary.of(results);
+            final RepeatSummary summary = RepeatSummary.of(results);
             contract = contract.with("repeats", summary);
             System.out.println("over " + repeat + " runs (min / median / max): " + summary);
         }
