@@ -231,6 +231,7 @@ public final class RunCommand implements Callable<Integer>
             }
             final ProgressListener progress = quiet ? ProgressListener.NONE : new ProgressListener()
             {
+                @Override
                 public void onProgress(final long elapsedNs, final lab.harness.metrics.TimelinePoint p)
                 {
                     System.err.printf("[%6.1fs] %,d ops/s  write p99 %s us  read p99 %s us%n", elapsedNs / 1e9,
