@@ -37,7 +37,7 @@ class NodeLoadTest
         {
             assertTrue(handled(primary) >= 2 * handled(b), describe(r));
         }
-        assertEquals(primary.id(), CapacityModel.of(r, null).modelJson().get("bottleneck_node"), describe(r));
+        assertEquals(primary.id(), CapacityModel.of(r, null).prediction().bottleneckNode(), describe(r));
     }
 
     @Test
@@ -90,18 +90,17 @@ class NodeLoadTest
     {
         final RunResult r = run("raft", 3, 0.5, Map.of());
         final lab.harness.report.RunContract contract = RunReport.toContract(r, Map.of());
-        final List<?> nodes = contract.nodes();
+        final List<lab.harness.cluster.NodeDemand> nodes = contract.nodes();
         assertEquals(r.load().nodes().size(), nodes.size());
-        final Map<?, ?> first = (Map<?, ?>)nodes.get(0);
-        assertNull(first.get("busy_us_per_op"));
-        assertTrue(String.valueOf(first.get("busy_null_reason")).contains("simulated"), first.toString());
-        final Map<?, ?> model = contract.model();
-        final Map<?, ?> max = (Map<?, ?>)model.get("predicted_max_ops_per_s");
-        assertNull(max.get("one_core_per_node"));
-        assertTrue(String.valueOf(max.get("null_reason")).contains("busy time not measured"), max.toString());
+        final lab.harness.cluster.NodeDemand first = nodes.get(0);
+        assertNull(first.busyUsPerOp());
+        assertTrue(String.valueOf(first.busyNullReason()).contains("simulated"), first.toString());
+        final lab.harness.cluster.CapacityPrediction model = contract.model();
+        final lab.harness.cluster.CapacityPrediction.MaxThroughput max = model.predictedMaxOpsPerS();
+        assertNull(max.oneCorePerNode());
+        assertTrue(String.valueOf(max.nullReason()).contains("busy time not measured"), max.toString());
         // On the simulator handlers take no time: the predicted p50 is hops x link (50 us + 5 us mean jitter).
-        final Map<?, ?> p50 = (Map<?, ?>)model.get("predicted_p50_us");
-        assertEquals(4 * 55.0, ((Number)p50.get("write")).doubleValue(), 1e-9);
+        assertEquals(4 * 55.0, model.predictedP50Us().write(), 1e-9);
     }
 
     @Test
@@ -111,9 +110,9 @@ class NodeLoadTest
         config.sim().lossRate = 1.0; // nothing arrives anywhere
         final RunResult r = LabRunner.run(config.build());
         assertEquals(0, r.totalOps());
-        final Map<String, Object> model = CapacityModel.of(r, null).modelJson();
-        assertNull(model.get("bottleneck_node"));
-        assertTrue(String.valueOf(model.get("null_reason")).contains("no completed operations"), model.toString());
+        final lab.harness.cluster.CapacityPrediction model = CapacityModel.of(r, null).prediction();
+        assertNull(model.bottleneckNode());
+        assertTrue(String.valueOf(model.nullReason()).contains("no completed operations"), model.toString());
         assertTrue(RunReport.toTable(r).contains("model: cannot be computed: no completed operations"));
     }
 
@@ -131,7 +130,7 @@ class NodeLoadTest
         {
             assertTrue(n.busyNs() > 0, "node " + n.id() + " measured no busy time: " + describe(r));
         }
-        assertEquals("primary", model.modelJson().get("bottleneck_role"), RunReport.toTable(r));
+        assertEquals("primary", model.prediction().bottleneckRole(), RunReport.toTable(r));
         assertNotNull(model.oneCorePerNode());
         assertTrue(model.oneCorePerNode() >= model.sharedCore(), RunReport.toTable(r));
     }

@@ -75,7 +75,7 @@ final class LoadExperiment implements Experiment
                 final RunResult run = sorted.get(sorted.size() / 2);
                 final CapacityModel model = CapacityModel.of(run, null);
                 final long ops = run.totalOps();
-                final List<Map<String, Object>> nodes = model.nodesJson();
+                final List<lab.harness.cluster.NodeDemand> nodes = model.nodeDemands();
                 NodeLoad busiest = null;
                 double sum = 0;
                 int servers = 0;
@@ -88,7 +88,7 @@ final class LoadExperiment implements Experiment
                     }
                     final double perOp = (double)(node.messagesIn() + node.messagesOut()) / Math.max(1, ops);
                     table.row(v.label(), n, "node" + node.id(), node.role(), String.format(Locale.ROOT, "%.2f", perOp),
-                        format(nodes.get(i).get("busy_us_per_op")), format(nodes.get(i).get("utilization")),
+                        format(nodes.get(i).busyUsPerOp()), format(nodes.get(i).utilization()),
                         String.format(Locale.ROOT, "%.0f", run.achievedRate()));
                     if (isControl(node))
                     {

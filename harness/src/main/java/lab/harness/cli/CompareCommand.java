@@ -245,7 +245,7 @@ public final class CompareCommand implements Callable<Integer>
                 .append(lab.harness.cluster.CapacityModel.of(median, echo).text());
             if (repeat > 1)
             {
-                final Map<String, Object> repeats = RepeatSummary.of(all);
+                final RepeatSummary repeats = RepeatSummary.of(all);
                 contract = contract.with("repeats", repeats);
                 spread.append(spreadLine(protocol, repeats));
             }
@@ -335,17 +335,9 @@ public final class CompareCommand implements Callable<Integer>
         return sorted.get((sorted.size() - 1) / 2);
     }
 
-    @SuppressWarnings("unchecked")
-    private static String spreadLine(final String protocol, final Map<String, Object> repeats)
+    private static String spreadLine(final String protocol, final RepeatSummary repeats)
     {
-        return String.format("%-16s %32s %26s %26s%n", protocol,
-            triple((Map<String, Double>)repeats.get("throughput"), "%,.0f"),
-            triple((Map<String, Double>)repeats.get("write_p99_us"), "%.1f"),
-            triple((Map<String, Double>)repeats.get("read_p99_us"), "%.1f"));
-    }
-
-    private static String triple(final Map<String, Double> m, final String format)
-    {
-        return String.format(format + " / " + format + " / " + format, m.get("min"), m.get("median"), m.get("max"));
+        return String.format("%-16s %32s %26s %26s%n", protocol, repeats.throughput().text("%,.0f"),
+            repeats.writeP99Us().text("%.1f"), repeats.readP99Us().text("%.1f"));
     }
 }

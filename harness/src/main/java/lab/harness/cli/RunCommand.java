@@ -231,10 +231,11 @@ public final class RunCommand implements Callable<Integer>
             }
             final ProgressListener progress = quiet ? ProgressListener.NONE : new ProgressListener()
             {
-                public void onProgress(final long elapsedNs, final Map<String, Object> p)
+                @Override
+                public void onProgress(final long elapsedNs, final lab.harness.metrics.TimelinePoint p)
                 {
                     System.err.printf("[%6.1fs] %,d ops/s  write p99 %s us  read p99 %s us%n", elapsedNs / 1e9,
-                        p.get("ops_per_s"), p.get("write_p99_us"), p.get("read_p99_us"));
+                        p.opsPerS(), p.writeP99Us(), p.readP99Us());
                 }
             };
             final RunResult result;
@@ -285,7 +286,7 @@ public final class RunCommand implements Callable<Integer>
         lab.harness.report.RunContract contract = RunReport.toContract(results.get(results.size() - 1), environment);
         if (repeat > 1)
         {
-            final Map<String, Object> summary = RepeatSummary.of(results);
+            final RepeatSummary summary = RepeatSummary.of(results);
             contract = contract.with("repeats", summary);
             System.out.println("over " + repeat + " runs (min / median / max): " + summary);
         }

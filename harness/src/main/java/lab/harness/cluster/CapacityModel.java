@@ -1,10 +1,8 @@
 package lab.harness.cluster;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import lab.harness.metrics.NodeLoad;
 import lab.harness.metrics.NodeLoads;
@@ -327,33 +325,27 @@ public final class CapacityModel
     }
 
     /**
-     * @return the results contract's {@code nodes}: one map per node.
+     * @return the results contract's {@code nodes}: one per node.
      */
-    public List<Map<String, Object>> nodesJson()
+    public List<NodeDemand> nodeDemands()
     {
-        final List<Map<String, Object>> list = new ArrayList<>();
+        final List<NodeDemand> list = new ArrayList<>();
         for (final NodeLoad n : nodes)
         {
-            final Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", n.id());
-            m.put("role", n.role());
-            m.put("client", n.client());
-            m.put("msgs_in_per_op", ops == 0 ? null : round3((double)n.messagesIn() / ops));
-            m.put("msgs_out_per_op", ops == 0 ? null : round3((double)n.messagesOut() / ops));
-            m.put("client_msgs_out_per_op", ops == 0 ? null : round3((double)n.clientMessagesOut() / ops));
-            m.put("bytes_out_per_op", ops == 0 ? null : round3((double)n.bytesOut() / ops));
-            m.put("busy_us_per_op", ops == 0 || !n.busyMeasured() ? null : round3(demandUs(n)));
-            m.put("utilization", round3(utilization(n)));
-            m.put("background_utilization", round3(backgroundUtilization(n)));
-            if (!n.busyMeasured())
-            {
-                m.put("busy_null_reason", run.load().busyNote());
-            }
-            else if (ops == 0)
-            {
-                m.put("busy_null_reason", "no completed operations in the window");
-            }
-            list.add(m);
+            final String busyNullReason = !n.busyMeasured() ? run.load().busyNote() :
+                ops == 0 ? "no completed operations in the window" : null;
+            list.add(new NodeDemand(
+                n.id(),
+                n.role(),
+                n.client(),
+                ops == 0 ? null : round3((double)n.messagesIn() / ops),
+                ops == 0 ? null : round3((double)n.messagesOut() / ops),
+                ops == 0 ? null : round3((double)n.clientMessagesOut() / ops),
+                ops == 0 ? null : round3((double)n.bytesOut() / ops),
+                ops == 0 || !n.busyMeasured() ? null : round3(demandUs(n)),
+                round3(utilization(n)),
+                round3(backgroundUtilization(n)),
+                busyNullReason));
         }
         return list;
     }
@@ -361,42 +353,24 @@ public final class CapacityModel
     /**
      * @return the results contract's {@code model}.
      */
-    public Map<String, Object> modelJson()
+    public CapacityPrediction prediction()
     {
-        final Map<String, Object> m = new LinkedHashMap<>();
         final boolean named = note == null && bottleneck != null;
-        m.put("bottleneck_node", named ? bottleneck.id() : null);
-        m.put("bottleneck_role", named ? bottleneck.role() : null);
-        m.put("bottleneck_by", named ? bottleneckBy : null);
-        m.put("bottleneck_utilization", round3(bottleneckUtilization));
-        final Map<String, Object> max = new LinkedHashMap<>();
-        max.put("one_core_per_node", round0(oneCorePerNode));
-        max.put("shared_core", round0(sharedCore));
-        max.put("shared_core_servers_only", round0(sharedCoreServers));
-        if (throughputNote() != null)
-        {
-            max.put("null_reason", throughputNote());
-        }
-        m.put("predicted_max_ops_per_s", max);
-        m.put("measured_ops_per_s", round0(throughput));
-        final Map<String, Object> p50 = new LinkedHashMap<>();
-        p50.put("write", latency(run.writes(), run.theory().writeHops()));
-        p50.put("read", latency(run.reads(), run.theory().readHops()));
-        final String latencyWhy = latencyNullReason();
-        if (latencyWhy != null)
-        {
-            p50.put("null_reason", latencyWhy);
-        }
-        m.put("predicted_p50_us", p50);
-        m.put("node_thread_cpu_share", round3(Double.isNaN(cpuShare) ? null : cpuShare));
-        m.put("transport_us_per_msg", round3(transportUsPerMsg));
-        m.put("transport_share_of_bottleneck", round3(transportShare));
-        m.put("basis", String.join("; ", basis));
-        if (note != null)
-        {
-            m.put("null_reason", note);
-        }
-        return m;
+        return new CapacityPrediction(
+            named ? bottleneck.id() : null,
+            named ? bottleneck.role() : null,
+            named ? bottleneckBy : null,
+            round3(bottleneckUtilization),
+            new CapacityPrediction.MaxThroughput(round0(oneCorePerNode), round0(sharedCore),
+                round0(sharedCoreServers), throughputNote()),
+            round0(throughput),
+            new CapacityPrediction.LowLoadLatency(latency(run.writes(), run.theory().writeHops()),
+                latency(run.reads(), run.theory().readHops()), latencyNullReason()),
+            round3(Double.isNaN(cpuShare) ? null : cpuShare),
+            round3(transportUsPerMsg),
+            round3(transportShare),
+            String.join("; ", basis),
+            note);
     }
 
     private Double latency(final OpStats stats, final int hops)

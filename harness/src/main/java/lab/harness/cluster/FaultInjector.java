@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import lab.harness.metrics.TimelinePoint;
 import lab.harness.sim.SimNetwork;
 import lab.harness.workload.LoadGenerator;
 
@@ -444,7 +445,7 @@ public final class FaultInjector
      * @param runEndNs end of the measured run: a write gap still open then is part of the window.
      * @return the faults applied and what they cost, for the results.
      */
-    public Map<String, Object> report(final LoadGenerator[] clients, final List<Map<String, Object>> timeline,
+    public Map<String, Object> report(final LoadGenerator[] clients, final List<TimelinePoint> timeline,
         final long runEndNs)
     {
         return report(clients, timeline, runEndNs, null, null);
@@ -454,7 +455,7 @@ public final class FaultInjector
      * @param phases           the run's phases, or null.
      * @param staleReadTimesNs when stale reads completed, or null when the run did not measure them.
      */
-    public Map<String, Object> report(final LoadGenerator[] clients, final List<Map<String, Object>> timeline,
+    public Map<String, Object> report(final LoadGenerator[] clients, final List<TimelinePoint> timeline,
         final long runEndNs, final FaultPhases phases, final org.agrona.collections.LongArrayList staleReadTimesNs)
     {
         final Map<String, Object> m = new LinkedHashMap<>();
@@ -505,22 +506,22 @@ public final class FaultInjector
         return m;
     }
 
-    private static Map<String, Object> phase(final List<Map<String, Object>> timeline, final double fromS,
+    private static Map<String, Object> phase(final List<TimelinePoint> timeline, final double fromS,
         final double toS)
     {
         long count = 0;
         double worstP99 = 0;
         double sumP50 = 0;
         int intervals = 0;
-        for (final Map<String, Object> p : timeline)
+        for (final TimelinePoint p : timeline)
         {
-            final double t = ((Number)p.get("t_s")).doubleValue();
-            final long n = ((Number)p.get("write_count")).longValue();
+            final double t = p.tS();
+            final long n = p.writeCount();
             if (t > fromS && t <= toS && n > 0)
             {
                 count += n;
-                worstP99 = Math.max(worstP99, ((Number)p.get("write_p99_us")).doubleValue());
-                sumP50 += ((Number)p.get("write_p50_us")).doubleValue();
+                worstP99 = Math.max(worstP99, p.writeP99Us());
+                sumP50 += p.writeP50Us();
                 intervals++;
             }
         }

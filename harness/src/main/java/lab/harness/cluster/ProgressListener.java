@@ -15,9 +15,9 @@ public interface ProgressListener
 
     /**
      * @param elapsedNs since the run started (warm-up included).
-     * @param point     the last interval: ops_per_s, read/write counts, p50/p99/max (see LatencyTimeline).
+     * @param point     the last interval.
      */
-    default void onProgress(final long elapsedNs, final java.util.Map<String, Object> point)
+    default void onProgress(final long elapsedNs, final lab.harness.metrics.TimelinePoint point)
     {
     }
 }

@@ -42,7 +42,7 @@ public record RunResult(
     long measuredNs,
     double requestedRate,
     Map<String, Object> transportStats,
-    List<Map<String, Object>> timeline,
+    List<lab.harness.metrics.TimelinePoint> timeline,
     Map<String, Object> faults,
     Map<String, Object> protocolStats,
     long malformedMessages,

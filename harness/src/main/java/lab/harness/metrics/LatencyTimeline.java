@@ -4,9 +4,7 @@ import java.io.FileNotFoundException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -25,7 +23,7 @@ public final class LatencyTimeline implements AutoCloseable
 {
     private final Recorder reads;
     private final Recorder writes;
-    private final List<Map<String, Object>> points = new ArrayList<>();
+    private final List<TimelinePoint> points = new ArrayList<>();
     private final long startNs;
     private final PrintStream logStream;
     private final HistogramLogWriter logWriter;
@@ -118,7 +116,7 @@ public final class LatencyTimeline implements AutoCloseable
      *
      * @return the point: t_s, read/write counts, ops/s and p50/p99/max in microseconds.
      */
-    public Map<String, Object> sample(final long nowNs)
+    public TimelinePoint sample(final long nowNs)
     {
         readInterval = reads.getIntervalHistogram(readInterval);
         writeInterval = writes.getIntervalHistogram(writeInterval);
@@ -132,11 +130,11 @@ public final class LatencyTimeline implements AutoCloseable
             intervalListener.onInterval(lastSampleNs, nowNs, readInterval, writeInterval);
         }
         lastSampleNs = nowNs;
-        final Map<String, Object> point = new LinkedHashMap<>();
-        point.put("t_s", Math.round((nowNs - startNs) / 1e6) / 1e3);
-        point.put("ops_per_s", Math.round((readInterval.getTotalCount() + writeInterval.getTotalCount()) / seconds));
-        describe(point, "read", readInterval);
-        describe(point, "write", writeInterval);
+        final TimelinePoint point = new TimelinePoint(
+            Math.round((nowNs - startNs) / 1e6) / 1e3,
+            Math.round((readInterval.getTotalCount() + writeInterval.getTotalCount()) / seconds),
+            readInterval.getTotalCount(), p50Us(readInterval), p99Us(readInterval), maxUs(readInterval),
+            writeInterval.getTotalCount(), p50Us(writeInterval), p99Us(writeInterval), maxUs(writeInterval));
         points.add(point);
         if (logWriter != null)
         {
@@ -159,15 +157,22 @@ public final class LatencyTimeline implements AutoCloseable
         return point;
     }
 
-    private static void describe(final Map<String, Object> point, final String name, final Histogram h)
+    private static double p50Us(final Histogram h)
     {
-        point.put(name + "_count", h.getTotalCount());
-        point.put(name + "_p50_us", h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50) / 1000.0);
-        point.put(name + "_p99_us", h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0);
-        point.put(name + "_max_us", h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0);
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50) / 1000.0;
     }
 
-    public List<Map<String, Object>> points()
+    private static double p99Us(final Histogram h)
+    {
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0;
+    }
+
+    private static double maxUs(final Histogram h)
+    {
+        return h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0;
+    }
+
+    public List<TimelinePoint> points()
     {
         return points;
     }

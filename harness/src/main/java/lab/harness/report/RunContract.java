@@ -10,14 +10,20 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import lab.harness.cluster.CapacityPrediction;
+import lab.harness.cluster.NodeDemand;
+import lab.harness.metrics.TimelinePoint;
 
 /**
  * One run's results contract (README.md, "The results contract"): what {@code results.json} and every
  * {@code run-*.json} hold, typed, in the order Jackson writes it. Built by {@link RunReport#toContract}.
  *
- * <p>The blocks the lab names itself are records; the ones whose keys come from elsewhere stay maps: the run
- * configuration as {@link lab.harness.cluster.RunConfig#describe()} words it, the environment, the capacity model's
- * nodes and model, transport counters, the timeline, fault reports, and protocol counters (named by each protocol).
+ * <p>The blocks the lab names itself are records, built where their figures are computed: {@code nodes} and
+ * {@code model} by {@link lab.harness.cluster.CapacityModel}, {@code timeline} by
+ * {@link lab.harness.metrics.LatencyTimeline}. The ones whose keys vary by run stay maps: the run configuration as
+ * {@link lab.harness.cluster.RunConfig#describe()} words it (keys by transport and load), the environment,
+ * transport counters (by transport), fault reports (by fault target), and protocol counters (named by each
+ * protocol).
  * A command adds its own blocks after the run's ({@link #with}: {@code repeats}, {@code sweep}, {@code command},
  * {@code prediction}, ...), written after the others in the order added.
  *
@@ -47,11 +53,11 @@ public record RunContract(
     @JsonProperty("hops_note") String hopsNote,
     @JsonProperty("messages") Messages messages,
     @JsonProperty("malformed_messages") long malformedMessages,
-    @JsonProperty("nodes") List<Map<String, Object>> nodes,
-    @JsonProperty("model") Map<String, Object> model,
+    @JsonProperty("nodes") List<NodeDemand> nodes,
+    @JsonProperty("model") CapacityPrediction model,
     @JsonProperty("transport_stats") Map<String, Object> transportStats,
     @JsonProperty("measured_ms") long measuredMs,
-    @JsonProperty("timeline") List<Map<String, Object>> timeline,
+    @JsonProperty("timeline") List<TimelinePoint> timeline,
     @JsonProperty("faults") @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> faults,
     @JsonProperty("protocol_counters") @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> protocolCounters,
     @JsonIgnore Map<String, Object> extras)

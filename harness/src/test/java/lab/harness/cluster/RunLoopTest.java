@@ -2,7 +2,6 @@ package lab.harness.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import lab.harness.metrics.LatencyTimeline;
@@ -58,7 +57,8 @@ class RunLoopTest
         RunLoop.measure(start, windowStart, windowEnd, TimeUnit.MILLISECONDS.toNanos(50), Long.MAX_VALUE, timeline,
             new ProgressListener()
             {
-                public void onProgress(final long elapsedNs, final Map<String, Object> point)
+                @Override
+                public void onProgress(final long elapsedNs, final lab.harness.metrics.TimelinePoint point)
                 {
                     progress.add(elapsedNs);
                 }

@@ -28,7 +28,7 @@ class RunContractTest
             new RunContract.Hops(2.0, 2), 2.0, List.of(new double[]{50.0, 1.0}));
         return new RunContract(null, "echo", 1, "sim", Map.of("protocol", "echo"), Map.of("cpu", "x"), warnings,
             new RunContract.Ops(op, op), 200.0, requestedRate, rateWarning, "", new RunContract.Messages(1, 0, 2.0,
-            2.0, 0.0, 64.0, "scope"), 0, List.of(), Map.of(), Map.of(), 300, List.of(), faults, counters, Map.of());
+            2.0, 0.0, 64.0, "scope"), 0, List.of(), null, Map.of(), 300, List.of(), faults, counters, Map.of());
     }
 
     private static List<String> keys(final Object value) throws Exception

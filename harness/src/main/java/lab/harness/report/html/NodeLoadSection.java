@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import lab.harness.cluster.CapacityPrediction;
+import lab.harness.cluster.NodeDemand;
 
 import static lab.harness.report.html.Html.esc;
 
@@ -30,11 +31,14 @@ final class NodeLoadSection
     static void append(final StringBuilder sb, final List<ReportRun> runs)
     {
         final List<ReportRun> with = new ArrayList<>();
+        final List<List<NodeDemand>> nodesOf = new ArrayList<>();
         for (final ReportRun r : runs)
         {
-            if (r.json.path("nodes").isArray() && r.json.path("nodes").size() > 0)
+            final List<NodeDemand> nodes = r.nodes();
+            if (!nodes.isEmpty())
             {
                 with.add(r);
+                nodesOf.add(nodes);
             }
         }
         if (with.isEmpty())
@@ -44,16 +48,16 @@ final class NodeLoadSection
         double maxBusy = 0;
         double maxMsgs = 0;
         int height = 30;
-        for (final ReportRun r : with)
+        for (final List<NodeDemand> nodes : nodesOf)
         {
-            for (final JsonNode n : r.json.path("nodes"))
+            for (final NodeDemand n : nodes)
             {
-                final double b = num(n.path("busy_us_per_op"));
-                final double m = num(n.path("msgs_in_per_op")) + num(n.path("msgs_out_per_op"));
+                final double b = num(n.busyUsPerOp());
+                final double m = num(n.msgsInPerOp()) + num(n.msgsOutPerOp());
                 maxBusy = Double.isNaN(b) ? maxBusy : Math.max(maxBusy, b);
                 maxMsgs = Double.isNaN(m) ? maxMsgs : Math.max(maxMsgs, m);
             }
-            height += HEAD + ROW * r.json.path("nodes").size() + 8;
+            height += HEAD + ROW * nodes.size() + 8;
         }
         sb.append("<section id=\"node-load\">\n<h2>Where the load lands</h2>\n<p class=\"note\">Per node, busy time ")
             .append("per operation (the time its cycles that moved messages ran: handlers and the transport calls ")
@@ -64,43 +68,43 @@ final class NodeLoadSection
             .append(" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH)
             .append("\" height=\"").append(height).append("\" role=\"img\"><title>Where the load lands</title>\n");
         int y = 20;
-        for (final ReportRun r : with)
+        final List<String> bases = new ArrayList<>();
+        for (int i = 0; i < with.size(); i++)
         {
-            final JsonNode model = r.json.path("model");
-            final boolean busy = !r.json.path("nodes").get(0).path("busy_us_per_op").isNull() &&
-                !r.json.path("nodes").get(0).path("busy_us_per_op").isMissingNode();
-            final JsonNode max = model.path("predicted_max_ops_per_s");
+            final ReportRun r = with.get(i);
+            final List<NodeDemand> nodes = nodesOf.get(i);
+            final CapacityPrediction model = r.model();
+            final boolean busy = nodes.get(0).busyUsPerOp() != null;
+            final CapacityPrediction.MaxThroughput max = model == null ? null : model.predictedMaxOpsPerS();
             String head = r.label + (busy ? " (busy us per op)" : " (messages in + out per op)");
-            if (max.path("one_core_per_node").isNumber())
+            if (max != null && max.oneCorePerNode() != null)
             {
                 head += String.format(Locale.ROOT, ": predicted max %,.0f ops/s one core per node, %,.0f on one " +
-                    "core; measured %,.0f", max.path("one_core_per_node").asDouble(),
-                    max.path("shared_core").asDouble(), model.path("measured_ops_per_s").asDouble());
+                    "core; measured %,.0f", max.oneCorePerNode(), zeroIfNull(max.sharedCore()),
+                    zeroIfNull(model.measuredOpsPerS()));
             }
-            else if (max.path("null_reason").isTextual())
+            else if (max != null && max.nullReason() != null)
             {
-                head += ": no throughput prediction (" + max.path("null_reason").asText() + ")";
+                head += ": no throughput prediction (" + max.nullReason() + ")";
             }
             sb.append("<text x=\"4\" y=\"").append(y + 12).append("\" font-weight=\"bold\" fill=\"").append(r.color)
                 .append("\">").append(esc(head)).append("</text>\n");
             y += HEAD;
-            final int bottleneck = model.path("bottleneck_node").isInt() ? model.path("bottleneck_node").asInt() : -1;
-            for (final JsonNode n : r.json.path("nodes"))
+            final int bottleneck = model != null && model.bottleneckNode() != null ? model.bottleneckNode() : -1;
+            for (final NodeDemand n : nodes)
             {
-                final double v = busy ? num(n.path("busy_us_per_op")) :
-                    num(n.path("msgs_in_per_op")) + num(n.path("msgs_out_per_op"));
+                final double v = busy ? num(n.busyUsPerOp()) : num(n.msgsInPerOp()) + num(n.msgsOutPerOp());
                 final double scale = busy ? maxBusy : maxMsgs;
                 final double w = scale > 0 && !Double.isNaN(v) ? Math.max(1, PLOT * v / scale) : 0;
-                final boolean isBottleneck = n.path("id").asInt() == bottleneck;
-                final boolean client = n.path("client").asBoolean(false);
+                final boolean isBottleneck = n.id() == bottleneck;
                 sb.append("<text x=\"").append(LABEL - 6).append("\" y=\"").append(y + 11)
-                    .append("\" text-anchor=\"end\">node ").append(n.path("id").asInt()).append(' ')
-                    .append(esc(n.path("role").asText("?"))).append("</text>");
+                    .append("\" text-anchor=\"end\">node ").append(n.id()).append(' ')
+                    .append(esc(role(n))).append("</text>");
                 sb.append(String.format(Locale.ROOT, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\" " +
                     "height=\"%d\" fill=\"%s\"%s><title>%s</title></rect>", LABEL, y + 2, w, ROW - 4,
-                    client ? "#bab0ac" : r.color, isBottleneck ? " stroke=\"#000\" stroke-width=\"2\"" : "",
+                    n.client() ? "#bab0ac" : r.color, isBottleneck ? " stroke=\"#000\" stroke-width=\"2\"" : "",
                     esc(tooltip(n))));
-                final Double u = n.path("utilization").isNumber() ? n.path("utilization").asDouble() : null;
+                final Double u = n.utilization();
                 sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s%s%s</text>\n",
                     LABEL + w + 6, y + 11, Double.isNaN(v) ? "-" : String.format(Locale.ROOT, busy ? "%.3f" : "%.2f", v),
                     u == null ? "" : String.format(Locale.ROOT, "  (util %.0f%%)", 100 * u),
@@ -108,17 +112,13 @@ final class NodeLoadSection
                 y += ROW;
             }
             y += 8;
-        }
-        sb.append("</svg></figure>\n");
-        final List<String> bases = new ArrayList<>();
-        for (final ReportRun r : with)
-        {
-            final String basis = ReportRun.text(r.json.path("model").path("basis"), "");
+            final String basis = model == null || model.basis() == null ? "" : model.basis();
             if (!basis.isEmpty() && !bases.contains(basis))
             {
                 bases.add(basis);
             }
         }
+        sb.append("</svg></figure>\n");
         if (bases.size() == 1)
         {
             sb.append("<p class=\"note\">model basis: ").append(esc(bases.get(0))).append("</p>\n");
@@ -126,17 +126,26 @@ final class NodeLoadSection
         sb.append("</section>\n");
     }
 
-    private static String tooltip(final JsonNode n)
+    private static String tooltip(final NodeDemand n)
     {
         return String.format(Locale.ROOT, "node %d %s: msgs in %.2f, out %.2f, bytes out %.0f per op, busy %s us per op",
-            n.path("id").asInt(), n.path("role").asText("?"), num(n.path("msgs_in_per_op")),
-            num(n.path("msgs_out_per_op")), num(n.path("bytes_out_per_op")),
-            n.path("busy_us_per_op").isNumber() ? String.format(Locale.ROOT, "%.3f", n.path("busy_us_per_op").asDouble()) :
-                "not measured");
+            n.id(), role(n), num(n.msgsInPerOp()), num(n.msgsOutPerOp()), num(n.bytesOutPerOp()),
+            n.busyUsPerOp() != null ? String.format(Locale.ROOT, "%.3f", n.busyUsPerOp()) : "not measured");
     }
 
-    private static double num(final JsonNode n)
+    private static String role(final NodeDemand n)
     {
-        return n.isNumber() ? n.asDouble() : Double.NaN;
+        return n.role() == null ? "?" : n.role();
+    }
+
+    /** A figure the file does not give is drawn as missing (NaN), not as 0. */
+    private static double num(final Double v)
+    {
+        return v == null ? Double.NaN : v;
+    }
+
+    private static double zeroIfNull(final Double v)
+    {
+        return v == null ? 0.0 : v;
     }
 }

@@ -6,7 +6,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import lab.harness.cluster.CapacityPrediction;
+import lab.harness.cluster.NodeDemand;
 
 /**
  * One run read from a results file (the results contract of README.md), with where it came from and how the report
@@ -14,6 +18,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class ReportRun
 {
+    /** Reads the typed blocks back (the records ignore keys they do not know: newer files read too). */
+    private static final ObjectMapper READER = new ObjectMapper();
+
     final JsonNode json;
     final Path source;
     String label;
@@ -304,6 +311,49 @@ final class ReportRun
             points.add(new double[]{x, us});
         }
         return points;
+    }
+
+    /**
+     * @return the run's {@code nodes} as the contract types them; empty where the file has none (results older than
+     * the capacity model) or they do not read as nodes.
+     */
+    List<NodeDemand> nodes()
+    {
+        final JsonNode nodes = json.path("nodes");
+        if (!nodes.isArray())
+        {
+            return List.of();
+        }
+        try
+        {
+            return java.util.Arrays.stream(READER.treeToValue(nodes, NodeDemand[].class))
+                .filter(java.util.Objects::nonNull).toList();
+        }
+        catch (final JsonProcessingException | IllegalArgumentException ex)
+        {
+            return List.of();
+        }
+    }
+
+    /**
+     * @return the run's capacity {@code model} as the contract types it; null where the file has none or it does
+     * not read as one.
+     */
+    CapacityPrediction model()
+    {
+        final JsonNode model = json.path("model");
+        if (!model.isObject())
+        {
+            return null;
+        }
+        try
+        {
+            return READER.treeToValue(model, CapacityPrediction.class);
+        }
+        catch (final JsonProcessingException | IllegalArgumentException ex)
+        {
+            return null;
+        }
     }
 
     List<JsonNode> timeline()

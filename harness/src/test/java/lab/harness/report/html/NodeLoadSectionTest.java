@@ -131,6 +131,21 @@ class NodeLoadSectionTest
     }
 
     @Test
+    void shouldReadNodesWithKeysItDoesNotKnowAndWithoutTheOptionalOnes(@TempDir final Path tmp) throws IOException
+    {
+        final Map<String, Object> leader = node(0, "leader", null, 6, false);
+        leader.put("a_figure_from_a_later_lab", 1.0);
+        final Map<String, Object> follower = new LinkedHashMap<>();
+        follower.put("id", 1);
+        follower.put("msgs_in_per_op", 1.0);
+        final Path file = run(tmp.resolve("mixed"), "raft", List.of(leader, follower), Map.of("bottleneck_node", 0));
+        final List<Bar> bars = bars(HtmlReportTest.chart(HtmlReport.render(List.of(file)), NodeLoadSection.CHART_ID));
+        assertEquals(2, bars.size());
+        assertTrue(bars.get(0).outlined());
+        assertTrue(bars.get(1).tip().startsWith("node 1 ?: msgs in 1.00, out NaN"), bars.get(1).tip());
+    }
+
+    @Test
     void shouldLeaveTheSectionOutForResultsWithoutNodes(@TempDir final Path tmp) throws IOException
     {
         final Path dir = tmp.resolve("old");
