@@ -30,6 +30,7 @@ final class PrimaryBackupAdapter
     private final int configNodes;
     private final PrimaryBackupReplica replica;
     private final ViewElection election;
+    private final ViewPolicy views;
     private final WireCheck wire;
     private final ClientMessages clientMessages = new ClientMessages();
     private final ClientMessages.RequestHandler requests = this::onClientRequest;
@@ -46,8 +47,9 @@ final class PrimaryBackupAdapter
     private final long[] viewJoined;
 
     PrimaryBackupAdapter(final int nodeId, final int replicas, final int configNodes,
-        final PrimaryBackupReplica replica, final ViewElection election)
+        final PrimaryBackupReplica replica, final ViewElection election, final ViewPolicy views)
     {
+        this.views = views;
         this.configNodes = configNodes;
         viewMembers = new int[replicas];
         viewJoined = new long[replicas];
@@ -134,7 +136,7 @@ final class PrimaryBackupAdapter
                     viewJoined[count] = b.joinedView();
                     count++;
                 }
-                replica.onServiceView(view, primary, leaseSentNs, viewMembers, viewJoined, count, nowNs, out);
+                views.onServiceView(view, primary, leaseSentNs, viewMembers, viewJoined, count, nowNs, out);
                 break;
             }
             default:

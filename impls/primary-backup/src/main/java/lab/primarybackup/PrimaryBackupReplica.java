@@ -2,7 +2,6 @@ package lab.primarybackup;
 
 import java.util.Random;
 
-import lab.control.ServiceLease;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;
@@ -28,17 +27,16 @@ import org.agrona.ExpandableArrayBuffer;
  * <p>Failures: a backup that stops acknowledging is dropped from the in-sync set (as Kafka's ISR) so writes
  * continue, but never below a majority of all replicas, so that every committed write is on a majority
  * ({@link Backups}). When the primary is silent for the primary timeout, a backup asks for votes for a new view
- * ({@link ViewElection}); the most up-to-date backup takes over. The new primary streams its state to every backup
+ * ({@link ViewElection}, {@link MajorityViews}); the most up-to-date backup takes over. The new primary streams its state to every backup
  * as a snapshot and serves nothing until a majority has it. Any message carries its view: a replica that has seen a
  * higher view refuses the old primary, which steps down (fencing). A restarted replica lost its state: it neither
  * votes nor stands until it has installed a snapshot from the primary (as Viewstamped Replication's recovery).
  * Requests carry (session, seq): a retried write is applied once ({@link ClientSessionTable}).
  *
- * <p>{@code pb-views=config-service}: views come from a configuration service on control nodes ({@link ViewService})
- * instead of a vote. Every replica heartbeats to the service nodes and adopts each view they send; the primary
- * commits a write only once every backup of its view has it (none is dropped until the service commits a view
- * without it), re-establishes each new view by sending its state to every backup, and serves reads under the
- * service's lease ({@link ServiceLease}). No election, no check-quorum: a primary is replaced only by the service.
+ * <p>Who decides views, and what follows from it (read permission, the backups a commit waits for, the timers that
+ * change views) is the replica's {@link ViewPolicy}: {@link MajorityViews} by default, {@link ServiceViews} with
+ * {@code pb-views=config-service} (views from a configuration service instead of a vote). The replica keeps
+ * replication and client handling, and moves its role and view when its policy says.
  */
 public final class PrimaryBackupReplica implements Replica
 {
@@ -52,7 +50,6 @@ public final class PrimaryBackupReplica implements Replica
 
     private final int nodeId;
     private final int n;
-    private final int majority;
     private final PrimaryBackupConfig config;
 
     private Role role;
@@ -69,18 +66,17 @@ public final class PrimaryBackupReplica implements Replica
     private long lastHeardFromPrimaryNs;
     private boolean clockStarted;
     private final ViewElection election;
+    private final ViewPolicy views;
 
     // primary
     private boolean established;
     private long viewStartIndex;
     private final Backups backups;
-    private final ReadLease lease;
     /** A backup's detector on its primary: heartbeats sample it, every other message from the primary restarts it. */
     private final FailureDetector primaryWatch;
     /** The primary's detector on its backups: acks to heartbeats sample it, other acks restart it. */
     private final FailureDetector backupWatch;
     private long nextHeartbeatNs;
-    private long quorumCheckFromNs;
     private final EntryRing ring;
     private final BackupFeed feed;
 
@@ -89,42 +85,26 @@ public final class PrimaryBackupReplica implements Replica
     private final PrimaryBackupAdapter adapter;
     private final PrimaryBackupPublisher publisher;
 
-    // pb-views=config-service
-    private final boolean serviceViews;
-    private final ServiceLease serviceLease;
-    private long nextServiceHeartbeatNs;
-    /** The backups of the latest view the service sent (the required set when this replica is its primary). */
-    private final int[] viewBackups;
-    private int viewBackupCount;
-    /** The view that added this replica as a backup, per the latest view the service sent; -1: not a backup. */
-    private long joinedView = -1;
-    /** When the service last sent the view this replica is in, naming it primary or backup. */
-    private long viewConfirmedNs;
-    /** The service confirmed this replica's place within the backup timeout (as of the last tick). */
-    private boolean placeConfirmed = true;
-
     public PrimaryBackupReplica(final int nodeId, final int replicas, final PrimaryBackupConfig config,
         final Random random, final boolean restarted)
     {
         this.nodeId = nodeId;
         this.n = replicas;
-        this.majority = replicas / 2 + 1;
         this.config = config;
         this.publisher = new PrimaryBackupPublisher(nodeId, replicas, config.configNodes);
         // the one draw from the seeded random at construction: the first election jitter
         this.election = new ViewElection(nodeId, replicas, config.primaryTimeoutNs, random, this, publisher);
-        this.adapter = new PrimaryBackupAdapter(nodeId, replicas, config.configNodes, this, election);
         backups = new Backups(nodeId, n);
-        lease = new ReadLease(nodeId, n, config.primaryTimeoutNs, config.leaseDriftNs);
+        views = config.views == PrimaryBackupConfig.Views.CONFIG_SERVICE ?
+            new ServiceViews(nodeId, replicas, config, this, backups, publisher, restarted) :
+            new MajorityViews(nodeId, replicas, config, this, election, backups);
+        this.adapter = new PrimaryBackupAdapter(nodeId, replicas, config.configNodes, this, election, views);
         primaryWatch = config.detector.newDetector(1, "primary-backup", config.primaryTimeoutNs);
         backupWatch = config.detector.newDetector(n, "primary-backup", config.backupTimeoutNs);
         ring = new EntryRing(config.pendingCapacity);
         stateTransfer = new PrimaryBackupStateTransfer(nodeId, replicas, sessions, publisher, adapter.wire(),
             config.snapshotRetryNs);
         feed = new BackupFeed(nodeId, backups, ring, stateTransfer);
-        serviceViews = config.views == PrimaryBackupConfig.Views.CONFIG_SERVICE;
-        serviceLease = new ServiceLease(config.primaryTimeoutNs, config.leaseDriftNs);
-        viewBackups = new int[replicas];
 
         if (restarted)
         {
@@ -140,20 +120,12 @@ public final class PrimaryBackupReplica implements Replica
             lastEntryView = 1;
             primary = 0;
             role = nodeId == 0 ? Role.PRIMARY : Role.BACKUP;
-            // the service's first view is the same (ViewService#initialView)
-            viewBackupCount = replicas - 1;
-            for (int b = 1; b < replicas; b++)
-            {
-                viewBackups[b - 1] = b;
-            }
-            joinedView = nodeId == 0 ? -1 : 1;
             if (role == Role.PRIMARY)
             {
-                established = true;
+                established = true; // every backup starts with the same empty state: nothing to send first
                 ring.startAt(1);
                 backups.bootstrap();
-                backups.require(viewBackups, viewBackupCount);
-                lease.reset();
+                views.onBecomePrimary(0); // its backups and lease; the first event starts the clock
             }
         }
     }
@@ -169,19 +141,13 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     /**
-     * pb-views=config-service: a backup the service does not count on (outside the view, or not yet holding the state
-     * of the view that added it), and a primary or backup whose place the service has not confirmed for the backup
-     * timeout (the service may have replaced it), report {@code standby}, a role without the state: the harness then
-     * never counts them among the replicas that hold every acknowledged write.
+     * A replica its {@link ViewPolicy} does not count on to hold the state (pb-views=config-service: see
+     * {@link ServiceViews#standby}) reports {@code standby}, a role without the state: the harness then never counts
+     * it among the replicas that hold every acknowledged write.
      */
     public lab.core.Role role()
     {
-        if (serviceViews && (role == Role.BACKUP || role == Role.PRIMARY) && (!placeConfirmed ||
-            role == Role.BACKUP && (joinedView < 0 || syncedView < joinedView)))
-        {
-            return STANDBY;
-        }
-        return role.value;
+        return views.standby(role, syncedView) ? STANDBY : role.value;
     }
 
     Role roleState()
@@ -209,6 +175,19 @@ public final class PrimaryBackupReplica implements Replica
         return votedView;
     }
 
+    long syncedView()
+    {
+        return syncedView;
+    }
+
+    /**
+     * A backup's detector on its primary, for the election's timer.
+     */
+    FailureDetector primaryWatch()
+    {
+        return primaryWatch;
+    }
+
     long lastEntryView()
     {
         return lastEntryView;
@@ -232,32 +211,12 @@ public final class PrimaryBackupReplica implements Replica
     public void onTick(final long nowNs, final Outbox out)
     {
         startClock(nowNs);
-        placeConfirmed = nowNs - viewConfirmedNs <= config.backupTimeoutNs;
-        if (serviceViews && nowNs >= nextServiceHeartbeatNs)
+        // a view won in this tick's election is served from the next tick on
+        final boolean primaryAtTick = role == Role.PRIMARY;
+        views.onTick(nowNs, out);
+        if (primaryAtTick)
         {
-            nextServiceHeartbeatNs = nowNs + config.heartbeatIntervalNs;
-            publisher.serviceHeartbeat(out, Math.max(view, votedView), syncedView, nowNs);
-        }
-        switch (role)
-        {
-            case PRIMARY:
-                primaryTick(nowNs, out);
-                break;
-            case BACKUP:
-                if (!serviceViews && election.primaryTimedOut(nowNs, primaryWatch))
-                {
-                    election.start(nowNs, out);
-                }
-                break;
-            case PRE_CANDIDATE:
-            case CANDIDATE:
-                if (!serviceViews && election.roundOver(nowNs))
-                {
-                    election.start(nowNs, out);
-                }
-                break;
-            default:
-                break;
+            primaryTick(nowNs, out);
         }
     }
 
@@ -271,9 +230,8 @@ public final class PrimaryBackupReplica implements Replica
         {
             clockStarted = true;
             lastHeardFromPrimaryNs = nowNs;
-            viewConfirmedNs = nowNs; // every replica starts in the service's first view
+            views.startClock(nowNs);
             primaryWatch.reset(PRIMARY_PEER, nowNs);
-            quorumCheckFromNs = nowNs;
             backups.startClock(nowNs);
             for (int b = 0; b < n; b++)
             {
@@ -318,7 +276,7 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (opType == OpType.GET)
         {
-            if (serviceViews ? !serviceLease.holds(nowNs) : !lease.valid(nowNs))
+            if (!views.mayRead(nowNs))
             {
                 publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
                 return;
@@ -338,7 +296,7 @@ public final class PrimaryBackupReplica implements Replica
             default:
                 break;
         }
-        if (!serviceViews && backups.inSyncCount() + 1 < majority || lastIndex - commitIndex >= ring.capacity())
+        if (!views.enoughInSync() || lastIndex - commitIndex >= ring.capacity())
         {
             publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
             return;
@@ -365,7 +323,6 @@ public final class PrimaryBackupReplica implements Replica
             publisher.heartbeat(out, view, lastIndex, commitIndex, nowNs);
         }
 
-        int heard = 1;
         boolean shrunk = false;
         for (int b = 0; b < n; b++)
         {
@@ -375,11 +332,7 @@ public final class PrimaryBackupReplica implements Replica
             }
             final BackupProgress backup = backups.of(b);
             final boolean alive = !backupWatch.suspected(b, nowNs);
-            if (nowNs - backup.lastHeardNs < config.primaryTimeoutNs)
-            {
-                heard++;
-            }
-            if (!serviceViews && backup.inSync && !alive && backups.inSyncCount() >= majority)
+            if (backup.inSync && !alive && views.mayDropSilentBackup())
             {
                 backup.inSync = false; // drop the silent backup so writes go on; a majority stays in sync
                 shrunk = true;
@@ -398,8 +351,7 @@ public final class PrimaryBackupReplica implements Replica
         {
             advanceCommit(backups.replyDepthFromAcks(), out);
         }
-        // Check quorum: a primary that cannot hear a majority gives up, so that clients look elsewhere.
-        if (!serviceViews && heard < majority && nowNs - quorumCheckFromNs > config.primaryTimeoutNs)
+        if (views.lostQuorum(nowNs))
         {
             stepDown(view, -1, nowNs);
         }
@@ -438,7 +390,7 @@ public final class PrimaryBackupReplica implements Replica
             }
             return;
         }
-        lease.onAck(from, leaseNs);
+        views.onAck(from, leaseNs);
         backup.lastAckDepth = depth;
         if (acked > backup.matchIndex)
         {
@@ -460,8 +412,7 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (!established)
         {
-            established = serviceViews ? backups.requiredMatch(viewStartIndex) >= viewStartIndex :
-                backups.reaching(viewStartIndex) >= majority;
+            established = views.established(viewStartIndex);
         }
         if (!backup.inSync && !backup.snapshotting && backup.matchIndex >= commitIndex)
         {
@@ -471,15 +422,16 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     /**
-     * Commits every entry all in-sync backups have, applies it and answers its client.
+     * Commits every entry all backups a commit waits for have ({@link ViewPolicy#commitThrough}), applies it and
+     * answers its client.
      */
     private void advanceCommit(final int replyDepth, final Outbox out)
     {
-        if (!established || !serviceViews && backups.inSyncCount() + 1 < majority)
+        if (!established || !views.enoughInSync())
         {
             return;
         }
-        final long newCommit = serviceViews ? backups.requiredMatch(lastIndex) : backups.inSyncMatch(lastIndex);
+        final long newCommit = views.commitThrough(lastIndex);
         while (commitIndex < newCommit)
         {
             final long index = ++commitIndex;
@@ -506,16 +458,9 @@ public final class PrimaryBackupReplica implements Replica
         // Sessions of writes a backup applied are committed now, with the state they belong to.
         setCommitIndex(lastIndex);
         ring.startAt(lastIndex + 1);
-        established = majority == 1;
-        if (serviceViews)
-        {
-            // every backup of the service's view is sent the state below: the view serves once all hold it
-            backups.require(viewBackups, viewBackupCount);
-            established = viewBackupCount == 0;
-        }
+        // the state is sent below to every backup: the view serves once those its policy needs hold it
+        established = views.onBecomePrimary(nowNs);
         nextHeartbeatNs = nowNs;
-        quorumCheckFromNs = nowNs;
-        lease.reset();
         for (int b = 0; b < n; b++)
         {
             backups.of(b).resetForView(nowNs);
@@ -535,7 +480,7 @@ public final class PrimaryBackupReplica implements Replica
             sessions.abandonProposals();
         }
         role = Role.BACKUP;
-        serviceLease.revoke();
+        views.onStepDown();
         view = Math.max(view, newView);
         primary = newPrimary;
         lastHeardFromPrimaryNs = nowNs;
@@ -646,60 +591,44 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // pb-views=config-service: views from the service (ViewService)
+    // pb-views=config-service: ServiceViews adopts each newer view the service sends and moves the replica
 
     /**
-     * A view the service committed ({@code backups[0 .. count)}, each added in {@code joined[i]}), with a lease when
-     * it answers this replica's heartbeat as the view's primary. A newer view is adopted: its primary takes over
-     * (unless it restarted without its state: the service then replaces it), anyone else follows it. An older view
-     * is ignored: the service's views only go forward.
+     * The service named this replica primary of {@code newView}: it takes over (a primary goes on in the new view,
+     * its backups changed), unless it restarted without its state.
+     *
+     * @return false when it has no state to serve from: its heartbeats say so, and the service promotes another.
      */
-    void onServiceView(final long newView, final int newPrimary, final long leaseSentNs, final int[] members,
-        final long[] joined, final int count, final long nowNs, final Outbox out)
+    boolean leadServiceView(final long newView, final long nowNs, final Outbox out)
     {
-        if (!serviceViews || newView < view || newView < votedView)
+        if (role == Role.RECOVERING)
         {
-            return;
-        }
-        viewBackupCount = count;
-        System.arraycopy(members, 0, viewBackups, 0, count);
-        joinedView = -1;
-        for (int i = 0; i < count; i++)
-        {
-            if (members[i] == nodeId)
-            {
-                joinedView = joined[i];
-            }
-        }
-        if (newPrimary == nodeId)
-        {
-            if (role == Role.RECOVERING)
-            {
-                view = newView; // no state to serve from: its heartbeats say so, and the service promotes another
-                votedView = newView;
-                primary = -1;
-                return;
-            }
-            if (role != Role.PRIMARY || view != newView)
-            {
-                if (role == Role.PRIMARY)
-                {
-                    // The primary goes on in a new view (its backups changed). Its entries not yet committed were
-                    // never answered and are not applied to its store (a backup's are, on receipt): they are
-                    // dropped, and their clients' retries are ordered again in the new view.
-                    lastIndex = commitIndex;
-                    sessions.abandonProposals();
-                }
-                becomePrimary(newView, nowNs, out);
-            }
+            view = newView;
             votedView = newView;
-            viewConfirmedNs = nowNs;
-            if (leaseSentNs != Long.MIN_VALUE)
-            {
-                serviceLease.grant(leaseSentNs);
-            }
-            return;
+            primary = -1;
+            return false;
         }
+        if (role != Role.PRIMARY || view != newView)
+        {
+            if (role == Role.PRIMARY)
+            {
+                // The primary goes on in a new view (its backups changed). Its entries not yet committed were
+                // never answered and are not applied to its store (a backup's are, on receipt): they are
+                // dropped, and their clients' retries are ordered again in the new view.
+                lastIndex = commitIndex;
+                sessions.abandonProposals();
+            }
+            becomePrimary(newView, nowNs, out);
+        }
+        votedView = newView;
+        return true;
+    }
+
+    /**
+     * The service named another replica primary of {@code newView}: a primary steps down, everyone follows it.
+     */
+    void followServiceView(final long newView, final int newPrimary, final long nowNs)
+    {
         if (role == Role.PRIMARY)
         {
             stepDown(newView, newPrimary, nowNs);
@@ -711,10 +640,6 @@ public final class PrimaryBackupReplica implements Replica
         view = newView;
         votedView = newView;
         primary = newPrimary;
-        if (joinedView >= 0)
-        {
-            viewConfirmedNs = nowNs;
-        }
     }
 
     /**
