@@ -2,6 +2,7 @@ package lab.primarybackup;
 
 import java.util.Random;
 
+import lab.core.HopDepth;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;
@@ -27,11 +28,16 @@ import org.agrona.ExpandableArrayBuffer;
  * <p>Failures: a backup that stops acknowledging is dropped from the in-sync set (as Kafka's ISR) so writes
  * continue, but never below a majority of all replicas, so that every committed write is on a majority
  * ({@link Backups}). When the primary is silent for the primary timeout, a backup asks for votes for a new view
- * ({@link ViewElection}, {@link MajorityViews}); the most up-to-date backup takes over. The new primary streams its state to every backup
- * as a snapshot and serves nothing until a majority has it. Any message carries its view: a replica that has seen a
- * higher view refuses the old primary, which steps down (fencing). A restarted replica lost its state: it neither
- * votes nor stands until it has installed a snapshot from the primary (as Viewstamped Replication's recovery).
+ * ({@link ViewElection}, {@link MajorityViews}); the most up-to-date backup takes over. The new primary streams its
+ * state to every backup as a snapshot and serves nothing until a majority has it. Any message carries its view: a
+ * replica that has seen a higher view refuses the old primary, which steps down (fencing). A restarted replica lost
+ * its state: it neither votes nor stands until it has installed a snapshot from the primary (as Viewstamped
+ * Replication's recovery).
  * Requests carry (session, seq): a retried write is applied once ({@link ClientSessionTable}).
+ *
+ * <p>Hop depth is the edge's: the adapter records each input's depth in {@link HopDepth} and the publisher stamps
+ * what is sent one hop further, so a write answered at the ack that commits it continues that ack's path. The rules
+ * speak only where a commit follows no message: see {@link #primaryTick}.
  *
  * <p>Who decides views, and what follows from it (read permission, the backups a commit waits for, the timers that
  * change views) is the replica's {@link ViewPolicy}: {@link MajorityViews} by default, {@link ServiceViews} with
@@ -82,6 +88,7 @@ public final class PrimaryBackupReplica implements Replica
 
     private final PrimaryBackupStateTransfer stateTransfer;
 
+    private final HopDepth hops = new HopDepth();
     private final PrimaryBackupAdapter adapter;
     private final PrimaryBackupPublisher publisher;
 
@@ -91,14 +98,15 @@ public final class PrimaryBackupReplica implements Replica
         this.nodeId = nodeId;
         this.n = replicas;
         this.config = config;
-        this.publisher = new PrimaryBackupPublisher(nodeId, replicas, config.configNodes);
+        this.publisher = new PrimaryBackupPublisher(nodeId, replicas, config.configNodes, hops);
         // the one draw from the seeded random at construction: the first election jitter
         this.election = new ViewElection(nodeId, replicas, config.primaryTimeoutNs, random, this, publisher);
         backups = new Backups(nodeId, n);
         views = config.views == PrimaryBackupConfig.Views.CONFIG_SERVICE ?
             new ServiceViews(nodeId, replicas, config, this, backups, publisher, restarted) :
             new MajorityViews(nodeId, replicas, config, this, election, backups);
-        this.adapter = new PrimaryBackupAdapter(nodeId, replicas, config.configNodes, this, election, views);
+        this.adapter =
+            new PrimaryBackupAdapter(nodeId, replicas, config.configNodes, this, election, views, hops);
         primaryWatch = config.detector.newDetector(1, "primary-backup", config.primaryTimeoutNs);
         backupWatch = config.detector.newDetector(n, "primary-backup", config.backupTimeoutNs);
         ring = new EntryRing(config.pendingCapacity);
@@ -211,6 +219,7 @@ public final class PrimaryBackupReplica implements Replica
     public void onTick(final long nowNs, final Outbox out)
     {
         startClock(nowNs);
+        hops.startPath(); // timers: what they send follows no message
         // a view won in this tick's election is served from the next tick on
         final boolean primaryAtTick = role == Role.PRIMARY;
         views.onTick(nowNs, out);
@@ -252,43 +261,41 @@ public final class PrimaryBackupReplica implements Replica
     // ---------------------------------------------------------------------------------------------------------------
     // Clients
 
-    void onClientRequest(final int from, final int requestDepth, final long clientId, final long seq,
-        final OpType opType, final long key, final DirectBuffer value, final int valueOffset, final int valueLength,
-        final long nowNs, final Outbox out)
+    void onClientRequest(final int from, final long clientId, final long seq, final OpType opType, final long key,
+        final DirectBuffer value, final int valueOffset, final int valueLength, final long nowNs, final Outbox out)
     {
-        final int depth = requestDepth + 1;
         if (opType == OpType.GET && config.backupReads && role == Role.BACKUP)
         {
             // The weak mode: answered from this backup's own state, no lease, no primary (see PrimaryBackupConfig).
-            publisher.readResponse(out, from, depth, clientId, seq, state.store().get(key));
+            publisher.readResponse(out, from, clientId, seq, state.store().get(key));
             return;
         }
         if (role != Role.PRIMARY)
         {
             final int hint = primary >= 0 && primary != nodeId ? primary : -1;
-            publisher.reply(out, from, depth, clientId, seq, Status.REDIRECT, hint);
+            publisher.reply(out, from, clientId, seq, Status.REDIRECT, hint);
             return;
         }
         if (!established)
         {
-            publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
+            publisher.reply(out, from, clientId, seq, Status.UNAVAILABLE, nodeId);
             return;
         }
         if (opType == OpType.GET)
         {
             if (!views.mayRead(nowNs))
             {
-                publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
+                publisher.reply(out, from, clientId, seq, Status.UNAVAILABLE, nodeId);
                 return;
             }
-            publisher.readResponse(out, from, depth, clientId, seq, state.store().get(key));
+            publisher.readResponse(out, from, clientId, seq, state.store().get(key));
             return;
         }
 
         switch (sessions.check(clientId, seq))
         {
             case COMMITTED:
-                publisher.writeDone(out, from, depth, clientId, seq, sessions.committedVersion());
+                publisher.writeDone(out, from, clientId, seq, sessions.committedVersion());
                 return;
             case PROPOSED:
             case STALE:
@@ -298,7 +305,7 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (!views.enoughInSync() || lastIndex - commitIndex >= ring.capacity())
         {
-            publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
+            publisher.reply(out, from, clientId, seq, Status.UNAVAILABLE, nodeId);
             return;
         }
 
@@ -306,10 +313,10 @@ public final class PrimaryBackupReplica implements Replica
         sessions.propose(clientId, seq, index);
         final ExpandableArrayBuffer entry = ring.slot(index);
         final int length = publisher.encodeReplicate(
-            entry, depth, clientId, seq, view, index, commitIndex, nowNs, key, value, valueOffset, valueLength);
+            entry, clientId, seq, view, index, commitIndex, nowNs, key, value, valueOffset, valueLength);
         ring.written(index, length);
         feed.append(out, entry, length);
-        advanceCommit(depth, out);
+        advanceCommit(out);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -349,7 +356,9 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (shrunk)
         {
-            advanceCommit(backups.replyDepthFromAcks(), out);
+            // No message commits these entries: they continue the path of the deepest ack the commit rests on.
+            hops.resume(backups.deepestAckDepth());
+            advanceCommit(out);
         }
         if (views.lostQuorum(nowNs))
         {
@@ -357,8 +366,8 @@ public final class PrimaryBackupReplica implements Replica
         }
     }
 
-    void onAck(final int from, final int depth, final long ackView, final long acked, final long leaseNs,
-        final boolean needSnapshot, final boolean answersHeartbeat, final long nowNs, final Outbox out)
+    void onAck(final int from, final long ackView, final long acked, final long leaseNs, final boolean needSnapshot,
+        final boolean answersHeartbeat, final long nowNs, final Outbox out)
     {
         if (ackView > view)
         {
@@ -391,7 +400,7 @@ public final class PrimaryBackupReplica implements Replica
             return;
         }
         views.onAck(from, leaseNs);
-        backup.lastAckDepth = depth;
+        backup.lastAckDepth = hops.input(); // held for a commit that no ack triggers (primaryTick)
         if (acked > backup.matchIndex)
         {
             backup.matchIndex = acked;
@@ -418,14 +427,14 @@ public final class PrimaryBackupReplica implements Replica
         {
             backup.inSync = true;
         }
-        advanceCommit(depth + 1, out);
+        advanceCommit(out);
     }
 
     /**
      * Commits every entry all backups a commit waits for have ({@link ViewPolicy#commitThrough}), applies it and
      * answers its client.
      */
-    private void advanceCommit(final int replyDepth, final Outbox out)
+    private void advanceCommit(final Outbox out)
     {
         if (!established || !views.enoughInSync())
         {
@@ -442,7 +451,7 @@ public final class PrimaryBackupReplica implements Replica
             final int valueLength = entry.valueLength();
             final int valueOffset = entry.limit() + ReplicateDecoder.valueHeaderLength();
             state.store().put(key, entry.buffer(), valueOffset, valueLength, index);
-            publisher.committed(out, replyDepth, clientId, seq, index);
+            publisher.committed(out, clientId, seq, index);
         }
         sessions.commitThrough(commitIndex);
     }
@@ -512,7 +521,7 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (syncedView == chunkView && lastIndex >= index)
         {
-            ack(out, from, 1, 0, 0, lastIndex, 0, false); // holds it already: its ack was lost
+            stateAck(out, from); // holds it already: its ack was lost
             return;
         }
         if (!stateTransfer.onChunk(from, chunkView, index, transferId, chunkIndex, totalLength, checksum, bytes,
@@ -525,7 +534,7 @@ public final class PrimaryBackupReplica implements Replica
         lastEntryView = chunkView;
         syncedView = chunkView;
         role = Role.BACKUP;
-        ack(out, from, 1, 0, 0, lastIndex, 0, false);
+        stateAck(out, from);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -542,7 +551,7 @@ public final class PrimaryBackupReplica implements Replica
     {
         if (msgView < view || msgView < votedView || (msgView == view && role == Role.PRIMARY))
         {
-            ack(out, from, 1, 0, 0, lastIndex, 0, false); // carries our higher view: the old primary steps down
+            stateAck(out, from); // carries our higher view: the old primary steps down
             return false;
         }
         if (role == Role.PRIMARY || role == Role.CANDIDATE || role == Role.PRE_CANDIDATE)
@@ -557,9 +566,9 @@ public final class PrimaryBackupReplica implements Replica
         return true;
     }
 
-    void onReplicate(final int from, final int msgDepth, final long clientId, final long seq, final long msgView,
-        final long index, final long leaseNs, final long key, final DirectBuffer value, final int valueOffset,
-        final int valueLength, final long nowNs, final Outbox out)
+    void onReplicate(final int from, final long clientId, final long seq, final long msgView, final long index,
+        final long leaseNs, final long key, final DirectBuffer value, final int valueOffset, final int valueLength,
+        final long nowNs, final Outbox out)
     {
         if (!followPrimary(from, msgView, nowNs, out))
         {
@@ -567,7 +576,7 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (syncedView != msgView)
         {
-            ack(out, from, msgDepth + 1, clientId, seq, lastIndex, leaseNs, true);
+            ack(out, from, clientId, seq, leaseNs, true);
             return;
         }
         if (index == lastIndex + 1)
@@ -576,18 +585,17 @@ public final class PrimaryBackupReplica implements Replica
             sessions.recordApplied(clientId, seq, index);
             lastIndex = index;
         }
-        ack(out, from, msgDepth + 1, clientId, seq, lastIndex, leaseNs, false);
+        ack(out, from, clientId, seq, leaseNs, false);
     }
 
-    void onHeartbeat(final int from, final int msgDepth, final long msgView, final long leaseNs, final long nowNs,
-        final Outbox out)
+    void onHeartbeat(final int from, final long msgView, final long leaseNs, final long nowNs, final Outbox out)
     {
         if (!followPrimary(from, msgView, nowNs, out))
         {
             return;
         }
         primaryWatch.heartbeat(PRIMARY_PEER, nowNs);
-        ack(out, from, msgDepth + 1, 0, 0, lastIndex, leaseNs, syncedView != msgView);
+        ack(out, from, 0, 0, leaseNs, syncedView != msgView);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -643,12 +651,22 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     /**
-     * An ack names the highest view this replica knows of: a primary below it steps down.
+     * An ack of the primary's message being handled: what this replica holds ({@code lastIndex}), and the highest
+     * view it knows of: a primary below it steps down.
      */
-    private void ack(final Outbox out, final int to, final int depth, final long clientId, final long seq,
-        final long acked, final long leaseNs, final boolean needSnapshot)
+    private void ack(final Outbox out, final int to, final long clientId, final long seq, final long leaseNs,
+        final boolean needSnapshot)
     {
-        publisher.ack(out, to, depth, clientId, seq, Math.max(view, votedView), acked, leaseNs, needSnapshot);
+        publisher.ack(out, to, clientId, seq, Math.max(view, votedView), lastIndex, leaseNs, needSnapshot);
+    }
+
+    /**
+     * What this replica holds and the highest view it knows of, answering no entry: an installed snapshot, or the
+     * refusal that fences an old primary.
+     */
+    private void stateAck(final Outbox out, final int to)
+    {
+        publisher.stateAck(out, to, Math.max(view, votedView), lastIndex);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
