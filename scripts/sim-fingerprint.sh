@@ -23,7 +23,13 @@ configs() {
       echo "--protocol primary-backup --seed 7"
       echo "--protocol primary-backup --seed 8 --replicas 5 --read-ratio 0.5"
       echo "--protocol primary-backup --seed 9 --opt pb-views=config-service"
-      echo "--protocol primary-backup --seed 10 --sim-slow 1=1ms --read-ratio 0.9" ;;
+      echo "--protocol primary-backup --seed 10 --sim-slow 1=1ms --read-ratio 0.9"
+      echo "--protocol primary-backup --seed 11 --opt pb-reads=backup --read-ratio 0.5"
+      echo "--protocol primary-backup --seed 12 --replicas 5 --opt pb-views=config-service --read-ratio 0.5 --sim-slow 2=1ms"
+      echo "--protocol primary-backup --seed 13 --opt pb-views=config-service --opt pb-config-nodes=1 --read-ratio 0.9"
+      echo "--protocol primary-backup --seed 14 --opt pb-pending-capacity=4 --read-ratio 0.2"
+      echo "--protocol primary-backup --seed 15 --opt pb-heartbeat=1ms --opt pb-backup-timeout=3ms --opt pb-retransmit=1ms --sim-slow 1=5ms"
+      echo "--protocol primary-backup --seed 16 --replicas 5 --opt pb-views=config-service --opt pb-heartbeat=1ms --opt pb-backup-timeout=3ms --sim-slow 1=5ms" ;;
     chain)
       echo "--protocol chain --seed 7"
       echo "--protocol chain --seed 8 --replicas 5 --reads craq --read-ratio 0.95"

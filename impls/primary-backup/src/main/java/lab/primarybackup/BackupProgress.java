@@ -20,7 +20,7 @@ final class BackupProgress
     boolean required;
     /** When its match index last moved (or a retransmission was sent): retransmit after a quiet spell. */
     long progressAtNs;
-    /** Hop depth of its last ack: a commit that a timeout (not an ack) triggers answers one hop after it. */
+    /** Hop depth of its last ack: a commit that a timeout (not an ack) triggers continues its path. */
     int lastAckDepth;
 
     /** A state transfer to this backup is under way: log entries are not sent to it until it has the state. */

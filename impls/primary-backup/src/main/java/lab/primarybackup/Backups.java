@@ -98,20 +98,22 @@ final class Backups
     }
 
     /**
-     * @return the hop depth of a commit that no ack triggered (the in-sync set shrank): one hop after the deepest
-     * last ack of the in-sync set, 2 when there is none.
+     * @return the hop depth a commit that no ack triggered (the in-sync set shrank) continues: the deepest last ack
+     * of the in-sync set, whose entries it commits; 1 (as an ack that started a path) when the set is empty.
      */
-    int replyDepthFromAcks()
+    int deepestAckDepth()
     {
+        boolean any = false;
         int depth = 0;
         for (final BackupProgress p : progress)
         {
             if (p.inSync)
             {
-                depth = Math.max(depth, p.lastAckDepth + 1);
+                any = true;
+                depth = Math.max(depth, p.lastAckDepth);
             }
         }
-        return depth == 0 ? 2 : depth;
+        return any ? depth : PrimaryBackupPublisher.PATH_START;
     }
 
     /**

@@ -1,5 +1,6 @@
 package lab.primarybackup;
 
+import lab.core.HopDepth;
 import lab.core.Outbox;
 import lab.core.WireCheck;
 import lab.core.codec.ClientMessages;
@@ -20,8 +21,9 @@ import org.agrona.DirectBuffer;
 /**
  * The decoder side of a primary-backup replica (as Aeron cluster's ConsensusAdapter): opens every message through
  * {@link WireCheck} and {@link PrimaryBackupWire} (a malformed one is dropped and counted, never read), then calls
- * the replica's {@code onX(...)} handler with plain arguments, so the replica's rules never see a flyweight. Hop
- * depths are passed as received: the replica adds its hop.
+ * the replica's {@code onX(...)} handler with plain arguments, so the replica's rules never see a flyweight. Each
+ * message's hop depth goes to the replica's {@link HopDepth} before its handler runs, so the rules never handle it:
+ * the publisher stamps what they send one hop further.
  */
 final class PrimaryBackupAdapter
 {
@@ -30,6 +32,8 @@ final class PrimaryBackupAdapter
     private final int configNodes;
     private final PrimaryBackupReplica replica;
     private final ViewElection election;
+    private final ViewPolicy views;
+    private final HopDepth hops;
     private final WireCheck wire;
     private final ClientMessages clientMessages = new ClientMessages();
     private final ClientMessages.RequestHandler requests = this::onClientRequest;
@@ -46,8 +50,10 @@ final class PrimaryBackupAdapter
     private final long[] viewJoined;
 
     PrimaryBackupAdapter(final int nodeId, final int replicas, final int configNodes,
-        final PrimaryBackupReplica replica, final ViewElection election)
+        final PrimaryBackupReplica replica, final ViewElection election, final ViewPolicy views, final HopDepth hops)
     {
+        this.views = views;
+        this.hops = hops;
         this.configNodes = configNodes;
         viewMembers = new int[replicas];
         viewJoined = new long[replicas];
@@ -77,31 +83,41 @@ final class PrimaryBackupAdapter
         switch (headerDecoder.templateId())
         {
             case ReplicateDecoder.TEMPLATE_ID:
-                onReplicate(fromNode, replicateDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder), nowNs, out);
+            {
+                final ReplicateDecoder m = replicateDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                hops.received(m.depth());
+                final int valueOffset = m.limit() + ReplicateDecoder.valueHeaderLength();
+                replica.onReplicate(fromNode, m.clientId(), m.seq(), m.view(), m.index(), m.leaseNs(), m.key(),
+                    m.buffer(), valueOffset, m.valueLength(), nowNs, out);
                 break;
+            }
             case AckDecoder.TEMPLATE_ID:
             {
                 final AckDecoder m = ackDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.onAck(fromNode, m.depth(), m.view(), m.lastIndex(), m.leaseNs(),
+                hops.received(m.depth());
+                replica.onAck(fromNode, m.view(), m.lastIndex(), m.leaseNs(),
                     m.needSnapshot() == BooleanType.TRUE, m.clientId() == 0, nowNs, out);
                 break;
             }
             case HeartbeatDecoder.TEMPLATE_ID:
             {
                 final HeartbeatDecoder m = heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.onHeartbeat(fromNode, m.depth(), m.view(), m.leaseNs(), nowNs, out);
+                hops.received(m.depth());
+                replica.onHeartbeat(fromNode, m.view(), m.leaseNs(), nowNs, out);
                 break;
             }
             case VoteRequestDecoder.TEMPLATE_ID:
             {
                 final VoteRequestDecoder m = voteRequestDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                election.onVoteRequest(fromNode, m.depth(), m.view(), m.lastEntryView(), m.lastIndex(),
+                hops.received(m.depth());
+                election.onVoteRequest(fromNode, m.view(), m.lastEntryView(), m.lastIndex(),
                     m.preVote() == BooleanType.TRUE, nowNs, out);
                 break;
             }
             case VoteDecoder.TEMPLATE_ID:
             {
                 final VoteDecoder m = voteDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                hops.received(m.depth());
                 election.onVote(fromNode, m.view(), m.granted() == BooleanType.TRUE, m.preVote() == BooleanType.TRUE,
                     nowNs, out);
                 break;
@@ -109,6 +125,7 @@ final class PrimaryBackupAdapter
             case SnapshotChunkDecoder.TEMPLATE_ID:
             {
                 final SnapshotChunkDecoder m = chunkDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                hops.received(m.depth());
                 final int bytesOffset = m.limit() + SnapshotChunkDecoder.bytesHeaderLength();
                 replica.onSnapshotChunk(fromNode, m.view(), m.snapshotIndex(), m.transferId(),
                     m.chunkOffset() / PrimaryBackupStateTransfer.CHUNK_BYTES, m.totalLength(), m.checksum(), buffer,
@@ -118,12 +135,14 @@ final class PrimaryBackupAdapter
             case SnapshotAckDecoder.TEMPLATE_ID:
             {
                 final SnapshotAckDecoder m = snapshotAckDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                hops.received(m.depth());
                 replica.onSnapshotAck(fromNode, m.view(), m.transferId(), m.receivedChunks(), nowNs, out);
                 break;
             }
             case ViewDecoder.TEMPLATE_ID:
             {
                 final ViewDecoder m = viewDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                hops.received(m.depth());
                 final long view = m.view();
                 final int primary = m.primary();
                 final long leaseSentNs = m.leaseSentNs();
@@ -134,7 +153,7 @@ final class PrimaryBackupAdapter
                     viewJoined[count] = b.joinedView();
                     count++;
                 }
-                replica.onServiceView(view, primary, leaseSentNs, viewMembers, viewJoined, count, nowNs, out);
+                views.onServiceView(view, primary, leaseSentNs, viewMembers, viewJoined, count, nowNs, out);
                 break;
             }
             default:
@@ -157,14 +176,8 @@ final class PrimaryBackupAdapter
             valueOffset = request.limit() + ClientRequestDecoder.valueHeaderLength();
             valueLength = request.valueLength();
         }
-        replica.onClientRequest(from, request.depth(), request.clientId(), request.seq(), opType, request.key(),
+        hops.received(request.depth());
+        replica.onClientRequest(from, request.clientId(), request.seq(), opType, request.key(),
             request.buffer(), valueOffset, valueLength, nowNs, out);
-    }
-
-    private void onReplicate(final int from, final ReplicateDecoder m, final long nowNs, final Outbox out)
-    {
-        final int valueOffset = m.limit() + ReplicateDecoder.valueHeaderLength();
-        replica.onReplicate(from, m.depth(), m.clientId(), m.seq(), m.view(), m.index(), m.leaseNs(), m.key(),
-            m.buffer(), valueOffset, m.valueLength(), nowNs, out);
     }
 }

@@ -2,7 +2,7 @@ package lab.primarybackup;
 
 import java.util.Random;
 
-import lab.control.ServiceLease;
+import lab.core.HopDepth;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;
@@ -28,17 +28,21 @@ import org.agrona.ExpandableArrayBuffer;
  * <p>Failures: a backup that stops acknowledging is dropped from the in-sync set (as Kafka's ISR) so writes
  * continue, but never below a majority of all replicas, so that every committed write is on a majority
  * ({@link Backups}). When the primary is silent for the primary timeout, a backup asks for votes for a new view
- * ({@link ViewElection}); the most up-to-date backup takes over. The new primary streams its state to every backup
- * as a snapshot and serves nothing until a majority has it. Any message carries its view: a replica that has seen a
- * higher view refuses the old primary, which steps down (fencing). A restarted replica lost its state: it neither
- * votes nor stands until it has installed a snapshot from the primary (as Viewstamped Replication's recovery).
+ * ({@link ViewElection}, {@link MajorityViews}); the most up-to-date backup takes over. The new primary streams its
+ * state to every backup as a snapshot and serves nothing until a majority has it. Any message carries its view: a
+ * replica that has seen a higher view refuses the old primary, which steps down (fencing). A restarted replica lost
+ * its state: it neither votes nor stands until it has installed a snapshot from the primary (as Viewstamped
+ * Replication's recovery).
  * Requests carry (session, seq): a retried write is applied once ({@link ClientSessionTable}).
  *
- * <p>{@code pb-views=config-service}: views come from a configuration service on control nodes ({@link ViewService})
- * instead of a vote. Every replica heartbeats to the service nodes and adopts each view they send; the primary
- * commits a write only once every backup of its view has it (none is dropped until the service commits a view
- * without it), re-establishes each new view by sending its state to every backup, and serves reads under the
- * service's lease ({@link ServiceLease}). No election, no check-quorum: a primary is replaced only by the service.
+ * <p>Hop depth is the edge's: the adapter records each input's depth in {@link HopDepth} and the publisher stamps
+ * what is sent one hop further, so a write answered at the ack that commits it continues that ack's path. The rules
+ * speak only where a commit follows no message: see {@link #primaryTick}.
+ *
+ * <p>Who decides views, and what follows from it (read permission, the backups a commit waits for, the timers that
+ * change views) is the replica's {@link ViewPolicy}: {@link MajorityViews} by default, {@link ServiceViews} with
+ * {@code pb-views=config-service} (views from a configuration service instead of a vote). The replica keeps
+ * replication and client handling, and moves its role and view when its policy says.
  */
 public final class PrimaryBackupReplica implements Replica
 {
@@ -52,7 +56,6 @@ public final class PrimaryBackupReplica implements Replica
 
     private final int nodeId;
     private final int n;
-    private final int majority;
     private final PrimaryBackupConfig config;
 
     private Role role;
@@ -69,62 +72,47 @@ public final class PrimaryBackupReplica implements Replica
     private long lastHeardFromPrimaryNs;
     private boolean clockStarted;
     private final ViewElection election;
+    private final ViewPolicy views;
 
     // primary
     private boolean established;
     private long viewStartIndex;
     private final Backups backups;
-    private final ReadLease lease;
     /** A backup's detector on its primary: heartbeats sample it, every other message from the primary restarts it. */
     private final FailureDetector primaryWatch;
     /** The primary's detector on its backups: acks to heartbeats sample it, other acks restart it. */
     private final FailureDetector backupWatch;
     private long nextHeartbeatNs;
-    private long quorumCheckFromNs;
     private final EntryRing ring;
     private final BackupFeed feed;
 
     private final PrimaryBackupStateTransfer stateTransfer;
 
+    private final HopDepth hops = new HopDepth();
     private final PrimaryBackupAdapter adapter;
     private final PrimaryBackupPublisher publisher;
-
-    // pb-views=config-service
-    private final boolean serviceViews;
-    private final ServiceLease serviceLease;
-    private long nextServiceHeartbeatNs;
-    /** The backups of the latest view the service sent (the required set when this replica is its primary). */
-    private final int[] viewBackups;
-    private int viewBackupCount;
-    /** The view that added this replica as a backup, per the latest view the service sent; -1: not a backup. */
-    private long joinedView = -1;
-    /** When the service last sent the view this replica is in, naming it primary or backup. */
-    private long viewConfirmedNs;
-    /** The service confirmed this replica's place within the backup timeout (as of the last tick). */
-    private boolean placeConfirmed = true;
 
     public PrimaryBackupReplica(final int nodeId, final int replicas, final PrimaryBackupConfig config,
         final Random random, final boolean restarted)
     {
         this.nodeId = nodeId;
         this.n = replicas;
-        this.majority = replicas / 2 + 1;
         this.config = config;
-        this.publisher = new PrimaryBackupPublisher(nodeId, replicas, config.configNodes);
+        this.publisher = new PrimaryBackupPublisher(nodeId, replicas, config.configNodes, hops);
         // the one draw from the seeded random at construction: the first election jitter
         this.election = new ViewElection(nodeId, replicas, config.primaryTimeoutNs, random, this, publisher);
-        this.adapter = new PrimaryBackupAdapter(nodeId, replicas, config.configNodes, this, election);
         backups = new Backups(nodeId, n);
-        lease = new ReadLease(nodeId, n, config.primaryTimeoutNs, config.leaseDriftNs);
+        views = config.views == PrimaryBackupConfig.Views.CONFIG_SERVICE ?
+            new ServiceViews(nodeId, replicas, config, this, backups, publisher, restarted) :
+            new MajorityViews(nodeId, replicas, config, this, election, backups);
+        this.adapter =
+            new PrimaryBackupAdapter(nodeId, replicas, config.configNodes, this, election, views, hops);
         primaryWatch = config.detector.newDetector(1, "primary-backup", config.primaryTimeoutNs);
         backupWatch = config.detector.newDetector(n, "primary-backup", config.backupTimeoutNs);
         ring = new EntryRing(config.pendingCapacity);
         stateTransfer = new PrimaryBackupStateTransfer(nodeId, replicas, sessions, publisher, adapter.wire(),
             config.snapshotRetryNs);
         feed = new BackupFeed(nodeId, backups, ring, stateTransfer);
-        serviceViews = config.views == PrimaryBackupConfig.Views.CONFIG_SERVICE;
-        serviceLease = new ServiceLease(config.primaryTimeoutNs, config.leaseDriftNs);
-        viewBackups = new int[replicas];
 
         if (restarted)
         {
@@ -140,20 +128,12 @@ public final class PrimaryBackupReplica implements Replica
             lastEntryView = 1;
             primary = 0;
             role = nodeId == 0 ? Role.PRIMARY : Role.BACKUP;
-            // the service's first view is the same (ViewService#initialView)
-            viewBackupCount = replicas - 1;
-            for (int b = 1; b < replicas; b++)
-            {
-                viewBackups[b - 1] = b;
-            }
-            joinedView = nodeId == 0 ? -1 : 1;
             if (role == Role.PRIMARY)
             {
-                established = true;
+                established = true; // every backup starts with the same empty state: nothing to send first
                 ring.startAt(1);
                 backups.bootstrap();
-                backups.require(viewBackups, viewBackupCount);
-                lease.reset();
+                views.onBecomePrimary(0); // its backups and lease; the first event starts the clock
             }
         }
     }
@@ -169,19 +149,13 @@ public final class PrimaryBackupReplica implements Replica
     }
 
     /**
-     * pb-views=config-service: a backup the service does not count on (outside the view, or not yet holding the state
-     * of the view that added it), and a primary or backup whose place the service has not confirmed for the backup
-     * timeout (the service may have replaced it), report {@code standby}, a role without the state: the harness then
-     * never counts them among the replicas that hold every acknowledged write.
+     * A replica its {@link ViewPolicy} does not count on to hold the state (pb-views=config-service: see
+     * {@link ServiceViews#standby}) reports {@code standby}, a role without the state: the harness then never counts
+     * it among the replicas that hold every acknowledged write.
      */
     public lab.core.Role role()
     {
-        if (serviceViews && (role == Role.BACKUP || role == Role.PRIMARY) && (!placeConfirmed ||
-            role == Role.BACKUP && (joinedView < 0 || syncedView < joinedView)))
-        {
-            return STANDBY;
-        }
-        return role.value;
+        return views.standby(role, syncedView) ? STANDBY : role.value;
     }
 
     Role roleState()
@@ -209,6 +183,19 @@ public final class PrimaryBackupReplica implements Replica
         return votedView;
     }
 
+    long syncedView()
+    {
+        return syncedView;
+    }
+
+    /**
+     * A backup's detector on its primary, for the election's timer.
+     */
+    FailureDetector primaryWatch()
+    {
+        return primaryWatch;
+    }
+
     long lastEntryView()
     {
         return lastEntryView;
@@ -232,32 +219,13 @@ public final class PrimaryBackupReplica implements Replica
     public void onTick(final long nowNs, final Outbox out)
     {
         startClock(nowNs);
-        placeConfirmed = nowNs - viewConfirmedNs <= config.backupTimeoutNs;
-        if (serviceViews && nowNs >= nextServiceHeartbeatNs)
+        hops.startPath(); // timers: what they send follows no message
+        // a view won in this tick's election is served from the next tick on
+        final boolean primaryAtTick = role == Role.PRIMARY;
+        views.onTick(nowNs, out);
+        if (primaryAtTick)
         {
-            nextServiceHeartbeatNs = nowNs + config.heartbeatIntervalNs;
-            publisher.serviceHeartbeat(out, Math.max(view, votedView), syncedView, nowNs);
-        }
-        switch (role)
-        {
-            case PRIMARY:
-                primaryTick(nowNs, out);
-                break;
-            case BACKUP:
-                if (!serviceViews && election.primaryTimedOut(nowNs, primaryWatch))
-                {
-                    election.start(nowNs, out);
-                }
-                break;
-            case PRE_CANDIDATE:
-            case CANDIDATE:
-                if (!serviceViews && election.roundOver(nowNs))
-                {
-                    election.start(nowNs, out);
-                }
-                break;
-            default:
-                break;
+            primaryTick(nowNs, out);
         }
     }
 
@@ -271,9 +239,8 @@ public final class PrimaryBackupReplica implements Replica
         {
             clockStarted = true;
             lastHeardFromPrimaryNs = nowNs;
-            viewConfirmedNs = nowNs; // every replica starts in the service's first view
+            views.startClock(nowNs);
             primaryWatch.reset(PRIMARY_PEER, nowNs);
-            quorumCheckFromNs = nowNs;
             backups.startClock(nowNs);
             for (int b = 0; b < n; b++)
             {
@@ -294,43 +261,41 @@ public final class PrimaryBackupReplica implements Replica
     // ---------------------------------------------------------------------------------------------------------------
     // Clients
 
-    void onClientRequest(final int from, final int requestDepth, final long clientId, final long seq,
-        final OpType opType, final long key, final DirectBuffer value, final int valueOffset, final int valueLength,
-        final long nowNs, final Outbox out)
+    void onClientRequest(final int from, final long clientId, final long seq, final OpType opType, final long key,
+        final DirectBuffer value, final int valueOffset, final int valueLength, final long nowNs, final Outbox out)
     {
-        final int depth = requestDepth + 1;
         if (opType == OpType.GET && config.backupReads && role == Role.BACKUP)
         {
             // The weak mode: answered from this backup's own state, no lease, no primary (see PrimaryBackupConfig).
-            publisher.readResponse(out, from, depth, clientId, seq, state.store().get(key));
+            publisher.readResponse(out, from, clientId, seq, state.store().get(key));
             return;
         }
         if (role != Role.PRIMARY)
         {
             final int hint = primary >= 0 && primary != nodeId ? primary : -1;
-            publisher.reply(out, from, depth, clientId, seq, Status.REDIRECT, hint);
+            publisher.reply(out, from, clientId, seq, Status.REDIRECT, hint);
             return;
         }
         if (!established)
         {
-            publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
+            publisher.reply(out, from, clientId, seq, Status.UNAVAILABLE, nodeId);
             return;
         }
         if (opType == OpType.GET)
         {
-            if (serviceViews ? !serviceLease.holds(nowNs) : !lease.valid(nowNs))
+            if (!views.mayRead(nowNs))
             {
-                publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
+                publisher.reply(out, from, clientId, seq, Status.UNAVAILABLE, nodeId);
                 return;
             }
-            publisher.readResponse(out, from, depth, clientId, seq, state.store().get(key));
+            publisher.readResponse(out, from, clientId, seq, state.store().get(key));
             return;
         }
 
         switch (sessions.check(clientId, seq))
         {
             case COMMITTED:
-                publisher.writeDone(out, from, depth, clientId, seq, sessions.committedVersion());
+                publisher.writeDone(out, from, clientId, seq, sessions.committedVersion());
                 return;
             case PROPOSED:
             case STALE:
@@ -338,9 +303,9 @@ public final class PrimaryBackupReplica implements Replica
             default:
                 break;
         }
-        if (!serviceViews && backups.inSyncCount() + 1 < majority || lastIndex - commitIndex >= ring.capacity())
+        if (!views.enoughInSync() || lastIndex - commitIndex >= ring.capacity())
         {
-            publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
+            publisher.reply(out, from, clientId, seq, Status.UNAVAILABLE, nodeId);
             return;
         }
 
@@ -348,10 +313,10 @@ public final class PrimaryBackupReplica implements Replica
         sessions.propose(clientId, seq, index);
         final ExpandableArrayBuffer entry = ring.slot(index);
         final int length = publisher.encodeReplicate(
-            entry, depth, clientId, seq, view, index, commitIndex, nowNs, key, value, valueOffset, valueLength);
+            entry, clientId, seq, view, index, commitIndex, nowNs, key, value, valueOffset, valueLength);
         ring.written(index, length);
         feed.append(out, entry, length);
-        advanceCommit(depth, out);
+        advanceCommit(out);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -365,7 +330,6 @@ public final class PrimaryBackupReplica implements Replica
             publisher.heartbeat(out, view, lastIndex, commitIndex, nowNs);
         }
 
-        int heard = 1;
         boolean shrunk = false;
         for (int b = 0; b < n; b++)
         {
@@ -375,11 +339,7 @@ public final class PrimaryBackupReplica implements Replica
             }
             final BackupProgress backup = backups.of(b);
             final boolean alive = !backupWatch.suspected(b, nowNs);
-            if (nowNs - backup.lastHeardNs < config.primaryTimeoutNs)
-            {
-                heard++;
-            }
-            if (!serviceViews && backup.inSync && !alive && backups.inSyncCount() >= majority)
+            if (backup.inSync && !alive && views.mayDropSilentBackup())
             {
                 backup.inSync = false; // drop the silent backup so writes go on; a majority stays in sync
                 shrunk = true;
@@ -396,17 +356,18 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (shrunk)
         {
-            advanceCommit(backups.replyDepthFromAcks(), out);
+            // No message commits these entries: they continue the path of the deepest ack the commit rests on.
+            hops.resume(backups.deepestAckDepth());
+            advanceCommit(out);
         }
-        // Check quorum: a primary that cannot hear a majority gives up, so that clients look elsewhere.
-        if (!serviceViews && heard < majority && nowNs - quorumCheckFromNs > config.primaryTimeoutNs)
+        if (views.lostQuorum(nowNs))
         {
             stepDown(view, -1, nowNs);
         }
     }
 
-    void onAck(final int from, final int depth, final long ackView, final long acked, final long leaseNs,
-        final boolean needSnapshot, final boolean answersHeartbeat, final long nowNs, final Outbox out)
+    void onAck(final int from, final long ackView, final long acked, final long leaseNs, final boolean needSnapshot,
+        final boolean answersHeartbeat, final long nowNs, final Outbox out)
     {
         if (ackView > view)
         {
@@ -438,8 +399,8 @@ public final class PrimaryBackupReplica implements Replica
             }
             return;
         }
-        lease.onAck(from, leaseNs);
-        backup.lastAckDepth = depth;
+        views.onAck(from, leaseNs);
+        backup.lastAckDepth = hops.input(); // held for a commit that no ack triggers (primaryTick)
         if (acked > backup.matchIndex)
         {
             backup.matchIndex = acked;
@@ -460,26 +421,26 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (!established)
         {
-            established = serviceViews ? backups.requiredMatch(viewStartIndex) >= viewStartIndex :
-                backups.reaching(viewStartIndex) >= majority;
+            established = views.established(viewStartIndex);
         }
         if (!backup.inSync && !backup.snapshotting && backup.matchIndex >= commitIndex)
         {
             backup.inSync = true;
         }
-        advanceCommit(depth + 1, out);
+        advanceCommit(out);
     }
 
     /**
-     * Commits every entry all in-sync backups have, applies it and answers its client.
+     * Commits every entry all backups a commit waits for have ({@link ViewPolicy#commitThrough}), applies it and
+     * answers its client.
      */
-    private void advanceCommit(final int replyDepth, final Outbox out)
+    private void advanceCommit(final Outbox out)
     {
-        if (!established || !serviceViews && backups.inSyncCount() + 1 < majority)
+        if (!established || !views.enoughInSync())
         {
             return;
         }
-        final long newCommit = serviceViews ? backups.requiredMatch(lastIndex) : backups.inSyncMatch(lastIndex);
+        final long newCommit = views.commitThrough(lastIndex);
         while (commitIndex < newCommit)
         {
             final long index = ++commitIndex;
@@ -490,7 +451,7 @@ public final class PrimaryBackupReplica implements Replica
             final int valueLength = entry.valueLength();
             final int valueOffset = entry.limit() + ReplicateDecoder.valueHeaderLength();
             state.store().put(key, entry.buffer(), valueOffset, valueLength, index);
-            publisher.committed(out, replyDepth, clientId, seq, index);
+            publisher.committed(out, clientId, seq, index);
         }
         sessions.commitThrough(commitIndex);
     }
@@ -506,16 +467,9 @@ public final class PrimaryBackupReplica implements Replica
         // Sessions of writes a backup applied are committed now, with the state they belong to.
         setCommitIndex(lastIndex);
         ring.startAt(lastIndex + 1);
-        established = majority == 1;
-        if (serviceViews)
-        {
-            // every backup of the service's view is sent the state below: the view serves once all hold it
-            backups.require(viewBackups, viewBackupCount);
-            established = viewBackupCount == 0;
-        }
+        // the state is sent below to every backup: the view serves once those its policy needs hold it
+        established = views.onBecomePrimary(nowNs);
         nextHeartbeatNs = nowNs;
-        quorumCheckFromNs = nowNs;
-        lease.reset();
         for (int b = 0; b < n; b++)
         {
             backups.of(b).resetForView(nowNs);
@@ -535,7 +489,7 @@ public final class PrimaryBackupReplica implements Replica
             sessions.abandonProposals();
         }
         role = Role.BACKUP;
-        serviceLease.revoke();
+        views.onStepDown();
         view = Math.max(view, newView);
         primary = newPrimary;
         lastHeardFromPrimaryNs = nowNs;
@@ -567,7 +521,7 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (syncedView == chunkView && lastIndex >= index)
         {
-            ack(out, from, 1, 0, 0, lastIndex, 0, false); // holds it already: its ack was lost
+            stateAck(out, from); // holds it already: its ack was lost
             return;
         }
         if (!stateTransfer.onChunk(from, chunkView, index, transferId, chunkIndex, totalLength, checksum, bytes,
@@ -580,7 +534,7 @@ public final class PrimaryBackupReplica implements Replica
         lastEntryView = chunkView;
         syncedView = chunkView;
         role = Role.BACKUP;
-        ack(out, from, 1, 0, 0, lastIndex, 0, false);
+        stateAck(out, from);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -597,7 +551,7 @@ public final class PrimaryBackupReplica implements Replica
     {
         if (msgView < view || msgView < votedView || (msgView == view && role == Role.PRIMARY))
         {
-            ack(out, from, 1, 0, 0, lastIndex, 0, false); // carries our higher view: the old primary steps down
+            stateAck(out, from); // carries our higher view: the old primary steps down
             return false;
         }
         if (role == Role.PRIMARY || role == Role.CANDIDATE || role == Role.PRE_CANDIDATE)
@@ -612,9 +566,9 @@ public final class PrimaryBackupReplica implements Replica
         return true;
     }
 
-    void onReplicate(final int from, final int msgDepth, final long clientId, final long seq, final long msgView,
-        final long index, final long leaseNs, final long key, final DirectBuffer value, final int valueOffset,
-        final int valueLength, final long nowNs, final Outbox out)
+    void onReplicate(final int from, final long clientId, final long seq, final long msgView, final long index,
+        final long leaseNs, final long key, final DirectBuffer value, final int valueOffset, final int valueLength,
+        final long nowNs, final Outbox out)
     {
         if (!followPrimary(from, msgView, nowNs, out))
         {
@@ -622,7 +576,7 @@ public final class PrimaryBackupReplica implements Replica
         }
         if (syncedView != msgView)
         {
-            ack(out, from, msgDepth + 1, clientId, seq, lastIndex, leaseNs, true);
+            ack(out, from, clientId, seq, leaseNs, true);
             return;
         }
         if (index == lastIndex + 1)
@@ -631,75 +585,58 @@ public final class PrimaryBackupReplica implements Replica
             sessions.recordApplied(clientId, seq, index);
             lastIndex = index;
         }
-        ack(out, from, msgDepth + 1, clientId, seq, lastIndex, leaseNs, false);
+        ack(out, from, clientId, seq, leaseNs, false);
     }
 
-    void onHeartbeat(final int from, final int msgDepth, final long msgView, final long leaseNs, final long nowNs,
-        final Outbox out)
+    void onHeartbeat(final int from, final long msgView, final long leaseNs, final long nowNs, final Outbox out)
     {
         if (!followPrimary(from, msgView, nowNs, out))
         {
             return;
         }
         primaryWatch.heartbeat(PRIMARY_PEER, nowNs);
-        ack(out, from, msgDepth + 1, 0, 0, lastIndex, leaseNs, syncedView != msgView);
+        ack(out, from, 0, 0, leaseNs, syncedView != msgView);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // pb-views=config-service: views from the service (ViewService)
+    // pb-views=config-service: ServiceViews adopts each newer view the service sends and moves the replica
 
     /**
-     * A view the service committed ({@code backups[0 .. count)}, each added in {@code joined[i]}), with a lease when
-     * it answers this replica's heartbeat as the view's primary. A newer view is adopted: its primary takes over
-     * (unless it restarted without its state: the service then replaces it), anyone else follows it. An older view
-     * is ignored: the service's views only go forward.
+     * The service named this replica primary of {@code newView}: it takes over (a primary goes on in the new view,
+     * its backups changed), unless it restarted without its state.
+     *
+     * @return false when it has no state to serve from: its heartbeats say so, and the service promotes another.
      */
-    void onServiceView(final long newView, final int newPrimary, final long leaseSentNs, final int[] members,
-        final long[] joined, final int count, final long nowNs, final Outbox out)
+    boolean leadServiceView(final long newView, final long nowNs, final Outbox out)
     {
-        if (!serviceViews || newView < view || newView < votedView)
+        if (role == Role.RECOVERING)
         {
-            return;
-        }
-        viewBackupCount = count;
-        System.arraycopy(members, 0, viewBackups, 0, count);
-        joinedView = -1;
-        for (int i = 0; i < count; i++)
-        {
-            if (members[i] == nodeId)
-            {
-                joinedView = joined[i];
-            }
-        }
-        if (newPrimary == nodeId)
-        {
-            if (role == Role.RECOVERING)
-            {
-                view = newView; // no state to serve from: its heartbeats say so, and the service promotes another
-                votedView = newView;
-                primary = -1;
-                return;
-            }
-            if (role != Role.PRIMARY || view != newView)
-            {
-                if (role == Role.PRIMARY)
-                {
-                    // The primary goes on in a new view (its backups changed). Its entries not yet committed were
-                    // never answered and are not applied to its store (a backup's are, on receipt): they are
-                    // dropped, and their clients' retries are ordered again in the new view.
-                    lastIndex = commitIndex;
-                    sessions.abandonProposals();
-                }
-                becomePrimary(newView, nowNs, out);
-            }
+            view = newView;
             votedView = newView;
-            viewConfirmedNs = nowNs;
-            if (leaseSentNs != Long.MIN_VALUE)
-            {
-                serviceLease.grant(leaseSentNs);
-            }
-            return;
+            primary = -1;
+            return false;
         }
+        if (role != Role.PRIMARY || view != newView)
+        {
+            if (role == Role.PRIMARY)
+            {
+                // The primary goes on in a new view (its backups changed). Its entries not yet committed were
+                // never answered and are not applied to its store (a backup's are, on receipt): they are
+                // dropped, and their clients' retries are ordered again in the new view.
+                lastIndex = commitIndex;
+                sessions.abandonProposals();
+            }
+            becomePrimary(newView, nowNs, out);
+        }
+        votedView = newView;
+        return true;
+    }
+
+    /**
+     * The service named another replica primary of {@code newView}: a primary steps down, everyone follows it.
+     */
+    void followServiceView(final long newView, final int newPrimary, final long nowNs)
+    {
         if (role == Role.PRIMARY)
         {
             stepDown(newView, newPrimary, nowNs);
@@ -711,19 +648,25 @@ public final class PrimaryBackupReplica implements Replica
         view = newView;
         votedView = newView;
         primary = newPrimary;
-        if (joinedView >= 0)
-        {
-            viewConfirmedNs = nowNs;
-        }
     }
 
     /**
-     * An ack names the highest view this replica knows of: a primary below it steps down.
+     * An ack of the primary's message being handled: what this replica holds ({@code lastIndex}), and the highest
+     * view it knows of: a primary below it steps down.
      */
-    private void ack(final Outbox out, final int to, final int depth, final long clientId, final long seq,
-        final long acked, final long leaseNs, final boolean needSnapshot)
+    private void ack(final Outbox out, final int to, final long clientId, final long seq, final long leaseNs,
+        final boolean needSnapshot)
     {
-        publisher.ack(out, to, depth, clientId, seq, Math.max(view, votedView), acked, leaseNs, needSnapshot);
+        publisher.ack(out, to, clientId, seq, Math.max(view, votedView), lastIndex, leaseNs, needSnapshot);
+    }
+
+    /**
+     * What this replica holds and the highest view it knows of, answering no entry: an installed snapshot, or the
+     * refusal that fences an old primary.
+     */
+    private void stateAck(final Outbox out, final int to)
+    {
+        publisher.stateAck(out, to, Math.max(view, votedView), lastIndex);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -181,7 +181,7 @@ final class ViewElection
      * granted; a refusal names the highest view this replica has voted in or follows (at least the one requested),
      * so that a candidate behind it proposes above it next time.
      */
-    void onVoteRequest(final int from, final int msgDepth, final long requested, final long candidateLastEntryView,
+    void onVoteRequest(final int from, final long requested, final long candidateLastEntryView,
         final long candidateLastIndex, final boolean preVote, final long nowNs, final Outbox out)
     {
         if (replica.roleState() == Role.RECOVERING)
@@ -195,8 +195,8 @@ final class ViewElection
             replica.grantVote(requested, nowNs);
             newJitter();
         }
-        publisher.vote(out, from, msgDepth + 1,
-            grant ? requested : Math.max(requested, Math.max(replica.view(), replica.votedView())), grant, preVote);
+        final long namedView = grant ? requested : Math.max(requested, Math.max(replica.view(), replica.votedView()));
+        publisher.vote(out, from, namedView, grant, preVote);
     }
 
     /**

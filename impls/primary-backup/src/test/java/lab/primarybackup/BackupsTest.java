@@ -56,15 +56,16 @@ class BackupsTest
     }
 
     @Test
-    void aCommitNoAckTriggeredAnswersOneHopAfterTheDeepestInSyncAck()
+    void aCommitNoAckTriggeredContinuesTheDeepestInSyncAck()
     {
-        assertEquals(2, backups.replyDepthFromAcks(), "no ack at all");
+        assertEquals(1, backups.deepestAckDepth(), "no backup in sync: as an ack that started a path");
         backups.bootstrap();
+        assertEquals(0, backups.deepestAckDepth(), "in sync, nothing acknowledged yet");
         backups.of(1).lastAckDepth = 3;
         backups.of(2).lastAckDepth = 5;
-        assertEquals(6, backups.replyDepthFromAcks());
+        assertEquals(5, backups.deepestAckDepth());
         backups.of(2).inSync = false;
-        assertEquals(4, backups.replyDepthFromAcks());
+        assertEquals(3, backups.deepestAckDepth());
     }
 
     @Test

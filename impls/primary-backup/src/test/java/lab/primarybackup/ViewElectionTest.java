@@ -72,12 +72,12 @@ class ViewElectionTest
         assertEquals(1, backup.votedView());
 
         final PrimaryBackupPublisher voter = new PrimaryBackupPublisher(2, 3);
-        voter.vote(out, 1, 2, 2, true, true);
+        voter.vote(out, 1, 2, true, true);
         backup.onMessage(2, out.last, 0, out.lastLength, 3 * SECOND, out);
         assertEquals(Role.CANDIDATE, backup.roleState());
         assertEquals(2, backup.votedView(), "stands for the view above every view it knew of");
 
-        voter.vote(out, 1, 2, 2, true, false);
+        voter.vote(out, 1, 2, true, false);
         backup.onMessage(2, out.last, 0, out.lastLength, 3 * SECOND, out);
         assertEquals(Role.PRIMARY, backup.roleState());
         assertEquals(2, backup.view());
@@ -93,13 +93,13 @@ class ViewElectionTest
         backup.onTick(0, out);
         backup.onTick(3 * SECOND, out);
         final PrimaryBackupPublisher voter = new PrimaryBackupPublisher(2, 3);
-        voter.vote(out, 1, 2, 9, false, true);
+        voter.vote(out, 1, 9, false, true);
         backup.onMessage(2, out.last, 0, out.lastLength, 3 * SECOND, out);
         assertEquals(Role.PRE_CANDIDATE, backup.roleState());
         assertEquals(1, backup.view());
 
         backup.onTick(9 * SECOND, out); // the round ran out: the next one proposes above the refusal
-        voter.vote(out, 1, 2, 10, true, true);
+        voter.vote(out, 1, 10, true, true);
         backup.onMessage(2, out.last, 0, out.lastLength, 9 * SECOND, out);
         assertEquals(Role.CANDIDATE, backup.roleState());
         assertEquals(10, backup.votedView());
