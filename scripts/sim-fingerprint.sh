@@ -39,7 +39,13 @@ configs() {
       echo "--protocol raft --seed 7"
       echo "--protocol raft --seed 8 --replicas 5 --read-ratio 0.5"
       echo "--protocol raft --seed 9 --raft-reads read-index --read-ratio 0.5"
-      echo "--protocol raft --seed 10 --batch 1 --read-ratio 0.2 --sim-slow 1=1ms" ;;
+      echo "--protocol raft --seed 10 --batch 1 --read-ratio 0.2 --sim-slow 1=1ms"
+      echo "--protocol raft --seed 11 --opt raft-log=file --fsync batch --batch 16 --read-ratio 0.5"
+      echo "--protocol raft --seed 12 --opt raft-log=file --fsync always --batch 4 --raft-reads read-index --read-ratio 0.5"
+      echo "--protocol raft --seed 13 --replicas 5 --batch 256 --opt raft-pipeline=1 --read-ratio 0.1 --sim-slow 2=1ms"
+      echo "--protocol raft --seed 14 --replicas 1 --read-ratio 0.5"
+      echo "--protocol raft --seed 15 --opt raft-snapshot-entries=16 --raft-reads read-index --read-ratio 0.3"
+      echo "--protocol raft --seed 16 --opt raft-log=file --fsync none --opt raft-pre-vote=false --opt raft-check-quorum=false" ;;
     quorum)
       echo "--protocol quorum --seed 7"
       echo "--protocol quorum --seed 8 --quorum-mode abd --replicas 5 --read-ratio 0.5"

@@ -1,5 +1,6 @@
 package lab.raft;
 
+import lab.core.HopDepth;
 import lab.core.Outbox;
 import lab.core.quorum.MajorityTracker;
 
@@ -11,6 +12,9 @@ import lab.core.quorum.MajorityTracker;
  * first index, so the leader skips a whole term per round trip. An idle follower gets a heartbeat every
  * {@code raft-heartbeat}. The log, term and commit index are the replica's; commit counting is
  * {@link RaftReplica#advanceCommit}.
+ *
+ * <p>Hop depth: an append is sent for the entries it carries, whatever input is being handled when it goes (a
+ * flush, a tick, an election won): it joins its entries' depths, each its request's ({@link #sendAppend}).
  */
 final class LeaderReplication
 {
@@ -21,6 +25,7 @@ final class LeaderReplication
     private final RaftLog log;
     private final RaftStorage storage;
     private final RaftPublisher publisher;
+    private final HopDepth hops;
     private final Progress[] progress;
     private final RaftStateTransfer transfer;
     /** The times each replica was last heard from (the leader's own: now), for check-quorum. */
@@ -30,8 +35,10 @@ final class LeaderReplication
     private long entriesSent;
 
     LeaderReplication(final RaftReplica replica, final int nodeId, final int replicas, final RaftConfig config,
-        final RaftStorage storage, final RaftPublisher publisher, final RaftStateTransfer transfer)
+        final RaftStorage storage, final RaftPublisher publisher, final HopDepth hops,
+        final RaftStateTransfer transfer)
     {
+        this.hops = hops;
         this.replica = replica;
         this.nodeId = nodeId;
         this.n = replicas;
@@ -90,13 +97,13 @@ final class LeaderReplication
         }
     }
 
-    void heartbeatAll(final int depth, final long nowNs, final Outbox out)
+    void heartbeatAll(final long nowNs, final Outbox out)
     {
         for (int f = 0; f < n; f++)
         {
             if (f != nodeId)
             {
-                sendHeartbeat(f, depth, nowNs, out);
+                sendHeartbeat(f, nowNs, out);
             }
         }
     }
@@ -143,7 +150,7 @@ final class LeaderReplication
             maybeSendAppends(f, nowNs, true, out);
             if (nowNs - p.lastSentNs >= config.heartbeatNs)
             {
-                sendHeartbeat(f, 1, nowNs, out);
+                sendHeartbeat(f, nowNs, out);
             }
         }
         if (config.checkQuorum && nowNs >= checkQuorumNs)
@@ -205,7 +212,9 @@ final class LeaderReplication
 
     /**
      * Sends the entries from the follower's next index on, at most a batch (or the snapshot when they are
-     * compacted). The append's depth is one more than the deepest entry it carries.
+     * compacted). The append is one hop further than the deepest entry it carries: it starts a path that joins its
+     * entries' (the snapshot starts one of its own); the input being handled when it goes is no part of either, and
+     * is handled on afterwards.
      *
      * @return the index of the last entry sent, or -1 when the snapshot went instead.
      */
@@ -213,27 +222,30 @@ final class LeaderReplication
     {
         final Progress p = progress[f];
         final long prev = p.next - 1;
+        final int input = hops.input();
+        hops.startPath();
         if (prev < log.snapshotIndex())
         {
             sendSnapshot(f, nowNs, out);
+            hops.resume(input);
             return -1;
         }
         final long last = Math.min(log.lastIndex(), prev + config.batch);
         int count = 0;
         int bytes = 0;
-        int depth = 1;
         final int maxBytes = RaftPublisher.MAX_APPEND_BYTES;
         for (long i = prev + 1; i <= last && (count == 0 || bytes + log.valueLength(i) <= maxBytes); i++)
         {
             count++;
             bytes += log.valueLength(i) + 40;
-            depth = Math.max(depth, log.depth(i) + 1);
+            hops.join(log.depth(i));
         }
         p.lastSentNs = nowNs;
         appendsSent++;
         entriesSent += count;
-        publisher.appendEntries(out, f, depth, replica.term, prev, log.termAt(prev), replica.commitIndex, nowNs,
+        publisher.appendEntries(out, f, replica.term, prev, log.termAt(prev), replica.commitIndex, nowNs,
             replica.reads().currentRound(), log, count);
+        hops.resume(input);
         return prev + count;
     }
 
@@ -241,17 +253,18 @@ final class LeaderReplication
      * An empty AppendEntries at the follower's match index, known to match: no consistency check is needed, it
      * carries the commit index, renews the lease and answers a ReadIndex round.
      */
-    private void sendHeartbeat(final int f, final int depth, final long nowNs, final Outbox out)
+    private void sendHeartbeat(final int f, final long nowNs, final Outbox out)
     {
         final Progress p = progress[f];
         p.lastSentNs = nowNs;
-        publisher.heartbeat(out, f, depth, replica.term, p.match, replica.commitIndex, nowNs,
+        publisher.heartbeat(out, f, replica.term, p.match, replica.commitIndex, nowNs,
             replica.reads().currentRound());
     }
 
     /**
      * Starts a transfer of the latest snapshot to follower {@code f} ({@link RaftStateTransfer}: chunked, resent
-     * until acknowledged). Its answer at the snapshot's index moves the follower out of SNAPSHOT.
+     * until acknowledged). Its answer at the snapshot's index moves the follower out of SNAPSHOT. It goes where
+     * appends go (a flush, a tick, an election won), on a new path.
      */
     private void sendSnapshot(final int f, final long nowNs, final Outbox out)
     {
@@ -281,16 +294,15 @@ final class LeaderReplication
         p.lastHeardNs = nowNs;
         if (p.state == Progress.State.SNAPSHOT)
         {
+            hops.startPath(); // the chunks that go next are the transfer's, no client operation's
             transfer.onAck(from, replica.term, transferId, receivedChunks, nowNs, out);
         }
     }
 
     /**
      * An answer to an append (or heartbeat, or snapshot) of the leader's current term.
-     *
-     * @param depth the hop depth of what the answer lets the leader send next (commit replies).
      */
-    void onAppendResponse(final int from, final int depth, final boolean success, final long matchIndex,
+    void onAppendResponse(final int from, final boolean success, final long matchIndex,
         final long prevIndex, final long conflictIndex, final long conflictTerm, final long nowNs, final Outbox out)
     {
         final Progress p = progress[from];
@@ -302,7 +314,7 @@ final class LeaderReplication
             {
                 p.match = matchIndex;
                 p.progressNs = nowNs;
-                replica.advanceCommit(depth, out);
+                replica.advanceCommit(out);
             }
             if (p.next <= p.match)
             {

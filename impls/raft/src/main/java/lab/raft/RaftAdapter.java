@@ -1,5 +1,6 @@
 package lab.raft;
 
+import lab.core.HopDepth;
 import lab.core.Outbox;
 import lab.core.WireCheck;
 import lab.core.codec.ClientMessages;
@@ -19,7 +20,8 @@ import org.agrona.DirectBuffer;
  * edge ({@link WireCheck}, {@link RaftWire}; a malformed message is dropped and counted before any decoder reads
  * it), and calls the replica's handler with the message's fields as plain arguments. The decoders are flyweights
  * reused for every message. Only an AppendEntries' entries stay in the message: the replica walks them from the
- * group decoder, reading each value in place ({@link #entryValueOffset}).
+ * group decoder, reading each value in place ({@link #entryValueOffset}). Before a handler runs, the adapter tells the
+ * replica's {@link HopDepth} the depth of the message it decoded ({@link HopDepth#received}); no handler takes one.
  */
 final class RaftAdapter
 {
@@ -28,6 +30,7 @@ final class RaftAdapter
     private final int replicas;
     private final int nodeCount;
     private final WireCheck wire;
+    private final HopDepth hops;
     private final ClientMessages clientMessages = new ClientMessages();
     private final ClientMessages.RequestHandler requests = this::onClientRequest;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -38,9 +41,11 @@ final class RaftAdapter
     private final InstallSnapshotDecoder snapshotDecoder = new InstallSnapshotDecoder();
     private final InstallSnapshotResponseDecoder snapshotResponseDecoder = new InstallSnapshotResponseDecoder();
 
-    RaftAdapter(final RaftReplica replica, final int nodeId, final int replicas, final int nodeCount)
+    RaftAdapter(final RaftReplica replica, final HopDepth hops, final int nodeId, final int replicas,
+        final int nodeCount)
     {
         this.replica = replica;
+        this.hops = hops;
         this.nodeId = nodeId;
         this.replicas = replicas;
         this.nodeCount = nodeCount;
@@ -55,7 +60,8 @@ final class RaftAdapter
     private void onClientRequest(final int from, final ClientRequestDecoder request, final long nowNs,
         final Outbox out)
     {
-        replica.onClientRequest(from, request.depth(), request.clientId(), request.seq(), request.opType(),
+        hops.received(request.depth());
+        replica.onClientRequest(from, request.clientId(), request.seq(), request.opType(),
             request.key(), request.buffer(), request.limit() + ClientRequestDecoder.valueHeaderLength(),
             request.valueLength(), nowNs, out);
     }
@@ -75,14 +81,16 @@ final class RaftAdapter
             case AppendEntriesDecoder.TEMPLATE_ID:
             {
                 final AppendEntriesDecoder m = appendDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.onAppendEntries(from, m.depth(), m.term(), m.prevLogIndex(), m.prevLogTerm(),
+                hops.received(m.depth());
+                replica.onAppendEntries(from, m.term(), m.prevLogIndex(), m.prevLogTerm(),
                     m.leaderCommit(), m.sentNs(), m.readRound(), m.entries(), nowNs, out);
                 break;
             }
             case AppendResponseDecoder.TEMPLATE_ID:
             {
                 final AppendResponseDecoder m = responseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.onAppendResponse(from, m.depth(), m.term(), m.success() == BooleanType.TRUE,
+                hops.received(m.depth());
+                replica.onAppendResponse(from, m.term(), m.success() == BooleanType.TRUE,
                     m.matchIndex(), m.prevLogIndex(), m.conflictIndex(), m.conflictTerm(), m.sentNs(),
                     m.readRound(), nowNs, out);
                 break;
@@ -90,13 +98,15 @@ final class RaftAdapter
             case RequestVoteDecoder.TEMPLATE_ID:
             {
                 final RequestVoteDecoder m = requestVoteDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.election().onRequestVote(from, m.depth(), m.term(), m.lastLogIndex(), m.lastLogTerm(),
+                hops.received(m.depth());
+                replica.election().onRequestVote(from, m.term(), m.lastLogIndex(), m.lastLogTerm(),
                     m.preVote() == BooleanType.TRUE, nowNs, out);
                 break;
             }
             case VoteDecoder.TEMPLATE_ID:
             {
                 final VoteDecoder m = voteDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                hops.received(m.depth());
                 replica.election().onVote(from, m.term(), m.granted() == BooleanType.TRUE,
                     m.preVote() == BooleanType.TRUE, nowNs, out);
                 break;
@@ -104,7 +114,8 @@ final class RaftAdapter
             case InstallSnapshotDecoder.TEMPLATE_ID:
             {
                 final InstallSnapshotDecoder m = snapshotDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.onInstallSnapshot(from, m.depth(), m.term(), m.lastIncludedIndex(), m.lastIncludedTerm(),
+                hops.received(m.depth());
+                replica.onInstallSnapshot(from, m.term(), m.lastIncludedIndex(), m.lastIncludedTerm(),
                     m.chunkOffset(), m.totalLength(), m.transferId(), m.checksum(), buffer,
                     m.limit() + InstallSnapshotDecoder.bytesHeaderLength(), m.bytesLength(), nowNs, out);
                 break;
@@ -113,6 +124,7 @@ final class RaftAdapter
             {
                 final InstallSnapshotResponseDecoder m =
                     snapshotResponseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                hops.received(m.depth());
                 replica.replication().onInstallSnapshotResponse(from, m.term(), m.transferId(), m.receivedChunks(),
                     nowNs, out);
                 break;

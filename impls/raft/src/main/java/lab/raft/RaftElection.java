@@ -2,6 +2,7 @@ package lab.raft;
 
 import java.util.Random;
 
+import lab.core.HopDepth;
 import lab.core.Outbox;
 import lab.core.detect.DetectorSettings;
 import lab.core.detect.FailureDetector;
@@ -17,6 +18,8 @@ import lab.core.election.ElectionRules;
  * for real, so a node cut off and rejoining cannot force the term up. A replica votes once per term (term and vote
  * are persisted before the vote leaves), only for a candidate whose log is at least as up to date as its own, and
  * never within {@code electionMin} of hearing from a leader (the promise the read lease rests on).
+ *
+ * <p>Hop depth: a vote answers its request (one hop after it); an election's outcome starts paths ({@link #onVote}).
  */
 final class RaftElection
 {
@@ -28,6 +31,7 @@ final class RaftElection
     private final RaftStorage storage;
     private final RaftLog log;
     private final RaftPublisher publisher;
+    private final HopDepth hops;
 
     /** A follower's detector on its leader with {@code failure-detector=phi}; null for the randomized timer. */
     private final FailureDetector leaderWatch;
@@ -40,8 +44,9 @@ final class RaftElection
     private int votes;
 
     RaftElection(final RaftReplica replica, final int nodeId, final int replicas, final RaftConfig config,
-        final Random random, final RaftStorage storage, final RaftPublisher publisher)
+        final Random random, final RaftStorage storage, final RaftPublisher publisher, final HopDepth hops)
     {
+        this.hops = hops;
         this.replica = replica;
         this.nodeId = nodeId;
         this.n = replicas;
@@ -175,7 +180,7 @@ final class RaftElection
         publisher.requestVotes(out, nodeId, n, replica.term, log.lastIndex(), log.lastTerm(), false);
     }
 
-    void onRequestVote(final int from, final int depth, final long requestedTerm, final long lastLogIndex,
+    void onRequestVote(final int from, final long requestedTerm, final long lastLogIndex,
         final long lastLogTerm, final boolean preVote, final long nowNs, final Outbox out)
     {
         final boolean leaderLive = ElectionRules.leaderLive(
@@ -200,12 +205,17 @@ final class RaftElection
                 restartTimer(nowNs);
             }
         }
-        publisher.vote(out, from, depth + 1, grant && preVote ? requestedTerm : replica.term, grant, preVote);
+        publisher.vote(out, from, grant && preVote ? requestedTerm : replica.term, grant, preVote);
     }
 
+    /**
+     * A vote (or pre-vote) arrived. What winning sends (the real RequestVotes, a new leader's appends and no-op)
+     * starts paths, as an election timer's would: it is no answer to the vote, nor to any client's operation.
+     */
     void onVote(final int from, final long voteTerm, final boolean granted, final boolean preVote, final long nowNs,
         final Outbox out)
     {
+        hops.startPath();
         if (preVote)
         {
             if (!granted && voteTerm > replica.term)

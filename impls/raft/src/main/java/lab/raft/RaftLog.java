@@ -9,8 +9,9 @@ import org.agrona.ExpandableArrayBuffer;
  * ring has wrapped appends allocate nothing. The log outlives a replica object inside {@link MemoryStorage} (the
  * simulator's model of a disk) and is rebuilt from the file by {@link FileStorage}.
  *
- * <p>An entry with client id 0 is a leader's no-op. {@code depth} is the hop depth of the client request that
- * caused the entry: volatile, only used to stamp the AppendEntries that carries it.
+ * <p>An entry with client id 0 is a leader's no-op. {@code depth} is the hop depth of the message that brought the
+ * entry (the client request's at the leader, the AppendEntries' at a follower; a no-op is as deep as a message its
+ * new leader sends): volatile, only joined into the depth of the AppendEntries that carry it.
  */
 public final class RaftLog
 {

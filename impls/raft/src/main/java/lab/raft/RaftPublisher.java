@@ -1,5 +1,6 @@
 package lab.raft;
 
+import lab.core.HopDepth;
 import lab.core.Outbox;
 import lab.core.codec.ClientMessages;
 import lab.core.codec.Status;
@@ -17,8 +18,9 @@ import org.agrona.ExpandableArrayBuffer;
 /**
  * The encoder side of a Raft replica (as Aeron cluster's ConsensusPublisher): one method per message, plain
  * arguments in, one message out. It owns the encoders and the send buffer, reused for every message (an outbox
- * copies what it is given), so sending allocates nothing. The hop {@code depth} every message starts with is an
- * argument: the callers compute it, the rules never read it.
+ * copies what it is given), so sending allocates nothing. Every message is stamped with the replica's
+ * {@link HopDepth} ({@link HopDepth#stamp()}): the rules never compute a depth, they only say where a message does
+ * not follow from the input being handled.
  */
 final class RaftPublisher
 {
@@ -35,6 +37,12 @@ final class RaftPublisher
     private final InstallSnapshotEncoder snapshotEncoder = new InstallSnapshotEncoder();
     private final InstallSnapshotResponseEncoder snapshotResponseEncoder = new InstallSnapshotResponseEncoder();
     private final ClientMessages clientMessages = new ClientMessages();
+    private final HopDepth hops;
+
+    RaftPublisher(final HopDepth hops)
+    {
+        this.hops = hops;
+    }
 
     /**
      * @return a buffer of no bytes: the value of a leader's no-op entry and of a response without one.
@@ -47,13 +55,13 @@ final class RaftPublisher
     /**
      * AppendEntries with the {@code count} entries of {@code log} after {@code prevIndex}.
      */
-    void appendEntries(final Outbox out, final int to, final int depth, final long term, final long prevIndex,
+    void appendEntries(final Outbox out, final int to, final long term, final long prevIndex,
         final long prevTerm, final long leaderCommit, final long sentNs, final long readRound, final RaftLog log,
         final int count)
     {
         final AppendEntriesEncoder.EntriesEncoder entries = appendEncoder
             .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(depth).clientId(0).seq(0).term(term).prevLogIndex(prevIndex).prevLogTerm(prevTerm)
+            .depth(hops.stamp()).clientId(0).seq(0).term(term).prevLogIndex(prevIndex).prevLogTerm(prevTerm)
             .leaderCommit(leaderCommit).sentNs(sentNs).readRound(readRound)
             .entriesCount(count);
         for (long i = prevIndex + 1; i <= prevIndex + count; i++)
@@ -67,22 +75,22 @@ final class RaftPublisher
     /**
      * An empty AppendEntries at the follower's match index, which needs no consistency check: prevLogTerm -1.
      */
-    void heartbeat(final Outbox out, final int to, final int depth, final long term, final long matchIndex,
+    void heartbeat(final Outbox out, final int to, final long term, final long matchIndex,
         final long leaderCommit, final long sentNs, final long readRound)
     {
         appendEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(depth).clientId(0).seq(0).term(term).prevLogIndex(matchIndex).prevLogTerm(-1)
+            .depth(hops.stamp()).clientId(0).seq(0).term(term).prevLogIndex(matchIndex).prevLogTerm(-1)
             .leaderCommit(leaderCommit).sentNs(sentNs).readRound(readRound)
             .entriesCount(0);
         out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + appendEncoder.encodedLength());
     }
 
-    void appendResponse(final Outbox out, final int to, final int depth, final long term, final boolean success,
+    void appendResponse(final Outbox out, final int to, final long term, final boolean success,
         final long matchIndex, final long prevIndex, final long conflictIndex, final long conflictTerm,
         final long lastIndex, final long sentNs, final long readRound)
     {
         responseEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(depth).clientId(0).seq(0).term(term)
+            .depth(hops.stamp()).clientId(0).seq(0).term(term)
             .success(success ? BooleanType.TRUE : BooleanType.FALSE)
             .matchIndex(matchIndex).prevLogIndex(prevIndex).conflictIndex(conflictIndex).conflictTerm(conflictTerm)
             .lastIndex(lastIndex).sentNs(sentNs).readRound(readRound);
@@ -90,13 +98,14 @@ final class RaftPublisher
     }
 
     /**
-     * RequestVote (or a pre-vote) to every replica but {@code self}, encoded once.
+     * RequestVote (or a pre-vote) to every replica but {@code self}, encoded once. Elections start paths: callers
+     * send it on a new path (a timer, or a vote that won a pre-vote).
      */
     void requestVotes(final Outbox out, final int self, final int replicas, final long term, final long lastIndex,
         final long lastTerm, final boolean preVote)
     {
         requestVoteEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(1).clientId(0).seq(0).term(term).lastLogIndex(lastIndex).lastLogTerm(lastTerm)
+            .depth(hops.stamp()).clientId(0).seq(0).term(term).lastLogIndex(lastIndex).lastLogTerm(lastTerm)
             .preVote(preVote ? BooleanType.TRUE : BooleanType.FALSE);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + requestVoteEncoder.encodedLength();
         for (int f = 0; f < replicas; f++)
@@ -108,11 +117,11 @@ final class RaftPublisher
         }
     }
 
-    void vote(final Outbox out, final int to, final int depth, final long term, final boolean granted,
+    void vote(final Outbox out, final int to, final long term, final boolean granted,
         final boolean preVote)
     {
         voteEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(depth).clientId(0).seq(0).term(term)
+            .depth(hops.stamp()).clientId(0).seq(0).term(term)
             .granted(granted ? BooleanType.TRUE : BooleanType.FALSE)
             .preVote(preVote ? BooleanType.TRUE : BooleanType.FALSE);
         out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + voteEncoder.encodedLength());
@@ -120,42 +129,42 @@ final class RaftPublisher
 
     /**
      * One chunk of a snapshot transfer ({@link RaftStateTransfer}): {@code chunkLength} bytes of {@code snapshot}
-     * from {@code chunkOffset}.
+     * from {@code chunkOffset}. A transfer is no client's operation: callers send it on a new path.
      */
     void installSnapshot(final Outbox out, final int to, final long term, final long lastIncludedIndex,
         final long lastIncludedTerm, final int chunkOffset, final int totalLength, final long transferId,
         final int checksum, final DirectBuffer snapshot, final int chunkLength)
     {
         snapshotEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(1).clientId(0).seq(0).term(term).lastIncludedIndex(lastIncludedIndex)
+            .depth(hops.stamp()).clientId(0).seq(0).term(term).lastIncludedIndex(lastIncludedIndex)
             .lastIncludedTerm(lastIncludedTerm).chunkOffset(chunkOffset).totalLength(totalLength)
             .transferId(transferId).checksum(checksum)
             .putBytes(snapshot, chunkOffset, chunkLength);
         out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + snapshotEncoder.encodedLength());
     }
 
-    void installSnapshotResponse(final Outbox out, final int to, final int depth, final long term,
+    void installSnapshotResponse(final Outbox out, final int to, final long term,
         final long transferId, final int receivedChunks)
     {
         snapshotResponseEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(depth).clientId(0).seq(0).term(term).transferId(transferId).receivedChunks(receivedChunks);
+            .depth(hops.stamp()).clientId(0).seq(0).term(term).transferId(transferId).receivedChunks(receivedChunks);
         out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + snapshotResponseEncoder.encodedLength());
     }
 
     /**
      * A client response without a value (a redirect, unavailable, not found).
      */
-    void clientStatus(final Outbox out, final int to, final int depth, final long clientId, final long seq,
+    void clientStatus(final Outbox out, final int to, final long clientId, final long seq,
         final Status status, final int hint)
     {
-        clientMessages.sendStatus(out, to, depth, clientId, seq, status, hint);
+        clientMessages.sendStatus(out, to, hops.stamp(), clientId, seq, status, hint);
     }
 
-    void clientResponse(final Outbox out, final int to, final int depth, final long clientId, final long seq,
+    void clientResponse(final Outbox out, final int to, final long clientId, final long seq,
         final Status status, final int hint, final long version, final DirectBuffer value, final int valueOffset,
         final int valueLength)
     {
-        clientMessages.sendResponse(out, to, depth, clientId, seq, status, hint, version, value, valueOffset,
+        clientMessages.sendResponse(out, to, hops.stamp(), clientId, seq, status, hint, version, value, valueOffset,
             valueLength);
     }
 }

@@ -1,5 +1,6 @@
 package lab.raft;
 
+import lab.core.HopDepth;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.ReplicaState;
@@ -22,6 +23,11 @@ import lab.core.quorum.MajorityTracker;
  *
  * Rounds are numbered; each append and heartbeat carries the current round and each answer the highest round its
  * sender saw, so the majority's round ({@link MajorityTracker}) is the round confirmed.
+ *
+ * <p>Hop depth: a read waiting for a round keeps its request's depth ({@link HopDepth#input()} when it arrived). A
+ * read confirmed is answered one hop after the acknowledgement that confirmed it (whose path went through the
+ * round's heartbeats); a round started for reads already waiting joins their depths; a read failed when the leader
+ * steps down resumes its own.
  */
 final class RaftReads
 {
@@ -29,6 +35,7 @@ final class RaftReads
 
     private final LeaderReplication replication;
     private final RaftPublisher publisher;
+    private final HopDepth hops;
     private final ReplicaState state;
     private final int nodeId;
     private final boolean single;
@@ -52,8 +59,9 @@ final class RaftReads
     private long confirmedRound;
 
     RaftReads(final int nodeId, final int replicas, final RaftConfig config, final ReplicaState state,
-        final LeaderReplication replication, final RaftPublisher publisher)
+        final LeaderReplication replication, final RaftPublisher publisher, final HopDepth hops)
     {
+        this.hops = hops;
         this.nodeId = nodeId;
         this.state = state;
         this.replication = replication;
@@ -103,21 +111,19 @@ final class RaftReads
 
     /**
      * A read at the leader that has committed an entry of its term: answered now under the lease (a single
-     * replica is its own majority), or queued for the next round.
-     *
-     * @param requestDepth the request's hop depth (the answer is one deeper).
+     * replica is its own majority), or queued for the next round (which, if it starts now, follows from this read).
      */
-    void read(final int from, final int requestDepth, final long clientId, final long seq, final long key,
-        final long nowNs, final Outbox out)
+    void read(final int from, final long clientId, final long seq, final long key, final long nowNs,
+        final Outbox out)
     {
         if (single || (leaseReads && leaseHolds(nowNs)))
         {
-            answer(from, requestDepth + 1, clientId, seq, key, out);
+            answer(from, clientId, seq, key, out);
             return;
         }
         if (readTail - readHead >= READ_QUEUE)
         {
-            publisher.clientStatus(out, from, requestDepth + 1, clientId, seq, Status.UNAVAILABLE, nodeId);
+            publisher.clientStatus(out, from, clientId, seq, Status.UNAVAILABLE, nodeId);
             return;
         }
         // The read waits for a round started after it arrived. All entries committed before it arrived are at
@@ -127,42 +133,39 @@ final class RaftReads
         readSeq[slot] = seq;
         readKey[slot] = key;
         readFrom[slot] = from;
-        readDepth[slot] = requestDepth;
+        readDepth[slot] = hops.input();
         readRound[slot] = currentRound + 1;
         if (confirmedRound == currentRound)
         {
-            startRound(requestDepth + 1, nowNs, out);
+            startRound(nowNs, out);
         }
     }
 
-    private void answer(final int to, final int depth, final long clientId, final long seq, final long key,
-        final Outbox out)
+    private void answer(final int to, final long clientId, final long seq, final long key, final Outbox out)
     {
         final KvStore.Entry entry = state.store().get(key);
         if (entry == null)
         {
-            publisher.clientStatus(out, to, depth, clientId, seq, Status.NOT_FOUND, nodeId);
+            publisher.clientStatus(out, to, clientId, seq, Status.NOT_FOUND, nodeId);
         }
         else
         {
-            publisher.clientResponse(out, to, depth, clientId, seq, Status.OK, nodeId, entry.version(),
+            publisher.clientResponse(out, to, clientId, seq, Status.OK, nodeId, entry.version(),
                 entry.value(), 0, entry.length());
         }
     }
 
-    private void startRound(final int depth, final long nowNs, final Outbox out)
+    private void startRound(final long nowNs, final Outbox out)
     {
         currentRound++;
-        replication.heartbeatAll(depth, nowNs, out);
+        replication.heartbeatAll(nowNs, out);
     }
 
     /**
-     * After an acknowledgement: answers the reads whose round a majority confirmed, and starts the next round for
-     * those still waiting, as deep as the deepest of them.
-     *
-     * @param depth the depth of the answers (one more than the acknowledgement's).
+     * After an acknowledgement: answers the reads whose round a majority confirmed (one hop after it), and starts
+     * the next round for those still waiting, as deep as the deepest of them.
      */
-    void confirm(final int depth, final long nowNs, final Outbox out)
+    void confirm(final long nowNs, final Outbox out)
     {
         roundAcks.set(nodeId, currentRound);
         final long confirmed = roundAcks.quorumValue();
@@ -171,39 +174,44 @@ final class RaftReads
             return;
         }
         confirmedRound = confirmed;
-        int nextDepth = 0;
         while (readHead < readTail)
         {
             final int slot = (int)(readHead & (READ_QUEUE - 1));
             if (readRound[slot] > confirmedRound)
             {
-                nextDepth = Math.max(nextDepth, readDepth[slot] + 1);
                 break;
             }
-            answer(readFrom[slot], depth, readClientId[slot], readSeq[slot], readKey[slot], out);
+            answer(readFrom[slot], readClientId[slot], readSeq[slot], readKey[slot], out);
             readHead++;
         }
         if (readHead < readTail && confirmedRound == currentRound)
         {
+            // The next round is for the reads still waiting, not for the acknowledgement: their paths, joined.
+            final int input = hops.input();
+            hops.startPath();
             for (long r = readHead; r < readTail; r++)
             {
-                nextDepth = Math.max(nextDepth, readDepth[(int)(r & (READ_QUEUE - 1))] + 1);
+                hops.join(readDepth[(int)(r & (READ_QUEUE - 1))]);
             }
-            startRound(nextDepth, nowNs, out);
+            startRound(nowNs, out);
+            hops.resume(input);
         }
     }
 
     /**
-     * The leader stepped down: the reads waiting are redirected (to no leader known).
+     * The leader stepped down: the reads waiting are redirected (to no leader known), each one hop after its
+     * request; then the input that made the leader step down is handled on.
      */
     void failPending(final Outbox out)
     {
+        final int input = hops.input();
         while (readHead < readTail)
         {
             final int slot = (int)(readHead & (READ_QUEUE - 1));
-            publisher.clientStatus(out, readFrom[slot], readDepth[slot] + 1, readClientId[slot], readSeq[slot],
-                Status.REDIRECT, -1);
+            hops.resume(readDepth[slot]);
+            publisher.clientStatus(out, readFrom[slot], readClientId[slot], readSeq[slot], Status.REDIRECT, -1);
             readHead++;
         }
+        hops.resume(input);
     }
 }

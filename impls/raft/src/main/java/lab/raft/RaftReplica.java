@@ -4,6 +4,7 @@ import java.util.Random;
 
 import lab.core.ClientSessions;
 import lab.core.HeldOutbox;
+import lab.core.HopDepth;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;
@@ -40,8 +41,12 @@ import org.agrona.ExpandableArrayBuffer;
  * snapshot every {@code raft-snapshot-entries} applied entries; a follower that needs compacted entries gets the
  * snapshot (InstallSnapshot). A leader that has not heard from a majority for {@code electionMin} steps down.
  *
- * <p>Hop depth: every message carries the depth of the operation's path so far; handlers compute the depth of what
- * they send (one more than what caused it) and hand it to the publisher. No rule reads it.
+ * <p>Hop depth: every message carries the depth of the operation's path so far, kept by one {@link HopDepth} at the
+ * edges (the adapter records what it decodes, the publisher stamps what it encodes, a tick and {@link #flush} start
+ * paths). The rules speak only where a message does not follow from the input being handled: an entry keeps its
+ * request's depth for the appends that carry it ({@link LeaderReplication}), a read held for a round keeps its own
+ * ({@link RaftReads}), a follower's held acknowledgement keeps the deepest of the appends it answers
+ * ({@link FollowerAck}), and an election's outcome starts paths ({@link RaftElection#onVote}). No rule reads it.
  */
 public final class RaftReplica implements Replica
 {
@@ -83,7 +88,9 @@ public final class RaftReplica implements Replica
     private boolean replicate;
     private final FollowerAck ack;
 
-    private final RaftPublisher publisher = new RaftPublisher();
+    /** The depth of what this replica sends (one per replica, on its thread). */
+    private final HopDepth hops = new HopDepth();
+    private final RaftPublisher publisher = new RaftPublisher(hops);
     private final RaftAdapter adapter;
     private final RaftElection election;
     private final LeaderReplication replication;
@@ -100,12 +107,12 @@ public final class RaftReplica implements Replica
         this.log = storage.log();
         this.restarted = restarted;
         this.matched = new MajorityTracker(replicas, 0);
-        this.ack = new FollowerAck(publisher, log);
-        this.adapter = new RaftAdapter(this, nodeId, replicas, config.nodeCount);
+        this.ack = new FollowerAck(publisher, hops, log);
+        this.adapter = new RaftAdapter(this, hops, nodeId, replicas, config.nodeCount);
         this.transfer = new RaftStateTransfer(nodeId, replicas, publisher, adapter.wire(), config.retransmitNs * 5);
-        this.election = new RaftElection(this, nodeId, replicas, config, random, storage, publisher);
-        this.replication = new LeaderReplication(this, nodeId, replicas, config, storage, publisher, transfer);
-        this.reads = new RaftReads(nodeId, replicas, config, state, replication, publisher);
+        this.election = new RaftElection(this, nodeId, replicas, config, random, storage, publisher, hops);
+        this.replication = new LeaderReplication(this, nodeId, replicas, config, storage, publisher, hops, transfer);
+        this.reads = new RaftReads(nodeId, replicas, config, state, replication, publisher, hops);
 
         // Recovery: term, vote and log come from storage; the state machine from the snapshot. Entries after it
         // are applied again once a leader says they are committed.
@@ -217,6 +224,7 @@ public final class RaftReplica implements Replica
     {
         final Outbox out = held;
         election.start(nowNs, restarted);
+        hops.startPath(); // timers: retransmissions, heartbeats, elections
         switch (role)
         {
             case LEADER:
@@ -239,6 +247,7 @@ public final class RaftReplica implements Replica
      */
     public void flush(final long nowNs, final Outbox out)
     {
+        hops.startPath(); // the burst's appends carry their entries' depths (LeaderReplication), its ack its own
         if (replicate)
         {
             replicate = false;
@@ -258,15 +267,14 @@ public final class RaftReplica implements Replica
     // ---------------------------------------------------------------------------------------------------------------
     // Clients
 
-    void onClientRequest(final int from, final int requestDepth, final long clientId, final long seq,
-        final OpType opType, final long key, final DirectBuffer valueBuffer, final int valueOffset,
-        final int valueLength, final long nowNs, final Outbox out)
+    void onClientRequest(final int from, final long clientId, final long seq, final OpType opType, final long key,
+        final DirectBuffer valueBuffer, final int valueOffset, final int valueLength, final long nowNs,
+        final Outbox out)
     {
-        final int depth = requestDepth + 1;
         if (role != Role.LEADER)
         {
             final int hint = leaderId != nodeId ? leaderId : -1;
-            publisher.clientStatus(out, from, depth, clientId, seq, Status.REDIRECT, hint);
+            publisher.clientStatus(out, from, clientId, seq, Status.REDIRECT, hint);
             return;
         }
         if (opType == OpType.GET)
@@ -274,17 +282,17 @@ public final class RaftReplica implements Replica
             if (!committedInTerm)
             {
                 // Until an entry of its term commits, the leader may not know every committed write.
-                publisher.clientStatus(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
+                publisher.clientStatus(out, from, clientId, seq, Status.UNAVAILABLE, nodeId);
                 return;
             }
-            reads.read(from, requestDepth, clientId, seq, key, nowNs, out);
+            reads.read(from, clientId, seq, key, nowNs, out);
             return;
         }
 
         switch (sessions.checkWithProposals(clientId, seq))
         {
             case COMMITTED:
-                publisher.clientResponse(out, from, depth, clientId, seq, Status.OK, nodeId,
+                publisher.clientResponse(out, from, clientId, seq, Status.OK, nodeId,
                     sessions.committedVersion(), publisher.emptyValue(), 0, 0);
                 return;
             case PROPOSED: // a retry of a write in the log already: its commit answers
@@ -295,15 +303,16 @@ public final class RaftReplica implements Replica
         }
         if (log.isFull())
         {
-            publisher.clientStatus(out, from, depth, clientId, seq, Status.UNAVAILABLE, nodeId);
+            publisher.clientStatus(out, from, clientId, seq, Status.UNAVAILABLE, nodeId);
             return;
         }
-        final long index = log.append(term, clientId, seq, key, valueBuffer, valueOffset, valueLength, requestDepth);
+        // The entry keeps its request's depth: the appends that carry it join it (LeaderReplication).
+        final long index = log.append(term, clientId, seq, key, valueBuffer, valueOffset, valueLength, hops.input());
         storage.appended(index);
         sessions.proposeApart(clientId, seq);
         if (majority == 1)
         {
-            advanceCommit(depth, out);
+            advanceCommit(out);
             return;
         }
         replicate = true; // at the end of the burst, with the writes that arrive with it
@@ -320,19 +329,20 @@ public final class RaftReplica implements Replica
         reads.becomeLeader();
         replication.becomeLeader(nowNs);
         // A no-op of the new term: committing it commits everything before it and tells the leader which
-        // entries are committed (needed before it serves reads).
-        termStartIndex = log.append(term, 0, 0, 0, publisher.emptyValue(), 0, 0, 1);
+        // entries are committed (needed before it serves reads). It is the leader's own request, as deep as a
+        // message sent now: a leader elected starts paths (RaftElection), so its appends are one hop deeper.
+        termStartIndex = log.append(term, 0, 0, 0, publisher.emptyValue(), 0, 0, hops.stamp());
         storage.appended(termStartIndex);
         committedInTerm = false;
         if (majority == 1)
         {
-            advanceCommit(1, out);
+            advanceCommit(out);
             return;
         }
         replication.sendAppendsToAll(nowNs, true, out);
     }
 
-    void onAppendResponse(final int from, final int messageDepth, final long responseTerm, final boolean success,
+    void onAppendResponse(final int from, final long responseTerm, final boolean success,
         final long matchIndex, final long prevIndex, final long conflictIndex, final long conflictTerm,
         final long sentNs, final long round, final long nowNs, final Outbox out)
     {
@@ -345,14 +355,15 @@ public final class RaftReplica implements Replica
         {
             return;
         }
-        final int depth = messageDepth + 1;
         reads.onAcknowledged(from, sentNs, round);
-        replication.onAppendResponse(from, depth, success, matchIndex, prevIndex, conflictIndex, conflictTerm, nowNs,
+        // What the answer commits and the reads it confirms are answered one hop after it: its path already went
+        // through the entries' appends (and the rounds' heartbeats).
+        replication.onAppendResponse(from, success, matchIndex, prevIndex, conflictIndex, conflictTerm, nowNs,
             out);
         if (role == Role.LEADER)
         {
             replicate = true; // the pipeline has room again: the end of the burst fills it
-            reads.confirm(depth, nowNs, out);
+            reads.confirm(nowNs, out);
         }
     }
 
@@ -360,7 +371,7 @@ public final class RaftReplica implements Replica
      * Commits up to the index a majority stores (the leader's own log counts), if that entry is of the leader's
      * term: only such an entry is committed by counting replicas (Raft 5.4.2).
      */
-    void advanceCommit(final int depth, final Outbox out)
+    void advanceCommit(final Outbox out)
     {
         for (int f = 0; f < n; f++)
         {
@@ -374,14 +385,14 @@ public final class RaftReplica implements Replica
             {
                 committedInTerm = true;
             }
-            apply(depth, out);
+            apply(out);
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // State machine
 
-    private void apply(final int replyDepth, final Outbox out)
+    private void apply(final Outbox out)
     {
         final boolean leader = role == Role.LEADER;
         while (appliedIndex < commitIndex)
@@ -407,7 +418,7 @@ public final class RaftReplica implements Replica
             }
             if (leader)
             {
-                publisher.clientResponse(out, ClientSessions.clientNode(clientId), replyDepth, clientId, seq,
+                publisher.clientResponse(out, ClientSessions.clientNode(clientId), clientId, seq,
                     Status.OK, nodeId, version, publisher.emptyValue(), 0, 0);
             }
         }
@@ -474,17 +485,17 @@ public final class RaftReplica implements Replica
     }
 
     /**
-     * @param messageDepth the append's hop depth: each entry appended keeps it, the answer is one deeper.
+     * Each entry appended keeps the append's hop depth (should this follower lead, its appends carry it on).
+     *
      * @param entries the append's entries, read in place (values at {@link RaftAdapter#entryValueOffset}).
      */
-    void onAppendEntries(final int from, final int messageDepth, final long leaderTerm, final long prev,
+    void onAppendEntries(final int from, final long leaderTerm, final long prev,
         final long prevTerm, final long leaderCommit, final long sentNs, final long round,
         final AppendEntriesDecoder.EntriesDecoder entries, final long nowNs, final Outbox out)
     {
-        final int depth = messageDepth + 1;
         if (!followLeader(from, leaderTerm, nowNs, out))
         {
-            reject(from, depth, prev, 0, -1, sentNs, round);
+            reject(from, prev, 0, -1, sentNs, round);
             return;
         }
         final int count = entries.count();
@@ -494,18 +505,18 @@ public final class RaftReplica implements Replica
             election.leaderHeartbeat(nowNs);
             final long matched = Math.min(prev, log.lastIndex());
             commitTo(Math.min(leaderCommit, matched), out);
-            ack.hold(from, depth, term, matched, prev, sentNs, round, held);
+            ack.hold(from, term, matched, prev, sentNs, round, held);
             return;
         }
         if (prev > log.lastIndex())
         {
-            reject(from, depth, prev, log.lastIndex() + 1, -1, sentNs, round);
+            reject(from, prev, log.lastIndex() + 1, -1, sentNs, round);
             return;
         }
         if (prev > log.snapshotIndex() && log.termAt(prev) != prevTerm)
         {
             final long conflictTerm = log.termAt(prev);
-            reject(from, depth, prev, log.firstIndexOfTerm(prev, conflictTerm), conflictTerm, sentNs, round);
+            reject(from, prev, log.firstIndexOfTerm(prev, conflictTerm), conflictTerm, sentNs, round);
             return;
         }
         // Entries at or below our snapshot are committed, so they match the leader's: skip them.
@@ -534,14 +545,14 @@ public final class RaftReplica implements Replica
                         break;
                     }
                     log.append(entryTerm, entries.entryClientId(), entries.entrySeq(), entries.key(), buffer,
-                        valueOffset, valueLength, messageDepth);
+                        valueOffset, valueLength, hops.input());
                     storage.appended(index);
                 }
             }
             entries.skipValue();
         }
         commitTo(Math.min(leaderCommit, index), out);
-        ack.hold(from, depth, term, index, prev, sentNs, round, held);
+        ack.hold(from, term, index, prev, sentNs, round, held);
     }
 
     private void commitTo(final long index, final Outbox out)
@@ -549,38 +560,37 @@ public final class RaftReplica implements Replica
         if (index > commitIndex)
         {
             commitIndex = index;
-            apply(0, out);
+            apply(out);
         }
     }
 
     /**
      * Refuses an append (or snapshot): the acknowledgements held before it go first.
      */
-    private void reject(final int to, final int depth, final long prev, final long conflictIndex,
+    private void reject(final int to, final long prev, final long conflictIndex,
         final long conflictTerm, final long sentNs, final long round)
     {
         ack.release(held);
-        publisher.appendResponse(held, to, depth, term, false, 0, prev, conflictIndex, conflictTerm, log.lastIndex(),
+        publisher.appendResponse(held, to, term, false, 0, prev, conflictIndex, conflictTerm, log.lastIndex(),
             sentNs, round);
     }
 
-    void onInstallSnapshot(final int from, final int messageDepth, final long leaderTerm, final long index,
+    void onInstallSnapshot(final int from, final long leaderTerm, final long index,
         final long snapshotTerm, final int chunkOffset, final int total, final long transferId, final int checksum,
         final DirectBuffer chunk, final int chunkStart, final int chunkLength, final long nowNs, final Outbox out)
     {
-        final int depth = messageDepth + 1;
         if (!followLeader(from, leaderTerm, nowNs, out))
         {
-            reject(from, depth, index, 0, -1, 0, 0);
+            reject(from, index, 0, -1, 0, 0);
             return;
         }
         if (index <= commitIndex)
         {
             // We have all of it, and committed entries match the leader's.
-            ack.hold(from, depth, term, index, index, 0, 0, held);
+            ack.hold(from, term, index, index, 0, 0, held);
             return;
         }
-        if (!transfer.onChunk(from, depth, term, index, transferId, chunkOffset, total, checksum, chunk, chunkStart,
+        if (!transfer.onChunk(from, term, index, transferId, chunkOffset, total, checksum, chunk, chunkStart,
             chunkLength, state, out))
         {
             return;
@@ -596,6 +606,6 @@ public final class RaftReplica implements Replica
         storage.saveSnapshot(transfer.bytes(), 0, transfer.length());
         commitIndex = index;
         appliedIndex = index;
-        ack.hold(from, depth, term, index, index, 0, 0, held);
+        ack.hold(from, term, index, index, 0, 0, held);
     }
 }

@@ -116,12 +116,13 @@ final class RaftStateTransfer
     // Follower: from the leader
 
     /**
-     * @param depth the hop depth of the acknowledgement.
+     * Every acknowledgement sent here answers the chunk being handled (one hop after it).
+     *
      * @return whether this chunk completed the transfer and {@code state} now holds the snapshot ({@link #bytes()},
      * {@link #length()}); every other chunk that counts is acknowledged here (the completing one is the replica's
      * to answer, once it has adopted the snapshot).
      */
-    boolean onChunk(final int leader, final int depth, final long term, final long lastIncludedIndex,
+    boolean onChunk(final int leader, final long term, final long lastIncludedIndex,
         final long transferId, final int chunkOffset, final int totalLength, final int checksum,
         final DirectBuffer buffer, final int bytesOffset, final int bytesLength, final ReplicaState state,
         final Outbox out)
@@ -130,11 +131,11 @@ final class RaftStateTransfer
             checksum, buffer, bytesOffset, bytesLength))
         {
             case SnapshotReceiver.ACCEPTED, SnapshotReceiver.DUPLICATE ->
-                publisher.installSnapshotResponse(out, leader, depth, term, transferId, receiver.receivedChunks());
+                publisher.installSnapshotResponse(out, leader, term, transferId, receiver.receivedChunks());
             case SnapshotReceiver.CORRUPT ->
             {
                 wire.rejectState(leader, "snapshot");
-                publisher.installSnapshotResponse(out, leader, depth, term, transferId, receiver.receivedChunks());
+                publisher.installSnapshotResponse(out, leader, term, transferId, receiver.receivedChunks());
             }
             case SnapshotReceiver.COMPLETE ->
             {
@@ -146,7 +147,7 @@ final class RaftStateTransfer
                 // Verified bytes that are not a snapshot: never installed; the resends start it over.
                 wire.rejectState(leader, "snapshot");
                 receiver.clear();
-                publisher.installSnapshotResponse(out, leader, depth, term, transferId, 0);
+                publisher.installSnapshotResponse(out, leader, term, transferId, 0);
             }
             default ->
             {
