@@ -34,7 +34,12 @@ configs() {
       echo "--protocol chain --seed 7"
       echo "--protocol chain --seed 8 --replicas 5 --reads craq --read-ratio 0.95"
       echo "--protocol chain --seed 9 --reads craq --chain-ack tail --tied --read-ratio 0.9"
-      echo "--protocol chain --seed 10 --reads craq --chain-ack tail --hedge p50 --read-ratio 0.9 --sim-slow 1=1ms" ;;
+      echo "--protocol chain --seed 10 --reads craq --chain-ack tail --hedge p50 --read-ratio 0.9 --sim-slow 1=1ms"
+      echo "--protocol chain --seed 11 --chain-ack head --read-ratio 0.5"
+      echo "--protocol chain --seed 12 --chain-ack head --reads craq --replicas 5 --read-ratio 0.9"
+      echo "--protocol chain --seed 13 --opt chain-manager=single --reads craq --read-ratio 0.5"
+      echo "--protocol chain --seed 14 --chain-ack head --reads craq --hedge 100us --read-ratio 0.9 --sim-slow 2=1ms"
+      echo "--protocol chain --seed 15 --chain-ack head --reads craq --tied --read-ratio 0.5 --sim-slow 0=1ms" ;;
     raft)
       echo "--protocol raft --seed 7"
       echo "--protocol raft --seed 8 --replicas 5 --read-ratio 0.5"

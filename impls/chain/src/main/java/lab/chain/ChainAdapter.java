@@ -13,6 +13,7 @@ import lab.chain.codec.TiedCancelDecoder;
 import lab.chain.codec.TiedReadDecoder;
 import lab.chain.codec.VersionQueryDecoder;
 import lab.chain.codec.VersionReplyDecoder;
+import lab.core.HopDepth;
 import lab.core.Outbox;
 import lab.core.WireCheck;
 import lab.core.codec.ClientMessages;
@@ -23,11 +24,14 @@ import org.agrona.DirectBuffer;
 /**
  * The decode side of a chain replica: opens every message through {@link WireCheck} (dropped and counted when
  * malformed, see {@link ChainWire}), reads it with a reused flyweight and calls the replica's {@code onX(...)} with
- * plain arguments, so the replica's rules never see a decoder.
+ * plain arguments, so the replica's rules never see a decoder. It is also where hop depth is read: the depth of
+ * each message of an operation goes into the replica's {@link HopDepth} before its handler runs, so everything the
+ * handler sends is stamped one hop deeper by {@link ChainPublisher}.
  */
 final class ChainAdapter
 {
     private final ChainReplica replica;
+    private final HopDepth hops;
     private final WireCheck wire;
     private final int n;
     private final int nodeId;
@@ -51,11 +55,12 @@ final class ChainAdapter
     private final TiedReadDecoder tiedReadDecoder = new TiedReadDecoder();
     private final TiedCancelDecoder tiedCancelDecoder = new TiedCancelDecoder();
 
-    ChainAdapter(final ChainReplica replica, final WireCheck wire, final int nodeId, final int replicas,
-        final int managers, final int nodeCount, final int chunkBytes)
+    ChainAdapter(final ChainReplica replica, final HopDepth hops, final WireCheck wire, final int nodeId,
+        final int replicas, final int managers, final int nodeCount, final int chunkBytes)
     {
         this.managers = managers;
         this.replica = replica;
+        this.hops = hops;
         this.wire = wire;
         this.nodeId = nodeId;
         this.n = replicas;
@@ -75,20 +80,25 @@ final class ChainAdapter
             return;
         }
         headerDecoder.wrap(buffer, offset);
+        // Control messages (links, state transfer, configurations) are on no operation's path: what their handling
+        // sends starts a path of its own (a new tail's ack up the chain after a Config). Operation messages say
+        // their depth below.
+        hops.startPath();
         switch (headerDecoder.templateId())
         {
             case ForwardDecoder.TEMPLATE_ID:
             {
                 final ForwardDecoder m = forwardDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.onForward(fromNode, m.depth(), m.epoch(), m.chainSeq(), m.clientId(), m.seq(), m.key(),
+                hops.received(m.depth());
+                replica.onForward(fromNode, m.epoch(), m.chainSeq(), m.clientId(), m.seq(), m.key(),
                     buffer, offset, length, nowNs, out);
                 break;
             }
             case AckDecoder.TEMPLATE_ID:
             {
                 final AckDecoder m = ackDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.onAck(fromNode, m.depth(), m.clientId(), m.seq(), m.epoch(), m.receivedSeq(), m.commitSeq(),
-                    nowNs, out);
+                hops.received(m.depth());
+                replica.onAck(fromNode, m.clientId(), m.seq(), m.epoch(), m.receivedSeq(), m.commitSeq(), nowNs, out);
                 break;
             }
             case HelloDecoder.TEMPLATE_ID:
@@ -104,14 +114,15 @@ final class ChainAdapter
             case VersionQueryDecoder.TEMPLATE_ID:
             {
                 final VersionQueryDecoder m = queryDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.reads().onVersionQuery(fromNode, m.depth(), m.clientId(), m.seq(), m.epoch(), m.key(), out);
+                hops.received(m.depth());
+                replica.reads().onVersionQuery(fromNode, m.clientId(), m.seq(), m.epoch(), m.key(), out);
                 break;
             }
             case VersionReplyDecoder.TEMPLATE_ID:
             {
                 final VersionReplyDecoder m = versionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.reads().onVersionReply(m.depth(), m.clientId(), m.seq(), m.epoch(), m.key(), m.version(),
-                    nowNs, out);
+                hops.received(m.depth());
+                replica.reads().onVersionReply(m.clientId(), m.seq(), m.epoch(), m.key(), m.version(), nowNs, out);
                 break;
             }
             case SnapshotChunkDecoder.TEMPLATE_ID:
@@ -131,13 +142,15 @@ final class ChainAdapter
             case TiedReadDecoder.TEMPLATE_ID:
             {
                 final TiedReadDecoder m = tiedReadDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                replica.reads().onTiedRead(fromNode, m.depth() + 1, m.clientId(), m.seq(), m.key(), m.tiedPeer(),
+                hops.received(m.depth());
+                replica.reads().onTiedRead(fromNode, m.clientId(), m.seq(), m.key(), m.tiedPeer(),
                     nowNs, out);
                 break;
             }
             case TiedCancelDecoder.TEMPLATE_ID:
             {
                 final TiedCancelDecoder m = tiedCancelDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                hops.received(m.depth());
                 replica.reads().onTiedCancel(fromNode, m.clientId(), m.seq());
                 break;
             }
@@ -155,14 +168,14 @@ final class ChainAdapter
     private void onClientRequest(final int from, final ClientRequestDecoder request, final long nowNs,
         final Outbox out)
     {
-        final int depth = request.depth() + 1;
+        hops.received(request.depth());
         if (request.opType() == OpType.GET)
         {
-            replica.reads().onRead(from, depth, request.clientId(), request.seq(), request.key(), nowNs, out);
+            replica.reads().onRead(from, request.clientId(), request.seq(), request.key(), nowNs, out);
         }
         else
         {
-            replica.onWrite(from, depth, request.clientId(), request.seq(), request.key(), request.buffer(),
+            replica.onWrite(from, request.clientId(), request.seq(), request.key(), request.buffer(),
                 request.limit() + ClientRequestDecoder.valueHeaderLength(), request.valueLength(), out);
         }
     }

@@ -13,6 +13,7 @@ import lab.chain.codec.TiedCancelEncoder;
 import lab.chain.codec.TiedReadEncoder;
 import lab.chain.codec.VersionQueryEncoder;
 import lab.chain.codec.VersionReplyEncoder;
+import lab.core.HopDepth;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.codec.ClientMessages;
@@ -23,14 +24,18 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * The encode side of a chain replica: every message it sends, from plain arguments, into reused buffers and
- * flyweights (nothing is allocated per message). Control messages of the chain carry depth 1 and no operation;
- * the caller computes every other depth.
+ * flyweights (nothing is allocated per message). Every message of an operation is stamped with the replica's
+ * {@link HopDepth} (one hop past the input being handled), so the rules never name a depth; control messages of
+ * the chain (links, heartbeats, state transfer) carry no operation and always depth 1.
  */
 final class ChainPublisher
 {
     static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+    /** No operation's critical path runs through a control message: each is a path of its own. */
+    private static final int CONTROL_DEPTH = 1;
 
     private final int nodeId;
+    private final HopDepth hops;
     private final ClientMessages clientMessages = new ClientMessages();
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(1024);
     private final ExpandableArrayBuffer empty = new ExpandableArrayBuffer(16);
@@ -46,9 +51,10 @@ final class ChainPublisher
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
     private final TiedCancelEncoder tiedCancelEncoder = new TiedCancelEncoder();
 
-    ChainPublisher(final int nodeId)
+    ChainPublisher(final int nodeId, final HopDepth hops)
     {
         this.nodeId = nodeId;
+        this.hops = hops;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -57,12 +63,11 @@ final class ChainPublisher
     /**
      * @return the length of the {@code Forward} written at offset 0 of {@code entry}.
      */
-    int encodeForward(final MutableDirectBuffer entry, final int depth, final long clientId, final long seq,
-        final long epoch, final long chainSeq, final long key, final DirectBuffer value, final int valueOffset,
-        final int valueLength)
+    int encodeForward(final MutableDirectBuffer entry, final long clientId, final long seq, final long epoch,
+        final long chainSeq, final long key, final DirectBuffer value, final int valueOffset, final int valueLength)
     {
         forwardEncoder.wrapAndApplyHeader(entry, 0, headerEncoder)
-            .depth(depth)
+            .depth(hops.stamp())
             .clientId(clientId)
             .seq(seq)
             .epoch(epoch)
@@ -73,26 +78,27 @@ final class ChainPublisher
     }
 
     /**
-     * A received {@code Forward} kept as it came, one hop deeper, to pass on.
+     * A received {@code Forward} kept as it came, stamped as this node's to pass on (one hop deeper).
      */
-    void restampDepth(final MutableDirectBuffer entry, final int depth)
+    void stampForward(final MutableDirectBuffer entry)
     {
-        forwardEncoder.wrap(entry, HEADER_LENGTH).depth(depth);
+        forwardEncoder.wrap(entry, HEADER_LENGTH).depth(hops.stamp());
     }
 
     /**
-     * A pending {@code Forward} resent in the current epoch (it may have been received in an older one).
+     * A pending {@code Forward} resent in the current epoch (it may have been received in an older one); its depth
+     * stays the one it was first sent with.
      */
     void restampEpoch(final MutableDirectBuffer entry, final long epoch)
     {
         forwardEncoder.wrap(entry, HEADER_LENGTH).epoch(epoch);
     }
 
-    void ack(final Outbox out, final int to, final int depth, final long clientId, final long seq, final long epoch,
+    void ack(final Outbox out, final int to, final long clientId, final long seq, final long epoch,
         final long receivedSeq, final long commitSeq)
     {
         ackEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(depth).clientId(clientId).seq(seq).epoch(epoch).receivedSeq(receivedSeq).commitSeq(commitSeq);
+            .depth(hops.stamp()).clientId(clientId).seq(seq).epoch(epoch).receivedSeq(receivedSeq).commitSeq(commitSeq);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + ackEncoder.encodedLength());
     }
 
@@ -103,7 +109,7 @@ final class ChainPublisher
         final boolean synced)
     {
         heartbeatEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(1).clientId(0).seq(0).epoch(epoch).sentNs(nowNs).lastSeq(lastSeq)
+            .depth(CONTROL_DEPTH).clientId(0).seq(0).epoch(epoch).sentNs(nowNs).lastSeq(lastSeq)
             .synced(synced ? BooleanType.TRUE : BooleanType.FALSE);
         out.send(manager, sendBuffer, 0, HEADER_LENGTH + heartbeatEncoder.encodedLength());
     }
@@ -111,7 +117,7 @@ final class ChainPublisher
     void hello(final Outbox out, final int to, final long epoch, final long receivedSeq, final boolean needSnapshot)
     {
         helloEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(1).clientId(0).seq(0).epoch(epoch).receivedSeq(receivedSeq)
+            .depth(CONTROL_DEPTH).clientId(0).seq(0).epoch(epoch).receivedSeq(receivedSeq)
             .needSnapshot(needSnapshot ? BooleanType.TRUE : BooleanType.FALSE);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + helloEncoder.encodedLength());
     }
@@ -119,7 +125,7 @@ final class ChainPublisher
     void linked(final Outbox out, final int to, final long epoch, final long lastSeq)
     {
         linkedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(1).clientId(0).seq(0).epoch(epoch).lastSeq(lastSeq);
+            .depth(CONTROL_DEPTH).clientId(0).seq(0).epoch(epoch).lastSeq(lastSeq);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + linkedEncoder.encodedLength());
     }
 
@@ -131,7 +137,7 @@ final class ChainPublisher
         final DirectBuffer bytes, final int chunkLength)
     {
         chunkEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(1).clientId(0).seq(0).epoch(epoch).snapshotSeq(snapshotSeq)
+            .depth(CONTROL_DEPTH).clientId(0).seq(0).epoch(epoch).snapshotSeq(snapshotSeq)
             .chunkOffset(chunkOffset).totalLength(totalLength).transferId(transferId).checksum(checksum)
             .putBytes(bytes, chunkOffset, chunkLength);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + chunkEncoder.encodedLength());
@@ -141,29 +147,29 @@ final class ChainPublisher
         final int receivedChunks)
     {
         snapshotAckEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(1).clientId(0).seq(0).epoch(epoch).transferId(transferId).receivedChunks(receivedChunks);
+            .depth(CONTROL_DEPTH).clientId(0).seq(0).epoch(epoch).transferId(transferId)
+            .receivedChunks(receivedChunks);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + snapshotAckEncoder.encodedLength());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // CRAQ version query
 
-    void versionQuery(final Outbox out, final int to, final int depth, final long clientId, final long seq,
-        final long epoch, final long key)
+    void versionQuery(final Outbox out, final int to, final long clientId, final long seq, final long epoch,
+        final long key)
     {
         queryEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(depth).clientId(clientId).seq(seq).epoch(epoch).key(key);
+            .depth(hops.stamp()).clientId(clientId).seq(seq).epoch(epoch).key(key);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + queryEncoder.encodedLength());
     }
 
     /**
      * Tied reads: this node started serving the read (clientId, seq); its tied peer drops its copy if not started.
      */
-    void tiedCancel(final Outbox out, final int to, final int depth, final long clientId, final long seq,
-        final long epoch)
+    void tiedCancel(final Outbox out, final int to, final long clientId, final long seq, final long epoch)
     {
         tiedCancelEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(depth).clientId(clientId).seq(seq).epoch(epoch);
+            .depth(hops.stamp()).clientId(clientId).seq(seq).epoch(epoch);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + tiedCancelEncoder.encodedLength());
     }
 
@@ -180,11 +186,11 @@ final class ChainPublisher
         return HEADER_LENGTH + encoder.encodedLength();
     }
 
-    void versionReply(final Outbox out, final int to, final int depth, final long clientId, final long seq,
-        final long epoch, final long key, final long version)
+    void versionReply(final Outbox out, final int to, final long clientId, final long seq, final long epoch,
+        final long key, final long version)
     {
         versionEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(depth).clientId(clientId).seq(seq).epoch(epoch).key(key).version(version);
+            .depth(hops.stamp()).clientId(clientId).seq(seq).epoch(epoch).key(key).version(version);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + versionEncoder.encodedLength());
     }
 
@@ -194,46 +200,43 @@ final class ChainPublisher
     /**
      * OK for a write: its version, no value.
      */
-    void written(final Outbox out, final int to, final int depth, final long clientId, final long seq,
-        final long version)
+    void written(final Outbox out, final int to, final long clientId, final long seq, final long version)
     {
-        clientMessages.sendWritten(out, to, depth, clientId, seq, nodeId, version);
+        clientMessages.sendWritten(out, to, hops.stamp(), clientId, seq, nodeId, version);
     }
 
     /**
      * A read's answer from the committed state: the entry, or NOT_FOUND.
      */
-    void value(final Outbox out, final int to, final int depth, final long clientId, final long seq,
-        final KvStore.Entry entry)
+    void value(final Outbox out, final int to, final long clientId, final long seq, final KvStore.Entry entry)
     {
-        clientMessages.sendEntry(out, to, depth, clientId, seq, nodeId, entry);
+        clientMessages.sendEntry(out, to, hops.stamp(), clientId, seq, nodeId, entry);
     }
 
     /**
      * A read's answer from a value held elsewhere (a pending write).
      */
-    void value(final Outbox out, final int to, final int depth, final long clientId, final long seq,
-        final long version, final DirectBuffer value, final int valueOffset, final int valueLength)
+    void value(final Outbox out, final int to, final long clientId, final long seq, final long version,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
     {
-        clientMessages.sendResponse(out, to, depth, clientId, seq, Status.OK, nodeId, version, value, valueOffset,
-            valueLength);
+        clientMessages.sendResponse(out, to, hops.stamp(), clientId, seq, Status.OK, nodeId, version, value,
+            valueOffset, valueLength);
     }
 
-    void reply(final Outbox out, final int to, final int depth, final long clientId, final long seq,
-        final Status status)
+    void reply(final Outbox out, final int to, final long clientId, final long seq, final Status status)
     {
-        clientMessages.sendStatus(out, to, depth, clientId, seq, status, nodeId);
+        clientMessages.sendStatus(out, to, hops.stamp(), clientId, seq, status, nodeId);
     }
 
     /**
      * REDIRECT to {@code hint} (UNAVAILABLE when there is none but this node), with the whole chain hint packed in
      * the version (see {@link ChainHint}).
      */
-    void redirect(final Outbox out, final int to, final int depth, final long clientId, final long seq,
-        final int hint, final long epoch, final int head, final int tail)
+    void redirect(final Outbox out, final int to, final long clientId, final long seq, final int hint,
+        final long epoch, final int head, final int tail)
     {
         final Status status = hint >= 0 && hint != nodeId ? Status.REDIRECT : Status.UNAVAILABLE;
-        clientMessages.sendResponse(out, to, depth, clientId, seq, status, hint, ChainHint.pack(epoch, head, tail),
-            empty, 0, 0);
+        clientMessages.sendResponse(out, to, hops.stamp(), clientId, seq, status, hint,
+            ChainHint.pack(epoch, head, tail), empty, 0, 0);
     }
 }

@@ -66,23 +66,23 @@ final class ChainReads
         return dirtyReads;
     }
 
-    void onRead(final int from, final int depth, final long clientId, final long seq, final long key,
-        final long nowNs, final Outbox out)
+    void onRead(final int from, final long clientId, final long seq, final long key, final long nowNs,
+        final Outbox out)
     {
-        read(from, depth, clientId, seq, key, -1, nowNs, out);
+        read(from, clientId, seq, key, -1, nowNs, out);
     }
 
     /**
      * One copy of a tied read; its other copy went to {@code tiedPeer}.
      */
-    void onTiedRead(final int from, final int depth, final long clientId, final long seq, final long key,
-        final int tiedPeer, final long nowNs, final Outbox out)
+    void onTiedRead(final int from, final long clientId, final long seq, final long key, final int tiedPeer,
+        final long nowNs, final Outbox out)
     {
         if (!tied.admit(from, clientId, seq))
         {
             return; // the peer started first and cancelled this copy: it answers the client
         }
-        read(from, depth, clientId, seq, key, tiedPeer, nowNs, out);
+        read(from, clientId, seq, key, tiedPeer, nowNs, out);
     }
 
     /**
@@ -93,70 +93,69 @@ final class ChainReads
         tied.onCancel(peer, ClientSessions.clientNode(clientId), clientId, seq);
     }
 
-    private void startTied(final int from, final int depth, final long clientId, final long seq, final int tiedPeer,
+    private void startTied(final int from, final long clientId, final long seq, final int tiedPeer,
         final Outbox out)
     {
         if (tiedPeer >= 0 && tied.started(from, clientId, seq))
         {
-            publisher.tiedCancel(out, tiedPeer, depth, clientId, seq, replica.epoch());
+            publisher.tiedCancel(out, tiedPeer, clientId, seq, replica.epoch());
         }
     }
 
-    private void read(final int from, final int depth, final long clientId, final long seq, final long key,
-        final int tiedPeer, final long nowNs, final Outbox out)
+    private void read(final int from, final long clientId, final long seq, final long key, final int tiedPeer,
+        final long nowNs, final Outbox out)
     {
         final boolean tail = replica.isTail();
         if (!replica.inChain() || !replica.synced() || (!craq && !tail))
         {
-            publisher.redirect(out, from, depth, clientId, seq, replica.tail(), replica.epoch(), replica.head(),
+            publisher.redirect(out, from, clientId, seq, replica.tail(), replica.epoch(), replica.head(),
                 replica.tail());
             return;
         }
         if (!replica.leased(nowNs))
         {
-            publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE);
+            publisher.reply(out, from, clientId, seq, Status.UNAVAILABLE);
             return;
         }
-        startTied(from, depth, clientId, seq, tiedPeer, out);
+        startTied(from, clientId, seq, tiedPeer, out);
         if (tail || !pending.dirty(key))
         {
             cleanReads++;
-            publisher.value(out, from, depth, clientId, seq, replica.store().get(key));
+            publisher.value(out, from, clientId, seq, replica.store().get(key));
             return;
         }
         dirtyReads++;
-        publisher.versionQuery(out, replica.tail(), depth, clientId, seq, replica.epoch(), key);
+        publisher.versionQuery(out, replica.tail(), clientId, seq, replica.epoch(), key);
     }
 
     /**
      * At the tail: the committed version of {@code key} for a node holding a dirty copy.
      */
-    void onVersionQuery(final int from, final int depth, final long clientId, final long seq, final long epoch,
-        final long key, final Outbox out)
+    void onVersionQuery(final int from, final long clientId, final long seq, final long epoch, final long key,
+        final Outbox out)
     {
         if (epoch != replica.epoch() || !replica.isTail() || !replica.synced())
         {
             return; // the asking node is behind or ahead of us: its client retries
         }
         final KvStore.Entry entry = replica.store().get(key);
-        publisher.versionReply(out, from, depth + 1, clientId, seq, epoch, key, entry == null ? 0 : entry.version());
+        publisher.versionReply(out, from, clientId, seq, epoch, key, entry == null ? 0 : entry.version());
     }
 
-    void onVersionReply(final int replyDepth, final long clientId, final long seq, final long epoch, final long key,
-        final long version, final long nowNs, final Outbox out)
+    void onVersionReply(final long clientId, final long seq, final long epoch, final long key, final long version,
+        final long nowNs, final Outbox out)
     {
-        final int depth = replyDepth + 1;
         final int client = ClientSessions.clientNode(clientId);
         if (epoch != replica.epoch() || !replica.inChain() || !replica.synced() || !replica.leased(nowNs))
         {
-            publisher.reply(out, client, depth, clientId, seq, Status.UNAVAILABLE);
+            publisher.reply(out, client, clientId, seq, Status.UNAVAILABLE);
             return;
         }
         final KvStore.Entry entry = replica.store().get(key);
         if (version == 0 || (entry != null && entry.version() >= version))
         {
             // Committed here already (or a newer write committed since the tail answered: also fine to return).
-            publisher.value(out, client, depth, clientId, seq, entry);
+            publisher.value(out, client, clientId, seq, entry);
             return;
         }
         if (version > replica.commitSeq() && version <= replica.lastSeq())
@@ -167,10 +166,10 @@ final class ChainReads
                 final int valueLength = w.valueLength();
                 final int valueOffset = w.limit() + ForwardDecoder.valueHeaderLength();
                 final DirectBuffer value = pending.buffer(version);
-                publisher.value(out, client, depth, clientId, seq, version, value, valueOffset, valueLength);
+                publisher.value(out, client, clientId, seq, version, value, valueOffset, valueLength);
                 return;
             }
         }
-        publisher.reply(out, client, depth, clientId, seq, Status.UNAVAILABLE);
+        publisher.reply(out, client, clientId, seq, Status.UNAVAILABLE);
     }
 }

@@ -1,6 +1,7 @@
 package lab.chain;
 
 import lab.core.ClientSessions;
+import lab.core.HopDepth;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;
@@ -85,6 +86,7 @@ public final class ChainReplica implements Replica
     private long nextHelloNs;
 
     private final WireCheck wire;
+    private final HopDepth hops = new HopDepth();
     private final ChainPublisher publisher;
     private final ChainAdapter adapter;
     private final ChainReads reads;
@@ -100,8 +102,8 @@ public final class ChainReplica implements Replica
         members = new int[replicas];
         pending = new PendingWrites(config.pendingCapacity);
         lease = new lab.control.ServiceLease(config.failureTimeoutNs, config.leaseDriftNs);
-        publisher = new ChainPublisher(nodeId);
-        adapter = new ChainAdapter(this, wire, nodeId, replicas, config.managers, config.nodeCount,
+        publisher = new ChainPublisher(nodeId, hops);
+        adapter = new ChainAdapter(this, hops, wire, nodeId, replicas, config.managers, config.nodeCount,
             ChainStateTransfer.CHUNK_BYTES);
         transfer = new ChainStateTransfer(publisher, wire, config.snapshotRetryNs);
         reads = new ChainReads(this, publisher, pending, config.reads == ChainConfig.Reads.CRAQ, nodeId);
@@ -242,6 +244,7 @@ public final class ChainReplica implements Replica
 
     public void onTick(final long nowNs, final Outbox out)
     {
+        hops.startPath();
         if (nowNs >= nextHeartbeatNs)
         {
             nextHeartbeatNs = nowNs + config.heartbeatIntervalNs;
@@ -276,12 +279,12 @@ public final class ChainReplica implements Replica
     // ---------------------------------------------------------------------------------------------------------------
     // Writes: a PUT at the head, down the chain, acks up
 
-    void onWrite(final int from, final int depth, final long clientId, final long seq, final long key,
-        final DirectBuffer value, final int valueOffset, final int valueLength, final Outbox out)
+    void onWrite(final int from, final long clientId, final long seq, final long key, final DirectBuffer value,
+        final int valueOffset, final int valueLength, final Outbox out)
     {
         if (!isHead() || !synced)
         {
-            publisher.redirect(out, from, depth, clientId, seq, head(), epoch, head(), tail());
+            publisher.redirect(out, from, clientId, seq, head(), epoch, head(), tail());
             return;
         }
         final ClientSessionTable.Outcome outcome = sessions.check(clientId, seq);
@@ -289,7 +292,7 @@ public final class ChainReplica implements Replica
         {
             if (outcome == ClientSessionTable.Outcome.COMMITTED)
             {
-                publisher.written(out, from, depth, clientId, seq, sessions.committedVersion());
+                publisher.written(out, from, clientId, seq, sessions.committedVersion());
             }
             else if (outcome == ClientSessionTable.Outcome.PROPOSED)
             {
@@ -299,19 +302,19 @@ public final class ChainReplica implements Replica
         }
         if (lastSeq - commitSeq >= pending.capacity() - 1)
         {
-            publisher.reply(out, from, depth, clientId, seq, Status.UNAVAILABLE);
+            publisher.reply(out, from, clientId, seq, Status.UNAVAILABLE);
             return;
         }
 
         final long chainSeq = lastSeq + 1;
         final ExpandableArrayBuffer entry = pending.slot(chainSeq);
         final int length = publisher.encodeForward(
-            entry, depth, clientId, seq, epoch, chainSeq, key, value, valueOffset, valueLength);
+            entry, clientId, seq, epoch, chainSeq, key, value, valueOffset, valueLength);
         pending.length(chainSeq, length);
         accepted(chainSeq, clientId, seq, key);
         if (isTail())
         {
-            commitTo(lastSeq, depth, out);
+            commitTo(lastSeq, false, out);
         }
         else
         {
@@ -322,7 +325,7 @@ public final class ChainReplica implements Replica
     private void accepted(final long chainSeq, final long clientId, final long seq, final long key)
     {
         lastSeq = chainSeq;
-        pending.accepted(key);
+        pending.accepted(chainSeq, key, hops.input()); // the path a new tail's answer continues (commitTo)
         sessions.propose(clientId, seq, chainSeq); // committed when commitSeq reaches chainSeq
     }
 
@@ -330,7 +333,7 @@ public final class ChainReplica implements Replica
      * @param buffer, offset, length the whole {@code Forward} as received: kept as it is (one hop deeper) and passed
      *                               on from there.
      */
-    void onForward(final int from, final int forwardDepth, final long forwardEpoch, final long chainSeq,
+    void onForward(final int from, final long forwardEpoch, final long chainSeq,
         final long clientId, final long seq, final long key, final DirectBuffer buffer, final int offset,
         final int length, final long nowNs, final Outbox out)
     {
@@ -339,12 +342,11 @@ public final class ChainReplica implements Replica
             return; // another epoch, or not our predecessor: the link is re-established by Hello
         }
         predLinked = true;
-        final int depth = forwardDepth + 1;
         if (chainSeq != lastSeq + 1)
         {
             if (chainSeq <= lastSeq)
             {
-                sendAck(out, depth, 0, 0); // a resend of what we have: tell the predecessor where we are
+                sendAck(out, 0, 0); // a resend of what we have: tell the predecessor where we are
             }
             else if (nackedSeq != lastSeq)
             {
@@ -362,12 +364,12 @@ public final class ChainReplica implements Replica
         final ExpandableArrayBuffer entry = pending.slot(chainSeq);
         entry.putBytes(0, buffer, offset, length);
         pending.length(chainSeq, length);
-        publisher.restampDepth(entry, depth);
+        publisher.stampForward(entry);
         accepted(chainSeq, clientId, seq, key);
         if (isTail())
         {
-            commitTo(chainSeq, depth, out);
-            sendAck(out, depth, clientId, seq);
+            commitTo(chainSeq, false, out);
+            sendAck(out, clientId, seq);
         }
         else
         {
@@ -375,7 +377,7 @@ public final class ChainReplica implements Replica
         }
     }
 
-    void onAck(final int from, final int ackDepth, final long clientId, final long seq, final long ackEpoch,
+    void onAck(final int from, final long clientId, final long seq, final long ackEpoch,
         final long receivedSeq, final long ackCommitSeq, final long nowNs, final Outbox out)
     {
         if (ackEpoch != epoch || from != succ || !synced)
@@ -387,32 +389,31 @@ public final class ChainReplica implements Replica
         final long target = Math.min(ackCommitSeq, lastSeq);
         if (target > commitSeq)
         {
-            final int depth = ackDepth + 1;
-            commitTo(target, depth, out);
+            commitTo(target, false, out);
             lastProgressNs = nowNs;
             if (pred >= 0)
             {
-                sendAck(out, depth, clientId, seq);
+                sendAck(out, clientId, seq);
             }
         }
     }
 
-    private void sendAck(final Outbox out, final int depth, final long clientId, final long seq)
+    private void sendAck(final Outbox out, final long clientId, final long seq)
     {
         if (pred >= 0)
         {
-            publisher.ack(out, pred, depth, clientId, seq, epoch, lastSeq, commitSeq);
+            publisher.ack(out, pred, clientId, seq, epoch, lastSeq, commitSeq);
         }
     }
 
     /**
      * Applies every pending write up to {@code target} and answers its client where this node is the one that
-     * answers.
+     * answers, one hop past the input that committed it.
      *
-     * @param replyDepth depth of the answers, or -1 to use each write's own depth (a new tail committing what its
-     *                   old tail may already have answered).
+     * @param ownPaths answer each write on its own path instead, one hop past the input it was accepted with (a new
+     *                 tail committing what its old tail may already have answered, at that depth).
      */
-    private void commitTo(final long target, final int replyDepth, final Outbox out)
+    private void commitTo(final long target, final boolean ownPaths, final Outbox out)
     {
         final boolean answers = tailAcks ? isTail() : isHead();
         while (commitSeq < target)
@@ -422,7 +423,6 @@ public final class ChainReplica implements Replica
             final long clientId = w.clientId();
             final long seq = w.seq();
             final long key = w.key();
-            final int depth = replyDepth < 0 ? w.depth() : replyDepth;
             final int valueLength = w.valueLength();
             final int valueOffset = w.limit() + ForwardDecoder.valueHeaderLength();
             state.store().put(key, pending.buffer(chainSeq), valueOffset, valueLength, chainSeq);
@@ -431,7 +431,11 @@ public final class ChainReplica implements Replica
             final boolean reply = isHead() ? sessions.takeAnswerAtCommit(clientId, seq) || answers : answers;
             if (reply)
             {
-                publisher.written(out, ClientSessions.clientNode(clientId), depth, clientId, seq, chainSeq);
+                if (ownPaths)
+                {
+                    hops.resume(pending.inputDepth(chainSeq));
+                }
+                publisher.written(out, ClientSessions.clientNode(clientId), clientId, seq, chainSeq);
             }
         }
         sessions.commitThrough(commitSeq);
@@ -484,9 +488,11 @@ public final class ChainReplica implements Replica
                 link(newPosition);
                 if (isTail() && synced && commitSeq < lastSeq)
                 {
-                    // The old tail may have applied (and answered) any of these: commit them all, ack them up.
-                    commitTo(lastSeq, -1, out);
-                    sendAck(out, 1, 0, 0);
+                    // The old tail may have applied (and answered) any of these: commit them all, ack them up
+                    // (the ack on a path of its own: it follows from the configuration, no operation).
+                    commitTo(lastSeq, true, out);
+                    hops.startPath();
+                    sendAck(out, 0, 0);
                 }
                 if (!predLinked)
                 {

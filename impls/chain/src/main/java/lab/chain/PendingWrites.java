@@ -9,7 +9,8 @@ import org.agrona.collections.Long2LongHashMap;
 /**
  * The writes a node has received but not yet seen committed: each kept as the {@code Forward} message it was sent
  * or received as, in a ring indexed by chain sequence number, so a resend is the stored bytes as they are. Beside it,
- * the number of pending writes per key: a key with one is dirty for CRAQ reads.
+ * the number of pending writes per key: a key with one is dirty for CRAQ reads, and per write the hop depth of the
+ * input it was accepted with, for a new tail to answer it on that write's own path.
  *
  * <p>The ring holds {@code capacity} (a power of two) messages; its buffers are allocated once per slot, the first
  * time the slot is used, then reused.
@@ -18,6 +19,7 @@ final class PendingWrites
 {
     private final ExpandableArrayBuffer[] ring;
     private final int[] ringLength;
+    private final int[] ringInputDepth;
     private final int mask;
     private final Long2LongHashMap pendingByKey = new Long2LongHashMap(0);
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -27,6 +29,7 @@ final class PendingWrites
     {
         ring = new ExpandableArrayBuffer[capacity];
         ringLength = new int[capacity];
+        ringInputDepth = new int[capacity];
         mask = capacity - 1;
     }
 
@@ -74,9 +77,18 @@ final class PendingWrites
         return decoder.wrapAndApplyHeader(entry, 0, headerDecoder.wrap(entry, 0));
     }
 
-    void accepted(final long key)
+    /**
+     * @param inputDepth the {@link lab.core.HopDepth#input()} this write was accepted with.
+     */
+    void accepted(final long chainSeq, final long key, final int inputDepth)
     {
+        ringInputDepth[(int)(chainSeq & mask)] = inputDepth;
         pendingByKey.put(key, pendingByKey.get(key) + 1);
+    }
+
+    int inputDepth(final long chainSeq)
+    {
+        return ringInputDepth[(int)(chainSeq & mask)];
     }
 
     void committed(final long key)

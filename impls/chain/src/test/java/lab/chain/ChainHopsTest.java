@@ -1,10 +1,19 @@
 package lab.chain;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import lab.core.codec.OpType;
 
 import lab.harness.cluster.LabRunner;
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;
+import lab.harness.cluster.SimCluster;
+import lab.harness.metrics.OperationObserver;
 import lab.harness.sim.SimConfig;
 import lab.harness.workload.Workload;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import static lab.chain.ChainSim.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -86,6 +96,64 @@ class ChainHopsTest
             assertTrue(sim.replica(i).cleanReads() > 0, "node " + i + " served no clean read");
         }
         assertEquals(0, sim.detector.staleReads(), sim.describe());
+    }
+
+    /**
+     * A middle node that becomes the tail commits the writes it holds and answers them itself: each answer continues
+     * its own write's path (client, head, this node, client: 3 hops), not the configuration's that made the node the
+     * tail, whatever arrives in between.
+     */
+    @Test
+    void shouldAnswerHeldWritesOnTheirOwnPathsWhenANewTailCommitsThem()
+    {
+        final long crashAtNs = 100 * MS;
+        final List<String> heldHops = new ArrayList<>();
+        final Map<Long, Long> invokedNs = new HashMap<>();
+        final OperationObserver observer = new OperationObserver()
+        {
+            public void onInvoke(final long sessionId, final long seq, final OpType type, final long key,
+                final long value, final long nowNs)
+            {
+                invokedNs.put(sessionId * 1_000_000 + seq, nowNs);
+            }
+
+            public void onOk(final long sessionId, final long seq, final OpType type, final long key,
+                final long value, final long version, final int hops, final long nowNs)
+            {
+                final Long invoked = invokedNs.get(sessionId * 1_000_000 + seq);
+                // Answered after the old tail's last answers have arrived: by the new tail, after the manager
+                // noticed the crash.
+                if (type == OpType.PUT && invoked != null && invoked < crashAtNs && nowNs > crashAtNs + 50 * MS)
+                {
+                    heldHops.add(String.valueOf(hops));
+                }
+            }
+
+            public void onTimeout(final long sessionId, final long seq, final OpType type, final long key,
+                final long nowNs)
+            {
+            }
+        };
+        final RunConfig.Builder config = RunConfig.builder();
+        config.protocol("chain");
+        config.replicas(3);
+        config.transport("sim");
+        config.seed(3);
+        config.clients(2);
+        config.outstanding(4);
+        config.workload(new Workload(0.0, 100, "uniform", 0.99, 32));
+        config.opTimeoutNs(TimeUnit.SECONDS.toNanos(5));
+        config.options().put("chain-ack", "tail");
+        config.options().put("reads", "tail");
+        config.options().put("client-retry", "2s"); // no retry: each held write has one answer, the new tail's
+        config.sim(new SimConfig());
+        config.observers(i -> observer);
+        final SimCluster cluster = new SimCluster(config.build());
+        cluster.runFor(crashAtNs);
+        cluster.crash(2);
+        cluster.runFor(500 * MS);
+        assertFalse(heldHops.isEmpty(), "no write in flight at the tail's crash was answered by the new tail");
+        assertEquals(Collections.nCopies(heldHops.size(), "3"), heldHops);
     }
 
     private static RunConfig config(final int n, final String ack, final String reads)
