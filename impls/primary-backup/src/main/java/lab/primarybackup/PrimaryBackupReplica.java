@@ -55,7 +55,6 @@ public final class PrimaryBackupReplica implements Replica
     private static final lab.core.Role STANDBY = lab.core.Role.withoutState("standby");
 
     private final int nodeId;
-    private final int n;
     private final PrimaryBackupConfig config;
 
     private Role role;
@@ -80,11 +79,9 @@ public final class PrimaryBackupReplica implements Replica
     private final Backups backups;
     /** A backup's detector on its primary: heartbeats sample it, every other message from the primary restarts it. */
     private final FailureDetector primaryWatch;
-    /** The primary's detector on its backups: acks to heartbeats sample it, other acks restart it. */
-    private final FailureDetector backupWatch;
-    private long nextHeartbeatNs;
     private final EntryRing ring;
     private final BackupFeed feed;
+    private final BackupMonitor monitor;
 
     private final PrimaryBackupStateTransfer stateTransfer;
 
@@ -96,23 +93,22 @@ public final class PrimaryBackupReplica implements Replica
         final Random random, final boolean restarted)
     {
         this.nodeId = nodeId;
-        this.n = replicas;
         this.config = config;
         this.publisher = new PrimaryBackupPublisher(nodeId, replicas, config.configNodes, hops);
         // the one draw from the seeded random at construction: the first election jitter
         this.election = new ViewElection(nodeId, replicas, config.primaryTimeoutNs, random, this, publisher);
-        backups = new Backups(nodeId, n);
+        backups = new Backups(nodeId, replicas);
         views = config.views == PrimaryBackupConfig.Views.CONFIG_SERVICE ?
             new ServiceViews(nodeId, replicas, config, this, backups, publisher, restarted) :
             new MajorityViews(nodeId, replicas, config, this, election, backups);
         this.adapter =
             new PrimaryBackupAdapter(nodeId, replicas, config.configNodes, this, election, views, hops);
         primaryWatch = config.detector.newDetector(1, "primary-backup", config.primaryTimeoutNs);
-        backupWatch = config.detector.newDetector(n, "primary-backup", config.backupTimeoutNs);
         ring = new EntryRing(config.pendingCapacity);
         stateTransfer = new PrimaryBackupStateTransfer(nodeId, replicas, sessions, publisher, adapter.wire(),
             config.snapshotRetryNs);
         feed = new BackupFeed(nodeId, backups, ring, stateTransfer);
+        monitor = new BackupMonitor(nodeId, config, backups, feed, views, publisher, hops);
 
         if (restarted)
         {
@@ -241,11 +237,7 @@ public final class PrimaryBackupReplica implements Replica
             lastHeardFromPrimaryNs = nowNs;
             views.startClock(nowNs);
             primaryWatch.reset(PRIMARY_PEER, nowNs);
-            backups.startClock(nowNs);
-            for (int b = 0; b < n; b++)
-            {
-                backupWatch.reset(b, nowNs);
-            }
+            monitor.startClock(nowNs);
         }
     }
 
@@ -324,37 +316,7 @@ public final class PrimaryBackupReplica implements Replica
 
     private void primaryTick(final long nowNs, final Outbox out)
     {
-        if (nowNs >= nextHeartbeatNs)
-        {
-            nextHeartbeatNs = nowNs + config.heartbeatIntervalNs;
-            publisher.heartbeat(out, view, lastIndex, commitIndex, nowNs);
-        }
-
-        boolean shrunk = false;
-        for (int b = 0; b < n; b++)
-        {
-            if (b == nodeId)
-            {
-                continue;
-            }
-            final BackupProgress backup = backups.of(b);
-            final boolean alive = !backupWatch.suspected(b, nowNs);
-            if (backup.inSync && !alive && views.mayDropSilentBackup())
-            {
-                backup.inSync = false; // drop the silent backup so writes go on; a majority stays in sync
-                shrunk = true;
-            }
-            if (backup.snapshotting)
-            {
-                feed.resendSnapshot(out, b, nowNs);
-            }
-            else if (backup.behind(lastIndex, nowNs, config.retransmitNs))
-            {
-                backup.progressAtNs = nowNs;
-                feed.retransmit(out, b, view, lastIndex, commitIndex);
-            }
-        }
-        if (shrunk)
+        if (monitor.onTick(view, lastIndex, commitIndex, nowNs, out))
         {
             // No message commits these entries: they continue the path of the deepest ack the commit rests on.
             hops.resume(backups.deepestAckDepth());
@@ -381,52 +343,16 @@ public final class PrimaryBackupReplica implements Replica
         {
             return;
         }
-        final BackupProgress backup = backups.of(from);
-        backup.lastHeardNs = nowNs;
-        if (answersHeartbeat)
+        if (!monitor.onAck(from, acked, leaseNs, needSnapshot, answersHeartbeat, view, lastIndex, commitIndex, nowNs,
+            out))
         {
-            backupWatch.heartbeat(from, nowNs);
-        }
-        else
-        {
-            backupWatch.heard(from, nowNs);
-        }
-        if (needSnapshot)
-        {
-            if (!backup.snapshotting)
-            {
-                feed.startSnapshot(out, from, view, commitIndex, nowNs);
-            }
             return;
-        }
-        views.onAck(from, leaseNs);
-        backup.lastAckDepth = hops.input(); // held for a commit that no ack triggers (primaryTick)
-        if (acked > backup.matchIndex)
-        {
-            backup.matchIndex = acked;
-            backup.progressAtNs = nowNs;
-        }
-        else if (acked < backup.matchIndex)
-        {
-            // The backup holds less than it once acknowledged: it restarted and lost its state (or this ack was
-            // overtaken by a later one; the next ack corrects it). Believe it, so that commits do not count entries
-            // it no longer has and retransmission starts from what it has, not from past a gap it can never fill.
-            backup.matchIndex = acked;
-        }
-        if (backup.snapshotting && backup.matchIndex >= backup.snapshotIndex)
-        {
-            feed.snapshotDone(from);
-            backup.progressAtNs = nowNs;
-            feed.retransmit(out, from, view, lastIndex, commitIndex);
         }
         if (!established)
         {
             established = views.established(viewStartIndex);
         }
-        if (!backup.inSync && !backup.snapshotting && backup.matchIndex >= commitIndex)
-        {
-            backup.inSync = true;
-        }
+        monitor.readmitIfCaughtUp(from, commitIndex);
         advanceCommit(out);
     }
 
@@ -469,16 +395,7 @@ public final class PrimaryBackupReplica implements Replica
         ring.startAt(lastIndex + 1);
         // the state is sent below to every backup: the view serves once those its policy needs hold it
         established = views.onBecomePrimary(nowNs);
-        nextHeartbeatNs = nowNs;
-        for (int b = 0; b < n; b++)
-        {
-            backups.of(b).resetForView(nowNs);
-            backupWatch.reset(b, nowNs);
-            if (b != nodeId)
-            {
-                feed.startSnapshot(out, b, view, commitIndex, nowNs);
-            }
-        }
+        monitor.startView(view, commitIndex, nowNs, out);
     }
 
     private void stepDown(final long newView, final int newPrimary, final long nowNs)
