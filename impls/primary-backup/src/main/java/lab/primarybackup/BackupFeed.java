@@ -1,7 +1,6 @@
 package lab.primarybackup;
 
 import lab.core.Outbox;
-import org.agrona.ExpandableArrayBuffer;
 
 /**
  * What the primary sends each backup to bring its log up to the primary's: new entries as they are ordered, a
@@ -30,13 +29,13 @@ final class BackupFeed
     /**
      * A new entry, encoded in its ring slot, goes to every backup not being sent a snapshot.
      */
-    void append(final Outbox out, final ExpandableArrayBuffer entry, final int length)
+    void append(final Outbox out, final long index)
     {
         for (int b = 0; b < backups.size(); b++)
         {
             if (b != self && !backups.of(b).snapshotting)
             {
-                out.send(b, entry, 0, length);
+                ring.send(out, b, index);
             }
         }
     }

@@ -6,15 +6,12 @@ import lab.core.HopDepth;
 import lab.core.KvStore;
 import lab.core.Outbox;
 import lab.core.Replica;
-import lab.core.ReplicaState;
 import lab.core.codec.OpType;
 import lab.core.codec.Status;
 import lab.core.detect.FailureDetector;
 import lab.core.election.ElectionRules;
 import lab.core.session.ClientSessionTable;
-import lab.primarybackup.codec.ReplicateDecoder;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 
 /**
  * A primary-backup replica as a pure state machine: its rules and state. Messages arrive decoded, as plain
@@ -42,7 +39,9 @@ import org.agrona.ExpandableArrayBuffer;
  * <p>Who decides views, and what follows from it (read permission, the backups a commit waits for, the timers that
  * change views) is the replica's {@link ViewPolicy}: {@link MajorityViews} by default, {@link ServiceViews} with
  * {@code pb-views=config-service} (views from a configuration service instead of a vote). The replica keeps
- * replication and client handling, and moves its role and view when its policy says.
+ * replication and client handling, and moves its role and view when its policy says. Its writes, their commit point
+ * and the state they are applied to are its {@link WriteLog}; a primary's upkeep of its backups (heartbeats, acks,
+ * silence) is its {@link BackupMonitor}.
  */
 public final class PrimaryBackupReplica implements Replica
 {
@@ -55,7 +54,6 @@ public final class PrimaryBackupReplica implements Replica
     private static final lab.core.Role STANDBY = lab.core.Role.withoutState("standby");
 
     private final int nodeId;
-    private final int n;
     private final PrimaryBackupConfig config;
 
     private Role role;
@@ -64,10 +62,7 @@ public final class PrimaryBackupReplica implements Replica
     private long votedView;
     private long syncedView;
     private long lastEntryView;
-    private long lastIndex;
-    private long commitIndex;
-    private final ReplicaState state = new ReplicaState();
-    private final ClientSessionTable sessions = new ClientSessionTable(state);
+    private final WriteLog log;
 
     private long lastHeardFromPrimaryNs;
     private boolean clockStarted;
@@ -80,11 +75,8 @@ public final class PrimaryBackupReplica implements Replica
     private final Backups backups;
     /** A backup's detector on its primary: heartbeats sample it, every other message from the primary restarts it. */
     private final FailureDetector primaryWatch;
-    /** The primary's detector on its backups: acks to heartbeats sample it, other acks restart it. */
-    private final FailureDetector backupWatch;
-    private long nextHeartbeatNs;
-    private final EntryRing ring;
     private final BackupFeed feed;
+    private final BackupMonitor monitor;
 
     private final PrimaryBackupStateTransfer stateTransfer;
 
@@ -96,23 +88,23 @@ public final class PrimaryBackupReplica implements Replica
         final Random random, final boolean restarted)
     {
         this.nodeId = nodeId;
-        this.n = replicas;
         this.config = config;
         this.publisher = new PrimaryBackupPublisher(nodeId, replicas, config.configNodes, hops);
         // the one draw from the seeded random at construction: the first election jitter
         this.election = new ViewElection(nodeId, replicas, config.primaryTimeoutNs, random, this, publisher);
-        backups = new Backups(nodeId, n);
+        backups = new Backups(nodeId, replicas);
         views = config.views == PrimaryBackupConfig.Views.CONFIG_SERVICE ?
             new ServiceViews(nodeId, replicas, config, this, backups, publisher, restarted) :
             new MajorityViews(nodeId, replicas, config, this, election, backups);
         this.adapter =
             new PrimaryBackupAdapter(nodeId, replicas, config.configNodes, this, election, views, hops);
         primaryWatch = config.detector.newDetector(1, "primary-backup", config.primaryTimeoutNs);
-        backupWatch = config.detector.newDetector(n, "primary-backup", config.backupTimeoutNs);
-        ring = new EntryRing(config.pendingCapacity);
-        stateTransfer = new PrimaryBackupStateTransfer(nodeId, replicas, sessions, publisher, adapter.wire(),
+        final EntryRing ring = new EntryRing(config.pendingCapacity);
+        log = new WriteLog(ring, publisher);
+        stateTransfer = new PrimaryBackupStateTransfer(nodeId, replicas, log.sessions(), publisher, adapter.wire(),
             config.snapshotRetryNs);
         feed = new BackupFeed(nodeId, backups, ring, stateTransfer);
+        monitor = new BackupMonitor(nodeId, config, backups, feed, views, publisher, hops);
 
         if (restarted)
         {
@@ -131,7 +123,7 @@ public final class PrimaryBackupReplica implements Replica
             if (role == Role.PRIMARY)
             {
                 established = true; // every backup starts with the same empty state: nothing to send first
-                ring.startAt(1);
+                log.bootstrap();
                 backups.bootstrap();
                 views.onBecomePrimary(0); // its backups and lease; the first event starts the clock
             }
@@ -170,12 +162,12 @@ public final class PrimaryBackupReplica implements Replica
 
     long commitIndex()
     {
-        return commitIndex;
+        return log.commitIndex();
     }
 
     long lastIndex()
     {
-        return lastIndex;
+        return log.lastIndex();
     }
 
     long votedView()
@@ -203,7 +195,7 @@ public final class PrimaryBackupReplica implements Replica
 
     KvStore store()
     {
-        return state.store();
+        return log.store();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -241,21 +233,8 @@ public final class PrimaryBackupReplica implements Replica
             lastHeardFromPrimaryNs = nowNs;
             views.startClock(nowNs);
             primaryWatch.reset(PRIMARY_PEER, nowNs);
-            backups.startClock(nowNs);
-            for (int b = 0; b < n; b++)
-            {
-                backupWatch.reset(b, nowNs);
-            }
+            monitor.startClock(nowNs);
         }
-    }
-
-    /**
-     * The commit point moves here only, so the session table always knows which of its writes are committed.
-     */
-    private void setCommitIndex(final long index)
-    {
-        commitIndex = index;
-        sessions.commitThrough(index);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -267,7 +246,7 @@ public final class PrimaryBackupReplica implements Replica
         if (opType == OpType.GET && config.backupReads && role == Role.BACKUP)
         {
             // The weak mode: answered from this backup's own state, no lease, no primary (see PrimaryBackupConfig).
-            publisher.readResponse(out, from, clientId, seq, state.store().get(key));
+            publisher.readResponse(out, from, clientId, seq, log.store().get(key));
             return;
         }
         if (role != Role.PRIMARY)
@@ -288,14 +267,14 @@ public final class PrimaryBackupReplica implements Replica
                 publisher.reply(out, from, clientId, seq, Status.UNAVAILABLE, nodeId);
                 return;
             }
-            publisher.readResponse(out, from, clientId, seq, state.store().get(key));
+            publisher.readResponse(out, from, clientId, seq, log.store().get(key));
             return;
         }
 
-        switch (sessions.check(clientId, seq))
+        switch (log.sessions().check(clientId, seq))
         {
             case COMMITTED:
-                publisher.writeDone(out, from, clientId, seq, sessions.committedVersion());
+                publisher.writeDone(out, from, clientId, seq, log.sessions().committedVersion());
                 return;
             case PROPOSED:
             case STALE:
@@ -303,19 +282,14 @@ public final class PrimaryBackupReplica implements Replica
             default:
                 break;
         }
-        if (!views.enoughInSync() || lastIndex - commitIndex >= ring.capacity())
+        if (!views.enoughInSync() || log.full())
         {
             publisher.reply(out, from, clientId, seq, Status.UNAVAILABLE, nodeId);
             return;
         }
 
-        final long index = ++lastIndex;
-        sessions.propose(clientId, seq, index);
-        final ExpandableArrayBuffer entry = ring.slot(index);
-        final int length = publisher.encodeReplicate(
-            entry, clientId, seq, view, index, commitIndex, nowNs, key, value, valueOffset, valueLength);
-        ring.written(index, length);
-        feed.append(out, entry, length);
+        final long index = log.propose(clientId, seq, view, nowNs, key, value, valueOffset, valueLength);
+        feed.append(out, index);
         advanceCommit(out);
     }
 
@@ -324,37 +298,7 @@ public final class PrimaryBackupReplica implements Replica
 
     private void primaryTick(final long nowNs, final Outbox out)
     {
-        if (nowNs >= nextHeartbeatNs)
-        {
-            nextHeartbeatNs = nowNs + config.heartbeatIntervalNs;
-            publisher.heartbeat(out, view, lastIndex, commitIndex, nowNs);
-        }
-
-        boolean shrunk = false;
-        for (int b = 0; b < n; b++)
-        {
-            if (b == nodeId)
-            {
-                continue;
-            }
-            final BackupProgress backup = backups.of(b);
-            final boolean alive = !backupWatch.suspected(b, nowNs);
-            if (backup.inSync && !alive && views.mayDropSilentBackup())
-            {
-                backup.inSync = false; // drop the silent backup so writes go on; a majority stays in sync
-                shrunk = true;
-            }
-            if (backup.snapshotting)
-            {
-                feed.resendSnapshot(out, b, nowNs);
-            }
-            else if (backup.behind(lastIndex, nowNs, config.retransmitNs))
-            {
-                backup.progressAtNs = nowNs;
-                feed.retransmit(out, b, view, lastIndex, commitIndex);
-            }
-        }
-        if (shrunk)
+        if (monitor.onTick(view, log.lastIndex(), log.commitIndex(), nowNs, out))
         {
             // No message commits these entries: they continue the path of the deepest ack the commit rests on.
             hops.resume(backups.deepestAckDepth());
@@ -381,52 +325,16 @@ public final class PrimaryBackupReplica implements Replica
         {
             return;
         }
-        final BackupProgress backup = backups.of(from);
-        backup.lastHeardNs = nowNs;
-        if (answersHeartbeat)
+        if (!monitor.onAck(from, acked, leaseNs, needSnapshot, answersHeartbeat, view, log.lastIndex(),
+            log.commitIndex(), nowNs, out))
         {
-            backupWatch.heartbeat(from, nowNs);
-        }
-        else
-        {
-            backupWatch.heard(from, nowNs);
-        }
-        if (needSnapshot)
-        {
-            if (!backup.snapshotting)
-            {
-                feed.startSnapshot(out, from, view, commitIndex, nowNs);
-            }
             return;
-        }
-        views.onAck(from, leaseNs);
-        backup.lastAckDepth = hops.input(); // held for a commit that no ack triggers (primaryTick)
-        if (acked > backup.matchIndex)
-        {
-            backup.matchIndex = acked;
-            backup.progressAtNs = nowNs;
-        }
-        else if (acked < backup.matchIndex)
-        {
-            // The backup holds less than it once acknowledged: it restarted and lost its state (or this ack was
-            // overtaken by a later one; the next ack corrects it). Believe it, so that commits do not count entries
-            // it no longer has and retransmission starts from what it has, not from past a gap it can never fill.
-            backup.matchIndex = acked;
-        }
-        if (backup.snapshotting && backup.matchIndex >= backup.snapshotIndex)
-        {
-            feed.snapshotDone(from);
-            backup.progressAtNs = nowNs;
-            feed.retransmit(out, from, view, lastIndex, commitIndex);
         }
         if (!established)
         {
             established = views.established(viewStartIndex);
         }
-        if (!backup.inSync && !backup.snapshotting && backup.matchIndex >= commitIndex)
-        {
-            backup.inSync = true;
-        }
+        monitor.readmitIfCaughtUp(from, log.commitIndex());
         advanceCommit(out);
     }
 
@@ -440,20 +348,7 @@ public final class PrimaryBackupReplica implements Replica
         {
             return;
         }
-        final long newCommit = views.commitThrough(lastIndex);
-        while (commitIndex < newCommit)
-        {
-            final long index = ++commitIndex;
-            final ReplicateDecoder entry = ring.entry(index);
-            final long clientId = entry.clientId();
-            final long seq = entry.seq();
-            final long key = entry.key();
-            final int valueLength = entry.valueLength();
-            final int valueOffset = entry.limit() + ReplicateDecoder.valueHeaderLength();
-            state.store().put(key, entry.buffer(), valueOffset, valueLength, index);
-            publisher.committed(out, clientId, seq, index);
-        }
-        sessions.commitThrough(commitIndex);
+        log.commitThrough(views.commitThrough(log.lastIndex()), out);
     }
 
     void becomePrimary(final long newView, final long nowNs, final Outbox out)
@@ -463,30 +358,18 @@ public final class PrimaryBackupReplica implements Replica
         primary = nodeId;
         lastEntryView = newView;
         syncedView = newView;
-        viewStartIndex = lastIndex;
-        // Sessions of writes a backup applied are committed now, with the state they belong to.
-        setCommitIndex(lastIndex);
-        ring.startAt(lastIndex + 1);
-        // the state is sent below to every backup: the view serves once those its policy needs hold it
+        viewStartIndex = log.lastIndex();
+        log.startView(); // what it holds is committed now
+        // the state goes to every backup (monitor.startView): the view serves once those its policy needs hold it
         established = views.onBecomePrimary(nowNs);
-        nextHeartbeatNs = nowNs;
-        for (int b = 0; b < n; b++)
-        {
-            backups.of(b).resetForView(nowNs);
-            backupWatch.reset(b, nowNs);
-            if (b != nodeId)
-            {
-                feed.startSnapshot(out, b, view, commitIndex, nowNs);
-            }
-        }
+        monitor.startView(view, log.commitIndex(), nowNs, out);
     }
 
     private void stepDown(final long newView, final int newPrimary, final long nowNs)
     {
         if (role == Role.PRIMARY)
         {
-            lastIndex = commitIndex; // uncommitted entries die with this primary's reign; they were never acked
-            sessions.abandonProposals();
+            log.abandonUncommitted(); // uncommitted entries die with this primary's reign; they were never acked
         }
         role = Role.BACKUP;
         views.onStepDown();
@@ -519,18 +402,17 @@ public final class PrimaryBackupReplica implements Replica
         {
             return;
         }
-        if (syncedView == chunkView && lastIndex >= index)
+        if (syncedView == chunkView && log.lastIndex() >= index)
         {
             stateAck(out, from); // holds it already: its ack was lost
             return;
         }
         if (!stateTransfer.onChunk(from, chunkView, index, transferId, chunkIndex, totalLength, checksum, bytes,
-            bytesOffset, bytesLength, state, out))
+            bytesOffset, bytesLength, log.state(), out))
         {
             return; // more to come (acknowledged), or dropped: the primary resends what is not acknowledged
         }
-        lastIndex = index;
-        setCommitIndex(index);
+        log.installed(index);
         lastEntryView = chunkView;
         syncedView = chunkView;
         role = Role.BACKUP;
@@ -579,12 +461,7 @@ public final class PrimaryBackupReplica implements Replica
             ack(out, from, clientId, seq, leaseNs, true);
             return;
         }
-        if (index == lastIndex + 1)
-        {
-            state.store().put(key, value, valueOffset, valueLength, index);
-            sessions.recordApplied(clientId, seq, index);
-            lastIndex = index;
-        }
+        log.applyNext(index, clientId, seq, key, value, valueOffset, valueLength);
         ack(out, from, clientId, seq, leaseNs, false);
     }
 
@@ -623,8 +500,7 @@ public final class PrimaryBackupReplica implements Replica
                 // The primary goes on in a new view (its backups changed). Its entries not yet committed were
                 // never answered and are not applied to its store (a backup's are, on receipt): they are
                 // dropped, and their clients' retries are ordered again in the new view.
-                lastIndex = commitIndex;
-                sessions.abandonProposals();
+                log.abandonUncommitted();
             }
             becomePrimary(newView, nowNs, out);
         }
@@ -657,7 +533,7 @@ public final class PrimaryBackupReplica implements Replica
     private void ack(final Outbox out, final int to, final long clientId, final long seq, final long leaseNs,
         final boolean needSnapshot)
     {
-        publisher.ack(out, to, clientId, seq, Math.max(view, votedView), lastIndex, leaseNs, needSnapshot);
+        publisher.ack(out, to, clientId, seq, Math.max(view, votedView), log.lastIndex(), leaseNs, needSnapshot);
     }
 
     /**
@@ -666,7 +542,7 @@ public final class PrimaryBackupReplica implements Replica
      */
     private void stateAck(final Outbox out, final int to)
     {
-        publisher.stateAck(out, to, Math.max(view, votedView), lastIndex);
+        publisher.stateAck(out, to, Math.max(view, votedView), log.lastIndex());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
