@@ -1,11 +1,5 @@
 package lab.harness.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,31 +15,11 @@ class ValidateModelBadInputTest
 
     private static void assertBadInput(final String fragment, final String... args)
     {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        final int code;
-        try
-        {
-            final String[] all = new String[args.length + 2];
-            all[0] = "validate-model";
-            all[1] = "--skip-latency";
-            System.arraycopy(args, 0, all, 2, args.length);
-            code = LabCommand.execute(all);
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        final String what = String.join(" ", args) + " -> " + err;
-        assertEquals(LabCommand.EXIT_BAD_INPUT, code, what);
-        assertEquals(1, err.toString().strip().lines().count(), what);
-        assertTrue(err.toString().contains(fragment), what);
-        assertEquals("", out.toString(), "no run before the error: " + what);
+        final String[] all = new String[args.length + 2];
+        all[0] = "validate-model";
+        all[1] = "--skip-latency";
+        System.arraycopy(args, 0, all, 2, args.length);
+        LabCli.assertBadInput(fragment, all);
     }
 
     @Test
