@@ -20,6 +20,12 @@ package lab.core;
  */
 public final class HopDepth
 {
+    /**
+     * The depth of a message that starts a path: a client's request, and traffic no operation waits for (heartbeats,
+     * snapshot chunks and their acks), which every protocol sends at this depth whatever input led to it.
+     */
+    public static final int PATH_START = 1;
+
     private int input;
 
     /**

@@ -26,13 +26,12 @@ import org.agrona.MutableDirectBuffer;
  * The encode side of a chain replica: every message it sends, from plain arguments, into reused buffers and
  * flyweights (nothing is allocated per message). Every message of an operation is stamped with the replica's
  * {@link HopDepth} (one hop past the input being handled), so the rules never name a depth; control messages of
- * the chain (links, heartbeats, state transfer) carry no operation and always depth 1.
+ * the chain (links, heartbeats, state transfer) carry no operation and always
+ * {@link HopDepth#PATH_START}.
  */
 final class ChainPublisher
 {
     static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
-    /** No operation's critical path runs through a control message: each is a path of its own. */
-    private static final int CONTROL_DEPTH = 1;
 
     private final int nodeId;
     private final HopDepth hops;
@@ -109,7 +108,7 @@ final class ChainPublisher
         final boolean synced)
     {
         heartbeatEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(CONTROL_DEPTH).clientId(0).seq(0).epoch(epoch).sentNs(nowNs).lastSeq(lastSeq)
+            .depth(HopDepth.PATH_START).clientId(0).seq(0).epoch(epoch).sentNs(nowNs).lastSeq(lastSeq)
             .synced(synced ? BooleanType.TRUE : BooleanType.FALSE);
         out.send(manager, sendBuffer, 0, HEADER_LENGTH + heartbeatEncoder.encodedLength());
     }
@@ -117,7 +116,7 @@ final class ChainPublisher
     void hello(final Outbox out, final int to, final long epoch, final long receivedSeq, final boolean needSnapshot)
     {
         helloEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(CONTROL_DEPTH).clientId(0).seq(0).epoch(epoch).receivedSeq(receivedSeq)
+            .depth(HopDepth.PATH_START).clientId(0).seq(0).epoch(epoch).receivedSeq(receivedSeq)
             .needSnapshot(needSnapshot ? BooleanType.TRUE : BooleanType.FALSE);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + helloEncoder.encodedLength());
     }
@@ -125,7 +124,7 @@ final class ChainPublisher
     void linked(final Outbox out, final int to, final long epoch, final long lastSeq)
     {
         linkedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(CONTROL_DEPTH).clientId(0).seq(0).epoch(epoch).lastSeq(lastSeq);
+            .depth(HopDepth.PATH_START).clientId(0).seq(0).epoch(epoch).lastSeq(lastSeq);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + linkedEncoder.encodedLength());
     }
 
@@ -137,7 +136,7 @@ final class ChainPublisher
         final DirectBuffer bytes, final int chunkLength)
     {
         chunkEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(CONTROL_DEPTH).clientId(0).seq(0).epoch(epoch).snapshotSeq(snapshotSeq)
+            .depth(HopDepth.PATH_START).clientId(0).seq(0).epoch(epoch).snapshotSeq(snapshotSeq)
             .chunkOffset(chunkOffset).totalLength(totalLength).transferId(transferId).checksum(checksum)
             .putBytes(bytes, chunkOffset, chunkLength);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + chunkEncoder.encodedLength());
@@ -147,7 +146,7 @@ final class ChainPublisher
         final int receivedChunks)
     {
         snapshotAckEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(CONTROL_DEPTH).clientId(0).seq(0).epoch(epoch).transferId(transferId)
+            .depth(HopDepth.PATH_START).clientId(0).seq(0).epoch(epoch).transferId(transferId)
             .receivedChunks(receivedChunks);
         out.send(to, sendBuffer, 0, HEADER_LENGTH + snapshotAckEncoder.encodedLength());
     }
@@ -182,7 +181,7 @@ final class ChainPublisher
         final int tiedPeer)
     {
         encoder.wrapAndApplyHeader(buffer, 0, header)
-            .depth(1).clientId(clientId).seq(seq).epoch(epoch).key(key).tiedPeer(tiedPeer);
+            .depth(HopDepth.PATH_START).clientId(clientId).seq(seq).epoch(epoch).key(key).tiedPeer(tiedPeer);
         return HEADER_LENGTH + encoder.encodedLength();
     }
 

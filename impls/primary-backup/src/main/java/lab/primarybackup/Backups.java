@@ -1,5 +1,7 @@
 package lab.primarybackup;
 
+import lab.core.HopDepth;
+
 /**
  * A primary's view of all its backups: one {@link BackupProgress} per replica (its own entry unused), and the
  * questions the primary's rules ask of the in-sync set. Loops over a preallocated array: nothing allocated.
@@ -113,7 +115,7 @@ final class Backups
                 depth = Math.max(depth, p.lastAckDepth);
             }
         }
-        return any ? depth : PrimaryBackupPublisher.PATH_START;
+        return any ? depth : HopDepth.PATH_START;
     }
 
     /**

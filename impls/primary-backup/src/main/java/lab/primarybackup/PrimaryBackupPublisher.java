@@ -28,13 +28,10 @@ import org.agrona.MutableDirectBuffer;
  * <p>Hop depth is stamped here, not by the rules: a message on a client operation's path is one hop after the input
  * being handled ({@link HopDepth#stamp()}); the messages no operation waits on (a state transfer's chunks and their
  * acks, an ack that only reports this replica's state, a vote request) start a path of their own, depth
- * {@link #PATH_START}, whatever input led to them.
+ * {@link HopDepth#PATH_START}, whatever input led to them.
  */
 final class PrimaryBackupPublisher
 {
-    /** The depth of a message that starts a path ({@link HopDepth#startPath()} then a stamp), sent at any time. */
-    static final int PATH_START = 1;
-
     private final int nodeId;
     private final int replicas;
     /** pb-views=config-service: the service's nodes (ids from replicas); 0 otherwise. */
@@ -163,7 +160,7 @@ final class PrimaryBackupPublisher
      */
     void stateAck(final Outbox out, final int to, final long view, final long acked)
     {
-        encodeAck(PATH_START, 0, 0, view, acked, 0, false);
+        encodeAck(HopDepth.PATH_START, 0, 0, view, acked, 0, false);
         out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + ackEncoder.encodedLength());
     }
 
@@ -193,7 +190,7 @@ final class PrimaryBackupPublisher
         final boolean preVote)
     {
         voteRequestEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(PATH_START).clientId(0).seq(0).view(view).candidate(nodeId)
+            .depth(HopDepth.PATH_START).clientId(0).seq(0).view(view).candidate(nodeId)
             .lastEntryView(lastEntryView).lastIndex(lastIndex)
             .preVote(preVote ? BooleanType.TRUE : BooleanType.FALSE);
         sendToOthers(out, MessageHeaderEncoder.ENCODED_LENGTH + voteRequestEncoder.encodedLength());
@@ -221,7 +218,7 @@ final class PrimaryBackupPublisher
         final DirectBuffer state, final int chunkLength)
     {
         chunkEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(PATH_START).clientId(0).seq(0).view(view).snapshotIndex(snapshotIndex)
+            .depth(HopDepth.PATH_START).clientId(0).seq(0).view(view).snapshotIndex(snapshotIndex)
             .chunkOffset(chunkOffset).totalLength(totalLength).transferId(transferId).checksum(checksum)
             .putBytes(state, chunkOffset, chunkLength);
         out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + chunkEncoder.encodedLength());
@@ -234,7 +231,8 @@ final class PrimaryBackupPublisher
         final int receivedChunks)
     {
         snapshotAckEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .depth(PATH_START).clientId(0).seq(0).view(view).transferId(transferId).receivedChunks(receivedChunks);
+            .depth(HopDepth.PATH_START).clientId(0).seq(0).view(view).transferId(transferId)
+            .receivedChunks(receivedChunks);
         out.send(to, sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + snapshotAckEncoder.encodedLength());
     }
 

@@ -208,7 +208,8 @@ final class QuorumMessages
 
     int encodeSyncRequest(final long term)
     {
-        syncRequestEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).depth(1).clientId(0).seq(0).term(term);
+        syncRequestEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .depth(HopDepth.PATH_START).clientId(0).seq(0).term(term);
         return HEADER_LENGTH + syncRequestEncoder.encodedLength();
     }
 
@@ -217,7 +218,7 @@ final class QuorumMessages
         final DirectBuffer bytes, final int bytesOffset, final int bytesLength)
     {
         syncChunkEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .depth(1)
+            .depth(HopDepth.PATH_START)
             .clientId(0)
             .seq(0)
             .term(term)
@@ -232,7 +233,8 @@ final class QuorumMessages
     int encodeSyncAck(final long term, final long transferId, final int receivedChunks)
     {
         syncAckEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .depth(1).clientId(0).seq(0).term(term).transferId(transferId).receivedChunks(receivedChunks);
+            .depth(HopDepth.PATH_START).clientId(0).seq(0).term(term).transferId(transferId)
+            .receivedChunks(receivedChunks);
         return HEADER_LENGTH + syncAckEncoder.encodedLength();
     }
 
