@@ -14,6 +14,7 @@ import lab.harness.workload.Workload;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,6 +134,25 @@ class NodeLoadTest
         assertEquals("primary", model.prediction().bottleneckRole(), RunReport.toTable(r));
         assertNotNull(model.oneCorePerNode());
         assertTrue(model.oneCorePerNode() >= model.sharedCore(), RunReport.toTable(r));
+        assertFalse(model.text().contains("control plane"), "no control nodes in majority mode: " + describe(r));
+    }
+
+    @Test
+    void inProcessChainSaysWhatItsReplicatedManagerTakesFromTheSharedThread()
+    {
+        final RunConfig.Builder config = config("chain", 3, 0.5, Map.of()).toBuilder();
+        config.transport("ipc");
+        config.durationNs(1000 * MS);
+        config.warmupNs(300 * MS);
+        final RunResult r = LabRunner.run(config.build());
+        final String text = CapacityModel.of(r, null).text();
+        assertEquals(3, byRole(r, "control").size(), describe(r));
+        assertTrue(text.contains("control plane: 3 control node(s)") &&
+            text.contains("--opt chain-manager=single runs one"), text);
+        final String single = CapacityModel.of(LabRunner.run(config.options(Map.of("chain-manager", "single"))
+            .build()), null).text();
+        assertTrue(single.contains("control plane: 1 control node(s)") && !single.contains("chain-manager=single"),
+            single);
     }
 
     private static void assertWithin(final RunResult r, final double ratio)

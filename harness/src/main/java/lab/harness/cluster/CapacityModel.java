@@ -396,6 +396,38 @@ public final class CapacityModel
     }
 
     /**
+     * A control plane (chain's manager, replicated by default; primary-backup's configuration service) is off every
+     * operation's path, but in one process its nodes share the node thread with the replicas: what they cost there
+     * comes out of the replicas' throughput. Says how much of the window their cycles took, and what the accounting
+     * leaves out (a shared thread also polls every idle agent on each turn).
+     */
+    private void controlPlaneLine(final StringBuilder sb)
+    {
+        int control = 0;
+        long busy = 0;
+        long background = 0;
+        for (final NodeLoad n : nodes)
+        {
+            if ("control".equals(n.role()))
+            {
+                control++;
+                busy += n.busyNs();
+                background += Math.max(0, n.backgroundNs());
+            }
+        }
+        if (control == 0 || run.measuredNs() <= 0)
+        {
+            return;
+        }
+        sb.append(String.format(Locale.ROOT, "control plane: %d control node(s), off the operations' path: busy %.1f%% " +
+            "+ timers %.1f%% of the window; on a shared node thread this comes out of the replicas' throughput, and " +
+            "so does polling the idle control agents on every turn of the thread, which busy time does not count%s%n",
+            control, 100.0 * busy / run.measuredNs(), 100.0 * background / run.measuredNs(),
+            "chain".equals(run.config().get("protocol")) && control > 1 ?
+                " (chain: a replicated manager; --opt chain-manager=single runs one)" : ""));
+    }
+
+    /**
      * @return the per-node table and the model's lines, for the text output.
      */
     public String text()
@@ -429,6 +461,7 @@ public final class CapacityModel
         {
             sb.append("(busy = wall time of the node's cycles that moved messages, handlers + transport calls; " +
                 "util = busy / window; timers = cycles with no message, not per op)\n");
+            controlPlaneLine(sb);
         }
         if (note != null)
         {
