@@ -303,8 +303,8 @@ public final class ValidateModelCommand implements Callable<Integer>
             for (int i = 0; i < rounds; i++)
             {
                 perRound.append(String.format(Locale.ROOT, "%-16s %3d %5d %7s %7s %12.0f %12s %8s %12s %8s%n",
-                    protocol, n, i + 1, k(kLow[i]), k(kSat[i]), perCpu[i], x(Spread.of(adjLow[i])),
-                    pct(errLow[i]), x(Spread.of(adjSat[i])), pct(errSat[i])));
+                    protocol, n, i + 1, k(kLow[i]), k(kSat[i]), perCpu[i], ops(adjLow[i]),
+                    pct(errLow[i]), ops(adjSat[i]), pct(errSat[i])));
             }
             breakdowns.append(String.format(Locale.ROOT, "%s, N=%d, at %s (mean over rounds), against the low-load " +
                 "fit:%n", protocol, n, shape)).append(DemandBreakdown.text(DemandBreakdown.mean(rows)));
@@ -379,6 +379,11 @@ public final class ValidateModelCommand implements Callable<Integer>
             shares[i] = CapacityModel.of(reference.get(i), null).cpuShare();
         }
         return SpeedReference.factor(fit, nodes, shares);
+    }
+
+    private static String ops(final double x)
+    {
+        return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.0f", x);
     }
 
     private static String k(final double k)

@@ -23,9 +23,9 @@ public final class SpeedReference
     /**
      * Rounds of the saturation checks ({@code validate-model}, {@code predict --validate}) unless told otherwise.
      * Three, not five: a round of {@code validate-model}'s throughput part (every protocol's three fit runs, twin and
-     * saturation run at 2 s + 1 s each) takes about a minute on the quiet machine and 1.5 minutes under load, so five
-     * rounds would take 5-8 minutes against the 4 it is meant to stay under; three already give a median that one odd
-     * round cannot move. Pass {@code --rounds 5} where the time is there.
+     * saturation run at 2 s + 1 s each, 20 runs) took 74 s (five rounds: 371 s, on 2 cores at load average 8-9), about
+     * 60 s on the quiet machine, so five rounds take 5-6 minutes against the 4 it is meant to stay under; three
+     * already give a median that one odd round cannot move. Pass {@code --rounds 5} where the time is there.
      */
     public static final int DEFAULT_ROUNDS = 3;
 
