@@ -17,6 +17,7 @@ import lab.harness.predict.Calibration;
 import lab.harness.predict.Curve;
 import lab.harness.predict.LinkProfile;
 import lab.harness.predict.PredictedRun;
+import lab.harness.predict.SpeedReference;
 import lab.harness.predict.Validation;
 import lab.harness.report.Environment;
 import lab.harness.report.ResultsFolder;
@@ -119,8 +120,17 @@ public final class PredictCommand implements Callable<Integer>
         "run (default ${DEFAULT-VALUE})")
     String validateDuration;
 
+    @Option(names = "--rounds", defaultValue = "" + SpeedReference.DEFAULT_ROUNDS, description = "--validate: " +
+        "rounds of the saturation check, each running every protocol's 1 x 1 speed reference and saturation run in " +
+        "turn; the prediction is compared with the median (default ${DEFAULT-VALUE})")
+    int rounds;
+
     public Integer call() throws Exception
     {
+        if (rounds < 1)
+        {
+            throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+        }
         if (cores < 1)
         {
             throw new IllegalArgumentException("--cores must be >= 1, got " + cores);
@@ -148,7 +158,7 @@ public final class PredictCommand implements Callable<Integer>
             {
                 calibration.target(p, Map.of());
             }
-            return Validation.run(calibration, protocols, Durations.parseNs(validateDuration), resultsRoot);
+            return Validation.run(calibration, protocols, Durations.parseNs(validateDuration), rounds, resultsRoot);
         }
         final LinkProfile profile = LinkProfile.parse(link);
         final PredictedRun.Machines machines = new PredictedRun.Machines(profile, cores, "shared".equals(cpu),

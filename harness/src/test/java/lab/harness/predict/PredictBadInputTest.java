@@ -60,6 +60,8 @@ class PredictBadInputTest
     {
         assertBadInput("not a profile", "--protocol", "echo", "--link", "moon");
         assertBadInput("--cores must be >= 1", "--protocol", "echo", "--cores", "0");
+        assertBadInput("--rounds must be >= 1", "--protocol", "echo", "--validate", "--rounds", "0");
+        assertBadInput("--rounds must be >= 1", "--protocol", "echo", "--validate", "--rounds", "-3");
         assertBadInput("does not cover 'none'", "--protocol", "none");
         final Path matrix = dir.resolve("two.json");
         Files.writeString(matrix, "{\"latency_us\": [[0, 30], [30, 0]]}");
