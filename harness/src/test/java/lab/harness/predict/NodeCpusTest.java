@@ -284,6 +284,48 @@ class NodeCpusTest
     }
 
     @Test
+    void aVisitComesAfterEveryArrivalOfItsInstant()
+    {
+        // Node 0 sends 20 messages on its first tick (at 0) over links without delay: all arrive at 0, one after the
+        // other. The idle CPU's visit at 0 runs after all of them are queued, so it takes 16 (not just the first):
+        // handled at 1,100, 1,200 .. 2,600; the other 4 in node 1's next visit (node 0 has nothing), from 2,600.
+        final SimNetwork network = new SimNetwork(1, quietLinks(), 2, 2);
+        final Sink sink = new Sink(20, false);
+        network.register(0, new Source(20, false));
+        network.register(1, sink);
+        final ServiceTime[] service = {ServiceTime.fixed(0), new ServiceTime(1_100, 0, 100, 0, 0, true)};
+        final NodeCpus cpus = new NodeCpus(NodeCpus.sharedCpu(2), 1, n -> service[n], new Random(3));
+        network.timing(new SimTiming(new LinkModel(new long[2][2], 0, Double.POSITIVE_INFINITY, new Random(1)), cpus));
+        network.runUntil(1_000_000);
+        assertEquals(20, sink.count);
+        for (int i = 0; i < 16; i++)
+        {
+            assertEquals(1_100 + 100 * i, sink.handledNs[i], "message " + i);
+        }
+        for (int i = 16; i < 20; i++)
+        {
+            assertEquals(2_600 + 1_100 + 100 * (i - 16), sink.handledNs[i], "message " + i);
+        }
+    }
+
+    @Test
+    void aMessageWaitingAtTheCpuOfANodeThatCrashedIsDropped()
+    {
+        final SimNetwork network = new SimNetwork(1, quietLinks(), 2, 2);
+        final Sink sink = new Sink(20, false);
+        network.register(0, new Source(20, false));
+        network.register(1, sink);
+        final ServiceTime[] service = {ServiceTime.fixed(0), new ServiceTime(1_100, 0, 100, 0, 0, true)};
+        final NodeCpus cpus = new NodeCpus(NodeCpus.sharedCpu(2), 1, n -> service[n], new Random(3));
+        network.timing(new SimTiming(new LinkModel(new long[2][2], 0, Double.POSITIVE_INFINITY, new Random(1)), cpus));
+        network.runUntil(1_500); // the first visit has handled 5 (at 1,100 .. 1,500)
+        network.crash(1);
+        network.runUntil(1_000_000);
+        assertEquals(5, sink.count, "handled before the crash");
+        assertEquals(15, network.droppedCount(), "the rest, taken by visits after the crash, lost with the node");
+    }
+
+    @Test
     void aMessageThatArrivesWhileItsNodesCycleRunsStartsTheNextCycle()
     {
         // c = 1,000, a = 100, one node on a CPU of its own. A real node thread's cycle handles what it polled; what
