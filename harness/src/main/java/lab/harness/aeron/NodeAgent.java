@@ -21,7 +21,8 @@ import org.agrona.concurrent.NanoClock;
  */
 public final class NodeAgent implements Agent, FragmentHandler
 {
-    private static final int FRAGMENT_LIMIT = 16;
+    /** Fragments one duty cycle polls at most (the simulator's round-robin CPU takes as many messages per visit). */
+    public static final int FRAGMENT_LIMIT = 16;
 
     /**
      * A node agent failed: the endpoint or its outbox threw.

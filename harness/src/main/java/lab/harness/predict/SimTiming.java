@@ -12,6 +12,9 @@ public final class SimTiming implements SimNetwork.Timing
     private final LinkModel links;
     private final NodeCpus cpus;
     private final TrafficCounters[] busyInto;
+    /** Where the visit running now reports its messages' handled times (set for the call). */
+    private SimNetwork.Handled handled;
+    private final NodeCpus.Served onServed = this::served;
 
     public SimTiming(final LinkModel links, final NodeCpus cpus)
     {
@@ -39,12 +42,39 @@ public final class SimTiming implements SimNetwork.Timing
     {
         final long before = cpus.busyNs(node);
         final long doneNs = cpus.handledAtNs(node, arrivalNs, length);
+        if (doneNs == NodeCpus.QUEUED)
+        {
+            return QUEUED; // charged when a visit takes it (served)
+        }
         if (busyInto != null)
         {
             final long serviceNs = cpus.busyNs(node) - before;
             busyInto[node].onBusy(doneNs - serviceNs, serviceNs, false, cpus.lastStartedCycle());
         }
         return doneNs;
+    }
+
+    @Override
+    public long nextVisitNs()
+    {
+        return cpus.nextVisitNs();
+    }
+
+    @Override
+    public void visit(final long nowNs, final SimNetwork.Handled handled)
+    {
+        this.handled = handled;
+        cpus.visit(nowNs, onServed);
+        this.handled = null;
+    }
+
+    private void served(final int node, final long startNs, final long serviceNs, final boolean startsCycle)
+    {
+        if (busyInto != null)
+        {
+            busyInto[node].onBusy(startNs, serviceNs, false, startsCycle);
+        }
+        handled.at(node, startNs + serviceNs);
     }
 
     public LinkModel links()

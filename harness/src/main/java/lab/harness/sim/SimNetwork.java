@@ -72,8 +72,39 @@ public final class SimNetwork
         /** @return the one-way delay of a message of {@code length} bytes sent now (replaces latency + jitter). */
         long linkDelayNs(int from, int to, int length, long nowNs);
 
-        /** @return when {@code node} has handled a message that arrives now: its handler runs (and sends) then. */
+        /**
+         * @return when {@code node} has handled a message that arrives now: its handler runs (and sends) then; or
+         * {@link #QUEUED}: it waits at its node's CPU, and a {@link #visit} tells when.
+         */
         long handledAtNs(int node, int from, int length, long arrivalNs);
+
+        /** What {@link #handledAtNs} answers for a message whose handled time a later {@link #visit} decides. */
+        long QUEUED = Long.MIN_VALUE;
+
+        /**
+         * @return when {@link #visit} is due next (the network calls it then, after every other event of that
+         * instant); Long.MAX_VALUE for none.
+         */
+        default long nextVisitNs()
+        {
+            return Long.MAX_VALUE;
+        }
+
+        /**
+         * The visits due now: for each message {@link #QUEUED} before that a visit takes, {@code handled} is told
+         * its node and when it is handled, in the order the node's messages arrived.
+         */
+        default void visit(final long nowNs, final Handled handled)
+        {
+        }
+    }
+
+    /**
+     * Told by a {@link Timing#visit} when the oldest message waiting at {@code node}'s CPU is handled.
+     */
+    public interface Handled
+    {
+        void at(int node, long handledAtNs);
     }
 
     private final long seed;
@@ -102,6 +133,9 @@ public final class SimNetwork
     private final long[] slowFreeAtNs;
     private final boolean[] paused;
     private final java.util.List<InFlight> heldWhilePaused = new java.util.ArrayList<>();
+    /** Per node, the messages {@link Timing#QUEUED} at its CPU, in arrival order (made on first use). */
+    private final java.util.ArrayDeque<InFlight>[] waitingAtCpu;
+    private final Handled handledByVisit = this::handledByVisit;
 
     private long nowNs;
     private long nextTickNs;
@@ -138,6 +172,9 @@ public final class SimNetwork
         slowNs = new long[nodeCount];
         slowFreeAtNs = new long[nodeCount];
         paused = new boolean[nodeCount];
+        @SuppressWarnings("unchecked")
+        final java.util.ArrayDeque<InFlight>[] waiting = new java.util.ArrayDeque[nodeCount];
+        waitingAtCpu = waiting;
         for (int i = 0; i < nodeCount; i++)
         {
             outboxes[i] = new NodeOutbox(i);
@@ -489,12 +526,20 @@ public final class SimNetwork
         while (true)
         {
             final long nextMessageNs = queue.peekTimeNs();
-            if (Math.min(nextMessageNs, nextTickNs) > untilNs)
+            final long nextEventNs = Math.min(nextMessageNs, nextTickNs);
+            final long nextVisitNs = timing == null ? Long.MAX_VALUE : timing.nextVisitNs();
+            if (Math.min(nextEventNs, nextVisitNs) > untilNs)
             {
                 nowNs = untilNs;
                 return;
             }
-            if (nextMessageNs <= nextTickNs)
+            if (nextVisitNs < nextEventNs)
+            {
+                // Last at its instant: every message that arrives by the visit's start is at its CPU by now.
+                nowNs = nextVisitNs;
+                timing.visit(nowNs, handledByVisit);
+            }
+            else if (nextMessageNs <= nextTickNs)
             {
                 deliverFirst();
             }
@@ -528,7 +573,8 @@ public final class SimNetwork
 
     /**
      * Handles the earliest message: drops it, holds it for a paused node, queues it again at a slow or modelled CPU
-     * (in place, {@link EventQueue#rekeyFirst}), or takes it out and delivers it.
+     * (in place, {@link EventQueue#rekeyFirst}), leaves it waiting for a visit of its CPU ({@link Timing#QUEUED}),
+     * or takes it out and delivers it.
      */
     private void deliverFirst()
     {
@@ -562,7 +608,20 @@ public final class SimNetwork
         }
         if (timing != null && !m.handled)
         {
-            m.deliverAtNs = timing.handledAtNs(m.to, m.from, m.bytes.length, nowNs); // the same record, due again
+            final long handledAtNs = timing.handledAtNs(m.to, m.from, m.bytes.length, nowNs);
+            if (handledAtNs == Timing.QUEUED)
+            {
+                queue.poll(); // back in the queue when a visit of its CPU takes it (handledByVisit)
+                java.util.ArrayDeque<InFlight> waiting = waitingAtCpu[m.to];
+                if (waiting == null)
+                {
+                    waiting = new java.util.ArrayDeque<>();
+                    waitingAtCpu[m.to] = waiting;
+                }
+                waiting.add(m);
+                return;
+            }
+            m.deliverAtNs = handledAtNs; // the same record, due again
             m.order = order++;
             m.handled = true;
             queue.rekeyFirst(m.deliverAtNs, m.order);
@@ -594,6 +653,18 @@ public final class SimNetwork
         {
             pool.release(m.bytes);
         }
+    }
+
+    /**
+     * A visit of {@code node}'s CPU took its oldest waiting message: it is due at {@code handledAtNs}.
+     */
+    private void handledByVisit(final int node, final long handledAtNs)
+    {
+        final InFlight m = waitingAtCpu[node].poll();
+        m.deliverAtNs = handledAtNs;
+        m.order = order++;
+        m.handled = true;
+        queue.add(m.deliverAtNs, m.order, m);
     }
 
     /**
