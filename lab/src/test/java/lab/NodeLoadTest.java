@@ -120,11 +120,7 @@ class NodeLoadTest
     @Test
     void inProcessBusyTimeFindsThePrimary()
     {
-        final RunConfig.Builder config = config("primary-backup", 3, 0.0, Map.of()).toBuilder();
-        config.transport("ipc");
-        config.durationNs(1000 * MS);
-        config.warmupNs(300 * MS);
-        final RunResult r = LabRunner.run(config.build());
+        final RunResult r = LabRunner.run(inProcess("primary-backup", 0.0).build());
         final CapacityModel model = CapacityModel.of(r, null);
         assertNull(model.note(), describe(r));
         for (final NodeLoad n : r.load().nodes())
@@ -140,10 +136,7 @@ class NodeLoadTest
     @Test
     void inProcessChainSaysWhatItsReplicatedManagerTakesFromTheSharedThread()
     {
-        final RunConfig.Builder config = config("chain", 3, 0.5, Map.of()).toBuilder();
-        config.transport("ipc");
-        config.durationNs(1000 * MS);
-        config.warmupNs(300 * MS);
+        final RunConfig.Builder config = inProcess("chain", 0.5);
         final RunResult r = LabRunner.run(config.build());
         final String text = CapacityModel.of(r, null).text();
         assertEquals(3, byRole(r, "control").size(), describe(r));
@@ -153,6 +146,16 @@ class NodeLoadTest
             .build()), null).text();
         assertTrue(single.contains("control plane: 1 control node(s)") && !single.contains("chain-manager=single"),
             single);
+    }
+
+    /** 3 replicas in one process over IPC, every node agent on one thread: where busy time is measured. */
+    private static RunConfig.Builder inProcess(final String protocol, final double readRatio)
+    {
+        final RunConfig.Builder config = config(protocol, 3, readRatio, Map.of()).toBuilder();
+        config.transport("ipc");
+        config.durationNs(1000 * MS);
+        config.warmupNs(300 * MS);
+        return config;
     }
 
     private static void assertWithin(final RunResult r, final double ratio)
