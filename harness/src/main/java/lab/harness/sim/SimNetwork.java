@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 import lab.core.Endpoint;
+import lab.core.MessageTypes;
 import lab.core.Outbox;
 import lab.core.storage.DiskFailure;
 import lab.harness.metrics.TrafficCounters;
@@ -28,6 +29,8 @@ public final class SimNetwork
         final int from;
         final int to;
         final byte[] bytes;
+        /** Its {@link MessageTypes} index, read from its header when it was sent. */
+        final int type;
         final int incarnation;
         /** Already queued at its node's CPU (see {@link Timing}): handled when it comes due. */
         boolean handled;
@@ -37,8 +40,9 @@ public final class SimNetwork
         boolean shared;
 
         InFlight(final long deliverAtNs, final long order, final int from, final int to, final byte[] bytes,
-            final int incarnation)
+            final int type, final int incarnation)
         {
+            this.type = type;
             this.deliverAtNs = deliverAtNs;
             this.order = order;
             this.from = from;
@@ -84,6 +88,7 @@ public final class SimNetwork
     private final Endpoint[] endpoints;
     private final NodeOutbox[] outboxes;
     private final TrafficCounters[] traffic;
+    private final MessageTypes types = MessageTypes.lab();
     private final boolean[] up;
     private final int[] incarnation;
     private final int[] partitionGroup;
@@ -423,7 +428,8 @@ public final class SimNetwork
             throw new IllegalArgumentException("node " + from + " sent to unknown node " + to);
         }
         sent++;
-        traffic[from].onSend(from, to, length, nowNs);
+        final int type = types.of(buffer, offset, length);
+        traffic[from].onSend(from, to, type, length, nowNs);
         if (!connected(from, to) || random.nextDouble() < config.lossRate)
         {
             dropped++;
@@ -432,12 +438,12 @@ public final class SimNetwork
         }
         final byte[] bytes = pool.take(length);
         buffer.getBytes(offset, bytes);
-        final InFlight first = schedule(from, to, bytes);
+        final InFlight first = schedule(from, to, bytes, type);
         if (config.duplicateRate > 0 && random.nextDouble() < config.duplicateRate)
         {
             duplicated++;
             first.shared = true;
-            schedule(from, to, bytes).shared = true;
+            schedule(from, to, bytes, type).shared = true;
         }
     }
 
@@ -452,7 +458,7 @@ public final class SimNetwork
         }
     }
 
-    private InFlight schedule(final int from, final int to, final byte[] bytes)
+    private InFlight schedule(final int from, final int to, final byte[] bytes, final int type)
     {
         long delay = linkLatencyNs[from][to] >= 0 ? linkLatencyNs[from][to] : config.latencyNs;
         if (timing != null)
@@ -475,7 +481,7 @@ public final class SimNetwork
             deliverAtNs = Math.max(deliverAtNs, lastDeliveryNs[from][to]);
             lastDeliveryNs[from][to] = deliverAtNs;
         }
-        final InFlight m = new InFlight(deliverAtNs, order++, from, to, bytes, incarnation[to]);
+        final InFlight m = new InFlight(deliverAtNs, order++, from, to, bytes, type, incarnation[to]);
         queue.add(deliverAtNs, m.order, m);
         return m;
     }
@@ -575,7 +581,7 @@ public final class SimNetwork
         {
             traceHash = 31 * (31 * (31 * traceHash + m.deliverAtNs) + m.from * 64L + m.to) + Arrays.hashCode(m.bytes);
         }
-        traffic[m.to].onReceive(nowNs, m.bytes.length);
+        traffic[m.to].onReceive(nowNs, m.type, m.bytes.length);
         deliveryBuffer.wrap(m.bytes);
         delivering = m.bytes;
         try
