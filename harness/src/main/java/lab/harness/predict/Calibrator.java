@@ -327,6 +327,10 @@ public final class Calibrator
         {
             sb.append("; merged (not separable): ").append(String.join(" + ", group));
         }
+        if (!fit.rare().isEmpty())
+        {
+            sb.append("; too rare to fit: ").append(String.join(", ", fit.rare()));
+        }
         return sb.append(String.format(Locale.ROOT, " (fit error rms %.1f%%, max %.1f%%, %d runs)",
             fit.rmsErrorPct(), fit.maxErrorPct(), fit.samples())).toString();
     }

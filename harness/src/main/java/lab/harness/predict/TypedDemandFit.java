@@ -30,6 +30,14 @@ public final class TypedDemandFit
     static final double COLLINEAR = 0.01;
 
     /**
+     * A type that is under this share of the role's messages received in every run is not fitted: a handful of
+     * control messages (a Config, a Hello) among thousands cannot be told from the noise of the busy-time totals, and a
+     * coefficient for them would only absorb it. Such types are listed as rare; a prediction charges them the role's
+     * per-message figure.
+     */
+    static final double RARE = 0.01;
+
+    /**
      * One run of one role (its nodes summed).
      *
      * @param repeat    which repeat of the calibration the run belongs to (for the spread between repeats).
@@ -57,13 +65,14 @@ public final class TypedDemandFit
      * @param typeNs      a_t: per message received of each type the runs had (merged types share one figure).
      * @param typeSpreadNs per type, the standard deviation of a_t between repeats; NaN with one repeat.
      * @param merged      groups of types the runs could not separate (each group shares one a_t); empty if none.
+     * @param rare        types seen too seldom to fit ({@link #RARE}): no a_t; empty if none.
      * @param rmsErrorPct root mean square of (fitted - measured) / measured over the samples, in percent.
      * @param maxErrorPct the largest |(fitted - measured) / measured|, in percent.
      * @param samples     how many samples it was fitted to.
      */
     public record Fit(double cycleNs, double sentNs, double byteNs, Map<String, Double> typeNs,
-        Map<String, Double> typeSpreadNs, List<List<String>> merged, double rmsErrorPct, double maxErrorPct,
-        int samples)
+        Map<String, Double> typeSpreadNs, List<List<String>> merged, List<String> rare, double rmsErrorPct,
+        double maxErrorPct, int samples)
     {
         /**
          * @return the service time of a message of {@code type} this role receives, as the simulator's CPU draws it:
@@ -103,6 +112,12 @@ public final class TypedDemandFit
                 m.put("merged_note", "the runs' counts of these types follow one another (the protocol's " +
                     "arithmetic, whatever the read ratio): one cost is fitted for each group, not split between them");
             }
+            m.put("rare", rare);
+            if (!rare.isEmpty())
+            {
+                m.put("rare_note", "under " + Math.round(RARE * 100) + "% of the role's messages received in every " +
+                    "run: not fitted (too few to tell from the noise); a prediction charges them the role's figure");
+            }
             m.put("rms_error_pct", Calibration.round(rmsErrorPct));
             m.put("max_error_pct", Calibration.round(maxErrorPct));
             m.put("samples", samples);
@@ -128,8 +143,13 @@ public final class TypedDemandFit
                     merged.add(List.of(String.valueOf(g).split(" \\+ ")));
                 }
             }
+            final List<String> rare = new ArrayList<>();
+            if (m.get("rare") instanceof List<?> names)
+            {
+                names.forEach(n -> rare.add(String.valueOf(n)));
+            }
             return new Fit(Calibration.num(m, "ns_per_cycle"), Calibration.num(m, "ns_per_message_sent"),
-                Calibration.num(m, "ns_per_byte"), types, spreads, merged, Calibration.num(m, "rms_error_pct"),
+                Calibration.num(m, "ns_per_byte"), types, spreads, merged, rare, Calibration.num(m, "rms_error_pct"),
                 Calibration.num(m, "max_error_pct"), (int)Calibration.num(m, "samples"));
         }
     }
@@ -149,14 +169,25 @@ public final class TypedDemandFit
             return null;
         }
         final TreeSet<String> seen = new TreeSet<>();
-        samples.forEach(s -> s.inByType().forEach((t, n) ->
+        final TreeSet<String> common = new TreeSet<>();
+        for (final Sample s : samples)
         {
-            if (n > 0)
+            final double in = s.inByType().values().stream().mapToLong(Long::longValue).sum();
+            s.inByType().forEach((t, n) ->
             {
-                seen.add(t);
-            }
-        }));
-        final List<List<String>> groups = groups(samples, new ArrayList<>(seen));
+                if (n > 0)
+                {
+                    seen.add(t);
+                }
+                if (n >= RARE * in)
+                {
+                    common.add(t);
+                }
+            });
+        }
+        final List<String> rare = new ArrayList<>(seen);
+        rare.removeAll(common);
+        final List<List<String>> groups = groups(samples, new ArrayList<>(common));
         final double[] coef = solve(samples, groups);
         final Map<String, Double> typeNs = new TreeMap<>();
         for (int g = 0; g < groups.size(); g++)
@@ -176,7 +207,7 @@ public final class TypedDemandFit
             squares += e * e;
         }
         final List<List<String>> merged = groups.stream().filter(g -> g.size() > 1).toList();
-        return new Fit(coef[0], coef[1], coef[2], typeNs, spread, merged,
+        return new Fit(coef[0], coef[1], coef[2], typeNs, spread, merged, rare,
             100 * Math.sqrt(squares / samples.size()), 100 * max, samples.size());
     }
 

@@ -26,7 +26,7 @@ class CalibrationByTypeTest
         final Map<String, Double> spread = new TreeMap<>(Map.of("client.ClientRequest", 12.5,
             "raft.AppendResponse", Double.NaN, "raft.Vote", Double.NaN));
         return new TypedDemandFit.Fit(900, 140, 0.25, ns, spread, List.of(List.of("raft.AppendResponse",
-            "raft.Vote")), 3.5, 7.25, 12);
+            "raft.Vote")), List.of("raft.RequestVote"), 3.5, 7.25, 12);
     }
 
     private static Calibration calibration(final TypedDemandFit.Fit byType)
@@ -50,6 +50,7 @@ class CalibrationByTypeTest
         assertEquals(typed().toJson(), back.toJson());
         assertEquals(820.0, back.typeNs().get("raft.Vote"));
         assertEquals(List.of(List.of("raft.AppendResponse", "raft.Vote")), back.merged());
+        assertEquals(List.of("raft.RequestVote"), back.rare());
         assertTrue(Double.isNaN(back.typeSpreadNs().get("raft.Vote")), "no spread stays no spread");
         assertEquals(300, leader.demand().messageNs(), "the old fields are still there");
         assertTrue(Files.readString(file).contains("\"merged_note\""));

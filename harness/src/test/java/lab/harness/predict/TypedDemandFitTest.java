@@ -110,6 +110,23 @@ class TypedDemandFitTest
     }
 
     @Test
+    void aTypeTooRareToFitIsListedAndGetsNoFigure()
+    {
+        final List<TypedDemandFit.Sample> samples = new ArrayList<>();
+        for (final TypedDemandFit.Sample s : leaderRuns(1, 0))
+        {
+            final Map<String, Long> in = new java.util.TreeMap<>(s.inByType());
+            in.put("raft.RequestVote", 3L); // a few per run among thousands: 1 ms each would be 0.03% of the time
+            samples.add(new TypedDemandFit.Sample(s.repeat(), s.cycles(), in, s.sent(), s.bytes(),
+                s.busyNs() + 3 * 1_000_000));
+        }
+        final TypedDemandFit.Fit fit = TypedDemandFit.fit(samples);
+        assertEquals(List.of("raft.RequestVote"), fit.rare());
+        assertNull(fit.serviceTime("raft.RequestVote", 0), "no figure: the role's figure is charged instead");
+        assertTrue(fit.serviceTime("raft.AppendResponse", 0) != null);
+    }
+
+    @Test
     void jsonRoundTripKeepsEveryFigure()
     {
         final TypedDemandFit.Fit fit = TypedDemandFit.fit(leaderRuns(2, 0.01));
