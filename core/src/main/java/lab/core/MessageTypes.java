@@ -18,8 +18,8 @@ import org.agrona.collections.Int2IntHashMap;
  * costs are keyed by.
  *
  * <p>The types come from the generated decoders themselves (their {@code SCHEMA_ID} and {@code TEMPLATE_ID}
- * constants and class names): the client schema's here, each protocol's from its {@link ProtocolFactory#messageDecoders()},
- * so that a template added to a schema is one line in its factory and a spec test compares the list with the schema
+ * constants and class names): the client schema's here, each protocol's from its
+ * {@link ProtocolFactory#messageDecoders()}, so that a template added to a schema is one line in its factory and a spec test compares the list with the schema
  * files. Index {@link #OTHER} is every message that is none of these (too short for a header, another schema).
  * Indexes follow (schema id, template id) order, so processes with the same class path agree on them; what leaves
  * a process (a node's report, a results file) still names types, never indexes.

@@ -20,9 +20,18 @@ import java.util.function.IntFunction;
  */
 public final class NodeCpus
 {
+    /**
+     * The service time of a message of a type ({@link lab.core.MessageTypes} index) that a node receives now.
+     */
+    @FunctionalInterface
+    public interface ServiceByType
+    {
+        ServiceTime of(int node, int type);
+    }
+
     private final int[] cpuOf;
     private final long[][] freeAtNs;
-    private final IntFunction<ServiceTime> serviceOf;
+    private final ServiceByType serviceOf;
     private final Random random;
     private final long[] busyNs;
     private final long[] waitNs;
@@ -46,6 +55,14 @@ public final class NodeCpus
      * @param random    the source of service-time draws (seeded by the run).
      */
     public NodeCpus(final int[] cpuOf, final int cores, final IntFunction<ServiceTime> serviceOf, final Random random)
+    {
+        this(cpuOf, cores, (node, type) -> serviceOf.apply(node), random);
+    }
+
+    /**
+     * @param serviceOf per node and message type, the service time of the message it receives now.
+     */
+    public NodeCpus(final int[] cpuOf, final int cores, final ServiceByType serviceOf, final Random random)
     {
         if (cores < 1)
         {
@@ -107,6 +124,17 @@ public final class NodeCpus
      */
     public long handledAtNs(final int node, final long arrivalNs, final int length)
     {
+        return handledAtNs(node, arrivalNs, length, lab.core.MessageTypes.OTHER);
+    }
+
+    /**
+     * Queues a message of {@code type} ({@link lab.core.MessageTypes} index) and {@code length} bytes that arrives
+     * at {@code node} at {@code arrivalNs}.
+     *
+     * @return when its handler runs.
+     */
+    public long handledAtNs(final int node, final long arrivalNs, final int length, final int type)
+    {
         final long[] servers = freeAtNs[cpuOf[node]];
         int first = 0;
         for (int k = 1; k < servers.length; k++)
@@ -117,7 +145,7 @@ public final class NodeCpus
             }
         }
         final long startNs = Math.max(arrivalNs, servers[first]);
-        final ServiceTime service = serviceOf.apply(node);
+        final ServiceTime service = serviceOf.of(node, type);
         final long serviceNs;
         if (service.perNode())
         {

@@ -18,8 +18,9 @@ import java.util.TreeSet;
  * proportional in every run) are merged first into one cost for all of them, and the fit says so, rather than
  * splitting their cost arbitrarily: a type whose counts over the runs are (within {@link #COLLINEAR}) a combination of
  * the cycles and the types before it joins the type it is most alike. Sends and bytes come after the types: where the
- * runs cannot tell a type's cost from the bytes or sends it brings, the type keeps it. The spread of each cost is its standard deviation between
- * the calibration's repeats (each fitted alone with the same merged groups); NaN with one repeat.
+ * runs cannot tell a type's cost from the bytes or sends it brings, the type keeps it. Types too rare to fit
+ * ({@link #RARE}) are listed and get no cost. The spread of each cost is its standard deviation between the
+ * calibration's repeats (each fitted alone with the same merged groups); NaN with one repeat.
  */
 public final class TypedDemandFit
 {

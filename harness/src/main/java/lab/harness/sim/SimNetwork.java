@@ -76,8 +76,11 @@ public final class SimNetwork
         /** @return the one-way delay of a message of {@code length} bytes sent now (replaces latency + jitter). */
         long linkDelayNs(int from, int to, int length, long nowNs);
 
-        /** @return when {@code node} has handled a message that arrives now: its handler runs (and sends) then. */
-        long handledAtNs(int node, int from, int length, long arrivalNs);
+        /**
+         * @param type the message's {@link MessageTypes} index (read from its header when it was sent).
+         * @return when {@code node} has handled a message that arrives now: its handler runs (and sends) then.
+         */
+        long handledAtNs(int node, int from, int type, int length, long arrivalNs);
     }
 
     private final long seed;
@@ -568,7 +571,8 @@ public final class SimNetwork
         }
         if (timing != null && !m.handled)
         {
-            m.deliverAtNs = timing.handledAtNs(m.to, m.from, m.bytes.length, nowNs); // the same record, due again
+            // the same record, due again
+            m.deliverAtNs = timing.handledAtNs(m.to, m.from, m.type, m.bytes.length, nowNs);
             m.order = order++;
             m.handled = true;
             queue.rekeyFirst(m.deliverAtNs, m.order);
