@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import lab.harness.cluster.RunConfig;
 import lab.harness.cluster.RunResult;
+import lab.harness.metrics.NodeLoad;
 import lab.harness.multiprocess.ProcessRun;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,6 +73,19 @@ class MultiProcessProtocolTest
         {
             assertTrue(result.traffic().replicaReplicaMessages() > 0, "replica<->replica traffic reported by nodes");
         }
+        for (final NodeLoad n : result.load().nodes())
+        {
+            // Each node process reports its counts by type (REPORT's in_type./out_type. fields), and they add up.
+            assertEquals(n.messagesIn(), n.messagesInByType().values().stream().mapToLong(Long::longValue).sum(),
+                "node " + n.id() + " in by type: " + n.messagesInByType());
+            assertEquals(n.messagesOut(), n.messagesOutByType().values().stream().mapToLong(Long::longValue).sum(),
+                "node " + n.id() + " out by type: " + n.messagesOutByType());
+        }
+        // Quorum's clients coordinate and send quorum.Read/Write, the others send client.ClientRequest.
+        final String request = "quorum".equals(protocol) ? "quorum.Write" : "client.ClientRequest";
+        assertTrue(result.load().nodes().stream().anyMatch(n -> !n.client() &&
+            n.messagesInByType().getOrDefault(request, 0L) > 0), "a server reported " + request + ": " +
+            result.load().nodes());
         if (profile)
         {
             @SuppressWarnings("unchecked")

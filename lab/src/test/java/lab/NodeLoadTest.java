@@ -55,6 +55,24 @@ class NodeLoadTest
     }
 
     @Test
+    void messagesByTypeAddUpToTheTotalsAndNameTheProtocolsMessages()
+    {
+        final RunResult r = run("raft", 3, 0.0, Map.of());
+        assertByTypeAddsUp(r);
+        final NodeLoad leader = byRole(r, "leader").get(0);
+        assertTrue(leader.messagesOutByType().getOrDefault("raft.AppendEntries", 0L) > 0, describe(r));
+        assertTrue(leader.messagesInByType().getOrDefault("raft.AppendResponse", 0L) > 0, describe(r));
+        assertTrue(leader.messagesInByType().getOrDefault("client.ClientRequest", 0L) > 0, describe(r));
+        for (final NodeLoad f : byRole(r, "follower"))
+        {
+            assertTrue(f.messagesInByType().getOrDefault("raft.AppendEntries", 0L) > 0, describe(r));
+            assertEquals(f.messagesOut(), f.messagesOutByType().getOrDefault("raft.AppendResponse", 0L),
+                "a follower of a writes-only run answers appends only: " + describe(r));
+        }
+        assertTrue(CapacityModel.of(r, null).text().contains("by type, in/op:"), describe(r));
+    }
+
+    @Test
     void chainWithTailAcksSpreadsWrites()
     {
         for (final int replicas : new int[]{3, 5})
@@ -128,6 +146,7 @@ class NodeLoadTest
             assertTrue(n.busyNs() > 0, "node " + n.id() + " measured no busy time: " + describe(r));
         }
         assertEquals("primary", model.prediction().bottleneckRole(), RunReport.toTable(r));
+        assertByTypeAddsUp(r);
         assertNotNull(model.oneCorePerNode());
         assertTrue(model.oneCorePerNode() >= model.sharedCore(), RunReport.toTable(r));
         assertFalse(model.text().contains("control plane"), "no control nodes in majority mode: " + describe(r));
@@ -171,6 +190,18 @@ class NodeLoadTest
             }
         }
         assertTrue(min > 0 && max <= ratio * min, "max/min " + max / min + ": " + describe(r));
+    }
+
+    private static void assertByTypeAddsUp(final RunResult r)
+    {
+        for (final NodeLoad n : r.load().nodes())
+        {
+            assertEquals(n.messagesIn(), n.messagesInByType().values().stream().mapToLong(Long::longValue).sum(),
+                "node " + n.id() + " in: " + n.messagesInByType());
+            assertEquals(n.messagesOut(), n.messagesOutByType().values().stream().mapToLong(Long::longValue).sum(),
+                "node " + n.id() + " out: " + n.messagesOutByType());
+            assertTrue(!n.messagesInByType().containsKey("other"), "node " + n.id() + ": " + n.messagesInByType());
+        }
     }
 
     private static long handled(final NodeLoad n)

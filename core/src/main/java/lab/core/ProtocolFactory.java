@@ -78,6 +78,16 @@ public interface ProtocolFactory
     }
 
     /**
+     * @return the generated SBE decoder classes of every message this protocol's nodes send besides the client
+     * messages (its own schema's, and another schema's it borrows, e.g. a control plane's): what
+     * {@link MessageTypes} counts messages by. Empty by default (then its messages count as "other").
+     */
+    default java.util.List<Class<?>> messageDecoders()
+    {
+        return java.util.List.of();
+    }
+
+    /**
      * @return whether this configuration promises linearizable reads and writes (strong modes are checked for it
      * under faults; weak modes, e.g. Dynamo quorums, only have their stale reads measured).
      */

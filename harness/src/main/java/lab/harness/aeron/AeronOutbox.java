@@ -3,6 +3,7 @@ package lab.harness.aeron;
 import io.aeron.Publication;
 import io.aeron.ReservedValueSupplier;
 import io.aeron.logbuffer.BufferClaim;
+import lab.core.MessageTypes;
 import lab.core.Outbox;
 import lab.harness.metrics.TrafficCounters;
 import org.agrona.DirectBuffer;
@@ -38,6 +39,7 @@ public final class AeronOutbox implements Outbox
     private final int[] pendingTail;
     private long nowNs;
 
+    private final MessageTypes types = MessageTypes.lab();
     private long backPressureRetries;
     private long queuedMessages;
     private long notConnectedDrops;
@@ -68,7 +70,7 @@ public final class AeronOutbox implements Outbox
 
     public void send(final int toNode, final DirectBuffer buffer, final int offset, final int length)
     {
-        traffic.onSend(nodeId, toNode, length, nowNs);
+        traffic.onSend(nodeId, toNode, types.of(buffer, offset, length), length, nowNs);
         if (pendingHead[toNode] != pendingTail[toNode] || !offer(toNode, buffer, offset, length))
         {
             enqueue(toNode, buffer, offset, length);

@@ -5,6 +5,7 @@ import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import lab.core.Endpoint;
+import lab.core.MessageTypes;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -44,6 +45,7 @@ public final class NodeAgent implements Agent, FragmentHandler
     private Endpoint endpoint;
     private Subscription subscription;
     private final AeronOutbox outbox;
+    private final MessageTypes types = MessageTypes.lab();
     private final NanoClock clock;
     private final long tickIntervalNs;
     private final FragmentAssembler assembler = new FragmentAssembler(this);
@@ -161,7 +163,8 @@ public final class NodeAgent implements Agent, FragmentHandler
             foreignFrames++;
             return;
         }
-        outbox.traffic().onReceive(nowNs, length - AeronOutbox.FRAME_HEADER_LENGTH);
+        outbox.traffic().onReceive(nowNs, types.of(buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH,
+            length - AeronOutbox.FRAME_HEADER_LENGTH), length - AeronOutbox.FRAME_HEADER_LENGTH);
         if (faults.onReceive(from, buffer, offset + AeronOutbox.FRAME_HEADER_LENGTH,
             length - AeronOutbox.FRAME_HEADER_LENGTH, nowNs))
         {

@@ -51,6 +51,12 @@ public final class CalibrateCommand implements Callable<Integer>
         "the shared-core saturation check's shape); 1 for none")
     int saturationClients;
 
+    @Option(names = "--mix-read-ratios", split = ",", defaultValue = "0,0.95", description = "read ratios of " +
+        "more runs (1 x 1 and loaded, each) beside the 50% ones, so that the mix of message types varies and a cost " +
+        "per message type can be fitted (calibration.json's by_type); 'none' for no such runs (default " +
+        "${DEFAULT-VALUE})")
+    List<String> mixReadRatios;
+
     @Option(names = "--out", defaultValue = "calibration.json", description = "default ${DEFAULT-VALUE}")
     Path out;
 
@@ -74,6 +80,22 @@ public final class CalibrateCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
         }
+        final List<Double> mix = new ArrayList<>();
+        for (final String r : mixReadRatios)
+        {
+            if (r.isBlank() || "none".equals(r.trim()))
+            {
+                continue;
+            }
+            try
+            {
+                mix.add(Double.parseDouble(r.trim()));
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("--mix-read-ratios: '" + r + "' is not a number between 0 and 1");
+            }
+        }
         final List<String> specs = new ArrayList<>(protocols);
         for (final String v : variants)
         {
@@ -84,7 +106,7 @@ public final class CalibrateCommand implements Callable<Integer>
         }
         final Calibration calibration =
             Calibrator.measure(specs, new Calibrator.Method(durationNs, warmupNs, repeat, replicas,
-                loadedOutstanding, saturationClients), System.out);
+                loadedOutstanding, saturationClients, mix), System.out);
         calibration.write(out);
         System.out.println("written: " + out);
         return 0;

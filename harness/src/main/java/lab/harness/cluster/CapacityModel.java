@@ -3,6 +3,7 @@ package lab.harness.cluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import lab.harness.metrics.NodeLoad;
 import lab.harness.metrics.NodeLoads;
@@ -345,9 +346,25 @@ public final class CapacityModel
                 ops == 0 || !n.busyMeasured() ? null : round3(demandUs(n)),
                 round3(utilization(n)),
                 round3(backgroundUtilization(n)),
-                busyNullReason));
+                busyNullReason,
+                ops == 0 ? null : perOp(n.messagesInByType(), ops),
+                ops == 0 ? null : perOp(n.messagesOutByType(), ops)));
         }
         return list;
+    }
+
+    private String byType(final Map<String, Long> counts)
+    {
+        final StringBuilder sb = new StringBuilder();
+        counts.forEach((type, n) -> sb.append(String.format(Locale.ROOT, " %s %.2f", type, (double)n / ops)));
+        return sb.length() == 0 ? " -" : sb.toString();
+    }
+
+    private static Map<String, Double> perOp(final Map<String, Long> counts, final long ops)
+    {
+        final Map<String, Double> perOp = new java.util.LinkedHashMap<>();
+        counts.forEach((type, n) -> perOp.put(type, round3((double)n / ops)));
+        return perOp;
     }
 
     /**
@@ -452,6 +469,15 @@ public final class CapacityModel
                 ops == 0 || !n.busyMeasured() ? "-" : String.format(Locale.ROOT, "%.3f", demandUs(n)),
                 u == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * u),
                 bg == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * bg)));
+        }
+        for (final NodeLoad n : nodes)
+        {
+            // Servers only: a client's line is its requests and their answers, the same for every protocol.
+            if (ops > 0 && !n.client() && !(n.messagesInByType().isEmpty() && n.messagesOutByType().isEmpty()))
+            {
+                sb.append("node ").append(n.id()).append(" by type, in/op:").append(byType(n.messagesInByType()))
+                    .append("  out/op:").append(byType(n.messagesOutByType())).append('\n');
+            }
         }
         if (!busyMeasured)
         {

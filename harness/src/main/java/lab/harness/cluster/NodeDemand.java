@@ -1,5 +1,7 @@
 package lab.harness.cluster;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -16,10 +18,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param utilization          busy time / window; null when not measured.
  * @param backgroundUtilization cycles that moved no message (timers) / window; null when not measured.
  * @param busyNullReason       why busy time is null; absent when it is not.
+ * @param msgsInPerOpByType    messages received / operations by message type ({@link lab.core.MessageTypes} names,
+ *                             e.g. {@code raft.AppendEntries}), the types seen only; null when no operation completed.
+ * @param msgsOutPerOpByType   the same for messages sent.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"id", "role", "client", "msgs_in_per_op", "msgs_out_per_op", "client_msgs_out_per_op",
-    "bytes_out_per_op", "busy_us_per_op", "utilization", "background_utilization", "busy_null_reason"})
+    "bytes_out_per_op", "busy_us_per_op", "utilization", "background_utilization", "busy_null_reason",
+    "msgs_in_per_op_by_type", "msgs_out_per_op_by_type"})
 public record NodeDemand(
     @JsonProperty("id") int id,
     @JsonProperty("role") String role,
@@ -31,6 +37,8 @@ public record NodeDemand(
     @JsonProperty("busy_us_per_op") Double busyUsPerOp,
     @JsonProperty("utilization") Double utilization,
     @JsonProperty("background_utilization") Double backgroundUtilization,
-    @JsonProperty("busy_null_reason") @JsonInclude(JsonInclude.Include.NON_NULL) String busyNullReason)
+    @JsonProperty("busy_null_reason") @JsonInclude(JsonInclude.Include.NON_NULL) String busyNullReason,
+    @JsonProperty("msgs_in_per_op_by_type") Map<String, Double> msgsInPerOpByType,
+    @JsonProperty("msgs_out_per_op_by_type") Map<String, Double> msgsOutPerOpByType)
 {
 }

@@ -1,5 +1,9 @@
 package lab.harness.metrics;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * What one node did in the measured window: messages in and out, bytes out, and its busy time (see
  * {@link BusyClock}), summed from the node's own counters after its thread stopped.
@@ -16,10 +20,31 @@ package lab.harness.metrics;
  * @param busyNs       time its cycles that moved messages ran in the window; -1 where not measured.
  * @param busyCycles   the duty cycles {@code busyNs} sums (a burst of messages handled in one cycle is one).
  * @param backgroundNs time its cycles with no message in or out (timer checks) ran; -1 where not measured.
+ * @param messagesInByType  of {@code messagesIn}, how many of each type ({@link lab.core.MessageTypes} names), the
+ *                     types seen only; empty where not counted.
+ * @param messagesOutByType the same for {@code messagesOut}.
  */
 public record NodeLoad(int id, String role, boolean client, long messagesIn, long messagesOut, long bytesOut,
-    long bytesIn, long clientMessagesOut, long busyNs, long busyCycles, long backgroundNs)
+    long bytesIn, long clientMessagesOut, long busyNs, long busyCycles, long backgroundNs,
+    Map<String, Long> messagesInByType, Map<String, Long> messagesOutByType)
 {
+    public NodeLoad
+    {
+        messagesInByType = Collections.unmodifiableMap(new LinkedHashMap<>(messagesInByType));
+        messagesOutByType = Collections.unmodifiableMap(new LinkedHashMap<>(messagesOutByType));
+    }
+
+    /**
+     * A node's load without counts by type.
+     */
+    public NodeLoad(final int id, final String role, final boolean client, final long messagesIn,
+        final long messagesOut, final long bytesOut, final long bytesIn, final long clientMessagesOut,
+        final long busyNs, final long busyCycles, final long backgroundNs)
+    {
+        this(id, role, client, messagesIn, messagesOut, bytesOut, bytesIn, clientMessagesOut, busyNs, busyCycles,
+            backgroundNs, Map.of(), Map.of());
+    }
+
     public boolean busyMeasured()
     {
         return busyNs >= 0;
@@ -33,6 +58,7 @@ public record NodeLoad(int id, String role, boolean client, long messagesIn, lon
     {
         return new NodeLoad(id, role, client, t.messagesReceived(), t.totalMessages(), t.totalBytes(),
             t.bytesReceived(), t.clientReplicaMessages(), busyMeasured ? t.busyNs() : -1,
-            busyMeasured ? t.busyCycles() : -1, busyMeasured ? t.backgroundNs() : -1);
+            busyMeasured ? t.busyCycles() : -1, busyMeasured ? t.backgroundNs() : -1, t.receivedByType(),
+            t.sentByType());
     }
 }

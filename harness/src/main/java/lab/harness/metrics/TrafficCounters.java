@@ -1,9 +1,15 @@
 package lab.harness.metrics;
 
+import java.util.Map;
+
+import lab.core.MessageTypes;
+
 /**
  * Messages and bytes one node sent inside the measurement window, split into client <-> replica and
  * replica <-> replica traffic (control-plane nodes count as replicas: their traffic is the protocol's cost).
  * Each node's outbox owns one, written only by the node's own thread; the run sums them after the nodes stopped.
+ * Messages are also counted by type ({@link MessageTypes}: the caller reads the type from the message's SBE header),
+ * in and out, in arrays sized once here: counting is two array increments, no clock read, no allocation.
  */
 public final class TrafficCounters
 {
@@ -34,12 +40,19 @@ public final class TrafficCounters
     private final long[] background = new long[2];
     /** Duty cycles that moved messages ({@code busy}'s cycles), same indexing: how many inputs share a cycle. */
     private final long[] busyCycles = new long[2];
+    /** Messages received by type ({@link MessageTypes} index), [inside/outside][type]. */
+    private final long[][] receivedByType;
+    /** Messages sent by type, same indexing. */
+    private final long[][] sentByType;
     /** Messages sent or received so far, window or not: tells a cycle with messages from one without. */
     private long events;
 
     public TrafficCounters(final int replicas)
     {
         this.replicas = replicas;
+        final int types = MessageTypes.lab().count();
+        receivedByType = new long[2][types];
+        sentByType = new long[2][types];
     }
 
     public void window(final long startNs, final long endNs)
@@ -48,10 +61,15 @@ public final class TrafficCounters
         windowEndNs = endNs;
     }
 
-    public void onSend(final int from, final int to, final int length, final long nowNs)
+    /**
+     * A message of {@code type} ({@link MessageTypes#of}) and {@code length} bytes went from {@code from} to
+     * {@code to} at {@code nowNs}.
+     */
+    public void onSend(final int from, final int to, final int type, final int length, final long nowNs)
     {
         final int outside = MeasurementWindow.outside(nowNs, windowStartNs, windowEndNs);
         events++;
+        sentByType[outside][type]++;
         if (from < replicas && to < replicas)
         {
             replicaReplica[outside]++;
@@ -65,11 +83,13 @@ public final class TrafficCounters
     }
 
     /**
-     * A message of {@code length} bytes reached this node (at {@code nowNs}).
+     * A message of {@code type} ({@link MessageTypes#of}) and {@code length} bytes reached this node (at
+     * {@code nowNs}).
      */
-    public void onReceive(final long nowNs, final int length)
+    public void onReceive(final long nowNs, final int type, final int length)
     {
         final int outside = MeasurementWindow.outside(nowNs, windowStartNs, windowEndNs);
+        receivedByType[outside][type]++;
         received[outside]++;
         receivedBytes[outside] += length;
         events++;
@@ -119,6 +139,39 @@ public final class TrafficCounters
             other.replicaReplicaBytes());
         addLoad(other.messagesReceived(), other.bytesReceived(), other.busyNs(), other.busyCycles(),
             other.backgroundNs());
+        for (int t = 0; t < sentByType[INSIDE].length; t++)
+        {
+            sentByType[INSIDE][t] += other.sentByType[INSIDE][t];
+            receivedByType[INSIDE][t] += other.receivedByType[INSIDE][t];
+        }
+    }
+
+    /**
+     * Adds per-type counts another process measured, by type name (a name this process does not know counts as
+     * {@link MessageTypes#OTHER}).
+     */
+    public void addByType(final Map<String, Long> receivedByName, final Map<String, Long> sentByName)
+    {
+        final MessageTypes types = MessageTypes.lab();
+        receivedByName.forEach((name, n) -> receivedByType[INSIDE][Math.max(MessageTypes.OTHER,
+            types.indexOf(name))] += n);
+        sentByName.forEach((name, n) -> sentByType[INSIDE][Math.max(MessageTypes.OTHER, types.indexOf(name))] += n);
+    }
+
+    /**
+     * @return messages received inside the window by type name, the types seen only.
+     */
+    public Map<String, Long> receivedByType()
+    {
+        return MessageTypes.lab().named(receivedByType[INSIDE]);
+    }
+
+    /**
+     * @return messages sent inside the window by type name, the types seen only.
+     */
+    public Map<String, Long> sentByType()
+    {
+        return MessageTypes.lab().named(sentByType[INSIDE]);
     }
 
     /**

@@ -37,7 +37,8 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * node -> driver   ROLE    run=, pid=, role=               (with report_roles: at start and when the role changes)
  * driver -> node   FAULT   run=, blocked_from=, loss=, delay_ns=, slow_ns=  (the node's receive-edge faults now)
  * driver -> node   STOP    run=, profile_file=
- * node -> driver   REPORT  run=, traffic/outbox counters, replica counters (counter.K=V), error=, profile_mode=
+ * node -> driver   REPORT  run=, traffic/outbox counters, replica counters (counter.K=V), messages by type
+ *                          (in_type.T=N, out_type.T=N), error=, profile_mode=
  * </pre>
  */
 final class Control

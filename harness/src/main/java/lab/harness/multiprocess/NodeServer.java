@@ -50,6 +50,9 @@ import org.agrona.CloseHelper;
  */
 public final class NodeServer implements AutoCloseable
 {
+    /** REPORT field prefixes of the per-type counts: {@code in_type.raft.AppendEntries=N} (names, not indexes). */
+    static final String IN_TYPE = "in_type.";
+    static final String OUT_TYPE = "out_type.";
     /**
      * How a node process runs.
      */
@@ -386,6 +389,8 @@ public final class NodeServer implements AutoCloseable
         reply.put("busy_ns", Long.toString(traffic.busyNs()));
         reply.put("busy_cycles", Long.toString(traffic.busyCycles()));
         reply.put("background_ns", Long.toString(traffic.backgroundNs()));
+        traffic.receivedByType().forEach((type, n) -> reply.put(IN_TYPE + type, Long.toString(n)));
+        traffic.sentByType().forEach((type, n) -> reply.put(OUT_TYPE + type, Long.toString(n)));
         reply.put("back_pressure_retries", Long.toString(agent.outbox().backPressureRetries()));
         reply.put("queued_after_back_pressure", Long.toString(agent.outbox().queuedMessages()));
         reply.put("dropped_not_connected", Long.toString(agent.outbox().notConnectedDrops()));

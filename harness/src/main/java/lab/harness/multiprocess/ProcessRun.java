@@ -640,6 +640,20 @@ public final class ProcessRun
         t.addLoad(parseOr(r.get("messages_received"), 0), parseOr(r.get("bytes_received"), 0),
             parseOr(r.get("busy_ns"), 0), parseOr(r.get("busy_cycles"), 0),
             parseOr(r.get("background_ns"), 0));
+        final Map<String, Long> in = new java.util.HashMap<>();
+        final Map<String, Long> out = new java.util.HashMap<>();
+        for (final Map.Entry<String, String> e : r.fields().entrySet())
+        {
+            if (e.getKey().startsWith(NodeServer.IN_TYPE))
+            {
+                in.put(e.getKey().substring(NodeServer.IN_TYPE.length()), parseOr(e.getValue(), 0));
+            }
+            else if (e.getKey().startsWith(NodeServer.OUT_TYPE))
+            {
+                out.put(e.getKey().substring(NodeServer.OUT_TYPE.length()), parseOr(e.getValue(), 0));
+            }
+        }
+        t.addByType(in, out);
         return t;
     }
 

@@ -19,8 +19,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * host) is read the same way.
  *
  * <p>Service time per message is the node's busy time in the window (its handlers and the transport's calls around
- * them, as {@link lab.harness.metrics.BusyClock} measures it) divided by the messages it received: the per-node
- * accounting gives totals per node, not per message type, so a role has one figure for every message it receives.
+ * them, as {@link lab.harness.metrics.BusyClock} measures it) divided by the messages it received. A duty cycle's
+ * busy time is one clock difference over all its messages, so a cost per message type is never measured directly:
+ * where the calibration ran several read ratios, a role's {@code by_type} is fitted ({@link TypedDemandFit}) from how
+ * the runs' counts by type differ.
  */
 public final class Calibration
 {
@@ -37,14 +39,24 @@ public final class Calibration
      * @param demand          the role's demand fitted over every run at every load (per duty cycle, message and
      *                        byte received, {@link DemandFit}); null in a file written before it, or when no
      *                        non-negative fit exists. When present it replaces the two means above in a prediction.
+     * @param byType          the role's demand with a cost per message type received ({@link TypedDemandFit}),
+     *                        fitted over runs at several read ratios; null in a file written before it, or when the
+     *                        calibration ran no such runs. When present a prediction charges a message its type's
+     *                        cost, and the role's figures above for a type it has none for.
      */
     public record Role(double serviceNs, double spreadNs, double loadedServiceNs, double loadedSpreadNs,
-        double messagesInPerOp, int runs, DemandFit.Fit demand)
+        double messagesInPerOp, int runs, DemandFit.Fit demand, TypedDemandFit.Fit byType)
     {
         public Role(final double serviceNs, final double spreadNs, final double loadedServiceNs,
             final double loadedSpreadNs, final double messagesInPerOp, final int runs)
         {
             this(serviceNs, spreadNs, loadedServiceNs, loadedSpreadNs, messagesInPerOp, runs, null);
+        }
+
+        public Role(final double serviceNs, final double spreadNs, final double loadedServiceNs,
+            final double loadedSpreadNs, final double messagesInPerOp, final int runs, final DemandFit.Fit demand)
+        {
+            this(serviceNs, spreadNs, loadedServiceNs, loadedSpreadNs, messagesInPerOp, runs, demand, null);
         }
 
         /**
@@ -69,6 +81,10 @@ public final class Calibration
             {
                 m.put("demand_fit", demand.toJson());
             }
+            if (byType != null)
+            {
+                m.put("by_type", byType.toJson());
+            }
             return m;
         }
 
@@ -80,7 +96,8 @@ public final class Calibration
                 loaded ? num(m, "loaded_service_ns_per_message") : service,
                 loaded ? num(m, "loaded_spread_ns_between_runs") : num(m, "spread_ns_between_runs"),
                 num(m, "messages_in_per_op"), (int)num(m, "runs"),
-                m.get("demand_fit") instanceof Map<?, ?> fit ? DemandFit.Fit.fromJson(fit) : null);
+                m.get("demand_fit") instanceof Map<?, ?> fit ? DemandFit.Fit.fromJson(fit) : null,
+                m.get("by_type") instanceof Map<?, ?> typed ? TypedDemandFit.Fit.fromJson(typed) : null);
         }
     }
 

@@ -32,12 +32,18 @@ public final class Calibrator
      *                          covers the load it predicts instead of extrapolating to it; 1 for no such run.
      */
     public record Method(long durationNs, long warmupNs, int repeats, int replicas, int loadedOutstanding,
-        int saturationClients)
+        int saturationClients, List<Double> mixReadRatios)
     {
         public Method(final long durationNs, final long warmupNs, final int repeats, final int replicas,
             final int loadedOutstanding)
         {
             this(durationNs, warmupNs, repeats, replicas, loadedOutstanding, 1);
+        }
+
+        public Method(final long durationNs, final long warmupNs, final int repeats, final int replicas,
+            final int loadedOutstanding, final int saturationClients)
+        {
+            this(durationNs, warmupNs, repeats, replicas, loadedOutstanding, saturationClients, List.of());
         }
 
         public Method
@@ -46,6 +52,14 @@ public final class Calibrator
             {
                 throw new IllegalArgumentException("--saturation-clients must be >= 1, got " + saturationClients);
             }
+            for (final double r : mixReadRatios)
+            {
+                if (!(r >= 0 && r <= 1))
+                {
+                    throw new IllegalArgumentException("--mix-read-ratios must be between 0 and 1, got " + r);
+                }
+            }
+            mixReadRatios = List.copyOf(mixReadRatios);
         }
 
         /**
@@ -78,6 +92,15 @@ public final class Calibrator
                 ">= 0 (a term the runs cannot separate is left out); a prediction draws c + a + b x bytes for a " +
                 "message that starts a cycle, a + b x bytes for one that joins a busy CPU, plus a and b for the " +
                 "node's sends per message received (its running ratio)");
+            if (!mixReadRatios.isEmpty())
+            {
+                m.put("by_type_fit", "per role, over every run above and runs at read ratios " + mixReadRatios +
+                    " (1 client x 1 and 1 client x " + loadedOutstanding + " each), so that the mix of message " +
+                    "types varies: CPU demand = c x duty cycles + sum over types t of a_t x messages of type t " +
+                    "received + s x messages sent + b x bytes handled, non-negative least squares (Lawson-Hanson) " +
+                    "on the error per message; types whose counts follow one another in every run are merged " +
+                    "(one a_t, listed under merged); the spread is a_t's standard deviation between repeats");
+            }
             m.put("service_time", "CPU demand per message: busy time per node / messages it received x the node " +
                 "thread's CPU share in the run (where measured), by role, per run; the mean over runs");
             m.put("replicas", replicas);
@@ -119,12 +142,18 @@ public final class Calibrator
     public static RunConfig config(final String protocol, final Map<String, String> options, final int replicas,
         final long durationNs, final long warmupNs, final long seed)
     {
+        return config(protocol, options, replicas, durationNs, warmupNs, seed, 0.5);
+    }
+
+    public static RunConfig config(final String protocol, final Map<String, String> options, final int replicas,
+        final long durationNs, final long warmupNs, final long seed, final double readRatio)
+    {
         final RunConfig.Builder config = RunConfig.builder();
         config.protocol(protocol);
         config.replicas(replicas);
         config.transport("ipc");
         config.threading("shared");
-        config.workload(new Workload(0.5, 10_000, "uniform", 0.99, 64));
+        config.workload(new Workload(readRatio, 10_000, "uniform", 0.99, 64));
         config.clients(1);
         config.outstanding(1);
         config.durationNs(durationNs);
@@ -163,6 +192,8 @@ public final class Calibrator
             final Map<String, double[]> sums = new TreeMap<>();
             // role -> one sample per run at every load, for the load-dependent demand
             final Map<String, List<DemandFit.Sample>> samples = new TreeMap<>();
+            // role -> one sample per run, every read ratio, for the demand by message type
+            final Map<String, List<TypedDemandFit.Sample>> typed = new TreeMap<>();
             double opsPerSecond = 0;
             for (int i = 0; i < method.repeats(); i++)
             {
@@ -170,6 +201,7 @@ public final class Calibrator
                     method.durationNs(), method.warmupNs(), 1 + i));
                 opsPerSecond += r.achievedRate() / method.repeats();
                 addSamples(samples, r);
+                addTypedSamples(typed, r, i);
                 for (final Map.Entry<String, double[]> e : perRole(r).entrySet())
                 {
                     final double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[7]);
@@ -183,7 +215,9 @@ public final class Calibrator
                     final RunConfig.Builder middle = config(t.getKey(), t.getValue(), method.replicas(),
                         method.durationNs(), method.warmupNs(), 1 + i).toBuilder();
                     middle.outstanding(method.middleOutstanding());
-                    addSamples(samples, LabRunner.run(middle.build()));
+                    final RunResult middleRun = LabRunner.run(middle.build());
+                    addSamples(samples, middleRun);
+                    addTypedSamples(typed, middleRun, i);
                 }
                 if (method.saturationOutstanding() > 0)
                 {
@@ -191,13 +225,27 @@ public final class Calibrator
                         method.durationNs(), method.warmupNs(), 1 + i).toBuilder();
                     saturated.clients(method.saturationClients());
                     saturated.outstanding(method.saturationOutstanding());
-                    addSamples(samples, LabRunner.run(saturated.build()));
+                    final RunResult saturatedRun = LabRunner.run(saturated.build());
+                    addSamples(samples, saturatedRun);
+                    addTypedSamples(typed, saturatedRun, i);
                 }
                 final RunConfig.Builder loaded = config(t.getKey(), t.getValue(), method.replicas(),
                     method.durationNs(), method.warmupNs(), 1 + i).toBuilder();
                 loaded.outstanding(method.loadedOutstanding());
                 final RunResult loadedRun = LabRunner.run(loaded.build());
                 addSamples(samples, loadedRun);
+                addTypedSamples(typed, loadedRun, i);
+                for (final double reads : method.mixReadRatios())
+                {
+                    // Other mixes of message types at the low and the loaded load, for the fit by type only.
+                    for (final int outstanding : new int[]{1, method.loadedOutstanding()})
+                    {
+                        final RunConfig.Builder mix = config(t.getKey(), t.getValue(), method.replicas(),
+                            method.durationNs(), method.warmupNs(), 1 + i, reads).toBuilder();
+                        mix.outstanding(outstanding);
+                        addTypedSamples(typed, LabRunner.run(mix.build()), i);
+                    }
+                }
                 for (final Map.Entry<String, double[]> e : perRole(loadedRun).entrySet())
                 {
                     final double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[7]);
@@ -218,7 +266,9 @@ public final class Calibrator
                 final double loadedMean = s[6] == 0 ? mean : s[4] / s[6];
                 roles.put(e.getKey(), new Calibration.Role(mean, sd(s[0], s[1], s[3]), loadedMean,
                     s[6] == 0 ? 0 : sd(s[4], s[5], s[6]), s[2] / s[3], (int)s[3],
-                    DemandFit.fit(samples.getOrDefault(e.getKey(), List.of()))));
+                    DemandFit.fit(samples.getOrDefault(e.getKey(), List.of())),
+                    method.mixReadRatios().isEmpty() ? null :
+                        TypedDemandFit.fit(typed.getOrDefault(e.getKey(), List.of()))));
             }
             final String key = Calibration.key(t.getKey(), t.getValue());
             targets.put(key, new Calibration.Target(key, t.getKey(), t.getValue(), method.replicas(), roles,
@@ -240,6 +290,10 @@ public final class Calibrator
                     }
                     log.println("calibrate:   per run, ns per message handled, measured/fitted:" + runs);
                 }
+                if (role.byType() != null)
+                {
+                    log.println("calibrate: " + key + " " + name + " by type: " + describe(role.byType()));
+                }
             });
         }
         return new Calibration(Environment.capture(), method.toJson(), transportNs, targets, "(measured now)");
@@ -253,6 +307,61 @@ public final class Calibrator
         return fit == null ? "no non-negative fit" : String.format(Locale.ROOT,
             "%.0f ns/cycle + %.0f ns/message + %.2f ns/byte handled (fit error rms %.1f%%, max %.1f%%, %d runs)",
             fit.cycleNs(), fit.messageNs(), fit.byteNs(), fit.rmsErrorPct(), fit.maxErrorPct(), fit.samples());
+    }
+
+    /**
+     * @return "c ns/cycle + s ns/sent + b ns/byte; in: type a_t (+-spread) ...; merged: ..." for the log.
+     */
+    public static String describe(final TypedDemandFit.Fit fit)
+    {
+        final StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+            "%.0f ns/cycle + %.0f ns/sent + %.2f ns/byte; ns per message in:", fit.cycleNs(), fit.sentNs(),
+            fit.byteNs()));
+        fit.typeNs().forEach((type, ns) ->
+        {
+            final double spread = fit.typeSpreadNs().getOrDefault(type, Double.NaN);
+            sb.append(String.format(Locale.ROOT, " %s %.0f%s", type, ns,
+                Double.isNaN(spread) ? "" : String.format(Locale.ROOT, " (+-%.0f)", spread)));
+        });
+        for (final List<String> group : fit.merged())
+        {
+            sb.append("; merged (not separable): ").append(String.join(" + ", group));
+        }
+        if (!fit.rare().isEmpty())
+        {
+            sb.append("; too rare to fit: ").append(String.join(", ", fit.rare()));
+        }
+        return sb.append(String.format(Locale.ROOT, " (fit error rms %.1f%%, max %.1f%%, %d runs)",
+            fit.rmsErrorPct(), fit.maxErrorPct(), fit.samples())).toString();
+    }
+
+    /**
+     * Adds one {@link TypedDemandFit.Sample} per role of the run (its nodes summed).
+     */
+    static void addTypedSamples(final Map<String, List<TypedDemandFit.Sample>> samples, final RunResult r,
+        final int repeat)
+    {
+        final double share = CapacityModel.of(r, null).cpuShare();
+        final double cpu = Double.isNaN(share) ? 1 : share;
+        final Map<String, double[]> sums = new TreeMap<>();
+        final Map<String, Map<String, Long>> inByType = new TreeMap<>();
+        for (final NodeLoad n : r.load().nodes())
+        {
+            if (!n.busyMeasured() || n.messagesIn() == 0)
+            {
+                continue;
+            }
+            final String role = BatchedDemand.roleOf(n);
+            final double[] s = sums.computeIfAbsent(role, k -> new double[4]);
+            s[0] += n.busyCycles();
+            s[1] += n.messagesOut();
+            s[2] += n.bytesIn() + n.bytesOut();
+            s[3] += cpu * n.busyNs();
+            final Map<String, Long> types = inByType.computeIfAbsent(role, k -> new TreeMap<>());
+            n.messagesInByType().forEach((type, count) -> types.merge(type, count, Long::sum));
+        }
+        sums.forEach((role, s) -> samples.computeIfAbsent(role, k -> new java.util.ArrayList<>())
+            .add(new TypedDemandFit.Sample(repeat, s[0], inByType.get(role), s[1], s[2], s[3])));
     }
 
     /**

@@ -80,13 +80,19 @@ public final class Curve
         {
             sim.put("uncalibrated_messages_by_role", o.uncalibratedMessages());
         }
+        if (!o.untypedMessages().isEmpty())
+        {
+            sim.put("messages_without_type_cost", o.untypedMessages());
+        }
         points.add(RunReport.toContract(r, environment).asPredicted().with("prediction", marks)
             .with("simulation", sim));
         final double hops = r.writes().count() > 0 ? r.writes().meanHops() : r.reads().meanHops();
         return String.format(Locale.ROOT, "%-26s %4d %10s %12.0f %12.0f %9.1f %9.1f %9.1f %9.1f %8.2f %6.2f %11.0f%s",
             protocol, replicas, load, config.rate, r.achievedRate(), wp50, wp99, rp50, rp99, r.messagesPerOp(), hops,
             o.messagesPerWallSecond(), o.uncalibratedMessages().isEmpty() ? "" :
-                "  (uncalibrated roles, charged the server mean: " + o.uncalibratedMessages() + ")");
+                "  (uncalibrated roles, charged the server mean: " + o.uncalibratedMessages() + ")") +
+            (o.untypedMessages().isEmpty() ? "" : "  (message types the calibration's by_type has no cost for, " +
+                "charged the role's figure: " + o.untypedMessages() + ")");
     }
 
     public List<RunContract> points()

@@ -60,9 +60,18 @@ public final class NodeCpus
         void served(int node, long startNs, long serviceNs, boolean startsCycle);
     }
 
+    /**
+     * The service time of a message of a type ({@link lab.core.MessageTypes} index) that a node receives now.
+     */
+    @FunctionalInterface
+    public interface ServiceByType
+    {
+        ServiceTime of(int node, int type);
+    }
+
     private final int[] cpuOf;
     private final long[][] freeAtNs;
-    private final IntFunction<ServiceTime> serviceOf;
+    private final ServiceByType serviceOf;
     private final Random random;
     private final long[] busyNs;
     private final long[] waitNs;
@@ -92,6 +101,7 @@ public final class NodeCpus
     /** Per node, the messages waiting at a CPU served in turn: a ring of arrival times and sizes. */
     private final long[][] waitingArrivalNs;
     private final int[][] waitingLength;
+    private final int[][] waitingType;
     private final int[] waitingHead;
     private final int[] waitingCount;
 
@@ -102,6 +112,14 @@ public final class NodeCpus
      * @param random    the source of service-time draws (seeded by the run).
      */
     public NodeCpus(final int[] cpuOf, final int cores, final IntFunction<ServiceTime> serviceOf, final Random random)
+    {
+        this(cpuOf, cores, (node, type) -> serviceOf.apply(node), random);
+    }
+
+    /**
+     * @param serviceOf per node and message type, the service time of the message it receives now.
+     */
+    public NodeCpus(final int[] cpuOf, final int cores, final ServiceByType serviceOf, final Random random)
     {
         if (cores < 1)
         {
@@ -145,6 +163,7 @@ public final class NodeCpus
         Arrays.fill(visitAtNs, Long.MAX_VALUE);
         this.waitingArrivalNs = new long[cpuOf.length][16];
         this.waitingLength = new int[cpuOf.length][16];
+        this.waitingType = new int[cpuOf.length][16];
         this.waitingHead = new int[cpuOf.length];
         this.waitingCount = new int[cpuOf.length];
     }
@@ -188,10 +207,21 @@ public final class NodeCpus
      */
     public long handledAtNs(final int node, final long arrivalNs, final int length)
     {
+        return handledAtNs(node, arrivalNs, length, lab.core.MessageTypes.OTHER);
+    }
+
+    /**
+     * Queues a message of {@code type} ({@link lab.core.MessageTypes} index) and {@code length} bytes that arrives
+     * at {@code node} at {@code arrivalNs} (the simulator's now: arrivals come in time order).
+     *
+     * @return when its handler runs, or {@link #QUEUED} at a CPU served in turn (a {@link #visit} decides it).
+     */
+    public long handledAtNs(final int node, final long arrivalNs, final int length, final int type)
+    {
         final int cpu = cpuOf[node];
         if (inTurn[cpu])
         {
-            enqueue(node, arrivalNs, length);
+            enqueue(node, arrivalNs, length, type);
             if (visitAtNs[cpu] == Long.MAX_VALUE)
             {
                 // An idle CPU: the composite spins through its empty agents and polls this one at once.
@@ -210,7 +240,7 @@ public final class NodeCpus
             }
         }
         final long startNs = Math.max(arrivalNs, servers[first]);
-        final ServiceTime service = serviceOf.apply(node);
+        final ServiceTime service = serviceOf.of(node, type);
         final long serviceNs;
         if (service.perNode())
         {
@@ -290,9 +320,10 @@ public final class NodeCpus
                 final int slot = waitingHead[node];
                 final long arrivalNs = waitingArrivalNs[node][slot];
                 final int length = waitingLength[node][slot];
+                final int type = waitingType[node][slot];
                 waitingHead[node] = (slot + 1) % waitingArrivalNs[node].length;
                 waitingCount[node]--;
-                final long serviceNs = sample(node, i > 0, length);
+                final long serviceNs = sample(node, i > 0, length, type);
                 busyNs[node] += serviceNs;
                 waitNs[node] += cursorNs - arrivalNs;
                 served[node]++;
@@ -308,9 +339,9 @@ public final class NodeCpus
      * @return one draw of the service time of a message of {@code length} bytes at {@code node}, {@code batched}
      * when it joins a duty cycle already paid for.
      */
-    private long sample(final int node, final boolean batched, final int length)
+    private long sample(final int node, final boolean batched, final int length, final int type)
     {
-        final ServiceTime service = serviceOf.apply(node);
+        final ServiceTime service = serviceOf.of(node, type);
         if (!service.perNode())
         {
             return service.sampleNs(random, batched);
@@ -319,7 +350,7 @@ public final class NodeCpus
         return service.sampleNs(random, batched, length, (double)sent[node] / in, (double)sentBytes[node] / in);
     }
 
-    private void enqueue(final int node, final long arrivalNs, final int length)
+    private void enqueue(final int node, final long arrivalNs, final int length, final int type)
     {
         int capacity = waitingArrivalNs[node].length;
         if (waitingCount[node] == capacity)
@@ -327,20 +358,24 @@ public final class NodeCpus
             // Grow the ring, oldest first at 0 (only while the node's backlog reaches a new high).
             final long[] arrivals = new long[capacity * 2];
             final int[] lengths = new int[capacity * 2];
+            final int[] types = new int[capacity * 2];
             for (int i = 0; i < capacity; i++)
             {
                 final int slot = (waitingHead[node] + i) % capacity;
                 arrivals[i] = waitingArrivalNs[node][slot];
                 lengths[i] = waitingLength[node][slot];
+                types[i] = waitingType[node][slot];
             }
             waitingArrivalNs[node] = arrivals;
             waitingLength[node] = lengths;
+            waitingType[node] = types;
             waitingHead[node] = 0;
             capacity *= 2;
         }
         final int tail = (waitingHead[node] + waitingCount[node]) % capacity;
         waitingArrivalNs[node][tail] = arrivalNs;
         waitingLength[node][tail] = length;
+        waitingType[node][tail] = type;
         waitingCount[node]++;
     }
 

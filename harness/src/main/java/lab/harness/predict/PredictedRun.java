@@ -71,9 +71,19 @@ public final class PredictedRun
      * @param wallNs              wall time the simulation took.
      * @param uncalibratedMessages messages received by a node in a role the calibration has no figure for (charged
      *                            the mean over server roles), by role.
+     * @param untypedMessages     messages of a type that the calibration's {@code by_type} of the receiving role has
+     *                            no cost for (never seen in the calibration, or too rare to fit), charged the role's
+     *                            figure, by "role type"; only roles with a {@code by_type}.
      */
-    public record Outcome(RunResult result, long simulatedMessages, long wallNs, Map<String, Long> uncalibratedMessages)
+    public record Outcome(RunResult result, long simulatedMessages, long wallNs, Map<String, Long> uncalibratedMessages,
+        Map<String, Long> untypedMessages)
     {
+        public Outcome(final RunResult result, final long simulatedMessages, final long wallNs,
+            final Map<String, Long> uncalibratedMessages)
+        {
+            this(result, simulatedMessages, wallNs, uncalibratedMessages, Map.of());
+        }
+
         public double messagesPerWallSecond()
         {
             return wallNs == 0 ? 0 : simulatedMessages * 1e9 / wallNs;
@@ -122,8 +132,9 @@ public final class PredictedRun
         final RoleServiceTimes service =
             new RoleServiceTimes(network, nodes.settings.replicas(), nodes.firstClient(), calibration,
                 machines.serviceCv());
+        final NodeCpus.ServiceByType byType = service; // per node and message type (by_type where calibrated)
         final NodeCpus cpus = new NodeCpus(machines.sharedCpu() ? NodeCpus.sharedCpu(count) : NodeCpus.ownCpus(count),
-            machines.cores(), service, new SimRandom(SimNetwork.deriveSeed(config.seed, 50_000)));
+            machines.cores(), byType, new SimRandom(SimNetwork.deriveSeed(config.seed, 50_000)));
         final LinkModel links = machines.link().model(config.replicas, count,
             new SimRandom(SimNetwork.deriveSeed(config.seed, 60_000)));
         final TrafficCounters[] traffic = new TrafficCounters[count];
@@ -157,7 +168,7 @@ public final class PredictedRun
         final RunResult result = LabRunner.result(config, nodes, total(traffic, nodes.firstClient()), stats, timeline,
             Map.of(), protocolStats(network, config.replicas),
             LabRunner.loads(config, nodes, traffic, i -> service.roleOf(i), null, Map.of(), Double.NaN));
-        return new Outcome(result, network.deliveredCount(), wallNs, service.uncalibrated());
+        return new Outcome(result, network.deliveredCount(), wallNs, service.uncalibrated(), service.untyped());
     }
 
     private static TrafficCounters total(final TrafficCounters[] traffic, final int replicasAndControl)
@@ -187,8 +198,16 @@ public final class PredictedRun
      * The service time of the message a node receives now: its current role's calibrated figure. Roles are read from
      * the replicas at most every {@link #ROLE_REFRESH_NS} of simulated time (reading one may build a string).
      */
-    static final class RoleServiceTimes implements java.util.function.IntFunction<ServiceTime>
+    static final class RoleServiceTimes implements java.util.function.IntFunction<ServiceTime>, NodeCpus.ServiceByType
     {
+        private final lab.core.MessageTypes types = lab.core.MessageTypes.lab();
+        /** Per role with a by_type fit, its service time per message type index (null: no figure for the type). */
+        private final Map<String, ServiceTime[]> typedByRole = new TreeMap<>();
+        /** Per role with a by_type fit, messages received of a type it has no figure for, by type index. */
+        private final Map<String, long[]> untypedByRole = new TreeMap<>();
+        /** Per node, its current role's arrays above (null: the role has no by_type). */
+        private final ServiceTime[][] typed;
+        private final long[][] untyped;
         private final SimNetwork network;
         private final int firstClient;
         private final String[] role;
@@ -213,7 +232,61 @@ public final class PredictedRun
             java.util.Arrays.fill(readAtNs, -ROLE_REFRESH_NS);
             calibration.roles().forEach((name, r) ->
                 byRole.put(name, r.serviceTime(cv)));
+            calibration.roles().forEach((name, r) ->
+            {
+                if (r.byType() != null)
+                {
+                    final ServiceTime[] byType = new ServiceTime[types.count()];
+                    for (int t = 0; t < byType.length; t++)
+                    {
+                        byType[t] = r.byType().serviceTime(types.name(t), cv);
+                    }
+                    typedByRole.put(name, byType);
+                    untypedByRole.put(name, new long[types.count()]);
+                }
+            });
             fallback = calibration.serverMean(cv);
+            typed = new ServiceTime[n][];
+            untyped = new long[n][];
+        }
+
+        /**
+         * The message's type's fitted cost where its node's role has a {@code by_type} with a figure for it; the
+         * role's figure otherwise (counted when the role has a {@code by_type}: the prediction says so).
+         */
+        public ServiceTime of(final int node, final int type)
+        {
+            final ServiceTime roleService = apply(node);
+            final ServiceTime[] byType = typed[node];
+            if (byType == null)
+            {
+                return roleService;
+            }
+            if (byType[type] != null)
+            {
+                return byType[type];
+            }
+            untyped[node][type]++;
+            return roleService;
+        }
+
+        /**
+         * @return messages charged their role's figure though the role has a by_type fit, by "role type".
+         */
+        Map<String, Long> untyped()
+        {
+            final Map<String, Long> m = new TreeMap<>();
+            untypedByRole.forEach((role, counts) ->
+            {
+                for (int t = 0; t < counts.length; t++)
+                {
+                    if (counts[t] > 0)
+                    {
+                        m.put(role + " " + types.name(t), counts[t]);
+                    }
+                }
+            });
+            return m;
         }
 
         public ServiceTime apply(final int node)
@@ -229,6 +302,8 @@ public final class PredictedRun
                     final ServiceTime s = byRole.get(r);
                     calibrated[node] = s != null;
                     service[node] = s != null ? s : fallback;
+                    typed[node] = typedByRole.get(r);
+                    untyped[node] = untypedByRole.get(r);
                 }
             }
             if (!calibrated[node])

@@ -38,10 +38,10 @@ public final class SimTiming implements SimNetwork.Timing
         return links.delayNs(from, to, length, nowNs);
     }
 
-    public long handledAtNs(final int node, final int from, final int length, final long arrivalNs)
+    public long handledAtNs(final int node, final int from, final int type, final int length, final long arrivalNs)
     {
         final long before = cpus.busyNs(node);
-        final long doneNs = cpus.handledAtNs(node, arrivalNs, length);
+        final long doneNs = cpus.handledAtNs(node, arrivalNs, length, type);
         if (doneNs == NodeCpus.QUEUED)
         {
             return QUEUED; // charged when a visit takes it (served)

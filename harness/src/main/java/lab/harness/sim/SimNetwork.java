@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 import lab.core.Endpoint;
+import lab.core.MessageTypes;
 import lab.core.Outbox;
 import lab.core.storage.DiskFailure;
 import lab.harness.metrics.TrafficCounters;
@@ -28,6 +29,8 @@ public final class SimNetwork
         final int from;
         final int to;
         final byte[] bytes;
+        /** Its {@link MessageTypes} index, read from its header when it was sent. */
+        final int type;
         final int incarnation;
         /** Already queued at its node's CPU (see {@link Timing}): handled when it comes due. */
         boolean handled;
@@ -37,8 +40,9 @@ public final class SimNetwork
         boolean shared;
 
         InFlight(final long deliverAtNs, final long order, final int from, final int to, final byte[] bytes,
-            final int incarnation)
+            final int type, final int incarnation)
         {
+            this.type = type;
             this.deliverAtNs = deliverAtNs;
             this.order = order;
             this.from = from;
@@ -73,10 +77,11 @@ public final class SimNetwork
         long linkDelayNs(int from, int to, int length, long nowNs);
 
         /**
+         * @param type the message's {@link MessageTypes} index (read from its header when it was sent).
          * @return when {@code node} has handled a message that arrives now: its handler runs (and sends) then; or
          * {@link #QUEUED}: it waits at its node's CPU, and a {@link #visit} tells when.
          */
-        long handledAtNs(int node, int from, int length, long arrivalNs);
+        long handledAtNs(int node, int from, int type, int length, long arrivalNs);
 
         /** What {@link #handledAtNs} answers for a message whose handled time a later {@link #visit} decides. */
         long QUEUED = Long.MIN_VALUE;
@@ -115,6 +120,7 @@ public final class SimNetwork
     private final Endpoint[] endpoints;
     private final NodeOutbox[] outboxes;
     private final TrafficCounters[] traffic;
+    private final MessageTypes types = MessageTypes.lab();
     private final boolean[] up;
     private final int[] incarnation;
     private final int[] partitionGroup;
@@ -460,7 +466,8 @@ public final class SimNetwork
             throw new IllegalArgumentException("node " + from + " sent to unknown node " + to);
         }
         sent++;
-        traffic[from].onSend(from, to, length, nowNs);
+        final int type = types.of(buffer, offset, length);
+        traffic[from].onSend(from, to, type, length, nowNs);
         if (!connected(from, to) || random.nextDouble() < config.lossRate)
         {
             dropped++;
@@ -469,12 +476,12 @@ public final class SimNetwork
         }
         final byte[] bytes = pool.take(length);
         buffer.getBytes(offset, bytes);
-        final InFlight first = schedule(from, to, bytes);
+        final InFlight first = schedule(from, to, bytes, type);
         if (config.duplicateRate > 0 && random.nextDouble() < config.duplicateRate)
         {
             duplicated++;
             first.shared = true;
-            schedule(from, to, bytes).shared = true;
+            schedule(from, to, bytes, type).shared = true;
         }
     }
 
@@ -489,7 +496,7 @@ public final class SimNetwork
         }
     }
 
-    private InFlight schedule(final int from, final int to, final byte[] bytes)
+    private InFlight schedule(final int from, final int to, final byte[] bytes, final int type)
     {
         long delay = linkLatencyNs[from][to] >= 0 ? linkLatencyNs[from][to] : config.latencyNs;
         if (timing != null)
@@ -512,7 +519,7 @@ public final class SimNetwork
             deliverAtNs = Math.max(deliverAtNs, lastDeliveryNs[from][to]);
             lastDeliveryNs[from][to] = deliverAtNs;
         }
-        final InFlight m = new InFlight(deliverAtNs, order++, from, to, bytes, incarnation[to]);
+        final InFlight m = new InFlight(deliverAtNs, order++, from, to, bytes, type, incarnation[to]);
         queue.add(deliverAtNs, m.order, m);
         return m;
     }
@@ -608,7 +615,7 @@ public final class SimNetwork
         }
         if (timing != null && !m.handled)
         {
-            final long handledAtNs = timing.handledAtNs(m.to, m.from, m.bytes.length, nowNs);
+            final long handledAtNs = timing.handledAtNs(m.to, m.from, m.type, m.bytes.length, nowNs);
             if (handledAtNs == Timing.QUEUED)
             {
                 queue.poll(); // back in the queue when a visit of its CPU takes it (handledByVisit)
@@ -634,7 +641,7 @@ public final class SimNetwork
         {
             traceHash = 31 * (31 * (31 * traceHash + m.deliverAtNs) + m.from * 64L + m.to) + Arrays.hashCode(m.bytes);
         }
-        traffic[m.to].onReceive(nowNs, m.bytes.length);
+        traffic[m.to].onReceive(nowNs, m.type, m.bytes.length);
         deliveryBuffer.wrap(m.bytes);
         delivering = m.bytes;
         try

@@ -22,4 +22,11 @@ class CalibrateBadInputTest
         assertBadInput("--repeat must be >= 1", "--repeat", "0");
         assertBadInput("--loaded-outstanding must be >= 1", "--loaded-outstanding", "0");
     }
+
+    @Test
+    void mixReadRatiosOutsideZeroToOneAreRefused()
+    {
+        assertBadInput("--mix-read-ratios must be between 0 and 1", "--mix-read-ratios", "0,1.5");
+        assertBadInput("--mix-read-ratios: 'half' is not a number", "--mix-read-ratios", "half");
+    }
 }

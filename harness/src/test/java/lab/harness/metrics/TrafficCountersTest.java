@@ -2,6 +2,11 @@ package lab.harness.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Map;
+
+import lab.core.MessageTypes;
+import lab.core.codec.ClientRequestDecoder;
+import lab.core.codec.ClientResponseDecoder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,10 +20,10 @@ class TrafficCountersTest
     {
         final TrafficCounters t = new TrafficCounters(3);
         t.window(1_000, 2_000);
-        t.onReceive(500, 40);      // before the window
-        t.onReceive(1_500, 100);
-        t.onReceive(1_600, 60);
-        t.onReceive(2_500, 7);     // after it
+        t.onReceive(500, MessageTypes.OTHER, 40);      // before the window
+        t.onReceive(1_500, MessageTypes.OTHER, 100);
+        t.onReceive(1_600, MessageTypes.OTHER, 60);
+        t.onReceive(2_500, MessageTypes.OTHER, 7);     // after it
         t.onBusy(1_100, 300, false);
         t.onBusy(1_400, 200, false);
         t.onBusy(1_700, 50, true); // a timer check: background, not a busy cycle
@@ -55,5 +60,34 @@ class TrafficCountersTest
         t.onBusy(900, 300, false, true);
         assertEquals(800, t.busyNs());
         assertEquals(2, t.busyCycles());
+    }
+
+    @Test
+    void messagesByTypeCountInAndOutInsideTheWindowOnly()
+    {
+        final MessageTypes types = MessageTypes.lab();
+        final int request = types.indexOf(ClientRequestDecoder.SCHEMA_ID, ClientRequestDecoder.TEMPLATE_ID);
+        final int response = types.indexOf(ClientResponseDecoder.SCHEMA_ID, ClientResponseDecoder.TEMPLATE_ID);
+        final TrafficCounters t = new TrafficCounters(3);
+        t.window(1_000, 2_000);
+        t.onReceive(500, request, 40);          // before the window
+        t.onReceive(1_500, request, 40);
+        t.onReceive(1_600, request, 40);
+        t.onReceive(1_700, MessageTypes.OTHER, 3);
+        t.onSend(0, 5, response, 30, 1_550);
+        t.onSend(0, 5, response, 30, 2_500);    // after it
+        assertEquals(Map.of("client.ClientRequest", 2L, "other", 1L), t.receivedByType());
+        assertEquals(Map.of("client.ClientResponse", 1L), t.sentByType());
+
+        final NodeLoad load = NodeLoad.of(0, "primary", false, t, true);
+        assertEquals(Map.of("client.ClientRequest", 2L, "other", 1L), load.messagesInByType());
+        assertEquals(Map.of("client.ClientResponse", 1L), load.messagesOutByType());
+
+        // Summed counters and a report from another process (by name) add up; an unknown name counts as other.
+        final TrafficCounters sum = new TrafficCounters(3);
+        sum.add(t);
+        sum.addByType(Map.of("client.ClientRequest", 5L, "nosuch.Type", 2L), Map.of("client.ClientResponse", 4L));
+        assertEquals(Map.of("client.ClientRequest", 7L, "other", 3L), sum.receivedByType());
+        assertEquals(Map.of("client.ClientResponse", 5L), sum.sentByType());
     }
 }

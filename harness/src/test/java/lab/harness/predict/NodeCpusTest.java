@@ -112,7 +112,8 @@ class NodeCpusTest
             return from == 0 && next < arrivalNs.length ? arrivalNs[next++] - nowNs : 0;
         }
 
-        public long handledAtNs(final int node, final int from, final int length, final long arrivalNs)
+        public long handledAtNs(final int node, final int from, final int type, final int length,
+            final long arrivalNs)
         {
             return cpus.handledAtNs(node, arrivalNs);
         }

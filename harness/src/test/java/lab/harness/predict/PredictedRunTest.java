@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -86,6 +87,40 @@ class PredictedRunTest
         final PredictedRun.Outcome twoCores = PredictedRun.run(config(32, 1), echo(),
             new PredictedRun.Machines(LinkProfile.parse("0us"), 2, false, 0));
         assertEquals(2e9 / ECHO_NS, twoCores.result().achievedRate(), 2e9 / ECHO_NS * 0.02, "two cores");
+    }
+
+    /** Echo with a cost per message type: a request costs this, any other type has no figure. */
+    static final double REQUEST_NS = 4_000;
+
+    static Calibration.Target typedEcho(final String type)
+    {
+        final Map<String, Calibration.Role> roles = new LinkedHashMap<>();
+        roles.put("echo", new Calibration.Role(ECHO_NS, 0, ECHO_NS, 0, 1, 1, null,
+            new TypedDemandFit.Fit(0, 0, 0, Map.of(type, REQUEST_NS), Map.of(type, Double.NaN), List.of(),
+                List.of(), 0, 0, 3)));
+        roles.put("client", new Calibration.Role(CLIENT_NS, 0, CLIENT_NS, 0, 1, 1));
+        return new Calibration.Target("echo", "echo", new TreeMap<>(), 1, roles, 0);
+    }
+
+    @Test
+    void aRoleWithByTypeChargesEachMessageItsTypesCost()
+    {
+        final PredictedRun.Outcome typed = PredictedRun.run(config(32, 1), typedEcho("client.ClientRequest"),
+            new PredictedRun.Machines(LinkProfile.parse("0us"), 1, false, 0));
+        assertEquals(1e9 / REQUEST_NS, typed.result().achievedRate(), 1e9 / REQUEST_NS * 0.02,
+            "a CPU each: the echo's requests cost their type's figure, not the role's " + ECHO_NS + " ns");
+        assertTrue(typed.untypedMessages().isEmpty(), typed.untypedMessages().toString());
+    }
+
+    @Test
+    void aTypeTheByTypeHasNoCostForIsChargedTheRolesFigureAndSaidSo()
+    {
+        final PredictedRun.Outcome o = PredictedRun.run(config(32, 1), typedEcho("raft.AppendEntries"),
+            new PredictedRun.Machines(LinkProfile.parse("0us"), 1, false, 0));
+        assertEquals(1e9 / ECHO_NS, o.result().achievedRate(), 1e9 / ECHO_NS * 0.02, "the role's figure");
+        assertTrue(o.untypedMessages().getOrDefault("echo client.ClientRequest", 0L) > 0,
+            o.untypedMessages().toString());
+        assertEquals(java.util.Set.of("echo client.ClientRequest"), o.untypedMessages().keySet());
     }
 
     @Test

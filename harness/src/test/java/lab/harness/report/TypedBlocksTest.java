@@ -73,8 +73,8 @@ class TypedBlocksTest
         final RunContract contract = simulatedRun();
         final JsonNode node = JSON.readTree(JSON.writeValueAsString(contract.nodes().get(0)));
         assertEquals(List.of("id", "role", "client", "msgs_in_per_op", "msgs_out_per_op", "client_msgs_out_per_op",
-            "bytes_out_per_op", "busy_us_per_op", "utilization", "background_utilization", "busy_null_reason"),
-            keys(node));
+            "bytes_out_per_op", "busy_us_per_op", "utilization", "background_utilization", "busy_null_reason",
+            "msgs_in_per_op_by_type", "msgs_out_per_op_by_type"), keys(node));
         assertTrue(node.get("busy_us_per_op").isNull());
         assertTrue(node.get("busy_null_reason").asText().contains("simulated"), node.toString());
         final JsonNode model = JSON.readTree(JSON.writeValueAsString(contract.model()));
@@ -89,7 +89,8 @@ class TypedBlocksTest
     @Test
     void aReasonIsWrittenOnlyWhereSomethingIsNull() throws Exception
     {
-        final NodeDemand measured = new NodeDemand(0, "primary", false, 1.0, 1.0, 0.5, 64.0, 2.5, 0.4, 0.01, null);
+        final NodeDemand measured = new NodeDemand(0, "primary", false, 1.0, 1.0, 0.5, 64.0, 2.5, 0.4, 0.01, null,
+            java.util.Map.of("client.ClientRequest", 1.0), java.util.Map.of("client.ClientResponse", 1.0));
         assertFalse(JSON.readTree(JSON.writeValueAsString(measured)).has("busy_null_reason"));
         final CapacityPrediction none = new CapacityPrediction(null, null, null, null,
             new CapacityPrediction.MaxThroughput(null, null, null, "no completed operations in the window"), 0.0,

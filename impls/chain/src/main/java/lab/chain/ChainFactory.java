@@ -1,5 +1,6 @@
 package lab.chain;
 
+import java.util.List;
 import java.util.Random;
 
 import lab.control.ConfigService;
@@ -110,5 +111,25 @@ public final class ChainFactory implements ProtocolFactory
     public MessagePrinter printer()
     {
         return new ChainMessagePrinter();
+    }
+
+    @Override
+    public List<Class<?>> messageDecoders()
+    {
+        final List<Class<?>> decoders = new java.util.ArrayList<>(List.of(
+            lab.chain.codec.ForwardDecoder.class,
+            lab.chain.codec.AckDecoder.class,
+            lab.chain.codec.HelloDecoder.class,
+            lab.chain.codec.LinkedDecoder.class,
+            lab.chain.codec.VersionQueryDecoder.class,
+            lab.chain.codec.VersionReplyDecoder.class,
+            lab.chain.codec.SnapshotChunkDecoder.class,
+            lab.chain.codec.SnapshotAckDecoder.class,
+            lab.chain.codec.HeartbeatDecoder.class,
+            lab.chain.codec.ConfigDecoder.class,
+            lab.chain.codec.TiedReadDecoder.class,
+            lab.chain.codec.TiedCancelDecoder.class));
+        decoders.addAll(RaftFactory.MESSAGE_DECODERS); // the configuration service's Raft messages
+        return decoders;
     }
 }

@@ -1,5 +1,6 @@
 package lab.primarybackup;
 
+import java.util.List;
 import java.util.Random;
 
 import lab.control.ConfigService;
@@ -121,5 +122,22 @@ public final class PrimaryBackupFactory implements ProtocolFactory
     public MessagePrinter printer()
     {
         return new PrimaryBackupMessagePrinter();
+    }
+
+    @Override
+    public List<Class<?>> messageDecoders()
+    {
+        final List<Class<?>> decoders = new java.util.ArrayList<>(List.of(
+            lab.primarybackup.codec.ReplicateDecoder.class,
+            lab.primarybackup.codec.AckDecoder.class,
+            lab.primarybackup.codec.HeartbeatDecoder.class,
+            lab.primarybackup.codec.VoteRequestDecoder.class,
+            lab.primarybackup.codec.VoteDecoder.class,
+            lab.primarybackup.codec.SnapshotChunkDecoder.class,
+            lab.primarybackup.codec.SnapshotAckDecoder.class,
+            lab.primarybackup.codec.ServiceHeartbeatDecoder.class,
+            lab.primarybackup.codec.ViewDecoder.class));
+        decoders.addAll(RaftFactory.MESSAGE_DECODERS); // the configuration service's Raft messages
+        return decoders;
     }
 }

@@ -1,5 +1,6 @@
 package lab.quorum;
 
+import java.util.List;
 import java.util.Random;
 
 import lab.core.ClientProtocol;
@@ -142,5 +143,20 @@ public final class QuorumFactory implements ProtocolFactory
     public MessagePrinter printer()
     {
         return new QuorumMessagePrinter();
+    }
+
+    @Override
+    public List<Class<?>> messageDecoders()
+    {
+        final List<Class<?>> decoders = new java.util.ArrayList<>(List.of(
+            lab.quorum.codec.ReadDecoder.class,
+            lab.quorum.codec.ReadReplyDecoder.class,
+            lab.quorum.codec.WriteDecoder.class,
+            lab.quorum.codec.WriteAckDecoder.class,
+            lab.quorum.codec.SyncRequestDecoder.class,
+            lab.quorum.codec.SyncChunkDecoder.class,
+            lab.quorum.codec.SyncAckDecoder.class,
+            lab.quorum.codec.TiedCancelDecoder.class));
+        return decoders;
     }
 }

@@ -1,6 +1,7 @@
 package lab.raft;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -26,6 +27,15 @@ import lab.core.storage.DiskProvider;
  */
 public final class RaftFactory implements ProtocolFactory
 {
+    /** Every message of the Raft schema (for {@link lab.core.MessageTypes}; the control plane borrows them). */
+    public static final List<Class<?>> MESSAGE_DECODERS = List.of(
+        lab.raft.codec.AppendEntriesDecoder.class,
+        lab.raft.codec.AppendResponseDecoder.class,
+        lab.raft.codec.RequestVoteDecoder.class,
+        lab.raft.codec.VoteDecoder.class,
+        lab.raft.codec.InstallSnapshotDecoder.class,
+        lab.raft.codec.InstallSnapshotResponseDecoder.class);
+
     private final Map<Integer, RaftStorage> storages = new HashMap<>();
     /** Where this run's nodes get their disks, from the first durable node on until {@link #runEnded()}. */
     private DiskProvider disks;
@@ -129,5 +139,11 @@ public final class RaftFactory implements ProtocolFactory
     public MessagePrinter printer()
     {
         return new RaftMessagePrinter();
+    }
+
+    @Override
+    public List<Class<?>> messageDecoders()
+    {
+        return MESSAGE_DECODERS;
     }
 }
