@@ -71,6 +71,15 @@ class MessageTypesTest
         assertEquals(MessageTypes.OTHER, types.of(buffer, 4, 7), "shorter than a header");
         buffer.putShort(4 + 4, (short)999, java.nio.ByteOrder.LITTLE_ENDIAN);
         assertEquals(MessageTypes.OTHER, types.of(buffer, 4, 20), "another schema");
+        // The flat lookup table's edges: a schema just below the lab's, a template past every schema's last one,
+        // and a template the schema does not have (the table holds gaps).
+        assertEquals(MessageTypes.OTHER, types.indexOf(types.schemaId(append) - 100, types.templateId(append)));
+        assertEquals(MessageTypes.OTHER, types.indexOf(types.schemaId(append), 0xFFFF));
+        assertEquals(MessageTypes.OTHER, types.indexOf(types.schemaId(append), 0), "SBE templates start at 1");
+        for (int t = 1; t < types.count(); t++)
+        {
+            assertEquals(t, types.indexOf(types.schemaId(t), types.templateId(t)), types.name(t));
+        }
     }
 
     private static String read(final String resource) throws IOException

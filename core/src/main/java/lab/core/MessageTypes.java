@@ -10,7 +10,6 @@ import java.util.TreeMap;
 import lab.core.codec.ClientRequestDecoder;
 import lab.core.codec.ClientResponseDecoder;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Int2IntHashMap;
 
 /**
  * A dense index over every SBE message type the lab has (schema id, template id), with a readable name per type such
@@ -36,8 +35,15 @@ public final class MessageTypes
     private final String[] names;
     private final int[] schemaIds;
     private final int[] templateIds;
-    /** (schemaId << 16 | templateId) -> index; {@link #OTHER} when absent. */
-    private final Int2IntHashMap index = new Int2IntHashMap(OTHER);
+    /**
+     * (schemaId - minSchemaId) x templateSpan + templateId -> index, {@link #OTHER} where no type is: a flat table
+     * rather than a hash map, since the ids are small and dense (schemas 100-104, templates under 32) and the lookup
+     * runs for every message sent and received on the node thread.
+     */
+    private final int[] index;
+    private final int minSchemaId;
+    private final int schemaSpan;
+    private final int templateSpan;
 
     private MessageTypes(final List<Class<?>> decoders)
     {
@@ -60,13 +66,26 @@ public final class MessageTypes
         names[OTHER] = OTHER_NAME;
         schemaIds[OTHER] = -1;
         templateIds[OTHER] = -1;
+        int minSchema = Integer.MAX_VALUE;
+        int maxSchema = -1;
+        int maxTemplate = -1;
+        for (final long key : byKey.keySet())
+        {
+            minSchema = Math.min(minSchema, (int)(key >>> 16));
+            maxSchema = Math.max(maxSchema, (int)(key >>> 16));
+            maxTemplate = Math.max(maxTemplate, (int)(key & 0xFFFF));
+        }
+        minSchemaId = byKey.isEmpty() ? 0 : minSchema;
+        schemaSpan = maxSchema - minSchemaId + 1;
+        templateSpan = maxTemplate + 1;
+        index = new int[Math.max(0, schemaSpan) * templateSpan];
         int i = 1;
         for (final Map.Entry<Long, String> e : byKey.entrySet())
         {
             names[i] = e.getValue();
             schemaIds[i] = (int)(e.getKey() >>> 16);
             templateIds[i] = (int)(e.getKey() & 0xFFFF);
-            index.put((int)(long)e.getKey(), i);
+            index[((int)(e.getKey() >>> 16) - minSchemaId) * templateSpan + (int)(e.getKey() & 0xFFFF)] = i;
             i++;
         }
         if (Arrays.stream(names).distinct().count() != names.length)
@@ -160,7 +179,9 @@ public final class MessageTypes
      */
     public int indexOf(final int schemaId, final int templateId)
     {
-        return index.get(schemaId << 16 | templateId);
+        final int schema = schemaId - minSchemaId;
+        return schema >= 0 && schema < schemaSpan && templateId >= 0 && templateId < templateSpan ?
+            index[schema * templateSpan + templateId] : OTHER;
     }
 
     /**
@@ -176,7 +197,7 @@ public final class MessageTypes
         }
         final int template = buffer.getShort(offset + 2, LE) & 0xFFFF;
         final int schema = buffer.getShort(offset + 4, LE) & 0xFFFF;
-        return index.get(schema << 16 | template);
+        return indexOf(schema, template);
     }
 
     /**

@@ -73,6 +73,13 @@ public class SimulatorSpeedBenchmark
     @Param({ "200" })
     public int simulatedMs;
 
+    /**
+     * "own": a CPU per node (a FIFO queue each); "shared": every node on one CPU, visited in turn as the in-process
+     * node thread visits its agents (messages wait at the CPU for their node's visit: more events per message).
+     */
+    @Param({ "own" })
+    public String cpu;
+
     private Calibration.Target target;
     private PredictedRun.Machines machines;
     private long seed;
@@ -139,7 +146,11 @@ public class SimulatorSpeedBenchmark
         }
         roles.put("client", new Calibration.Role(CLIENT_NS, 0, BATCHED_NS, 0, 1, 1));
         target = new Calibration.Target(protocol, protocol, new TreeMap<>(), replicas, roles, 0);
-        machines = new PredictedRun.Machines(LinkProfile.parse("datacenter"), 1, false, 0);
+        if (!"own".equals(cpu) && !"shared".equals(cpu))
+        {
+            throw new IllegalArgumentException("cpu must be own or shared, got " + cpu);
+        }
+        machines = new PredictedRun.Machines(LinkProfile.parse("datacenter"), 1, "shared".equals(cpu), 0);
     }
 
     private RunConfig config()
