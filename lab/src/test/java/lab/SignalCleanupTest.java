@@ -90,7 +90,8 @@ class SignalCleanupTest
             assertEquals(0, kill.waitFor(), "kill -" + signal);
             final boolean ended = run.waitFor(EXIT_BOUND_MS, TimeUnit.MILLISECONDS);
             final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
-            assertTrue(ended, "the run did not end within " + EXIT_BOUND_MS + " ms of SIG" + signal);
+            assertTrue(ended, () -> "the run did not end within " + EXIT_BOUND_MS + " ms of SIG" + signal +
+                "; its stderr: " + lines(stderr) + "\nits threads:\n" + threadDump(run.pid()));
             reader.join(2000);
 
             for (final ProcessHandle p : processes)
@@ -168,6 +169,25 @@ class SignalCleanupTest
         synchronized (lines)
         {
             return String.join(" | ", lines);
+        }
+    }
+
+    /**
+     * The threads of a run that did not end (what it waits on), from {@code jcmd PID Thread.print}, bounded.
+     */
+    private static String threadDump(final long pid)
+    {
+        try
+        {
+            final Process jcmd = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/jcmd").getPath(),
+                Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+            final String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jcmd.waitFor(10, TimeUnit.SECONDS);
+            return dump.length() > 20_000 ? dump.substring(0, 20_000) + "..." : dump;
+        }
+        catch (final IOException | InterruptedException e)
+        {
+            return "(no thread dump: " + e + ")";
         }
     }
 
