@@ -281,13 +281,7 @@ final class Control
             config.link(new lab.harness.aeron.LinkEmulator.Settings(m.getLong("link_delay_ns"),
                 m.getLong("link_jitter_ns"), Double.parseDouble(m.get("link_loss"))));
         }
-        for (final Map.Entry<String, String> e : m.fields().entrySet())
-        {
-            if (e.getKey().startsWith("opt."))
-            {
-                config.options().put(e.getKey().substring(4), e.getValue());
-            }
-        }
+        config.options().putAll(m.withPrefix("opt."));
         return config.build();
     }
 }

@@ -35,6 +35,23 @@ final class ControlInbox
             }
             return Long.parseLong(v);
         }
+
+        /**
+         * @return the fields whose key starts with {@code prefix} ({@code counter.}, {@code opt.}, ...), keyed by
+         * the rest of the key, in the message's order.
+         */
+        Map<String, String> withPrefix(final String prefix)
+        {
+            final Map<String, String> named = new java.util.LinkedHashMap<>();
+            fields.forEach((k, v) ->
+            {
+                if (k.startsWith(prefix))
+                {
+                    named.put(k.substring(prefix.length()), v);
+                }
+            });
+            return named;
+        }
     }
 
     private final Subscription subscription;

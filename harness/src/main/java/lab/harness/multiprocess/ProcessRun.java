@@ -376,14 +376,8 @@ public final class ProcessRun
                 backPressure += Long.parseLong(r.get("back_pressure_retries"));
                 queued += Long.parseLong(r.get("queued_after_back_pressure"));
                 notConnected += Long.parseLong(r.get("dropped_not_connected"));
-                for (final Map.Entry<String, String> e : r.fields().entrySet())
-                {
-                    if (e.getKey().startsWith("counter."))
-                    {
-                        protocolStats.merge(e.getKey().substring(8), Long.parseLong(e.getValue()),
-                            (a, b) -> (Long)a + (Long)b);
-                    }
-                }
+                r.withPrefix("counter.").forEach((name, v) -> protocolStats.merge(name, Long.parseLong(v),
+                    (a, b) -> (Long)a + (Long)b));
                 if (r.get("error") != null)
                 {
                     final String e = r.get("error");
@@ -642,17 +636,8 @@ public final class ProcessRun
             parseOr(r.get("background_ns"), 0));
         final Map<String, Long> in = new java.util.HashMap<>();
         final Map<String, Long> out = new java.util.HashMap<>();
-        for (final Map.Entry<String, String> e : r.fields().entrySet())
-        {
-            if (e.getKey().startsWith(NodeServer.IN_TYPE))
-            {
-                in.put(e.getKey().substring(NodeServer.IN_TYPE.length()), parseOr(e.getValue(), 0));
-            }
-            else if (e.getKey().startsWith(NodeServer.OUT_TYPE))
-            {
-                out.put(e.getKey().substring(NodeServer.OUT_TYPE.length()), parseOr(e.getValue(), 0));
-            }
-        }
+        r.withPrefix(NodeServer.IN_TYPE).forEach((type, n) -> in.put(type, parseOr(n, 0)));
+        r.withPrefix(NodeServer.OUT_TYPE).forEach((type, n) -> out.put(type, parseOr(n, 0)));
         t.addByType(in, out);
         return t;
     }

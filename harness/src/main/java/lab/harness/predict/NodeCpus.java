@@ -44,7 +44,7 @@ import lab.harness.aeron.NodeAgent;
 public final class NodeCpus
 {
     /** What {@link #handledAtNs} answers for a message at a CPU served in turn: its time is decided by a visit. */
-    public static final long QUEUED = Long.MIN_VALUE;
+    public static final long QUEUED = lab.harness.sim.SimNetwork.Timing.QUEUED;
 
     /**
      * Told of every message a visit takes ({@link #visit}), in its node's arrival order.

@@ -42,9 +42,9 @@ public final class SimTiming implements SimNetwork.Timing
     {
         final long before = cpus.busyNs(node);
         final long doneNs = cpus.handledAtNs(node, arrivalNs, length, type);
-        if (doneNs == NodeCpus.QUEUED)
+        if (doneNs == QUEUED)
         {
-            return QUEUED; // charged when a visit takes it (served)
+            return doneNs; // charged when a visit takes it (served); NodeCpus.QUEUED is the network's QUEUED
         }
         if (busyInto != null)
         {
